@@ -1,0 +1,34 @@
+"""coachmentor: coaching, mentoring, both, or another kind of support? A decision aid.
+
+The public API is small:
+
+    from coachmentor import load_rules, assess
+    rules = load_rules()                     # the shipped rule base, or load_rules("my.yaml")
+    result = assess(rules, {"career_stage": "ECT", "focus": "induction"})
+    result.recommendation                    # 'mentoring'
+
+Names are imported lazily so that `coachmentor --version` does not pay for pydantic.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__version__ = "0.1.0"
+__all__ = ["__version__", "load_rules", "assess", "what_if", "CoachmentorError"]
+
+
+def __getattr__(name: str) -> Any:
+    if name == "load_rules":
+        from .loader import load_rules
+
+        return load_rules
+    if name in ("assess", "what_if"):
+        from . import engine
+
+        return getattr(engine, name)
+    if name == "CoachmentorError":
+        from .errors import CoachmentorError
+
+        return CoachmentorError
+    raise AttributeError(f"module 'coachmentor' has no attribute {name!r}")

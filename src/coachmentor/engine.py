@@ -1,0 +1,383 @@
+"""The scoring engine: a pure function from (rule base, answers) to an assessment.
+
+It knows nothing of terminals or files. The same answers and rules always give the same
+assessment. Every point scored is recorded as a contribution naming the rule, the answers
+it read, the points, the reason and the passage of the source it encodes.
+
+Decision order (all thresholds live in the rule base's `decision:` section):
+1. a gate that holds (a readiness concern) makes it `other`, with the gate's alternative;
+2. otherwise the rules' points are summed per option (coaching, mentoring);
+   - the best score below `other_below`: `other` (talk it through first);
+   - both at least `both_min`, the lower at least `both_ratio` of the higher, or a tie: `both`;
+   - else the higher score wins;
+3. an override may then change the result (e.g. someone not open to coaching).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from .errors import AnswersError, MissingAnswersError
+from .ruleset import RuleSet, condition_blocks, condition_holds
+
+RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
+PREFERENCE_LEANS = {"advice": "mentoring", "own_answers": "coaching"}
+MAX_REASONS = 4
+
+
+@dataclass(frozen=True)
+class Contribution:
+    rule: str
+    answers: dict[str, str]
+    points: dict[str, float]
+    reason: str
+    source: str
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "answers": dict(self.answers),
+            "points": dict(self.points),
+            "reason": self.reason,
+            "source": self.source,
+            "quote": self.quote,
+        }
+
+
+@dataclass(frozen=True)
+class Reason:
+    text: str
+    source: str
+    quote: str
+    rule: str
+    weight: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "source": self.source,
+            "quote": self.quote,
+            "rule": self.rule,
+            "weight": self.weight,
+        }
+
+
+@dataclass(frozen=True)
+class Assessment:
+    recommendation: str
+    alternative: str | None
+    scores: dict[str, float]
+    confidence: float
+    confidence_label: str
+    borderline: bool
+    decided_by: str
+    reasons: tuple[Reason, ...]
+    contributions: tuple[Contribution, ...]
+    coaching_type: str | None
+    mentoring_type: str | None
+    runner_up: str | None
+    answers: dict[str, str]
+    unanswered: tuple[str, ...]
+    preference: dict[str, Any] | None
+    rules_name: str
+    rules_version: str
+    rules_date: str
+    rules_hash: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "recommendation": self.recommendation,
+            "alternative": self.alternative,
+            "scores": dict(self.scores),
+            "confidence": self.confidence,
+            "confidence_label": self.confidence_label,
+            "borderline": self.borderline,
+            "decided_by": self.decided_by,
+            "runner_up": self.runner_up,
+            "coaching_type": self.coaching_type,
+            "mentoring_type": self.mentoring_type,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "contributions": [c.to_dict() for c in self.contributions],
+            "preference": self.preference,
+            "answers": dict(self.answers),
+            "unanswered": list(self.unanswered),
+            "rules_name": self.rules_name,
+            "rules_version": self.rules_version,
+            "rules_date": self.rules_date,
+            "rules_hash": self.rules_hash,
+        }
+
+
+@dataclass(frozen=True)
+class WhatIf:
+    field: str
+    value: str
+    recommendation: str
+    alternative: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "field": self.field,
+            "value": self.value,
+            "recommendation": self.recommendation,
+            "alternative": self.alternative,
+        }
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def normalise_answers(
+    rules: RuleSet, raw: Mapping[str, Any], *, origin: str = "answers"
+) -> dict[str, str]:
+    """Map what was supplied onto canonical values; unknown values are an error.
+
+    Keys may be ids or header aliases. Empty values count as not answered. Fields that
+    are not questions (staff_id, name, department, ...) are ignored here.
+    """
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        fid = rules.header_lookup.get(_fold_key(key)) if isinstance(key, str) else None
+        if fid is None:
+            raise AnswersError(
+                f"{origin}: unknown field '{key}' (fields: {', '.join(rules.question_order)})"
+            )
+        if fid not in rules.questions:
+            continue  # staff_id, name, department: carried, not scored
+        if value is None or (isinstance(value, str) and not value.strip()):
+            continue
+        canonical = rules.match_value(fid, value)
+        if canonical is None:
+            raise AnswersError(
+                f"{origin}: {fid}: '{_shown(value)}' is not an accepted value "
+                f"(expected one of: {', '.join(rules.choice_values[fid])})"
+            )
+        if fid in out and out[fid] != canonical:
+            raise AnswersError(f"{origin}: {fid} is given twice, as '{out[fid]}' and '{canonical}'")
+        out[fid] = canonical
+    return out
+
+
+def _fold_key(key: str) -> str:
+    from .normalise import fold
+
+    return fold(key)
+
+
+def _shown(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def missing_required(rules: RuleSet, answers: Mapping[str, str]) -> list[str]:
+    return [fid for fid in rules.required if fid not in answers]
+
+
+# --- scoring -----------------------------------------------------------------------------
+
+
+def assess(rules: RuleSet, answers: Mapping[str, Any]) -> Assessment:
+    """Assess one member of staff. `answers` may use ids or aliases, values or synonyms."""
+    canonical = normalise_answers(rules, answers)
+    missing = missing_required(rules, canonical)
+    if missing:
+        raise MissingAnswersError(
+            missing, f"required answer missing: {', '.join(missing)} (a recommendation needs it)"
+        )
+    return _assess_canonical(rules, canonical)
+
+
+def assess_canonical(rules: RuleSet, answers: Mapping[str, str]) -> Assessment:
+    """Assess answers already normalised (the batch path); memoised per answer combination."""
+    key = tuple(answers.get(fid) for fid in rules.question_order)
+    cache = rules.__dict__.setdefault("_assessment_cache", {})
+    hit = cache.get(key)
+    if hit is None:
+        hit = _assess_canonical(rules, {k: v for k, v in answers.items() if v is not None})
+        if len(cache) < 200_000:
+            cache[key] = hit
+    return hit
+
+
+def _assess_canonical(rules: RuleSet, answers: dict[str, str]) -> Assessment:
+    m = rules.model
+    d = m.decision
+    coaching = mentoring = 0.0
+    fired: list[tuple[Any, Contribution]] = []
+    for rule in m.rules:
+        if condition_holds(rule.when, answers) and not condition_blocks(rule.unless, answers):
+            pc = float(rule.points.get("coaching", 0.0))
+            pm = float(rule.points.get("mentoring", 0.0))
+            coaching += pc
+            mentoring += pm
+            fired.append(
+                (
+                    rule,
+                    Contribution(
+                        rule=rule.id,
+                        answers={f: answers[f] for f in rule.when},
+                        points={"coaching": pc, "mentoring": pm},
+                        reason=rule.reason,
+                        source=rules.citation_text(rule.source),
+                        quote=rule.source.quote,
+                    ),
+                )
+            )
+    coaching, mentoring = round(coaching, 3), round(mentoring, 3)
+    scores = {"coaching": coaching, "mentoring": mentoring}
+    lead_reasons: list[Reason] = []
+    alternative: str | None = None
+    gate = next((g for g in m.gates if condition_holds(g.when, answers)), None)
+    if gate is not None:
+        recommendation, alternative, decided_by = "other", gate.alternative, gate.id
+        lead_reasons.append(_reason(rules, gate.id, gate.reason, gate.source, 0.0))
+        margin_factor = 1.0
+    else:
+        recommendation, margin_factor = _by_scores(d, coaching, mentoring)
+        decided_by = "scores"
+        if recommendation == "other":
+            alternative = d.other_alternative
+            lead_reasons.append(
+                Reason(text=d.other_reason, source="", quote="", rule="decision", weight=0.0)
+            )
+        for ov in m.overrides:
+            if recommendation in ov.if_recommendation and condition_holds(ov.when, answers):
+                recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
+                lead_reasons.insert(0, _reason(rules, ov.id, ov.reason, ov.source, 0.0))
+                margin_factor = 0.75
+                break
+
+    borderline = (
+        decided_by == "scores"
+        and recommendation in ("coaching", "mentoring")
+        and abs(coaching - mentoring) < d.grey_zone
+    )
+    optional = [q for q in rules.question_order if q not in rules.required]
+    answered = sum(1 for q in optional if q in answers)
+    completeness = answered / len(optional) if optional else 1.0
+    confidence = round(margin_factor * (0.6 + 0.4 * completeness), 2)
+    label = "high" if confidence >= 0.8 else "moderate" if confidence >= 0.6 else "low"
+
+    reasons = tuple(lead_reasons + _supporting(rules, recommendation, fired))[:MAX_REASONS]
+    coaching_type = mentoring_type = None
+    if recommendation in ("coaching", "both"):
+        coaching_type = _first_type(m.types.coaching, answers)
+    if recommendation in ("mentoring", "both"):
+        mentoring_type = _first_type(m.types.mentoring, answers)
+    runner_up = _runner_up(recommendation, coaching, mentoring)
+    return Assessment(
+        recommendation=recommendation,
+        alternative=alternative,
+        scores=scores,
+        confidence=confidence,
+        confidence_label=label,
+        borderline=borderline,
+        decided_by=decided_by,
+        reasons=reasons,
+        contributions=tuple(c for _, c in fired),
+        coaching_type=coaching_type,
+        mentoring_type=mentoring_type,
+        runner_up=runner_up,
+        answers=dict(sorted(answers.items(), key=lambda kv: rules.question_order.index(kv[0]))),
+        unanswered=tuple(q for q in optional if q not in answers),
+        preference=_preference(answers, recommendation),
+        rules_name=rules.name,
+        rules_version=rules.version,
+        rules_date=rules.date,
+        rules_hash=rules.hash,
+    )
+
+
+def _by_scores(d: Any, coaching: float, mentoring: float) -> tuple[str, float]:
+    best, low = max(coaching, mentoring), min(coaching, mentoring)
+    gap = abs(coaching - mentoring)
+    if best < d.other_below:
+        return "other", 0.5
+    if (low >= d.both_min and low >= d.both_ratio * best) or gap == 0:
+        # The further the weaker option lies above the bar, the surer `both` is.
+        depth = low - d.both_min + 1
+        return "both", 0.5 + 0.5 * min(1.0, max(0.0, depth) / d.decisive_margin)
+    winner = "coaching" if coaching > mentoring else "mentoring"
+    return winner, 0.5 + 0.5 * min(1.0, gap / d.decisive_margin)
+
+
+def _runner_up(recommendation: str, coaching: float, mentoring: float) -> str | None:
+    if recommendation == "coaching":
+        return "mentoring"
+    if recommendation == "mentoring":
+        return "coaching"
+    if recommendation == "other":
+        return "coaching" if coaching > mentoring else "mentoring"
+    return None
+
+
+def _reason(rules: RuleSet, rule_id: str, text: str, cite: Any, weight: float) -> Reason:
+    return Reason(
+        text=text, source=rules.citation_text(cite), quote=cite.quote, rule=rule_id, weight=weight
+    )
+
+
+def _supporting(rules: RuleSet, recommendation: str, fired: list[tuple[Any, Contribution]]):
+    """Rules that pushed towards the recommendation, strongest first (ties: rule order)."""
+    ranked: list[tuple[float, int, Reason]] = []
+    for order, (rule, c) in enumerate(fired):
+        pc, pm = c.points["coaching"], c.points["mentoring"]
+        if recommendation == "coaching":
+            weight = pc - pm
+        elif recommendation == "mentoring":
+            weight = pm - pc
+        elif recommendation == "both":
+            weight = max(pc, pm)
+        else:
+            weight = 0.0
+        if weight > 0:
+            ranked.append((-weight, order, _reason(rules, rule.id, rule.reason, rule.source, weight)))
+    ranked.sort(key=lambda t: (t[0], t[1]))
+    return [r for _, _, r in ranked]
+
+
+def _first_type(type_rules: list[Any], answers: dict[str, str]) -> str | None:
+    for t in type_rules:
+        if condition_holds(t.when, answers) and not condition_blocks(t.unless, answers):
+            return t.type
+    return None
+
+
+def _preference(answers: dict[str, str], recommendation: str) -> dict[str, Any] | None:
+    """How the person's own preference was weighed (values clarification)."""
+    stated = answers.get("preference")
+    if stated is None:
+        return None
+    leans = PREFERENCE_LEANS.get(stated)
+    if leans is None:
+        honoured = True
+    elif recommendation == "both":
+        honoured = True
+    else:
+        honoured = recommendation == leans
+    return {"stated": stated, "leans_to": leans, "honoured": honoured}
+
+
+# --- what would change it ----------------------------------------------------------------
+
+
+def what_if(rules: RuleSet, answers: Mapping[str, str]) -> list[WhatIf]:
+    """Every single-answer change that changes the recommendation (or its alternative).
+
+    Exact by construction: each variant is re-assessed with the same engine.
+    """
+    base = assess_canonical(rules, answers)
+    out: list[WhatIf] = []
+    for fid in rules.question_order:
+        current = answers.get(fid)
+        for value in rules.choice_values[fid]:
+            if value == current:
+                continue
+            variant = dict(answers)
+            variant[fid] = value
+            other = assess_canonical(rules, variant)
+            if (other.recommendation, other.alternative) != (base.recommendation, base.alternative):
+                out.append(WhatIf(fid, value, other.recommendation, other.alternative))
+    return out

@@ -1,0 +1,46 @@
+"""Domain errors. Each carries the exit code the contract gives it and one printable line.
+
+The CLI turns these into one line on stderr and `typer.Exit(code)`; nothing else should
+reach the user as a traceback (unless `--debug`).
+"""
+
+from __future__ import annotations
+
+EXIT_OK = 0
+EXIT_ROW_ERRORS = 1
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class CoachmentorError(Exception):
+    """A problem the user can fix; `str(err)` is the whole message, one line."""
+
+    exit_code = EXIT_USAGE
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return self.message
+
+
+class RuleFileError(CoachmentorError):
+    """The rule base cannot be read or is invalid (names file, line and key)."""
+
+
+class AnswersError(CoachmentorError):
+    """An answers file, a --set value or a prompted value is invalid."""
+
+
+class InputFileError(CoachmentorError):
+    """A batch input file cannot be read as a whole (not a row-level problem)."""
+
+
+class MissingAnswersError(AnswersError):
+    """Required answers are missing and cannot be asked for."""
+
+    def __init__(self, missing: list[str], message: str) -> None:
+        super().__init__(message)
+        self.missing = missing

@@ -1,0 +1,109 @@
+"""Turn a rule file into a validated, indexed `RuleSet`, or one error naming file:line: key."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from pathlib import Path
+from typing import Any
+
+from .errors import RuleFileError
+from .ruleset import RuleSet
+from .yamlsafe import YamlDocument, decode_text, parse_yaml
+
+DEFAULT_RULES_NAME = "coachmentor.yaml"
+MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
+
+
+def default_rules_path() -> Path:
+    """The rule base shipped with the package (or, from a source checkout, `rules/`)."""
+    here = Path(__file__).resolve().parent
+    packaged = here / "rules" / DEFAULT_RULES_NAME
+    if packaged.is_file():
+        return packaged
+    return here.parent.parent / "rules" / DEFAULT_RULES_NAME
+
+
+def read_rule_text(path: Path) -> tuple[str, bytes]:
+    name = str(path)
+    if not path.exists():
+        raise RuleFileError(f"{name}: no such rule file")
+    if path.is_dir():
+        raise RuleFileError(f"{name}: is a folder; give the path of a rule file (.yaml)")
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_RULE_FILE_BYTES:
+            raise RuleFileError(
+                f"{name}: rule file is too large ({size} bytes; at most {MAX_RULE_FILE_BYTES})"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise RuleFileError(f"{name}: cannot read rule file: {exc.strerror}") from None
+    return decode_text(raw, name, RuleFileError), raw
+
+
+def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
+    """Load, validate and index a rule base (the shipped one when `path` is None)."""
+    p = Path(path) if path is not None else default_rules_path()
+    text, raw = read_rule_text(p)
+    doc = parse_yaml(text, str(p), RuleFileError)
+    return rules_from_document(doc, str(p), hashlib.sha256(raw).hexdigest())
+
+
+def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSet:
+    from pydantic import ValidationError
+
+    from .model import RuleBase
+
+    if not isinstance(doc.data, dict):
+        raise RuleFileError(f"{filename}:1: a rule base must be a mapping (name:, version:, ...)")
+    try:
+        model = RuleBase.model_validate(doc.data)
+    except ValidationError as exc:
+        err = exc.errors(include_url=False, include_input=False)[0]
+        loc = _clean_loc(err["loc"])
+        raise RuleFileError(_located(doc, filename, loc, _explain(err, doc.data, loc))) from None
+    ruleset = RuleSet(model, digest=digest, yaml11_booleans=doc.yaml11_booleans)
+    problems = ruleset.reference_errors()
+    if problems:
+        loc, message = problems[0]
+        raise RuleFileError(_located(doc, filename, loc, message))
+    ruleset.source_file = filename
+    ruleset.document = doc
+    return ruleset
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds the type tried for a union member ("str", "list[str]"); drop those.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part in ("str", "int", "float", "bool")):
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _explain(err: dict[str, Any], data: Any, loc: tuple[str | int, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'"
+    if kind == "missing":
+        return f"missing required key '{loc[-1]}'"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg
+
+
+def _dotted(loc: tuple[str | int, ...]) -> str:
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "(top level)"
+
+
+def _located(doc: YamlDocument, filename: str, loc: tuple[str | int, ...], message: str) -> str:
+    line = doc.line_of(loc) or 1
+    return f"{filename}:{line}: {_dotted(loc)}: {message}"

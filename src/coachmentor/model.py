@@ -1,0 +1,220 @@
+"""The rule base as pydantic models: what a rule file may say, validated strictly.
+
+Unknown keys are forbidden everywhere, so a typo (`synonym:` for `synonyms:`) is an error
+with a line number rather than a silently ignored setting. `coachmentor rules schema`
+prints the JSON Schema generated from these models.
+
+Only the loader imports this module; the engine works on the plain compiled form
+(`compiled.py`), so the cost of importing pydantic stays off the paths that need no
+validation.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+Id = str
+Condition = dict[Id, str | list[str]]
+OPTIONS = ("coaching", "mentoring")
+ALTERNATIVES = (
+    "training",
+    "referral",
+    "feedback_first",
+    "organisational",
+    "line_management",
+    "conversation",
+)
+COACHING_TYPES = ("behavioural", "performance", "leadership", "executive", "career", "instructional")
+MENTORING_TYPES = ("induction", "transition", "career", "succession", "inclusion", "reverse")
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+
+
+class Citation(Strict):
+    """Where a rule comes from: a document id from `sources`, and the passage it encodes."""
+
+    doc: Id = Field(description="id of a document in the rule base's `sources`")
+    quote: str = Field(min_length=3, description="a short quote of the passage encoded")
+
+
+class SourceDocument(Strict):
+    title: str
+    author: str | None = None
+    date: str | None = None
+    publisher: str | None = None
+    file: str | None = Field(None, description="file name of the stored copy, if any")
+    url: str | None = None
+
+
+class Choice(Strict):
+    value: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    help: str | None = None
+    synonyms: list[str] = Field(default_factory=list)
+    neutral: bool = Field(False, description="deliberately scores nothing (silences the lint)")
+
+
+class Question(Strict):
+    id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    prompt: str
+    help: str = ""
+    required: bool = False
+    choices: list[Choice] = Field(min_length=2)
+    aliases: list[str] = Field(default_factory=list, description="other column headers")
+    when: Condition | None = Field(None, description="ask only when these answers hold")
+    source: Citation | None = None
+
+    @field_validator("choices")
+    @classmethod
+    def _unique_values(cls, choices: list[Choice]) -> list[Choice]:
+        seen: set[str] = set()
+        for c in choices:
+            if c.value in seen:
+                raise ValueError(f"choice '{c.value}' is listed twice")
+            seen.add(c.value)
+        return choices
+
+
+class InfoField(Strict):
+    """A column that is not a question: identifiers and grouping (staff_id, name, department)."""
+
+    id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    label: str
+    aliases: list[str] = Field(default_factory=list)
+    personal: bool = Field(False, description="personal data: redacted by --redact")
+
+
+class Rule(Strict):
+    id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition = Field(description="all of these answers must hold")
+    unless: Condition | None = Field(None, description="the rule does not apply if these hold")
+    points: dict[Literal["coaching", "mentoring"], float]
+    reason: str
+    source: Citation
+
+
+class Gate(Strict):
+    """When it holds, neither coaching nor mentoring is the right first step."""
+
+    id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition
+    alternative: Literal[ALTERNATIVES]  # type: ignore[valid-type]
+    reason: str
+    where_to_turn: str
+    source: Citation
+
+
+class Override(Strict):
+    """After scoring: if the result is one of `if_recommendation` and `when` holds, change it."""
+
+    id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition
+    if_recommendation: list[Literal["coaching", "mentoring", "both"]]
+    recommendation: Literal["coaching", "mentoring", "other"]
+    alternative: Literal[ALTERNATIVES] | None = None  # type: ignore[valid-type]
+    reason: str
+    source: Citation
+
+    @model_validator(mode="after")
+    def _alternative_for_other(self) -> "Override":
+        if (self.recommendation == "other") != (self.alternative is not None):
+            raise ValueError("`alternative` is required with recommendation 'other', and only then")
+        return self
+
+
+class TypeRule(Strict):
+    when: Condition = Field(default_factory=dict)
+    unless: Condition | None = None
+    type: str
+    source: Citation
+
+
+class Types(Strict):
+    coaching: list[TypeRule]
+    mentoring: list[TypeRule]
+
+    @model_validator(mode="after")
+    def _known_types(self) -> "Types":
+        for name, allowed in (("coaching", COACHING_TYPES), ("mentoring", MENTORING_TYPES)):
+            for i, t in enumerate(getattr(self, name)):
+                if t.type not in allowed:
+                    raise ValueError(
+                        f"{name}[{i}].type '{t.type}' is not one of {', '.join(allowed)}"
+                    )
+        return self
+
+
+class Decision(Strict):
+    both_min: float = Field(gt=0, description="both options score at least this ...")
+    both_ratio: float = Field(
+        gt=0, le=1, description="... and the lower is at least this share of the higher: `both`"
+    )
+    other_below: float = Field(description="the best score is below this: `other`")
+    other_alternative: Literal[ALTERNATIVES] = "conversation"  # type: ignore[valid-type]
+    other_reason: str
+    grey_zone: float = Field(ge=0, description="a winning margin below this is borderline")
+    decisive_margin: float = Field(gt=0, description="a margin this large gives full confidence")
+
+
+class OptionText(Strict):
+    label: str
+    summary: str
+    offers: str
+    downside: str
+    source: Citation
+
+
+class PlanItem(Strict):
+    heading: str
+    text: str
+    source: Citation
+
+
+class Plan(Strict):
+    sessions: int | None = Field(None, ge=0, description="sessions for capacity planning")
+    hours_per_session: float | None = Field(None, ge=0)
+    items: list[PlanItem]
+
+
+class Alternative(Strict):
+    label: str
+    where_to_turn: str
+    source: Citation
+
+
+class RuleBase(Strict):
+    name: str
+    version: str
+    date: str
+    description: str = ""
+    sources: dict[Id, SourceDocument]
+    fields: list[InfoField] = Field(default_factory=list)
+    questions: list[Question] = Field(min_length=1)
+    rules: list[Rule] = Field(min_length=1)
+    gates: list[Gate] = Field(default_factory=list)
+    overrides: list[Override] = Field(default_factory=list)
+    types: Types
+    decision: Decision
+    options: dict[Literal["coaching", "mentoring"], OptionText]
+    alternatives: dict[Literal[ALTERNATIVES], Alternative] = Field(default_factory=dict)  # type: ignore[valid-type]
+    plans: dict[Literal["coaching", "mentoring", "both", "other"], Plan] = Field(
+        default_factory=dict
+    )
+
+    @model_validator(mode="after")
+    def _unique_ids(self) -> "RuleBase":
+        seen: set[str] = set()
+        for item in [*self.fields, *self.questions]:
+            if item.id in seen:
+                raise ValueError(f"field or question id '{item.id}' is declared twice")
+            seen.add(item.id)
+        seen = set()
+        for r in [*self.rules, *self.gates, *self.overrides]:
+            if r.id in seen:
+                raise ValueError(f"rule id '{r.id}' is declared twice")
+            seen.add(r.id)
+        return self

@@ -1,0 +1,141 @@
+"""A validated rule base with the indexes the engine and the readers need.
+
+Built once per load; everything here is derived from the model, so two rule files with the
+same content give the same RuleSet.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .normalise import fold
+
+if TYPE_CHECKING:  # pragma: no cover
+    from .model import Citation, Question, RuleBase
+
+Loc = tuple[str | int, ...]
+YES_NO_SYNONYMS = {"yes": ("y", "true", "1"), "no": ("n", "false", "0")}
+
+
+class RuleSet:
+    def __init__(self, model: "RuleBase", *, digest: str, yaml11_booleans=()) -> None:
+        self.model = model
+        self.digest = digest
+        self.yaml11_booleans = list(yaml11_booleans)
+        self.source_file = "<rules>"
+        self.document: Any = None
+        self.name = model.name
+        self.version = model.version
+        self.date = model.date
+        self.hash = "sha256:" + digest[:16]
+        self.questions = {q.id: q for q in model.questions}
+        self.question_order = [q.id for q in model.questions]
+        self.required = [q.id for q in model.questions if q.required]
+        self.info_fields = {f.id: f for f in model.fields}
+        self.choice_values = {q.id: [c.value for c in q.choices] for q in model.questions}
+        # folded text -> canonical value, per question (values, labels and synonyms)
+        self.value_lookup: dict[str, dict[str, str]] = {}
+        for q in model.questions:
+            table: dict[str, str] = {}
+            values = {c.value for c in q.choices}
+            for c in q.choices:
+                table.setdefault(fold(c.value), c.value)
+            for c in q.choices:
+                words = list(c.synonyms)
+                if values <= {"yes", "no"}:
+                    words += YES_NO_SYNONYMS.get(c.value, ())
+                for word in words:
+                    table.setdefault(fold(word), c.value)
+            self.value_lookup[q.id] = table
+        # folded header -> field id (questions and info fields, ids and aliases)
+        self.header_lookup: dict[str, str] = {}
+        for item in [*model.fields, *model.questions]:
+            self.header_lookup.setdefault(fold(item.id), item.id)
+        for item in [*model.fields, *model.questions]:
+            for alias in item.aliases:
+                self.header_lookup.setdefault(fold(alias), item.id)
+        self.personal_fields = [f.id for f in model.fields if f.personal]
+
+    # --- lookups -----------------------------------------------------------------------
+    def match_value(self, field: str, raw: Any) -> str | None:
+        """The canonical value for what was typed, or None if it matches no choice."""
+        if isinstance(raw, bool):
+            raw = "yes" if raw else "no"
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            return None
+        return self.value_lookup[field].get(fold(raw))
+
+    def citation_text(self, cite: "Citation") -> str:
+        doc = self.model.sources.get(cite.doc)
+        if doc is None:
+            return cite.doc
+        who = ", ".join(x for x in (doc.author, doc.date) if x)
+        return f"{doc.title} ({who})" if who else doc.title
+
+    def applies(self, question: "Question", answers: dict[str, str]) -> bool:
+        return question.when is None or condition_holds(question.when, answers)
+
+    # --- cross references (load errors) ---------------------------------------------------
+    def reference_errors(self) -> list[tuple[Loc, str]]:
+        m = self.model
+        problems: list[tuple[Loc, str]] = []
+
+        def cite(loc: Loc, c: "Citation | None") -> None:
+            if c is not None and c.doc not in m.sources:
+                problems.append(
+                    (loc + ("doc",), f"unknown source document '{c.doc}' (declare it under sources)")
+                )
+
+        def cond(loc: Loc, condition: dict[str, str | list[str]] | None) -> None:
+            for fid, want in (condition or {}).items():
+                if fid not in self.questions:
+                    problems.append((loc + (fid,), f"unknown question '{fid}'"))
+                    continue
+                for v in [want] if isinstance(want, str) else want:
+                    if v not in self.choice_values[fid]:
+                        allowed = ", ".join(self.choice_values[fid])
+                        problems.append(
+                            (loc + (fid,), f"'{v}' is not a choice of {fid} (choices: {allowed})")
+                        )
+
+        for i, q in enumerate(m.questions):
+            cond(("questions", i, "when"), q.when)
+            cite(("questions", i, "source"), q.source)
+        for section in ("rules", "gates", "overrides"):
+            for i, r in enumerate(getattr(m, section)):
+                cond((section, i, "when"), r.when)
+                cond((section, i, "unless"), getattr(r, "unless", None))
+                cite((section, i, "source"), r.source)
+        for kind in ("coaching", "mentoring"):
+            for i, t in enumerate(getattr(m.types, kind)):
+                cond(("types", kind, i, "when"), t.when)
+                cond(("types", kind, i, "unless"), t.unless)
+                cite(("types", kind, i, "source"), t.source)
+        for key, opt in m.options.items():
+            cite(("options", key, "source"), opt.source)
+        for key, alt in m.alternatives.items():
+            cite(("alternatives", key, "source"), alt.source)
+        for key, plan in m.plans.items():
+            for i, item in enumerate(plan.items):
+                cite(("plans", key, "items", i, "source"), item.source)
+        return problems
+
+
+def condition_holds(condition: dict[str, str | list[str]], answers: dict[str, str]) -> bool:
+    for fid, want in condition.items():
+        have = answers.get(fid)
+        if have is None:
+            return False
+        if isinstance(want, str):
+            if have != want:
+                return False
+        elif have not in want:
+            return False
+    return True
+
+
+def condition_blocks(condition: dict[str, str | list[str]] | None, answers: dict[str, str]) -> bool:
+    """An `unless` blocks a rule only when every part of it holds."""
+    return bool(condition) and condition_holds(condition, answers)  # type: ignore[arg-type]

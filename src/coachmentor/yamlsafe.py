@@ -1,0 +1,164 @@
+"""Read YAML the safe way, keeping line numbers, and refusing what PyYAML lets through.
+
+PyYAML's `safe_load` silently keeps the last of two duplicate keys, expands aliases
+without limit (a "billion laughs" file is a few hundred bytes) and turns unquoted
+`yes`/`no`/`on`/`off` into booleans (YAML 1.1). We compose the node tree with libyaml
+(CSafeLoader is ~9x faster than the pure-Python loader) and build the Python objects
+ourselves, so that we can:
+
+* refuse duplicate keys and aliases, naming the line;
+* keep `yes`/`no`/`on`/`off`/`y`/`n` as the strings they look like (the contract's values
+  are the strings `yes`/`no`), and report where they stood unquoted so `rules check` can lint;
+* return a map from each value's path to its line, so validation errors name the line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import CoachmentorError
+
+MAX_YAML_BYTES = 2 * 1024 * 1024  # a rule base is tens of KB; an answers file a few hundred bytes
+MAX_NODES = 100_000
+
+Path_ = tuple[str | int, ...]
+
+
+@dataclass
+class YamlDocument:
+    data: Any
+    lines: dict[Path_, int] = field(default_factory=dict)  # 1-based line of each value
+    key_lines: dict[Path_, int] = field(default_factory=dict)  # 1-based line of each key
+    yaml11_booleans: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        p = tuple(path)
+        while p:
+            if p in self.key_lines:
+                return self.key_lines[p]
+            if p in self.lines:
+                return self.lines[p]
+            p = p[:-1]
+        return self.lines.get((), None)
+
+
+_YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
+
+
+def _loader_class():  # imported lazily: yaml is not needed for --help/--version
+    import yaml
+
+    return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def decode_text(raw: bytes, filename: str, error_cls: type[CoachmentorError]) -> str:
+    """Decode UTF-8 (with or without BOM); name the line of the first bad byte."""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise error_cls(
+            f"{filename}:{line}: not valid UTF-8 (byte 0x{raw[exc.start]:02x}); "
+            "save the file as UTF-8"
+        ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise error_cls(f"{filename}:{line}: contains a NUL byte; this is not a text file")
+    return text
+
+
+def parse_yaml(
+    text: str, filename: str, error_cls: type[CoachmentorError] = CoachmentorError
+) -> YamlDocument:
+    """Parse one YAML document into plain Python data plus line information."""
+    import yaml
+
+    if len(text) > MAX_YAML_BYTES:
+        raise error_cls(
+            f"{filename}: file is too large ({len(text)} characters; at most {MAX_YAML_BYTES})"
+        )
+    loader = _loader_class()(text)
+    try:
+        try:
+            node = loader.get_single_node()
+        except yaml.MarkedYAMLError as exc:
+            mark = exc.problem_mark or exc.context_mark
+            line = mark.line + 1 if mark is not None else 1
+            problem = exc.problem or exc.context or "invalid YAML"
+            raise error_cls(f"{filename}:{line}: YAML syntax error: {problem}") from None
+        except yaml.YAMLError as exc:
+            raise error_cls(f"{filename}: YAML error: {str(exc).splitlines()[0]}") from None
+        doc = YamlDocument(data=None)
+        if node is None:
+            return doc
+        builder = _Builder(loader, doc, filename, error_cls)
+        doc.data = builder.build(node, ())
+        return doc
+    finally:
+        loader.dispose()
+
+
+class _Builder:
+    def __init__(self, loader, doc: YamlDocument, filename: str, error_cls) -> None:
+        self.loader = loader
+        self.doc = doc
+        self.filename = filename
+        self.error_cls = error_cls
+        self.seen: set[int] = set()
+        self.count = 0
+
+    def fail(self, node, message: str):
+        raise self.error_cls(f"{self.filename}:{node.start_mark.line + 1}: {message}")
+
+    def build(self, node, path: Path_) -> Any:
+        import yaml
+
+        # The composer hands back the *same* node object for every alias of an anchor;
+        # seeing a node twice means an alias, which we refuse (alias bombs, and confusion).
+        if id(node) in self.seen:
+            self.fail(node, "YAML aliases (*name) are not allowed; write the value out")
+        self.seen.add(id(node))
+        self.count += 1
+        if self.count > MAX_NODES:
+            self.fail(node, f"too many values (more than {MAX_NODES})")
+        self.doc.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    self.fail(key_node, "a mapping key must be plain text")
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    self.fail(key_node, "YAML merge keys (<<) are not allowed")
+                key = key_node.value
+                if key in result:
+                    first = self.doc.key_lines.get(path + (key,), "?")
+                    self.fail(
+                        key_node,
+                        f"duplicate key '{key}' (first given on line {first}); "
+                        "YAML would silently keep only the last one",
+                    )
+                self.doc.key_lines[path + (key,)] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, path + (key,))
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+        return self.scalar(node)
+
+    def scalar(self, node) -> Any:
+        tag = node.tag
+        value = node.value
+        if tag == "tag:yaml.org,2002:bool":
+            if value.lower() in _YAML11_BOOL_WORDS:
+                # YAML 1.1 would make this a boolean; we keep the word, and remember it.
+                self.doc.yaml11_booleans.append((node.start_mark.line + 1, value))
+                return value
+            return value.lower() == "true"
+        if tag == "tag:yaml.org,2002:str":
+            return value
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:null"):
+            return self.loader.construct_object(node, deep=True)
+        if tag == "tag:yaml.org,2002:timestamp":
+            return value  # dates stay text ("2026-11-23"); we never need datetime objects
+        self.fail(node, f"unsupported YAML tag {tag}")
