@@ -1,0 +1,139 @@
+"""The command line: a thin layer over the library. Commands import what they need lazily."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, List, Optional
+
+import typer
+
+from . import __version__
+from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
+
+app = typer.Typer(
+    name="coachmentor",
+    help=(
+        "Coaching, mentoring, both, or another kind of support? A decision aid for school "
+        "leaders, from five published articles on coaching and mentoring teachers."
+    ),
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+    pretty_exceptions_show_locals=False,  # staff data must never appear in a traceback
+    no_args_is_help=True,
+    add_completion=False,
+)
+rules_app = typer.Typer(
+    help="Check a rule base, or print its JSON Schema.",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    no_args_is_help=True,
+)
+app.add_typer(rules_app, name="rules")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"coachmentor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", "-V", callback=_version, is_eager=True, help="Show the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """Coaching, mentoring, both, or another kind of support?"""
+
+
+FORMATS = ("text", "json", "markdown")
+
+
+@app.command()
+def advise(
+    answers: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--answers",
+            "-a",
+            help="YAML or JSON file of answers (id: value); '-' reads standard input.",
+            show_default=False,
+            allow_dash=True,
+        ),
+    ] = None,
+    set_: Annotated[
+        Optional[List[str]],
+        typer.Option(
+            "--set",
+            "-s",
+            help="Answer one question, e.g. --set career_stage=ECT (repeatable).",
+            show_default=False,
+        ),
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: text, json or markdown.")
+    ] = "text",
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write the result to this file.", show_default=False),
+    ] = None,
+    no_input: Annotated[
+        bool,
+        typer.Option("--no-input", help="Never prompt; fail if a required answer is missing."),
+    ] = False,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Answer a few questions about a member of staff and get a recommendation.
+
+    Interactive at a terminal: type a choice's number or value, '?' for help and the source,
+    '<' to go back. With --answers/--set supplying every required answer it never prompts.
+    """
+    with guarded(debug):
+        from .advise_cmd import run_advise
+
+        run_advise(
+            answers_file=answers,
+            sets=set_ or [],
+            fmt=format_,
+            output=output,
+            no_input=no_input,
+            rules_path=rules,
+        )
+
+
+@rules_app.command("check")
+def rules_check(
+    file: Annotated[
+        Optional[Path],
+        typer.Argument(help="Rule file to check (default: the shipped rule base).", show_default=False),
+    ] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Exit 2 on warnings as well as errors.")
+    ] = False,
+    debug: DebugOption = False,
+) -> None:
+    """Validate a rule base and lint it (unused choices, unwinnable options, YAML 1.1 booleans)."""
+    with guarded(debug):
+        from .lint import run_check
+
+        raise typer.Exit(run_check(file, strict=strict))
+
+
+@rules_app.command("schema")
+def rules_schema(debug: DebugOption = False) -> None:
+    """Print the JSON Schema of a rule file (for editors such as VS Code)."""
+    with guarded(debug):
+        import json
+
+        from .model import RuleBase
+
+        typer.echo(json.dumps(RuleBase.model_json_schema(), indent=2, sort_keys=True))
+
+
+# --- batch commands (assess, template): registered here, defined in cli_batch ------------
+
+
+def main() -> None:
+    app()

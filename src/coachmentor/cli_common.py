@@ -1,0 +1,76 @@
+"""What every command shares: the --rules and --debug options, and turning errors into exits.
+
+Only typer is imported here at module level; everything heavier is imported by the command
+that needs it, so `--version` and `--help` stay fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError
+
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--rules",
+        "-r",
+        help="Rule base to use instead of the shipped one (a YAML file).",
+        envvar="COACHMENTOR_RULES",
+        show_default=False,
+        dir_okay=True,
+    ),
+]
+DebugOption = Annotated[
+    bool, typer.Option("--debug", help="Show a full traceback on errors (may show staff data).")
+]
+
+
+def err(message: str) -> None:
+    """One line on stderr, prefixed with the program name."""
+    sys.stderr.write(f"coachmentor: error: {message}\n")
+    sys.stderr.flush()
+
+
+@contextmanager
+def guarded(debug: bool = False) -> Iterator[None]:
+    """Turn domain errors and interrupts into one line and the contract's exit code."""
+    try:
+        yield
+    except typer.Exit:
+        raise
+    except CoachmentorError as exc:
+        if debug:
+            raise
+        err(exc.message)
+        if exc.hint:
+            sys.stderr.write(f"hint: {exc.hint}\n")
+        raise typer.Exit(exc.exit_code) from None
+    except (KeyboardInterrupt, EOFError):
+        if debug:
+            raise
+        sys.stderr.write("\ncoachmentor: interrupted\n")
+        raise typer.Exit(EXIT_INTERRUPTED) from None
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not our error; stop quietly.
+        try:
+            sys.stdout = open("/dev/null", "w")  # noqa: SIM115 - silence the flush at exit
+        except OSError:
+            pass
+        raise typer.Exit(0) from None
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+        if debug:
+            raise
+        err(f"internal error ({type(exc).__name__}); run again with --debug for details")
+        raise typer.Exit(EXIT_USAGE) from None
+
+
+def load_ruleset(path: Optional[Path]):
+    from .loader import load_rules
+
+    return load_rules(path)
