@@ -112,13 +112,22 @@ def rules_check(
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 2 on warnings as well as errors.")
     ] = False,
+    sources: Annotated[
+        Optional[Path],
+        typer.Option(
+            "--sources",
+            help="Folder of the sources' stored copies: check every quote appears verbatim.",
+            show_default=False,
+        ),
+    ] = None,
     debug: DebugOption = False,
 ) -> None:
     """Validate a rule base and lint it (unused choices, unwinnable options, YAML 1.1 booleans)."""
     with guarded(debug):
         from .lint import run_check
 
-        raise typer.Exit(run_check(file, strict=strict))
+        code = run_check(file, strict=strict, sources_dir=sources)
+    raise typer.Exit(code)
 
 
 @rules_app.command("schema")

@@ -201,53 +201,83 @@ def assess_canonical(rules: RuleSet, answers: Mapping[str, str]) -> Assessment:
     return hit
 
 
-def _assess_canonical(rules: RuleSet, answers: dict[str, str]) -> Assessment:
+@dataclass
+class _Decision:
+    coaching: float
+    mentoring: float
+    fired: list[Any]
+    recommendation: str
+    alternative: str | None
+    decided_by: str
+    margin_factor: float
+    lead: list[tuple[str, str, Any]]  # (rule id, reason, citation or None)
+
+
+def decide(rules: RuleSet, answers: Mapping[str, str]) -> _Decision:
+    """Score and decide, without building reasons: the core that `assess` and lint share."""
     m = rules.model
     d = m.decision
     coaching = mentoring = 0.0
-    fired: list[tuple[Any, Contribution]] = []
+    fired = []
     for rule in m.rules:
         if condition_holds(rule.when, answers) and not condition_blocks(rule.unless, answers):
-            pc = float(rule.points.get("coaching", 0.0))
-            pm = float(rule.points.get("mentoring", 0.0))
-            coaching += pc
-            mentoring += pm
-            fired.append(
-                (
-                    rule,
-                    Contribution(
-                        rule=rule.id,
-                        answers={f: answers[f] for f in rule.when},
-                        points={"coaching": pc, "mentoring": pm},
-                        reason=rule.reason,
-                        source=rules.citation_text(rule.source),
-                        quote=rule.source.quote,
-                    ),
-                )
-            )
+            coaching += rule.points.get("coaching", 0.0)
+            mentoring += rule.points.get("mentoring", 0.0)
+            fired.append(rule)
     coaching, mentoring = round(coaching, 3), round(mentoring, 3)
-    scores = {"coaching": coaching, "mentoring": mentoring}
-    lead_reasons: list[Reason] = []
+    lead: list[tuple[str, str, Any]] = []
     alternative: str | None = None
     gate = next((g for g in m.gates if condition_holds(g.when, answers)), None)
     if gate is not None:
-        recommendation, alternative, decided_by = "other", gate.alternative, gate.id
-        lead_reasons.append(_reason(rules, gate.id, gate.reason, gate.source, 0.0))
-        margin_factor = 1.0
-    else:
-        recommendation, margin_factor = _by_scores(d, coaching, mentoring)
-        decided_by = "scores"
-        if recommendation == "other":
-            alternative = d.other_alternative
-            lead_reasons.append(
-                Reason(text=d.other_reason, source="", quote="", rule="decision", weight=0.0)
-            )
-        for ov in m.overrides:
-            if recommendation in ov.if_recommendation and condition_holds(ov.when, answers):
-                recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
-                lead_reasons.insert(0, _reason(rules, ov.id, ov.reason, ov.source, 0.0))
-                margin_factor = 0.75
-                break
+        lead.append((gate.id, gate.reason, gate.source))
+        return _Decision(coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0, lead)
+    recommendation, margin_factor = _by_scores(d, coaching, mentoring)
+    decided_by = "scores"
+    if recommendation == "other":
+        alternative = d.other_alternative
+        lead.append(("decision", d.other_reason, None))
+    for ov in m.overrides:
+        if recommendation in ov.if_recommendation and condition_holds(ov.when, answers):
+            recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
+            lead.insert(0, (ov.id, ov.reason, ov.source))
+            margin_factor = 0.75
+            break
+    return _Decision(
+        coaching, mentoring, fired, recommendation, alternative, decided_by, margin_factor, lead
+    )
+
+
+def _assess_canonical(rules: RuleSet, answers: dict[str, str]) -> Assessment:
+    m = rules.model
+    d = m.decision
+    dec = decide(rules, answers)
+    coaching, mentoring = dec.coaching, dec.mentoring
+    recommendation, alternative, decided_by = dec.recommendation, dec.alternative, dec.decided_by
+    margin_factor = dec.margin_factor
+    scores = {"coaching": coaching, "mentoring": mentoring}
+    fired = [
+        (
+            rule,
+            Contribution(
+                rule=rule.id,
+                answers={f: answers[f] for f in rule.when},
+                points={
+                    "coaching": float(rule.points.get("coaching", 0.0)),
+                    "mentoring": float(rule.points.get("mentoring", 0.0)),
+                },
+                reason=rule.reason,
+                source=rules.citation_text(rule.source),
+                quote=rule.source.quote,
+            ),
+        )
+        for rule in dec.fired
+    ]
+    lead_reasons = [
+        _reason(rules, rid, text, cite, 0.0)
+        if cite is not None
+        else Reason(text=text, source="", quote="", rule=rid, weight=0.0)
+        for rid, text, cite in dec.lead
+    ]
 
     borderline = (
         decided_by == "scores"

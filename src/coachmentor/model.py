@@ -56,6 +56,7 @@ class Choice(Strict):
     help: str | None = None
     synonyms: list[str] = Field(default_factory=list)
     neutral: bool = Field(False, description="deliberately scores nothing (silences the lint)")
+    phrase: str | None = Field(None, description="'what if' wording, e.g. 'they were new to the role'")
 
 
 class Question(Strict):
@@ -66,6 +67,9 @@ class Question(Strict):
     choices: list[Choice] = Field(min_length=2)
     aliases: list[str] = Field(default_factory=list, description="other column headers")
     when: Condition | None = Field(None, description="ask only when these answers hold")
+    phrase: str | None = Field(
+        None, description="'what if' wording with {label}, e.g. 'the main need were {label}'"
+    )
     source: Citation | None = None
 
     @field_validator("choices")

@@ -1,0 +1,176 @@
+"""Everything a leader needs to act on one assessment, as plain data (no rendering).
+
+`build_advice` adds to the engine's assessment: what would change it (exact, from the
+engine), the plan for the recommended option, the options side by side, the alternative's
+details, and how the person's own preference was weighed. Renderers (text, markdown, JSON)
+only format this document; every claim in it carries its source.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .engine import Assessment, WhatIf, assess_canonical, what_if
+from .ruleset import RuleSet
+
+REC_PHRASE = {
+    "coaching": "coaching",
+    "mentoring": "mentoring",
+    "both": "both coaching and mentoring",
+}
+MAX_WHAT_IF_SHOWN = 4
+
+
+def recommendation_phrase(rules: RuleSet, recommendation: str, alternative: str | None) -> str:
+    if recommendation == "other":
+        alt = rules.model.alternatives.get(alternative) if alternative else None  # type: ignore[arg-type]
+        label = alt.label.lower() if alt else (alternative or "another kind of support")
+        return f"another kind of support first ({label})"
+    return REC_PHRASE[recommendation]
+
+
+def choice_label(rules: RuleSet, fid: str, value: str) -> str:
+    for c in rules.questions[fid].choices:
+        if c.value == value:
+            return c.label
+    return value
+
+
+def condition_phrase(rules: RuleSet, fid: str, value: str) -> str:
+    """'they were new to the role' — how a single answer reads in a sentence."""
+    q = rules.questions[fid]
+    choice = next(c for c in q.choices if c.value == value)
+    if choice.phrase:
+        return choice.phrase
+    short = choice.label.split(" (")[0]
+    short = short[:1].lower() + short[1:]
+    if q.phrase:
+        return q.phrase.format(label=short)
+    return f"{fid} were {value}"
+
+
+def _cite(rules: RuleSet, cite: Any) -> dict[str, str]:
+    return {"source": rules.citation_text(cite), "quote": cite.quote}
+
+
+def what_if_sentence(rules: RuleSet, w: WhatIf) -> str:
+    text = f"If {condition_phrase(rules, w.field, w.value)}, "
+    text += f"{recommendation_phrase(rules, w.recommendation, w.alternative)} would be recommended."
+    return text[0].upper() + text[1:]
+
+
+def rank_what_if(rules: RuleSet, answers: Mapping[str, str], items: list[WhatIf]) -> list[WhatIf]:
+    """The most useful first: answers a leader may have judged wrongly or left blank come
+    before the main need, and career stage (which does not change) comes last."""
+
+    def key(w: WhatIf) -> tuple[int, int]:
+        if w.field == "career_stage":
+            group = 3
+        elif w.field in rules.required:
+            group = 2
+        elif w.field in answers:
+            group = 0
+        else:
+            group = 1
+        return group, rules.question_order.index(w.field)
+
+    return sorted(items, key=key)
+
+
+def build_advice(
+    rules: RuleSet, answers: Mapping[str, str], info: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    a: Assessment = assess_canonical(rules, answers)
+    m = rules.model
+    doc: dict[str, Any] = {}
+    if info:
+        doc["staff"] = {k: info[k] for k in rules.info_fields if k in info}
+    doc.update(a.to_dict())
+    alternative = None
+    if a.alternative is not None and a.alternative in m.alternatives:
+        alt = m.alternatives[a.alternative]  # type: ignore[index]
+        alternative = {"id": a.alternative, "label": alt.label, "where_to_turn": alt.where_to_turn}
+        alternative.update(_cite(rules, alt.source))
+        gate = next((g for g in m.gates if g.id == a.decided_by), None)
+        if gate is not None:
+            alternative["where_to_turn"] = gate.where_to_turn
+    doc["alternative_detail"] = alternative
+
+    changes = rank_what_if(rules, a.answers, what_if(rules, a.answers))
+    doc["what_if"] = [w.to_dict() for w in changes]
+    # In words, the few a leader can act on. "If there were a crisis, refer them" is true
+    # but rarely useful, so readiness concerns are phrased only when one was raised.
+    useful = [
+        w for w in changes
+        if w.field != "readiness_concern" or a.answers.get("readiness_concern", "none") != "none"
+    ]
+    doc["what_if_text"] = [what_if_sentence(rules, w) for w in useful[:MAX_WHAT_IF_SHOWN]]
+
+    if a.preference is not None:
+        doc["preference"] = dict(a.preference, note=_preference_note(rules, a))
+
+    plan_keys = {"coaching": ["coaching"], "mentoring": ["mentoring"], "both": ["mentoring", "coaching"]}
+    plan: dict[str, Any] = {}
+    for key in plan_keys.get(a.recommendation, []):
+        p = m.plans.get(key)  # type: ignore[call-overload]
+        if p is None:
+            continue
+        plan[key] = {
+            "sessions": p.sessions,
+            "hours_per_session": p.hours_per_session,
+            "items": [dict({"heading": i.heading, "text": i.text}, **_cite(rules, i.source)) for i in p.items],
+        }
+    doc["plan"] = plan
+
+    if a.recommendation in ("coaching", "mentoring"):
+        order = [a.recommendation, a.runner_up]
+    else:
+        order = sorted(("coaching", "mentoring"), key=lambda o: -a.scores[o])
+    compared = []
+    for key in order:
+        opt = m.options.get(key)  # type: ignore[call-overload]
+        if opt is None:
+            continue
+        entry = {
+            "option": key,
+            "label": opt.label,
+            "score": a.scores[key],
+            "summary": opt.summary,
+            "offers": opt.offers,
+            "downside": opt.downside,
+            "for_this_person": [c.reason for c in a.contributions if _toward(c.points, key) > 0][:3],
+            "against_for_this_person": [c.reason for c in a.contributions if _toward(c.points, key) < 0][:3],
+        }
+        entry.update(_cite(rules, opt.source))
+        compared.append(entry)
+    doc["compared"] = compared
+    # Traceability last, so it is easy to find at the bottom of a JSON file.
+    for k in ("rules_name", "rules_version", "rules_date", "rules_hash"):
+        doc[k] = doc.pop(k)
+    return doc
+
+
+def _toward(points: Mapping[str, float], option: str) -> float:
+    return points.get(option, 0.0)
+
+
+def _preference_note(rules: RuleSet, a: Assessment) -> str:
+    pref = a.preference or {}
+    stated = pref.get("stated")
+    leans = pref.get("leans_to")
+    stated_label = choice_label(rules, "preference", stated).lower() if stated else ""
+    if leans is None:
+        return "They have no preference, so the recommendation rests on the need and their capability."
+    if pref.get("honoured"):
+        return f"They would prefer {stated_label}; the recommendation is in line with that preference."
+    capacity = a.answers.get("reflective_capacity")
+    because = (
+        " because they can reach their own answers, and would not grow if leaders just fell back on mentoring"
+        if leans == "mentoring" and capacity == "high"
+        else " because the need and their situation weigh more than the preference"
+    )
+    rec = recommendation_phrase(rules, a.recommendation, a.alternative)
+    return (
+        f"This goes against their stated preference ({stated_label}): {rec} is recommended{because}. "
+        "Explain why to them, and agree it together."
+    )

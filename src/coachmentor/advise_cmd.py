@@ -1,0 +1,75 @@
+"""`coachmentor advise`: gather answers (file, --set, prompts), assess, render, write."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .answers_io import SuppliedAnswers, apply_sets, read_answers_file
+from .errors import AnswersError, MissingAnswersError
+from .loader import load_rules
+
+FORMATS = ("text", "json", "markdown")
+
+
+def run_advise(
+    *,
+    answers_file: Path | None,
+    sets: list[str],
+    fmt: str,
+    output: Path | None,
+    no_input: bool,
+    rules_path: Path | None,
+) -> None:
+    fmt = fmt.strip().lower()
+    if fmt not in FORMATS:
+        raise AnswersError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+    rules = load_rules(rules_path)
+    supplied = SuppliedAnswers()
+    if answers_file is not None:
+        read_answers_file(answers_file, rules, supplied)
+    apply_sets(sets, rules, supplied)
+
+    from .engine import missing_required
+
+    answers = supplied.answers
+    missing = missing_required(rules, answers)
+    if missing:
+        if no_input or not sys.stdin.isatty():
+            why = "--no-input was given" if no_input else "there is no terminal to ask"
+            raise MissingAnswersError(
+                missing,
+                f"missing required answer(s): {', '.join(missing)} ({why}); "
+                f"supply them with --set {missing[0]}=VALUE or --answers FILE",
+            )
+        from rich.console import Console
+
+        from .questionnaire import Questionnaire
+
+        console = Console(stderr=True, highlight=False)
+        answers = Questionnaire(rules, console, answers).run()
+
+    from .advice import build_advice
+    from .render import render_markdown, render_text, text_to_string, to_json
+
+    doc = build_advice(rules, answers, supplied.info)
+    if output is not None:
+        if fmt == "json":
+            content = to_json(doc)
+        elif fmt == "markdown":
+            content = render_markdown(rules, doc)
+        else:
+            content = text_to_string(rules, doc)
+        from .atomic import write_text_atomic
+
+        write_text_atomic(output, content)
+        sys.stderr.write(f"coachmentor: wrote {output}\n")
+        return
+    if fmt == "json":
+        sys.stdout.write(to_json(doc))
+    elif fmt == "markdown":
+        sys.stdout.write(render_markdown(rules, doc))
+    else:
+        from rich.console import Console
+
+        render_text(rules, doc, Console(highlight=False))

@@ -1,0 +1,84 @@
+"""Answers supplied without asking: an answers file (YAML or JSON) and `--set id=value`.
+
+The same validation as at the prompt: keys may be ids or header aliases, values may be
+choices, labels' synonyms or yes/no words; anything else is an error naming the file, the
+line, the field and the accepted values.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import AnswersError
+from .normalise import fold
+from .ruleset import RuleSet
+from .yamlsafe import decode_text, parse_yaml
+
+MAX_ANSWERS_BYTES = 256 * 1024
+
+
+@dataclass
+class SuppliedAnswers:
+    answers: dict[str, str] = field(default_factory=dict)  # question id -> canonical value
+    info: dict[str, str] = field(default_factory=dict)  # staff_id, name, department, ...
+
+
+def read_answers_file(path: Path, rules: RuleSet, into: SuppliedAnswers) -> None:
+    name = "<stdin>" if str(path) == "-" else str(path)
+    if str(path) == "-":
+        raw = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+    else:
+        if not path.exists():
+            raise AnswersError(f"{name}: no such answers file")
+        if path.is_dir():
+            raise AnswersError(f"{name}: is a folder; give the path of an answers file")
+        try:
+            with open(path, "rb") as fh:
+                raw = fh.read(MAX_ANSWERS_BYTES + 1)
+        except OSError as exc:
+            raise AnswersError(f"{name}: cannot read answers file: {exc.strerror}") from None
+    if len(raw) > MAX_ANSWERS_BYTES:
+        raise AnswersError(f"{name}: answers file is too large (more than {MAX_ANSWERS_BYTES} bytes)")
+    doc = parse_yaml(decode_text(raw, name, AnswersError), name, AnswersError)
+    if doc.data is None:
+        return
+    if not isinstance(doc.data, dict):
+        raise AnswersError(f"{name}:1: expected a mapping of question id to value (career_stage: ECT)")
+    for key, value in doc.data.items():
+        line = doc.key_lines.get((key,), 1)
+        _take(rules, into, str(key), value, f"{name}:{line}")
+
+
+def apply_sets(sets: list[str], rules: RuleSet, into: SuppliedAnswers) -> None:
+    for item in sets:
+        key, sep, value = item.partition("=")
+        if not sep or not key.strip():
+            raise AnswersError(f"--set {item!r}: expected id=value, e.g. --set career_stage=ECT")
+        _take(rules, into, key.strip(), value, "--set")
+
+
+def _take(rules: RuleSet, into: SuppliedAnswers, key: str, value: Any, where: str) -> None:
+    fid = rules.header_lookup.get(fold(key))
+    if fid is None:
+        known = ", ".join([*rules.info_fields, *rules.question_order])
+        raise AnswersError(f"{where}: unknown field '{key}' (known fields: {known})")
+    if fid in rules.info_fields:
+        if value is not None and not isinstance(value, (dict, list)):
+            into.info[fid] = str(value)
+        return
+    if value is None or (isinstance(value, str) and not value.strip()):
+        into.answers.pop(fid, None)
+        return
+    canonical = rules.match_value(fid, value)
+    if canonical is None:
+        shown = str(value) if not isinstance(value, (dict, list)) else type(value).__name__
+        if len(shown) > 40:
+            shown = shown[:37] + "..."
+        raise AnswersError(
+            f"{where}: {fid}: '{shown}' is not an accepted value "
+            f"(expected one of: {', '.join(rules.choice_values[fid])})"
+        )
+    into.answers[fid] = canonical

@@ -1,0 +1,171 @@
+"""`coachmentor rules check`: validate a rule base, then lint what validation cannot see.
+
+Errors (exit 2) come from loading: syntax, types, unknown keys, duplicate keys, references
+to unknown questions, choices or source documents. Warnings (exit 0, or 2 with --strict):
+choices no rule scores, questions nothing uses, options or alternatives that can never win
+(found by enumerating every combination of answers when there are few enough), YAML 1.1
+booleans, and quotes that cannot be found in the cited source's stored copy (--sources).
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .engine import decide
+from .errors import EXIT_OK, EXIT_USAGE
+from .loader import default_rules_path, load_rules
+from .ruleset import RuleSet
+
+MAX_ENUMERATION = 300_000
+
+
+@dataclass(frozen=True)
+class Finding:
+    line: int | None
+    message: str
+
+
+def _conditions(rules: RuleSet):
+    m = rules.model
+    for section in ("rules", "gates", "overrides"):
+        for i, r in enumerate(getattr(m, section)):
+            yield (section, i), r.when, getattr(r, "unless", None)
+    for kind in ("coaching", "mentoring"):
+        for i, t in enumerate(getattr(m.types, kind)):
+            yield ("types", kind, i), t.when, t.unless
+    for i, q in enumerate(m.questions):
+        yield ("questions", i), q.when, None
+
+
+def _values(want) -> list[str]:
+    return [want] if isinstance(want, str) else list(want)
+
+
+def lint(rules: RuleSet, sources_dir: Path | None = None) -> list[Finding]:
+    m = rules.model
+    doc = rules.document
+    line = (lambda loc: doc.line_of(loc)) if doc is not None else (lambda loc: None)
+    findings: list[Finding] = []
+
+    scored: dict[str, set[str]] = {q: set() for q in rules.questions}
+    used: set[str] = set()
+    for section in ("rules", "gates"):
+        for r in getattr(m, section):
+            for fid, want in r.when.items():
+                scored[fid].update(_values(want))
+    for _loc, when, unless in _conditions(rules):
+        for cond in (when or {}, unless or {}):
+            used.update(cond)
+    for qi, q in enumerate(m.questions):
+        if q.id not in used:
+            findings.append(Finding(line(("questions", qi)), f"question '{q.id}' is used by no rule, gate or type"))
+            continue
+        for ci, c in enumerate(q.choices):
+            if c.value not in scored[q.id] and not c.neutral:
+                findings.append(
+                    Finding(
+                        line(("questions", qi, "choices", ci)),
+                        f"{q.id}: choice '{c.value}' is scored by no rule or gate "
+                        "(score it, or mark it `neutral: true`)",
+                    )
+                )
+
+    findings += _unwinnable(rules)
+
+    for ln, text in rules.yaml11_booleans:
+        findings.append(
+            Finding(ln, f"unquoted {text!r} is a YAML 1.1 boolean to most YAML tools; quote it: '{text}'")
+        )
+    if sources_dir is not None:
+        findings += _check_quotes(rules, sources_dir, line)
+    return findings
+
+
+def _unwinnable(rules: RuleSet) -> list[Finding]:
+    spaces = [rules.choice_values[q] for q in rules.question_order]
+    size = 1
+    for s in spaces:
+        size *= len(s)
+    if size > MAX_ENUMERATION:
+        return [Finding(None, f"answer space too large to enumerate ({size} combinations); option reachability not checked")]
+    seen: set[tuple[str, str | None]] = set()
+    ids = rules.question_order
+    for combo in itertools.product(*spaces):
+        dec = decide(rules, dict(zip(ids, combo)))
+        seen.add((dec.recommendation, dec.alternative))
+    found = []
+    recs = {r for r, _ in seen}
+    for rec in ("coaching", "mentoring", "both", "other"):
+        if rec not in recs:
+            found.append(Finding(None, f"recommendation '{rec}' can never win with any combination of answers"))
+    alts = {a for r, a in seen if r == "other"}
+    for alt in rules.model.alternatives:
+        if alt not in alts:
+            found.append(Finding(None, f"alternative '{alt}' can never be recommended"))
+    return found
+
+
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text.translate(_QUOTES)).strip().lower()
+
+
+def _check_quotes(rules: RuleSet, folder: Path, line) -> list[Finding]:
+    out: list[Finding] = []
+    texts: dict[str, str | None] = {}
+    for sid, src in rules.model.sources.items():
+        path = folder / src.file if src.file else None
+        texts[sid] = _norm(path.read_text(encoding="utf-8")) if path and path.is_file() else None
+        if src.file and texts[sid] is None:
+            out.append(Finding(line(("sources", sid, "file")), f"source file not found: {path}"))
+    for loc, cite in _citations(rules):
+        text = texts.get(cite.doc)
+        if text is not None and _norm(cite.quote) not in text:
+            out.append(Finding(line(loc + ("quote",)), f"quote not found in source '{cite.doc}': {cite.quote[:60]}"))
+    return out
+
+
+def _citations(rules: RuleSet):
+    m = rules.model
+    for i, q in enumerate(m.questions):
+        if q.source:
+            yield ("questions", i, "source"), q.source
+    for section in ("rules", "gates", "overrides"):
+        for i, r in enumerate(getattr(m, section)):
+            yield (section, i, "source"), r.source
+    for kind in ("coaching", "mentoring"):
+        for i, t in enumerate(getattr(m.types, kind)):
+            yield ("types", kind, i, "source"), t.source
+    for key, o in m.options.items():
+        yield ("options", key, "source"), o.source
+    for key, a in m.alternatives.items():
+        yield ("alternatives", key, "source"), a.source
+    for key, p in m.plans.items():
+        for i, item in enumerate(p.items):
+            yield ("plans", key, "items", i, "source"), item.source
+
+
+def run_check(path: Path | None, *, strict: bool = False, sources_dir: Path | None = None) -> int:
+    rules = load_rules(path)
+    shown = str(path) if path is not None else str(default_rules_path())
+    findings = lint(rules, sources_dir)
+    for f in findings:
+        where = f"{shown}:{f.line}" if f.line else shown
+        sys.stdout.write(f"{where}: warning: {f.message}\n")
+    m = rules.model
+    summary = (
+        f"{shown}: {m.name} {m.version}: {len(m.questions)} questions, {len(m.rules)} rules, "
+        f"{len(m.gates)} gates, {len(m.overrides)} overrides"
+    )
+    if findings:
+        sys.stdout.write(f"{summary}: {len(findings)} warning(s)\n")
+        return EXIT_USAGE if strict else EXIT_OK
+    sys.stdout.write(f"{summary}: OK\n")
+    return EXIT_OK

@@ -1,0 +1,201 @@
+"""The interactive questionnaire: numbered choices, '?' for help, '<' to go back, a review
+screen where any answer can be changed, and follow-up questions only when they apply.
+
+It talks to the person through a rich Console (on stderr, so that `--format json > file`
+still works) and reads lines through `read`, which tests can replace.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .advice import choice_label
+from .errors import EXIT_INTERRUPTED, CoachmentorError
+from .ruleset import RuleSet
+
+BACK = {"<", "b", "back"}
+HELP = {"?", "h", "help"}
+
+
+class EndOfInput(CoachmentorError):
+    exit_code = EXIT_INTERRUPTED
+
+
+class Questionnaire:
+    def __init__(
+        self,
+        rules: RuleSet,
+        console: Any,
+        answers: dict[str, str],
+        read: Callable[[str], str] | None = None,
+    ) -> None:
+        self.rules = rules
+        self.console = console
+        self.answers = dict(answers)
+        self.prefilled = set(answers)
+        self._read = read or (lambda prompt: console.input(prompt))
+
+    # --- plumbing ---------------------------------------------------------------------
+    def read(self, prompt: str, where: str) -> str:
+        try:
+            return self._read(prompt)
+        except EOFError:
+            raise EndOfInput(
+                f"end of input while asking '{where}'; to answer without prompts use "
+                "--answers FILE or --set id=value (and --no-input)"
+            ) from None
+
+    def say(self, text: Any = "", style: str | None = None) -> None:
+        from rich.text import Text
+
+        self.console.print(text if not isinstance(text, str) else Text(text, style=style))
+
+    # --- the flow -----------------------------------------------------------------------
+    def run(self) -> dict[str, str]:
+        self.say("coachmentor — coaching, mentoring, both, or something else?", "bold")
+        self.say(
+            "Type a choice's number or its value. '?' shows help and the source, "
+            "'<' goes back. You can review every answer before the result.",
+            "dim",
+        )
+        pending = [q for q in self.rules.question_order if q not in self.prefilled]
+        self.ask_in_turn(pending)
+        self.review()
+        return self.answers
+
+    def applicable(self) -> list[str]:
+        return [q for q in self.rules.question_order if self.rules.applies(self.rules.questions[q], self.answers)]
+
+    def ask_in_turn(self, ids: list[str]) -> None:
+        history: list[int] = []
+        i = 0
+        while i < len(ids):
+            qid = ids[i]
+            if not self.rules.applies(self.rules.questions[qid], self.answers):
+                self.answers.pop(qid, None)
+                i += 1
+                continue
+            step = self.ask(qid, position=f"{i + 1}/{len(ids)}")
+            if step == "back":
+                if history:
+                    i = history.pop()
+                else:
+                    self.say("This is the first question.", "yellow")
+                continue
+            history.append(i)
+            i += 1
+
+    def ask(self, qid: str, position: str = "") -> str:
+        """Ask one question until it gets a valid answer; returns 'answered', 'skipped' or 'back'."""
+        from rich.text import Text
+
+        q = self.rules.questions[qid]
+        current = self.answers.get(qid)
+        title = Text(f"\n{position + '  ' if position else ''}", style="dim")
+        title.append(q.prompt, style="bold")
+        if q.required:
+            title.append("  (required)", style="dim")
+        self.say(title)
+        for n, c in enumerate(q.choices, 1):
+            line = Text(f"  {n:>2}. ")
+            line.append(c.label)
+            line.append(f"  [{c.value}]", style="dim")
+            if c.value == current:
+                line.append("  ← current", style="green")
+            self.say(line)
+        hints = ["number or value", "? help", "< back"]
+        if current:
+            hints.append("Enter keeps the current answer")
+        elif not q.required:
+            hints.append("Enter skips")
+        self.say("  " + " · ".join(hints), "dim")
+        while True:
+            raw = self.read("> ", qid).strip()
+            low = raw.lower()
+            if low in HELP:
+                self.show_help(qid)
+                continue
+            if low in BACK:
+                return "back"
+            if not raw:
+                if current:
+                    return "answered"
+                if not q.required:
+                    self.answers.pop(qid, None)
+                    return "skipped"
+                self.say("  This question needs an answer to give a recommendation.", "yellow")
+                continue
+            value = None
+            if raw.isdigit():
+                n = int(raw)
+                if 1 <= n <= len(q.choices):
+                    value = q.choices[n - 1].value
+            else:
+                value = self.rules.match_value(qid, raw)
+            if value is None:
+                shown = raw if len(raw) <= 30 else raw[:27] + "..."
+                self.say(
+                    Text(
+                        f"  '{shown}' is not one of the choices: type 1–{len(q.choices)}, "
+                        f"or one of {', '.join(self.rules.choice_values[qid])}.",
+                        style="yellow",
+                    )
+                )
+                continue
+            self.answers[qid] = value
+            return "answered"
+
+    def show_help(self, qid: str) -> None:
+        from rich.text import Text
+
+        q = self.rules.questions[qid]
+        self.say(Text("  " + (q.help or "No further help for this question."), style="cyan"))
+        if q.source is not None:
+            self.say(
+                Text(f"  Source: {self.rules.citation_text(q.source)}: “{q.source.quote}”", style="dim")
+            )
+
+    def review(self) -> None:
+        from rich.table import Table
+        from rich.text import Text
+
+        while True:
+            shown = self.applicable()
+            table = Table(title="Review your answers", title_justify="left", show_header=True)
+            table.add_column("#", justify="right")
+            table.add_column("Question")
+            table.add_column("Answer")
+            for n, qid in enumerate(shown, 1):
+                value = self.answers.get(qid)
+                table.add_row(
+                    str(n),
+                    Text(self.rules.questions[qid].prompt),
+                    Text(choice_label(self.rules, qid, value) if value else "— not answered"),
+                )
+            self.say()
+            self.console.print(table)
+            self.say("Enter shows the result · a number changes that answer · < changes the last one", "dim")
+            raw = self.read("> ", "review").strip().lower()
+            if not raw:
+                missing = [q for q in self.rules.required if q not in self.answers]
+                if not missing:
+                    return
+                self.say(f"Still needed: {', '.join(missing)}.", "yellow")
+                self.ask_in_turn(missing)
+                continue
+            if raw in BACK:
+                target = shown[-1]
+            elif raw.isdigit() and 1 <= int(raw) <= len(shown):
+                target = shown[int(raw) - 1]
+            else:
+                self.say(f"Type a number from 1 to {len(shown)}, '<', or press Enter.", "yellow")
+                continue
+            self.ask(target)
+            # A changed answer may make follow-up questions apply (ask them) or not (drop them).
+            for qid in self.rules.question_order:
+                applies = self.rules.applies(self.rules.questions[qid], self.answers)
+                if not applies and qid in self.answers and qid not in self.prefilled:
+                    self.answers.pop(qid)
+                    self.say(f"('{qid}' no longer applies and was cleared.)", "dim")
+                elif applies and qid not in self.answers and self.rules.questions[qid].when:
+                    self.ask(qid)

@@ -1,0 +1,251 @@
+"""Render an advice document (see advice.py) as text (rich), markdown or JSON.
+
+Rendering never decides anything. All text that comes from answers, staff details or a
+rule file is escaped before rich sees it (we build `Text` objects, not markup strings).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .advice import choice_label, recommendation_phrase
+from .ruleset import RuleSet
+
+HEADLINE = {
+    "coaching": "Coaching",
+    "mentoring": "Mentoring",
+    "both": "Both: a mentor and a separate coach",
+    "other": "Another kind of support first",
+}
+CONFIDENCE_WORDS = {
+    "high": "high — the answers point clearly one way",
+    "moderate": "moderate — a reasonable case, but check the points below",
+    "low": "low — borderline or incomplete; treat it as a starting point for a conversation",
+}
+
+
+def to_json(doc: dict[str, Any]) -> str:
+    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _type_line(doc: dict[str, Any]) -> str:
+    parts = []
+    if doc.get("mentoring_type"):
+        parts.append(f"{doc['mentoring_type']} mentoring")
+    if doc.get("coaching_type"):
+        parts.append(f"{doc['coaching_type']} coaching")
+    return " + ".join(parts)
+
+
+def headline(rules: RuleSet, doc: dict[str, Any]) -> str:
+    rec = doc["recommendation"]
+    if rec == "other" and doc.get("alternative_detail"):
+        return f"{HEADLINE[rec]}: {doc['alternative_detail']['label']}"
+    return HEADLINE[rec]
+
+
+def _bar(value: float, top: float, width: int = 24) -> str:
+    filled = 0 if top <= 0 else round(max(0.0, value) / top * width)
+    return "█" * filled + "░" * (width - filled)
+
+
+def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
+    rows = []
+    for fid in rules.question_order:
+        q = rules.questions[fid]
+        value = doc["answers"].get(fid)
+        rows.append((q.prompt, choice_label(rules, fid, value) if value else "— (not answered)"))
+    return rows
+
+
+# --- text (rich) ---------------------------------------------------------------------------
+
+
+def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
+    from rich.panel import Panel
+    from rich.table import Table
+    from rich.text import Text
+
+    rec = doc["recommendation"]
+    title = Text(headline(rules, doc), style="bold")
+    body = Text()
+    body.append_text(title)
+    types = _type_line(doc)
+    if types:
+        body.append(f"\nType: {types}")
+    body.append(f"\nConfidence: {doc['confidence']:.2f}, {CONFIDENCE_WORDS[doc['confidence_label']]}")
+    if doc.get("borderline"):
+        body.append("\nBorderline: the two options scored close together.", style="yellow")
+    if rec == "other" and doc.get("alternative_detail"):
+        body.append(f"\nWhere to turn: {doc['alternative_detail']['where_to_turn']}")
+    staff = doc.get("staff") or {}
+    who = " · ".join(staff[k] for k in ("staff_id", "name", "department") if k in staff)
+    panel_title = Text(f"Recommendation{' for ' + who if who else ''}")
+    console.print(Panel(body, title=panel_title, title_align="left", expand=False))
+
+    scores = doc["scores"]
+    top = max([abs(v) for v in scores.values()] + [1.0])
+    t = Table.grid(padding=(0, 1))
+    for option in ("coaching", "mentoring"):
+        t.add_row(Text(option.capitalize(), style="bold"), Text(_bar(scores[option], top)), Text(f"{scores[option]:g}"))
+    console.print(Text("Scores", style="bold underline"))
+    console.print(t)
+
+    console.print(Text("\nWhy", style="bold underline"))
+    why = Table.grid(padding=(0, 1))
+    for i, r in enumerate(doc["reasons"], 1):
+        cell = Text(r["text"])
+        if r.get("source"):
+            cell.append(f"\n{r['source']}: “{r['quote']}”", style="dim")
+        why.add_row(Text(f"{i}."), cell)
+    console.print(why)
+
+    pref = doc.get("preference")
+    if pref:
+        console.print(Text("\nTheir preference", style="bold underline"))
+        console.print(Text(pref["note"], style=None if pref["honoured"] else "yellow"))
+
+    console.print(Text("\nWhat would change it", style="bold underline"))
+    if doc.get("what_if_text"):
+        console.print(_bullets(Text(s) for s in doc["what_if_text"]))
+    else:
+        console.print(Text("No single different answer would change this recommendation."))
+
+    if doc.get("plan"):
+        console.print(Text("\nNext steps", style="bold underline"))
+        for option, plan in doc["plan"].items():
+            console.print(Text(option.capitalize(), style="bold"))
+            cells = []
+            for item in plan["items"]:
+                cell = Text(item["heading"] + ": ", style="bold")
+                cell.append(item["text"], style="")
+                cell.append(f"\n{item['source']}", style="dim")
+                cells.append(cell)
+            console.print(_bullets(cells))
+
+    if doc.get("compared"):
+        console.print(Text("\nSide by side", style="bold underline"))
+        table = Table(show_lines=True, expand=False)
+        table.add_column("")
+        for c in doc["compared"]:
+            table.add_column(Text(f"{c['label']} ({c['score']:g})", style="bold"))
+        table.add_row("What it is", *[Text(c["summary"]) for c in doc["compared"]])
+        table.add_row("What it offers", *[Text(c["offers"]) for c in doc["compared"]])
+        table.add_row("Downside", *[Text(c["downside"]) for c in doc["compared"]])
+        table.add_row(
+            "For this person",
+            *[Text("\n".join(c["for_this_person"]) or "—") for c in doc["compared"]],
+        )
+        console.print(table)
+
+    console.print(
+        Text(
+            f"\nRule base: {doc['rules_name']} {doc['rules_version']} ({doc['rules_date']}), "
+            f"{doc['rules_hash']}",
+            style="dim",
+        )
+    )
+
+
+def _bullets(cells: Any) -> Any:
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    for cell in cells:
+        grid.add_row(Text("•"), cell)
+    return grid
+
+
+def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100) -> str:
+    import io
+
+    from rich.console import Console
+
+    buf = io.StringIO()
+    console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False)
+    render_text(rules, doc, console)
+    return buf.getvalue()
+
+
+# --- markdown -------------------------------------------------------------------------------
+
+
+def _md(text: str) -> str:
+    """Escape what markdown would otherwise interpret in free text."""
+    out = []
+    for ch in str(text):
+        out.append("\\" + ch if ch in "\\`*_{}[]<>#|" else ch)
+    return "".join(out)
+
+
+def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
+    lines: list[str] = []
+    staff = doc.get("staff") or {}
+    who = " · ".join(_md(staff[k]) for k in ("staff_id", "name", "department") if k in staff)
+    lines.append(f"# Coaching or mentoring{': ' + who if who else ''}")
+    lines.append("")
+    lines.append(f"**Recommendation: {_md(headline(rules, doc))}**")
+    lines.append("")
+    types = _type_line(doc)
+    if types:
+        lines.append(f"- Type: {_md(types)}")
+    lines.append(f"- Confidence: {doc['confidence']:.2f} ({_md(CONFIDENCE_WORDS[doc['confidence_label']])})")
+    if doc.get("borderline"):
+        lines.append("- Borderline: the two options scored close together.")
+    lines.append(f"- Scores: coaching {doc['scores']['coaching']:g}, mentoring {doc['scores']['mentoring']:g}")
+    if doc.get("alternative_detail"):
+        lines.append(f"- Where to turn: {_md(doc['alternative_detail']['where_to_turn'])}")
+    lines += ["", "## Answers", "", "| Question | Answer |", "|---|---|"]
+    for q, a in answers_rows(rules, doc):
+        lines.append(f"| {_md(q)} | {_md(a)} |")
+    lines += ["", "## Why", ""]
+    for i, r in enumerate(doc["reasons"], 1):
+        lines.append(f"{i}. {_md(r['text'])}")
+        if r.get("source"):
+            lines.append(f"   — *{_md(r['source'])}*: “{_md(r['quote'])}”")
+    if doc.get("preference"):
+        lines += ["", "## Their preference", "", _md(doc["preference"]["note"])]
+    lines += ["", "## What would change it", ""]
+    if doc.get("what_if_text"):
+        lines += [f"- {_md(s)}" for s in doc["what_if_text"]]
+    else:
+        lines.append("No single different answer would change this recommendation.")
+    if doc.get("plan"):
+        lines += ["", "## Next steps", ""]
+        for option, plan in doc["plan"].items():
+            lines.append(f"### {option.capitalize()}")
+            lines.append("")
+            for item in plan["items"]:
+                lines.append(f"- **{_md(item['heading'])}:** {_md(item['text'])}")
+                lines.append(f"  — *{_md(item['source'])}*: “{_md(item['quote'])}”")
+            lines.append("")
+    if doc.get("compared"):
+        lines += ["", "## Side by side", ""]
+        head = " | ".join(f"{_md(c['label'])} ({c['score']:g})" for c in doc["compared"])
+        lines.append(f"| | {head} |")
+        lines.append("|---" * (len(doc["compared"]) + 1) + "|")
+        for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):
+            lines.append(f"| {label} | " + " | ".join(_md(c[key]) for c in doc["compared"]) + " |")
+        lines.append(
+            "| For this person | "
+            + " | ".join("<br>".join(_md(x) for x in c["for_this_person"]) or "—" for c in doc["compared"])
+            + " |"
+        )
+    lines += [
+        "",
+        "---",
+        "",
+        f"Rule base: {_md(doc['rules_name'])} {_md(doc['rules_version'])} ({_md(doc['rules_date'])}), "
+        f"`{doc['rules_hash']}`. Sources:",
+        "",
+    ]
+    for sid, src in rules.model.sources.items():
+        who_ = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
+        lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}")
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def recommendation_sentence(rules: RuleSet, doc: dict[str, Any]) -> str:
+    return recommendation_phrase(rules, doc["recommendation"], doc.get("alternative"))
