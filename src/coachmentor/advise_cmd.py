@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .answers_io import SuppliedAnswers, apply_sets, read_answers_file
 from .errors import AnswersError, MissingAnswersError
-from .loader import load_rules
+from .loader import load_rules, parse_rule_file, rules_from_document
 
 FORMATS = ("text", "json", "markdown")
 
@@ -24,7 +24,23 @@ def run_advise(
     fmt = fmt.strip().lower()
     if fmt not in FORMATS:
         raise AnswersError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
-    rules = load_rules(rules_path)
+    shown = None
+    interactive = (
+        answers_file is None and not sets and not no_input and sys.stdin.isatty()
+    )
+    if interactive:
+        # Plain `coachmentor advise` at a terminal: put the first question on screen from
+        # the parsed YAML, then validate the rule base while the person reads it.
+        from rich.console import Console
+
+        from .questionnaire import preview_first_question
+
+        document, filename, digest = parse_rule_file(rules_path)
+        console = Console(stderr=True, highlight=False)
+        shown = preview_first_question(document.data, console)
+        rules = rules_from_document(document, filename, digest)
+    else:
+        rules = load_rules(rules_path)
     supplied = SuppliedAnswers()
     if answers_file is not None:
         read_answers_file(answers_file, rules, supplied)
@@ -46,8 +62,9 @@ def run_advise(
 
         from .questionnaire import Questionnaire
 
-        console = Console(stderr=True, highlight=False)
-        answers = Questionnaire(rules, console, answers).run()
+        if shown is None:
+            console = Console(stderr=True, highlight=False)
+        answers = Questionnaire(rules, console, answers, shown=shown).run()
 
     from .advice import build_advice
     from .render import render_markdown, render_text, text_to_string, to_json

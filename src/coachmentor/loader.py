@@ -42,12 +42,16 @@ def read_rule_text(path: Path) -> tuple[str, bytes]:
     return decode_text(raw, name, RuleFileError), raw
 
 
-def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
-    """Load, validate and index a rule base (the shipped one when `path` is None)."""
+def parse_rule_file(path: str | os.PathLike[str] | None = None) -> tuple[YamlDocument, str, str]:
+    """Read and parse a rule file without validating it: (document, file name, sha256)."""
     p = Path(path) if path is not None else default_rules_path()
     text, raw = read_rule_text(p)
-    doc = parse_yaml(text, str(p), RuleFileError)
-    return rules_from_document(doc, str(p), hashlib.sha256(raw).hexdigest())
+    return parse_yaml(text, str(p), RuleFileError), str(p), hashlib.sha256(raw).hexdigest()
+
+
+def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
+    """Load, validate and index a rule base (the shipped one when `path` is None)."""
+    return rules_from_document(*parse_rule_file(path))
 
 
 def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSet:

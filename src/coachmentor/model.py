@@ -31,7 +31,7 @@ MENTORING_TYPES = ("induction", "transition", "career", "succession", "inclusion
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True, defer_build=True)
 
 
 class Citation(Strict):

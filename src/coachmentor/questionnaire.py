@@ -21,6 +21,70 @@ class EndOfInput(CoachmentorError):
     exit_code = EXIT_INTERRUPTED
 
 
+INTRO = (
+    "Type a choice's number or its value. '?' shows help and the source, "
+    "'<' goes back. You can review every answer before the result."
+)
+
+
+def print_intro(console: Any) -> None:
+    from rich.text import Text
+
+    console.print(Text("coachmentor — coaching, mentoring, both, or something else?", style="bold"))
+    console.print(Text(INTRO, style="dim"))
+
+
+def print_question(
+    console: Any,
+    *,
+    prompt: str,
+    required: bool,
+    choices: list[tuple[str, str]],
+    position: str = "",
+    current: str | None = None,
+) -> None:
+    """Show one question with numbered choices ((value, label) pairs)."""
+    from rich.text import Text
+
+    title = Text(f"\n{position + '  ' if position else ''}", style="dim")
+    title.append(prompt, style="bold")
+    if required:
+        title.append("  (required)", style="dim")
+    console.print(title)
+    for n, (value, label) in enumerate(choices, 1):
+        line = Text(f"  {n:>2}. ")
+        line.append(label)
+        line.append(f"  [{value}]", style="dim")
+        if value == current:
+            line.append("  ← current", style="green")
+        console.print(line)
+    hints = ["number or value", "? help", "< back"]
+    if current:
+        hints.append("Enter keeps the current answer")
+    elif not required:
+        hints.append("Enter skips")
+    console.print(Text("  " + " · ".join(hints), style="dim"))
+
+
+def preview_first_question(raw_rules: Any, console: Any) -> str | None:
+    """Show the first question straight from the parsed YAML, before validation.
+
+    Validating the rule base (pydantic) takes longer than everything else at start-up; the
+    person reads the first question while it runs. Returns the id shown, or None if the raw
+    data does not look like a rule base (validation will then report why).
+    """
+    try:
+        q = raw_rules["questions"][0]
+        choices = [(str(c["value"]), str(c["label"])) for c in q["choices"]]
+        qid, prompt, required = str(q["id"]), str(q["prompt"]), bool(q.get("required", False))
+        total = len(raw_rules["questions"])
+    except (KeyError, IndexError, TypeError):
+        return None
+    print_intro(console)
+    print_question(console, prompt=prompt, required=required, choices=choices, position=f"1/{total}")
+    return qid
+
+
 class Questionnaire:
     def __init__(
         self,
@@ -28,12 +92,14 @@ class Questionnaire:
         console: Any,
         answers: dict[str, str],
         read: Callable[[str], str] | None = None,
+        shown: str | None = None,
     ) -> None:
         self.rules = rules
         self.console = console
         self.answers = dict(answers)
         self.prefilled = set(answers)
         self._read = read or (lambda prompt: console.input(prompt))
+        self.shown = shown  # the first question, already on screen (see preview_first_question)
 
     # --- plumbing ---------------------------------------------------------------------
     def read(self, prompt: str, where: str) -> str:
@@ -52,12 +118,8 @@ class Questionnaire:
 
     # --- the flow -----------------------------------------------------------------------
     def run(self) -> dict[str, str]:
-        self.say("coachmentor — coaching, mentoring, both, or something else?", "bold")
-        self.say(
-            "Type a choice's number or its value. '?' shows help and the source, "
-            "'<' goes back. You can review every answer before the result.",
-            "dim",
-        )
+        if self.shown is None:
+            print_intro(self.console)
         pending = [q for q in self.rules.question_order if q not in self.prefilled]
         self.ask_in_turn(pending)
         self.review()
@@ -91,24 +153,17 @@ class Questionnaire:
 
         q = self.rules.questions[qid]
         current = self.answers.get(qid)
-        title = Text(f"\n{position + '  ' if position else ''}", style="dim")
-        title.append(q.prompt, style="bold")
-        if q.required:
-            title.append("  (required)", style="dim")
-        self.say(title)
-        for n, c in enumerate(q.choices, 1):
-            line = Text(f"  {n:>2}. ")
-            line.append(c.label)
-            line.append(f"  [{c.value}]", style="dim")
-            if c.value == current:
-                line.append("  ← current", style="green")
-            self.say(line)
-        hints = ["number or value", "? help", "< back"]
-        if current:
-            hints.append("Enter keeps the current answer")
-        elif not q.required:
-            hints.append("Enter skips")
-        self.say("  " + " · ".join(hints), "dim")
+        if self.shown == qid:
+            self.shown = None  # on screen already; from now on, show it like any other
+        else:
+            print_question(
+                self.console,
+                prompt=q.prompt,
+                required=q.required,
+                choices=[(c.value, c.label) for c in q.choices],
+                position=position,
+                current=current,
+            )
         while True:
             raw = self.read("> ", qid).strip()
             low = raw.lower()
