@@ -61,7 +61,7 @@ def what_if_sentence(rules: RuleSet, w: WhatIf) -> str:
 
 def rank_what_if(rules: RuleSet, answers: Mapping[str, str], items: list[WhatIf]) -> list[WhatIf]:
     """The most useful first: answers a leader may have judged wrongly or left blank come
-    before the main need, and career stage (which does not change) comes last."""
+    before the main need, and career stage (a fact, not a judgement) comes last."""
 
     def key(w: WhatIf) -> tuple[int, int]:
         if w.field == "career_stage":
@@ -100,9 +100,11 @@ def build_advice(
     doc["what_if"] = [w.to_dict() for w in changes]
     # In words, the few a leader can act on. "If there were a crisis, refer them" is true
     # but rarely useful, so readiness concerns are phrased only when one was raised.
+    # Career stage is a fact about the person rather than a judgement, so it is left out too.
     useful = [
         w for w in changes
-        if w.field != "readiness_concern" or a.answers.get("readiness_concern", "none") != "none"
+        if w.field != "career_stage"
+        and (w.field != "readiness_concern" or a.answers.get("readiness_concern", "none") != "none")
     ]
     doc["what_if_text"] = [what_if_sentence(rules, w) for w in useful[:MAX_WHAT_IF_SHOWN]]
 

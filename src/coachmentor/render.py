@@ -137,6 +137,10 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
             "For this person",
             *[Text("\n".join(c["for_this_person"]) or "—") for c in doc["compared"]],
         )
+        table.add_row(
+            "Against, here",
+            *[Text("\n".join(c["against_for_this_person"]) or "—") for c in doc["compared"]],
+        )
         console.print(table)
 
     console.print(
@@ -228,11 +232,9 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         lines.append("|---" * (len(doc["compared"]) + 1) + "|")
         for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):
             lines.append(f"| {label} | " + " | ".join(_md(c[key]) for c in doc["compared"]) + " |")
-        lines.append(
-            "| For this person | "
-            + " | ".join("<br>".join(_md(x) for x in c["for_this_person"]) or "—" for c in doc["compared"])
-            + " |"
-        )
+        for label, key in (("For this person", "for_this_person"), ("Against, here", "against_for_this_person")):
+            cells = ("<br>".join(_md(x) for x in c[key]) or "—" for c in doc["compared"])
+            lines.append(f"| {label} | " + " | ".join(cells) + " |")
     lines += [
         "",
         "---",
@@ -243,7 +245,8 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     ]
     for sid, src in rules.model.sources.items():
         who_ = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
-        lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}")
+        url = f" <{src.url}>" if src.url else ""
+        lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")
     return "\n".join(lines).rstrip() + "\n"
 
 
