@@ -45,6 +45,13 @@ class YamlDocument:
 
 
 _YAML11_BOOL_WORDS = {"yes", "no", "on", "off", "y", "n"}
+_PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+}
+
+
+def _shown_tag(tag: str) -> str:
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 def _loader_class():  # imported lazily: yaml is not needed for --help/--version
@@ -125,12 +132,16 @@ class _Builder:
             self.fail(node, f"too many values (more than {MAX_NODES})")
         self.doc.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.MappingNode):
+            if node.tag != "tag:yaml.org,2002:map":  # !!python/object:..., !!set, !!omap, !custom
+                self.fail(node, f"unsupported YAML tag {_shown_tag(node.tag)}")
             result: dict[Any, Any] = {}
             for key_node, value_node in node.value:
                 if not isinstance(key_node, yaml.ScalarNode):
                     self.fail(key_node, "a mapping key must be plain text")
                 if key_node.tag == "tag:yaml.org,2002:merge":
                     self.fail(key_node, "YAML merge keys (<<) are not allowed")
+                if key_node.tag not in _PLAIN_TAGS:
+                    self.fail(key_node, f"unsupported YAML tag {_shown_tag(key_node.tag)}")
                 key = key_node.value
                 if key in result:
                     first = self.doc.key_lines.get(path + (key,), "?")
@@ -143,6 +154,8 @@ class _Builder:
                 result[key] = self.build(value_node, path + (key,))
             return result
         if isinstance(node, yaml.SequenceNode):
+            if node.tag != "tag:yaml.org,2002:seq":
+                self.fail(node, f"unsupported YAML tag {_shown_tag(node.tag)}")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.scalar(node)
 
@@ -161,4 +174,4 @@ class _Builder:
             return self.loader.construct_object(node, deep=True)
         if tag == "tag:yaml.org,2002:timestamp":
             return value  # dates stay text ("2026-11-23"); we never need datetime objects
-        self.fail(node, f"unsupported YAML tag {tag}")
+        self.fail(node, f"unsupported YAML tag {_shown_tag(tag)}")
