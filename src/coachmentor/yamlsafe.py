@@ -21,6 +21,13 @@ from .errors import CoachmentorError
 
 MAX_YAML_BYTES = 2 * 1024 * 1024  # a rule base is tens of KB; an answers file a few hundred bytes
 MAX_NODES = 100_000
+MAX_DEPTH = 50  # collections inside collections; a rule base needs 6, an answers file 1
+# libyaml composes the node tree recursively in C: a few tens of thousands of `[` crash the
+# process. Every collection starts at one of these characters, so text with fewer of them
+# cannot nest that deep; text with more is first walked event by event (no recursion).
+_NESTING_CHARS = "[{-?:"
+_SAFE_NESTING = 2000
+_ALIAS_MESSAGE = "YAML aliases (*name) are not allowed; write the value out"
 
 Path_ = tuple[str | int, ...]
 
@@ -86,30 +93,68 @@ def parse_yaml(
         raise error_cls(
             f"{filename}: file is too large ({len(text)} characters; at most {MAX_YAML_BYTES})"
         )
+    if sum(map(text.count, _NESTING_CHARS)) > _SAFE_NESTING:
+        _scan(text, filename, error_cls)
     loader = _loader_class()(text)
     try:
         try:
             node = loader.get_single_node()
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            line = mark.line + 1 if mark is not None else 1
-            problem = exc.problem or exc.context or "invalid YAML"
-            raise error_cls(f"{filename}:{line}: YAML syntax error: {problem}") from None
         except yaml.YAMLError as exc:
-            raise error_cls(f"{filename}: YAML error: {str(exc).splitlines()[0]}") from None
+            raise _syntax_error(exc, filename, error_cls) from None
         doc = YamlDocument(data=None)
         if node is None:
             return doc
-        builder = _Builder(loader, doc, filename, error_cls)
+        builder = _Builder(loader, doc, filename, error_cls, text)
         doc.data = builder.build(node, ())
         return doc
     finally:
         loader.dispose()
 
 
+def _syntax_error(exc: Exception, filename: str, error_cls: type[CoachmentorError]):
+    import yaml
+
+    if isinstance(exc, yaml.MarkedYAMLError):
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else 1
+        problem = exc.problem or exc.context or "invalid YAML"
+        return error_cls(f"{filename}:{line}: YAML syntax error: {problem}")
+    return error_cls(f"{filename}: YAML error: {str(exc).splitlines()[0]}")
+
+
+def _scan(text: str, filename: str, error_cls: type[CoachmentorError]) -> None:
+    """Walk the parser's events: refuse an alias or too deep nesting, naming its line."""
+    import yaml
+
+    loader = _loader_class()(text)
+    depth = 0
+    try:
+        while True:
+            try:
+                event = loader.get_event()
+            except yaml.YAMLError as exc:
+                raise _syntax_error(exc, filename, error_cls) from None
+            if event is None:
+                return
+            line = event.start_mark.line + 1
+            if isinstance(event, yaml.AliasEvent):
+                raise error_cls(f"{filename}:{line}: {_ALIAS_MESSAGE}")
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise error_cls(
+                        f"{filename}:{line}: nested too deeply (more than {MAX_DEPTH} levels)"
+                    )
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    finally:
+        loader.dispose()
+
+
 class _Builder:
-    def __init__(self, loader, doc: YamlDocument, filename: str, error_cls) -> None:
+    def __init__(self, loader, doc: YamlDocument, filename: str, error_cls, text: str) -> None:
         self.loader = loader
+        self.text = text
         self.doc = doc
         self.filename = filename
         self.error_cls = error_cls
@@ -125,12 +170,15 @@ class _Builder:
         # The composer hands back the *same* node object for every alias of an anchor;
         # seeing a node twice means an alias, which we refuse (alias bombs, and confusion).
         if id(node) in self.seen:
-            self.fail(node, "YAML aliases (*name) are not allowed; write the value out")
+            _scan(self.text, self.filename, self.error_cls)  # names the line of the alias
+            self.fail(node, _ALIAS_MESSAGE)
         self.seen.add(id(node))
         self.count += 1
         if self.count > MAX_NODES:
             self.fail(node, f"too many values (more than {MAX_NODES})")
         self.doc.lines[path] = node.start_mark.line + 1
+        if isinstance(node, yaml.CollectionNode) and len(path) >= MAX_DEPTH:
+            self.fail(node, f"nested too deeply (more than {MAX_DEPTH} levels)")
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":  # !!python/object:..., !!set, !!omap, !custom
                 self.fail(node, f"unsupported YAML tag {_shown_tag(node.tag)}")
