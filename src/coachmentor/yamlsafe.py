@@ -27,6 +27,7 @@ MAX_DEPTH = 50  # collections inside collections; a rule base needs 6, an answer
 # cannot nest that deep; text with more is first walked event by event (no recursion).
 _NESTING_CHARS = "[{-?:"
 _SAFE_NESTING = 2000
+MAX_NUMBER_CHARS = 100
 _ALIAS_MESSAGE = "YAML aliases (*name) are not allowed; write the value out"
 
 Path_ = tuple[str | int, ...]
@@ -100,7 +101,7 @@ def parse_yaml(
         try:
             node = loader.get_single_node()
         except yaml.YAMLError as exc:
-            raise _syntax_error(exc, filename, error_cls) from None
+            raise _syntax_error(exc, text, filename, error_cls) from None
         doc = YamlDocument(data=None)
         if node is None:
             return doc
@@ -111,7 +112,7 @@ def parse_yaml(
         loader.dispose()
 
 
-def _syntax_error(exc: Exception, filename: str, error_cls: type[CoachmentorError]):
+def _syntax_error(exc: Exception, text: str, filename: str, error_cls: type[CoachmentorError]):
     import yaml
 
     if isinstance(exc, yaml.MarkedYAMLError):
@@ -119,6 +120,9 @@ def _syntax_error(exc: Exception, filename: str, error_cls: type[CoachmentorErro
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
         return error_cls(f"{filename}:{line}: YAML syntax error: {problem}")
+    if isinstance(exc, yaml.reader.ReaderError):  # a control character; position in UTF-8 bytes
+        line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
+        return error_cls(f"{filename}:{line}: {exc.reason} (character #x{exc.character:04x})")
     return error_cls(f"{filename}: YAML error: {str(exc).splitlines()[0]}")
 
 
@@ -133,7 +137,7 @@ def _scan(text: str, filename: str, error_cls: type[CoachmentorError]) -> None:
             try:
                 event = loader.get_event()
             except yaml.YAMLError as exc:
-                raise _syntax_error(exc, filename, error_cls) from None
+                raise _syntax_error(exc, text, filename, error_cls) from None
             if event is None:
                 return
             line = event.start_mark.line + 1
@@ -149,6 +153,14 @@ def _scan(text: str, filename: str, error_cls: type[CoachmentorError]) -> None:
                 depth -= 1
     finally:
         loader.dispose()
+
+
+def _dotted(path: Path_) -> str:
+    """`questions[0].id: ` for a message, or nothing at the top level."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return f"{text}: " if text else ""
 
 
 class _Builder:
@@ -205,9 +217,9 @@ class _Builder:
             if node.tag != "tag:yaml.org,2002:seq":
                 self.fail(node, f"unsupported YAML tag {_shown_tag(node.tag)}")
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
-        return self.scalar(node)
+        return self.scalar(node, path)
 
-    def scalar(self, node) -> Any:
+    def scalar(self, node, path: Path_ = ()) -> Any:
         tag = node.tag
         value = node.value
         if tag == "tag:yaml.org,2002:bool":
@@ -215,11 +227,23 @@ class _Builder:
                 # YAML 1.1 would make this a boolean; we keep the word, and remember it.
                 self.doc.yaml11_booleans.append((node.start_mark.line + 1, value))
                 return value
+            if value.lower() not in ("true", "false"):  # only an explicit !!bool gets here
+                self.fail(node, f"{_dotted(path)}not a valid boolean (true or false)")
             return value.lower() == "true"
         if tag == "tag:yaml.org,2002:str":
             return value
-        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float", "tag:yaml.org,2002:null"):
-            return self.loader.construct_object(node, deep=True)
+        if tag in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            if len(value) > MAX_NUMBER_CHARS:
+                # No setting needs such a number; converting one can be slow (1:1:1:... is
+                # base 60) or fail (more than 4300 digits). Keep the text: validation decides.
+                return value
+            try:
+                return self.loader.construct_object(node, deep=True)
+            except (ValueError, IndexError, OverflowError):  # e.g. `!!int ten`
+                kind = "an integer" if tag.endswith("int") else "a number"
+                self.fail(node, f"{_dotted(path)}not {kind}")
+        if tag == "tag:yaml.org,2002:null":
+            return None
         if tag == "tag:yaml.org,2002:timestamp":
             return value  # dates stay text ("2026-11-23"); we never need datetime objects
         self.fail(node, f"unsupported YAML tag {_shown_tag(tag)}")
