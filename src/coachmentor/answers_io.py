@@ -31,15 +31,15 @@ def read_answers_file(path: Path, rules: RuleSet, into: SuppliedAnswers) -> None
     if str(path) == "-":
         raw = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
     else:
-        if not path.exists():
-            raise AnswersError(f"{name}: no such answers file")
-        if path.is_dir():
-            raise AnswersError(f"{name}: is a folder; give the path of an answers file")
         try:
+            if not path.exists():
+                raise AnswersError(f"{name}: no such answers file")
+            if path.is_dir():
+                raise AnswersError(f"{name}: is a folder; give the path of an answers file")
             with open(path, "rb") as fh:
                 raw = fh.read(MAX_ANSWERS_BYTES + 1)
-        except OSError as exc:
-            raise AnswersError(f"{name}: cannot read answers file: {exc.strerror}") from None
+        except OSError as exc:  # also from exists(): a name too long, a folder we may not enter
+            raise AnswersError(f"{name}: cannot read answers file: {exc.strerror or exc}") from None
     if len(raw) > MAX_ANSWERS_BYTES:
         raise AnswersError(f"{name}: answers file is too large (more than {MAX_ANSWERS_BYTES} bytes)")
     doc = parse_yaml(decode_text(raw, name, AnswersError), name, AnswersError)

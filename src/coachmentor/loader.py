@@ -26,19 +26,22 @@ def default_rules_path() -> Path:
 
 def read_rule_text(path: Path) -> tuple[str, bytes]:
     name = str(path)
-    if not path.exists():
-        raise RuleFileError(f"{name}: no such rule file")
-    if path.is_dir():
-        raise RuleFileError(f"{name}: is a folder; give the path of a rule file (.yaml)")
     try:
+        if not path.exists():
+            raise RuleFileError(f"{name}: no such rule file")
+        if path.is_dir():
+            raise RuleFileError(f"{name}: is a folder; give the path of a rule file (.yaml)")
         size = os.path.getsize(path)
         if size > MAX_RULE_FILE_BYTES:
             raise RuleFileError(
                 f"{name}: rule file is too large ({size} bytes; at most {MAX_RULE_FILE_BYTES})"
             )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise RuleFileError(f"{name}: cannot read rule file: {exc.strerror}") from None
+        with open(path, "rb") as fh:  # bounded: a device or pipe reports size 0
+            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
+    except OSError as exc:  # also from exists(): a name too long, a folder we may not enter
+        raise RuleFileError(f"{name}: cannot read rule file: {exc.strerror or exc}") from None
+    if len(raw) > MAX_RULE_FILE_BYTES:
+        raise RuleFileError(f"{name}: rule file is too large (more than {MAX_RULE_FILE_BYTES} bytes)")
     return decode_text(raw, name, RuleFileError), raw
 
 
