@@ -1,0 +1,84 @@
+"""Shared fixtures for the coachmentor tests.
+
+Generic and additive: the shipped rule base (loaded once), where the sources' stored copies
+live, and a way to run the command line in-process with stdout and stderr kept apart.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Callable, Sequence
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SHIPPED_RULES_PATH = REPO_ROOT / "rules" / "coachmentor.yaml"
+# The five source articles sit beside the repository (../shared/sources from the repo root).
+SOURCES_DIR = Path(__file__).resolve().parents[2] / "shared" / "sources"
+CLI_ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def shipped_rules_path() -> Path:
+    assert SHIPPED_RULES_PATH.is_file(), f"shipped rule base not found at {SHIPPED_RULES_PATH}"
+    return SHIPPED_RULES_PATH
+
+
+@pytest.fixture(scope="session")
+def shipped_rules(shipped_rules_path):
+    """The shipped rule base, loaded and validated once per test session."""
+    from coachmentor import load_rules
+
+    return load_rules(shipped_rules_path)
+
+
+@pytest.fixture(scope="session")
+def sources_dir() -> Path:
+    """The folder of the sources' stored copies; skips the test when it is not there."""
+    if not SOURCES_DIR.is_dir():
+        pytest.skip(f"the sources' stored copies are not available at {SOURCES_DIR}")
+    return SOURCES_DIR
+
+
+@pytest.fixture
+def rules_copy(tmp_path, shipped_rules_path) -> Path:
+    """A writable copy of the shipped rule base (and its schema) in tmp_path."""
+    dest = tmp_path / "rules.yaml"
+    shutil.copyfile(shipped_rules_path, dest)
+    schema = shipped_rules_path.with_name("coachmentor.schema.json")
+    if schema.is_file():
+        shutil.copyfile(schema, tmp_path / schema.name)
+    return dest
+
+
+def make_cli_runner():
+    """A CliRunner whose result keeps stderr apart from stdout, in any typer/click version."""
+    from typer.testing import CliRunner
+
+    try:
+        return CliRunner(mix_stderr=False, env=dict(CLI_ENV))  # click < 8.2
+    except TypeError:
+        return CliRunner(env=dict(CLI_ENV))  # click >= 8.2 / typer's own: already separate
+
+
+@pytest.fixture
+def cli_runner():
+    return make_cli_runner()
+
+
+@pytest.fixture
+def run_cli(cli_runner) -> Callable[..., object]:
+    """run_cli(*args, input=None, env=None) -> typer Result of `coachmentor ARGS`."""
+    from coachmentor.cli import app
+
+    def run(*args: str | Path, input: str | bytes | None = None, env: dict | None = None):
+        argv: Sequence[str] = [str(a) for a in args]
+        return cli_runner.invoke(app, argv, input=input, env=env, catch_exceptions=False)
+
+    return run
