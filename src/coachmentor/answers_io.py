@@ -47,9 +47,20 @@ def read_answers_file(path: Path, rules: RuleSet, into: SuppliedAnswers) -> None
         return
     if not isinstance(doc.data, dict):
         raise AnswersError(f"{name}:1: expected a mapping of question id to value (career_stage: ECT)")
+    first: dict[str, tuple[str, int]] = {}  # field id -> (key as written, line)
     for key, value in doc.data.items():
         line = doc.key_lines.get((key,), 1)
-        _take(rules, into, str(key), value, f"{name}:{line}")
+        fid = rules.header_lookup.get(fold(str(key)))
+        if fid in first:
+            was, at = first[fid]
+            raise AnswersError(
+                f"{name}:{line}: {fid} is given twice ('{was}' on line {at}, '{key}' here); "
+                "give it once"
+            )
+        if fid is not None:
+            first[fid] = (str(key), line)
+        # Numbers as written: staff_id 00123 is not 83 (octal), department 1:30 not 90.
+        _take(rules, into, str(key), doc.texts.get((key,), value), f"{name}:{line}")
 
 
 def apply_sets(sets: list[str], rules: RuleSet, into: SuppliedAnswers) -> None:
@@ -66,7 +77,9 @@ def _take(rules: RuleSet, into: SuppliedAnswers, key: str, value: Any, where: st
         known = ", ".join([*rules.info_fields, *rules.question_order])
         raise AnswersError(f"{where}: unknown field '{key}' (known fields: {known})")
     if fid in rules.info_fields:
-        if value is not None and not isinstance(value, (dict, list)):
+        if isinstance(value, (dict, list)):  # the value itself is never shown: personal data
+            raise AnswersError(f"{where}: {fid}: expected text, not {_kind(value)}")
+        if value is not None:
             into.info[fid] = str(value)
         return
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -74,11 +87,17 @@ def _take(rules: RuleSet, into: SuppliedAnswers, key: str, value: Any, where: st
         return
     canonical = rules.match_value(fid, value)
     if canonical is None:
-        shown = str(value) if not isinstance(value, (dict, list)) else type(value).__name__
-        if len(shown) > 40:
-            shown = shown[:37] + "..."
+        if isinstance(value, (dict, list)):
+            shown = _kind(value)
+        else:
+            text = str(value)
+            shown = "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
         raise AnswersError(
-            f"{where}: {fid}: '{shown}' is not an accepted value "
+            f"{where}: {fid}: {shown} is not an accepted value "
             f"(expected one of: {', '.join(rules.choice_values[fid])})"
         )
     into.answers[fid] = canonical
+
+
+def _kind(value: Any) -> str:
+    return "a list" if isinstance(value, list) else "a mapping"

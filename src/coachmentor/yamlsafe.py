@@ -39,6 +39,8 @@ class YamlDocument:
     lines: dict[Path_, int] = field(default_factory=dict)  # 1-based line of each value
     key_lines: dict[Path_, int] = field(default_factory=dict)  # 1-based line of each key
     yaml11_booleans: list[tuple[int, str]] = field(default_factory=list)  # (line, text)
+    # the text as written of each number or boolean (`00123`, `1:30`: 83 and 90 once built)
+    texts: dict[Path_, str] = field(default_factory=dict)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -222,6 +224,8 @@ class _Builder:
     def scalar(self, node, path: Path_ = ()) -> Any:
         tag = node.tag
         value = node.value
+        if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):
+            self.doc.texts[path] = value
         if tag == "tag:yaml.org,2002:bool":
             if value.lower() in _YAML11_BOOL_WORDS:
                 # YAML 1.1 would make this a boolean; we keep the word, and remember it.
