@@ -31,9 +31,15 @@ DebugOption = Annotated[
 ]
 
 
+def one_line(text: str) -> str:
+    """`text` with control characters escaped: a newline or an escape sequence in a quoted
+    value or a --set argument must not break the one-line message or reach the terminal."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def err(message: str) -> None:
     """One line on stderr, prefixed with the program name."""
-    sys.stderr.write(f"coachmentor: error: {message}\n")
+    sys.stderr.write(f"coachmentor: error: {one_line(message)}\n")
     sys.stderr.flush()
 
 
@@ -49,7 +55,7 @@ def guarded(debug: bool = False) -> Iterator[None]:
             raise
         err(exc.message)
         if exc.hint:
-            sys.stderr.write(f"hint: {exc.hint}\n")
+            sys.stderr.write(f"hint: {one_line(exc.hint)}\n")
         raise typer.Exit(exc.exit_code) from None
     except (KeyboardInterrupt, EOFError):
         if debug:
