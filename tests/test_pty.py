@@ -1,0 +1,226 @@
+"""`coachmentor advise` in a real pseudo-terminal, driven as a person would drive it.
+
+The console script next to the running Python is spawned under pexpect with a 100-column
+terminal. Expected results are computed with the engine from the answers typed.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+
+EXE = Path(sys.executable).with_name("coachmentor")
+PROMPT = r"\r\n> "
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+pytestmark = [
+    pytest.mark.skipif(not EXE.is_file(), reason=f"console script not found at {EXE}"),
+    pytest.mark.skipif(sys.platform == "win32", reason="needs a POSIX pseudo-terminal"),
+]
+
+
+def spawn(tmp_path, *args: str):
+    env = dict(os.environ, COLUMNS="100", LINES="50", TERM="xterm")
+    env.pop("COACHMENTOR_RULES", None)
+    child = pexpect.spawn(
+        str(EXE), ["advise", *args], env=env, cwd=str(tmp_path), encoding="utf-8",
+        timeout=8, dimensions=(50, 100), codec_errors="replace",
+    )
+    child.transcript = []  # everything read, for the failure messages and final checks
+    return child
+
+
+def expect(child, pattern, *, timeout=8) -> str:
+    """Wait for `pattern`; return the text (colour codes removed) read up to and including it."""
+    child.expect(pattern, timeout=timeout)
+    seen = ANSI.sub("", child.before + (child.after if isinstance(child.after, str) else ""))
+    child.transcript.append(seen)
+    return seen
+
+
+def answer(child, text: str) -> str:
+    """Type `text` + Enter at a prompt; return what is shown up to the next prompt."""
+    child.sendline(text)
+    return expect(child, PROMPT)
+
+
+def finish(child) -> tuple[str, int]:
+    child.expect(pexpect.EOF, timeout=8)
+    rest = ANSI.sub("", child.before)
+    child.transcript.append(rest)
+    child.close()
+    return rest, child.exitstatus
+
+
+def test_questionnaire_end_to_end(tmp_path, shipped_rules):
+    from coachmentor.engine import assess
+    from coachmentor.render import HEADLINE
+
+    child = spawn(tmp_path)
+    try:
+        first = expect(child, PROMPT)
+        assert "Where is this person in their career?" in first
+        assert "1. Trainee teacher" in first and "[early_career]" in first
+
+        # '?' shows the question's help and its source
+        shown = answer(child, "?")
+        assert "ECT/NQT/RQT" in shown
+        assert "Source: The Complete Introduction to Mentoring and Coaching Teachers" in shown
+
+        # answer by number: 3 = established -> on to the main need
+        shown = answer(child, "3")
+        assert "What is the main development need?" in shown
+
+        # an invalid value is refused and the accepted values listed; the question stays
+        shown = answer(child, "teleportation")
+        assert "'teleportation' is not one of the choices" in shown
+        assert "specific_practice" in " ".join(shown.split())
+        assert "Has this person just taken on" not in shown
+
+        # '<' goes back to career stage, which remembers the answer
+        shown = answer(child, "<")
+        assert "Where is this person in their career?" in shown
+        assert re.search(r"\[established\]\s+← current", shown)
+
+        # answer by value (and a synonym) this time
+        shown = answer(child, "established")
+        assert "What is the main development need?" in shown
+        shown = answer(child, "specific_practice")
+        assert "Has this person just taken on" in shown
+        shown = answer(child, "no")
+        # the follow-up about judgement at a threshold applies only to trainees and ECTs
+        assert "judgements at a threshold" not in shown
+        assert "Over what time frame" in shown
+        shown = answer(child, "short")
+        assert "critically reflect" in shown
+        shown = answer(child, "3")  # high
+        assert "What would they themselves prefer?" in shown
+        shown = answer(child, "")  # skip the preference
+        assert "How do they feel about a coaching process?" in shown
+        shown = answer(child, "Open")  # a synonym of yes
+        assert "Is there a reason neither" in shown
+
+        # the review screen lists every applicable question, and not the follow-up
+        shown = answer(child, "1")
+        assert "Review your answers" in shown
+        assert "Established, experienced classroom teacher" in shown
+        assert "One specific aspect of practice" in shown
+        assert "judgements at a" not in shown
+        assert "— not answered" in shown  # the skipped preference
+
+        # change career stage from the review screen: now the follow-up is asked
+        shown = answer(child, "1")
+        assert "Where is this person in their career?" in shown
+        assert re.search(r"\[established\]\s+← current", shown)
+        shown = answer(child, "trainee")
+        assert "judgements at a threshold" in shown
+        shown = answer(child, "yes")
+        assert "Review your answers" in shown
+        assert "Trainee teacher" in shown and "Established, experienced" not in shown
+
+        # Enter shows the result
+        child.sendline("")
+        rest, code = finish(child)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 0, rest
+    typed = {
+        "career_stage": "trainee", "focus": "specific_practice", "new_to_role": "no",
+        "assessment_needed": "yes", "time_frame": "short", "reflective_capacity": "high",
+        "open_to_coaching": "yes", "readiness_concern": "none",
+    }
+    expected = assess(shipped_rules, typed)
+    before_change = assess(shipped_rules, {**typed, "career_stage": "established", "assessment_needed": None})
+    assert expected.recommendation != before_change.recommendation, "the change must matter"
+    flat = " ".join(rest.split())
+    assert HEADLINE[expected.recommendation] in flat
+    assert "Why" in flat and "What would change it" in flat
+    assert shipped_rules.hash in flat
+    assert "Traceback" not in "".join(child.transcript)
+
+
+def test_ctrl_c_mid_questionnaire_exits_130(tmp_path):
+    child = spawn(tmp_path)
+    try:
+        expect(child, PROMPT)
+        answer(child, "2")  # early career
+        child.sendintr()  # Ctrl-C, as the terminal sends it
+        rest, code = finish(child)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 130, rest
+    assert "interrupted" in rest
+    assert "Traceback" not in "".join(child.transcript)
+
+
+def test_ctrl_c_typed_as_a_character_exits_130(tmp_path):
+    child = spawn(tmp_path)
+    try:
+        expect(child, PROMPT)
+        child.send("\x03")
+        rest, code = finish(child)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 130, rest
+    assert "Traceback" not in "".join(child.transcript)
+
+
+def test_end_of_input_exits_130_pointing_at_answers_and_set(tmp_path):
+    child = spawn(tmp_path)
+    try:
+        expect(child, PROMPT)
+        answer(child, "NQT")
+        child.sendeof()
+        rest, code = finish(child)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 130, rest
+    flat = " ".join(rest.split())
+    assert "end of input" in flat
+    assert "--answers" in flat and "--set" in flat
+    assert "Traceback" not in "".join(child.transcript)
+
+
+def test_prefilled_answers_skip_their_questions(tmp_path, shipped_rules):
+    """--set supplies some answers; only the others are asked, then the review and result."""
+    child = spawn(tmp_path, "--set", "career_stage=NQT", "--set", "time_frame=long")
+    try:
+        shown = expect(child, PROMPT)
+        # the first question asked is the main need, not career stage
+        assert "What is the main development need?" in shown
+        assert "Where is this person in their career?" not in shown
+        shown = answer(child, "induction")
+        assert "Has this person just taken on" in shown
+        asked = [shown]
+        for _ in range(10):
+            if "Review your answers" in shown:
+                break
+            shown = answer(child, "")
+            asked.append(shown)
+        assert "Review your answers" in shown
+        questions, review = "".join(asked[:-1]), asked[-1]
+        text = questions + review.split("Review your answers")[0]
+        assert "Over what time frame" not in text  # supplied by --set
+        assert "judgements at a threshold" in text  # follow-up for an ECT
+        assert "Long (a year or more" in review  # the supplied answer is shown for review
+        child.sendline("")
+        rest, code = finish(child)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 0, rest
+    from coachmentor.engine import assess
+    from coachmentor.render import HEADLINE
+
+    expected = assess(shipped_rules, {"career_stage": "NQT", "focus": "induction", "time_frame": "long"})
+    assert HEADLINE[expected.recommendation] in " ".join(rest.split())
