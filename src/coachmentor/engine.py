@@ -80,6 +80,7 @@ class Assessment:
     runner_up: str | None
     answers: dict[str, str]
     unanswered: tuple[str, ...]
+    ignored: tuple[str, ...]
     preference: dict[str, Any] | None
     rules_name: str
     rules_version: str
@@ -103,6 +104,7 @@ class Assessment:
             "preference": self.preference,
             "answers": dict(self.answers),
             "unanswered": list(self.unanswered),
+            "ignored": list(self.ignored),
             "rules_name": self.rules_name,
             "rules_version": self.rules_version,
             "rules_date": self.rules_date,
@@ -203,6 +205,8 @@ def assess_canonical(rules: RuleSet, answers: Mapping[str, str]) -> Assessment:
 
 @dataclass
 class _Decision:
+    answers: dict[str, str]  # the answers that count (those whose question applies)
+    ignored: tuple[str, ...]  # answered, but the question does not apply (its `when` fails)
     coaching: float
     mentoring: float
     fired: list[Any]
@@ -213,10 +217,19 @@ class _Decision:
     lead: list[tuple[str, str, Any]]  # (rule id, reason, citation or None)
 
 
-def decide(rules: RuleSet, answers: Mapping[str, str]) -> _Decision:
-    """Score and decide, without building reasons: the core that `assess` and lint share."""
+def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
+    """Score and decide, without building reasons: the core that `assess` and lint share.
+
+    An answer to a follow-up question that does not apply (its `when` fails, e.g. whether an
+    established teacher's induction needs signing off) counts for nothing, exactly as if the
+    questionnaire had not asked it; it is reported in `ignored`.
+    """
     m = rules.model
     d = m.decision
+    answers = {
+        f: v for f, v in given.items() if f in rules.questions and rules.applies(rules.questions[f], given)
+    }
+    ignored = tuple(f for f in rules.question_order if f in given and f not in answers)
     coaching = mentoring = 0.0
     fired = []
     for rule in m.rules:
@@ -230,27 +243,32 @@ def decide(rules: RuleSet, answers: Mapping[str, str]) -> _Decision:
     gate = next((g for g in m.gates if condition_holds(g.when, answers)), None)
     if gate is not None:
         lead.append((gate.id, gate.reason, gate.source))
-        return _Decision(coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0, lead)
+        return _Decision(
+            answers, ignored, coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0, lead
+        )
     recommendation, margin_factor = _by_scores(d, coaching, mentoring)
     decided_by = "scores"
     if recommendation == "other":
         alternative = d.other_alternative
-        lead.append(("decision", d.other_reason, None))
+        lead.append(("decision", d.other_reason, d.other_source))
+    # Overrides apply in order, each to the result of the one before (a trainee's coaching
+    # becomes both; then someone negative about coaching gets the mentoring part).
     for ov in m.overrides:
         if recommendation in ov.if_recommendation and condition_holds(ov.when, answers):
             recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
             lead.insert(0, (ov.id, ov.reason, ov.source))
             margin_factor = 0.75
-            break
     return _Decision(
-        coaching, mentoring, fired, recommendation, alternative, decided_by, margin_factor, lead
+        answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
+        margin_factor, lead,
     )
 
 
-def _assess_canonical(rules: RuleSet, answers: dict[str, str]) -> Assessment:
+def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
     m = rules.model
     d = m.decision
-    dec = decide(rules, answers)
+    dec = decide(rules, given)
+    answers = dec.answers
     coaching, mentoring = dec.coaching, dec.mentoring
     recommendation, alternative, decided_by = dec.recommendation, dec.alternative, dec.decided_by
     margin_factor = dec.margin_factor
@@ -272,12 +290,7 @@ def _assess_canonical(rules: RuleSet, answers: dict[str, str]) -> Assessment:
         )
         for rule in dec.fired
     ]
-    lead_reasons = [
-        _reason(rules, rid, text, cite, 0.0)
-        if cite is not None
-        else Reason(text=text, source="", quote="", rule=rid, weight=0.0)
-        for rid, text, cite in dec.lead
-    ]
+    lead_reasons = [_reason(rules, rid, text, cite, 0.0) for rid, text, cite in dec.lead]
 
     borderline = (
         decided_by == "scores"
@@ -311,7 +324,8 @@ def _assess_canonical(rules: RuleSet, answers: dict[str, str]) -> Assessment:
         mentoring_type=mentoring_type,
         runner_up=runner_up,
         answers=dict(sorted(answers.items(), key=lambda kv: rules.question_order.index(kv[0]))),
-        unanswered=tuple(q for q in optional if q not in answers),
+        unanswered=tuple(q for q in optional if q not in answers and q not in dec.ignored),
+        ignored=dec.ignored,
         preference=_preference(answers, recommendation),
         rules_name=rules.name,
         rules_version=rules.version,

@@ -143,6 +143,7 @@ def _citations(rules: RuleSet):
     for kind in ("coaching", "mentoring"):
         for i, t in enumerate(getattr(m.types, kind)):
             yield ("types", kind, i, "source"), t.source
+    yield ("decision", "other_source"), m.decision.other_source
     for key, o in m.options.items():
         yield ("options", key, "source"), o.source
     for key, a in m.alternatives.items():

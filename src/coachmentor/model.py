@@ -31,7 +31,9 @@ MENTORING_TYPES = ("induction", "transition", "career", "succession", "inclusion
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, hide_input_in_errors=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, hide_input_in_errors=True, defer_build=True, allow_inf_nan=False
+    )
 
 
 class Citation(Strict):
@@ -118,7 +120,7 @@ class Override(Strict):
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: Condition
     if_recommendation: list[Literal["coaching", "mentoring", "both"]]
-    recommendation: Literal["coaching", "mentoring", "other"]
+    recommendation: Literal["coaching", "mentoring", "both", "other"]
     alternative: Literal[ALTERNATIVES] | None = None  # type: ignore[valid-type]
     reason: str
     source: Citation
@@ -160,6 +162,7 @@ class Decision(Strict):
     other_below: float = Field(description="the best score is below this: `other`")
     other_alternative: Literal[ALTERNATIVES] = "conversation"  # type: ignore[valid-type]
     other_reason: str
+    other_source: Citation
     grey_zone: float = Field(ge=0, description="a winning margin below this is borderline")
     decisive_margin: float = Field(gt=0, description="a margin this large gives full confidence")
 

@@ -113,6 +113,7 @@ class RuleSet:
                 cond(("types", kind, i, "when"), t.when)
                 cond(("types", kind, i, "unless"), t.unless)
                 cite(("types", kind, i, "source"), t.source)
+        cite(("decision", "other_source"), m.decision.other_source)
         for key, opt in m.options.items():
             cite(("options", key, "source"), opt.source)
         for key, alt in m.alternatives.items():
