@@ -181,7 +181,7 @@ class Questionnaire:
                 self.say("  This question needs an answer to give a recommendation.", "yellow")
                 continue
             value = None
-            if raw.isdigit():
+            if raw.isascii() and raw.isdigit() and len(raw) <= 3:
                 n = int(raw)
                 if 1 <= n <= len(q.choices):
                     value = q.choices[n - 1].value
@@ -240,7 +240,7 @@ class Questionnaire:
                 continue
             if raw in BACK:
                 target = shown[-1]
-            elif raw.isdigit() and 1 <= int(raw) <= len(shown):
+            elif raw.isascii() and raw.isdigit() and len(raw) <= 3 and 1 <= int(raw) <= len(shown):
                 target = shown[int(raw) - 1]
             else:
                 self.say(f"Type a number from 1 to {len(shown)}, '<', or press Enter.", "yellow")
