@@ -201,14 +201,14 @@ class Questionnaire:
             return "answered"
 
     def show_help(self, qid: str) -> None:
+        from rich.padding import Padding
         from rich.text import Text
 
         q = self.rules.questions[qid]
-        self.say(Text("  " + (q.help or "No further help for this question."), style="cyan"))
+        text = Text(q.help or "No further help for this question.", style="cyan")
         if q.source is not None:
-            self.say(
-                Text(f"  Source: {self.rules.citation_text(q.source)}: “{q.source.quote}”", style="dim")
-            )
+            text.append(f"\nSource: {self.rules.citation_text(q.source)}: “{q.source.quote}”", style="dim")
+        self.console.print(Padding(text, (0, 0, 0, 2)))
 
     def review(self) -> None:
         from rich.table import Table
