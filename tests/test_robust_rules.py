@@ -574,11 +574,11 @@ def test_debug_in_process_lets_the_error_through(tmp_path):
         cli("rules", "check", str(path), "--debug")
 
 
-# --- points must be finite (model.py: allow_inf_nan=False) ---------------------------------------
+# --- points must be finite (model.py: allow_inf_nan=False; JSON cannot hold Infinity/NaN) -----
 
 
-@pytest.mark.parametrize("value", [".inf", "inf", "'nan'"])
-def test_points_must_be_finite(tmp_path, value):
-    path, _ = variant(tmp_path, "    points: {mentoring: 3}", f"    points: {{mentoring: {value}}}")
-    with pytest.raises(RuleFileError, match="rules\\[0\\].points"):
-        load_rules(path)
+@COMMANDS
+@pytest.mark.parametrize("value", [".inf", "-.inf", "inf", "'nan'", ".NaN"])
+def test_points_must_be_finite(tmp_path, command, value):
+    path, line = variant(tmp_path, "    points: {mentoring: 3}", f"    points: {{mentoring: {value}}}")
+    assert_one_error(cli(*command(path)), path, line, "rules[0].points.mentoring: ")
