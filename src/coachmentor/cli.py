@@ -145,6 +145,10 @@ def rules_schema(debug: DebugOption = False) -> None:
 
 
 # --- batch commands (assess, template): registered here, defined in cli_batch ------------
+from . import cli_batch  # noqa: E402 - imports only typer at module level
+
+app.command("assess")(cli_batch.assess)
+app.command("template")(cli_batch.template)
 
 
 def main() -> None:

@@ -1,0 +1,116 @@
+"""Which input column holds which field, checked once per file before any row is read.
+
+Headers are matched with the rule base's `header_lookup` (ids and aliases, after `fold()`):
+`Career Stage`, `career-stage` and `Stage` all name `career_stage`. File-level problems are
+errors here (exit 2): a required column missing, two columns for one field, the same header
+twice. Columns that name no field are carried through untouched and listed in the summary.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..errors import InputFileError
+from ..normalise import fold
+from ..ruleset import RuleSet
+from .messages import column, shown
+
+# The contract's result columns, in its order; then the ones coachmentor adds after them.
+RESULT_COLUMNS = ("status", "recommendation", "confidence", "coaching_type", "mentoring_type",
+                  "reasons", "error")
+EXTRA_COLUMNS = ("alternative", "rules_version", "rules_hash")
+OUTPUT_COLUMNS = RESULT_COLUMNS + EXTRA_COLUMNS
+
+
+@dataclass
+class Columns:
+    header: list[str]  # the input header, unchanged (previous result columns removed)
+    width: int  # cells a row should have
+    min_width: int  # cells a row must have (trailing columns with no header may be missing)
+    fields: dict[str, int]  # field id -> column index
+    scored: list[tuple[int, str]]  # (column index, question id), in column order
+    others: list[int]  # columns not scored: checked per row for the formula guard
+    unused: list[str]  # headers that name no field
+    dropped: list[int] = field(default_factory=list)  # previous result columns, replaced
+    keep: list[int] | None = None  # input columns to keep, when some are dropped
+
+    def label(self, index: int) -> str:
+        return column(self.header[index] if index < len(self.header) else "", index)
+
+    def names(self) -> str:
+        shown_names = [f"'{shown(h.strip())}'" if h.strip() else "(blank)" for h in self.header]
+        return ", ".join(shown_names) if shown_names else "none"
+
+
+def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
+    original = list(header)
+    dropped: list[int] = []
+    present = {h.strip(): i for i, h in enumerate(original)}
+    if all(c in present for c in RESULT_COLUMNS):
+        # A previous output of `assess` fed back in (fix the error rows, run again): its old
+        # results are replaced, not duplicated.
+        dropped = sorted(present[c] for c in OUTPUT_COLUMNS if c in present)
+    header = [h for i, h in enumerate(original) if i not in dropped]
+
+    seen_text: dict[str, int] = {}
+    fields: dict[str, int] = {}
+    unused: list[str] = []
+    for i, raw in enumerate(header):
+        text = raw.strip()
+        if not text:
+            continue
+        if text in seen_text:
+            raise InputFileError(
+                f"{name}: the header '{shown(text)}' appears twice (columns {seen_text[text] + 1} "
+                f"and {i + 1}); rename or remove one"
+            )
+        seen_text[text] = i
+        if text in OUTPUT_COLUMNS and not dropped:
+            raise InputFileError(
+                f"{name}: column {i + 1} is headed '{text}', the name of a result column; "
+                "rename it so that the results are not ambiguous"
+            )
+        fid = rules.header_lookup.get(fold(text))
+        if fid is None:
+            unused.append(text)
+            continue
+        if fid in fields:
+            j = fields[fid]
+            raise InputFileError(
+                f"{name}: columns {j + 1} ('{shown(header[j].strip())}') and {i + 1} "
+                f"('{shown(text)}') are both {fid}; remove or rename one"
+            )
+        fields[fid] = i
+
+    missing = [fid for fid in rules.required if fid not in fields]
+    if missing:
+        cols = Columns(header, len(header), 0, fields, [], [], unused)
+        accepted = {
+            fid: [fid, *rules.questions[fid].aliases] for fid in missing
+        }
+        which = "; ".join(
+            f"{fid} (accepted headers: {', '.join(accepted[fid][:6])}"
+            f"{', ...' if len(accepted[fid]) > 6 else ''})"
+            for fid in missing
+        )
+        plural = "s" if len(missing) > 1 else ""
+        raise InputFileError(
+            f"{name}: missing required column{plural}: {which}; headers found: {cols.names()}"
+        )
+
+    scored = sorted((i, fid) for fid, i in fields.items() if fid in rules.questions)
+    scored_idx = {i for i, _ in scored}
+    others = [i for i in range(len(header)) if i not in scored_idx]
+    min_width = max((i + 1 for i, h in enumerate(header) if h.strip()), default=0)
+    keep = [i for i in range(len(original)) if i not in dropped] if dropped else None
+    return Columns(
+        header=header,
+        width=len(header),
+        min_width=min_width,
+        fields=fields,
+        scored=scored,
+        others=others,
+        unused=unused,
+        dropped=dropped,
+        keep=keep,
+    )

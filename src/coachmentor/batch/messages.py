@@ -1,0 +1,105 @@
+"""The words of batch errors: one line each, naming the file, the row or line, the column and
+what was expected — and never a name or free text from the input (only the values of scored
+columns, the header texts and staff_id are ever shown)."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from typing import Any
+
+from ..errors import InputFileError
+
+MAX_SHOWN = 40
+
+
+def shown(text: str, limit: int = MAX_SHOWN) -> str:
+    """A value fit to quote in one line: control characters escaped, long text cut."""
+    out = text if text.isprintable() else "".join(
+        ch if ch.isprintable() else repr(ch)[1:-1] for ch in text
+    )
+    return out if len(out) <= limit else out[: limit - 3] + "..."
+
+
+def column(header: str, index: int) -> str:
+    """How a column is named in messages: its header, or its position if the header is blank."""
+    text = header.strip()
+    return f"'{shown(text)}'" if text else f"column {index + 1} (no header)"
+
+
+def row_ref(row: int, staff_id: str | None) -> str:
+    sid = shown(staff_id.strip(), 30) if staff_id and staff_id.strip() else ""
+    return f"row {row} (staff_id {sid})" if sid else f"row {row}"
+
+
+def decode_failure(name: str, encoding: str, byte: int, line: int | None) -> InputFileError:
+    where = f" on line {line}" if line else ""
+    if encoding in ("utf-8-sig", "auto"):
+        tried, suggestion = "UTF-8 or cp1252", "latin-1"
+    else:
+        tried = encoding
+        suggestion = "cp1252" if codecs.lookup(encoding).name != "cp1252" else "latin-1"
+    return InputFileError(
+        f"{name}: cannot decode byte 0x{byte:02x}{where} as {tried}; "
+        f"name the file's encoding with --encoding (e.g. --encoding {suggestion})"
+    )
+
+
+def locate_decode_error(path: Any, encoding: str, errors: str) -> tuple[int, int] | None:
+    """(byte, line) of the first byte that does not decode, re-reading the file; or None."""
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    line = 1
+    try:
+        with open(path, "rb") as fh:
+            while True:
+                chunk = fh.read(1 << 20)
+                try:
+                    decoder.decode(chunk, final=not chunk)
+                except UnicodeDecodeError as exc:
+                    data = exc.object
+                    start = max(0, min(exc.start, len(data) - 1))
+                    before = data[:start]
+                    return data[start], line + before.count(b"\n")
+                if not chunk:
+                    return None
+                line += chunk.count(b"\n")
+    except OSError:
+        return None
+
+
+def csv_failure(exc: BaseException, table: Any, where: str = "", row: int | None = None,
+                line: int | None = None) -> InputFileError:
+    """A file-level error for what stops the csv reader: bad bytes, an unclosed quote."""
+    end_line = table.line()
+    if isinstance(exc, UnicodeDecodeError):
+        enc = "auto" if table.encoding == "auto" else (table.encoding or "utf-8")
+        located = None
+        if table.path is not None:
+            py_enc = "utf-8-sig" if enc == "auto" else enc
+            from .source import FALLBACK_ERRORS
+
+            located = locate_decode_error(
+                table.path, py_enc, FALLBACK_ERRORS if enc == "auto" else "strict"
+            )
+        if located is not None:
+            byte, line = located
+        else:
+            obj = exc.object
+            byte = obj[exc.start] if isinstance(obj, (bytes, bytearray)) and obj else 0
+            line = None  # read ahead of the parser: the parser's line would mislead
+        return decode_failure(table.name, enc, byte, line)
+    text = str(exc)
+    at = ", ".join(x for x in (f"row {row}" if row else "", f"line {line}" if line else "") if x)
+    at = f" ({at})" if at else f" {where}" if where else ""
+    if "unexpected end of data" in text:
+        return InputFileError(
+            f"{table.name}: a quoted cell is never closed{at}: the file ends inside it (line "
+            f"{end_line}), so everything after its opening quote would be one cell; "
+            "check the quotes"
+        )
+    if "field larger than field limit" in text:
+        return InputFileError(
+            f"{table.name}: a cell{at} runs on past {csv.field_size_limit() // (1 << 20)} MiB "
+            f"(to line {end_line}): probably a quote that is never closed; check the quotes"
+        )
+    return InputFileError(f"{table.name}{at}: cannot read as CSV: {text}")

@@ -1,0 +1,167 @@
+"""`coachmentor assess` as a library call: read, assess, write, summarise.
+
+`assess_file()` does the whole run and returns the summary dict (see summary.py) with
+`exit_code` set: 0 every row ok, 1 some rows are error rows. File-level problems raise
+`InputFileError` (exit 2) before anything is written to a file: `-o` output is written to a
+temporary file beside the target and renamed only when the run completes.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Any, Callable, Iterator
+
+from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
+from ..ruleset import RuleSet
+from .columns import map_columns
+from .core import RowAssessor, Stream
+from .sinks import FORMATS, make_sink
+from .source import Table, open_table
+from .summary import SummaryBuilder
+
+SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl",
+                  ".ndjson": "jsonl", ".json": "json"}
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt not in FORMATS:
+            raise InputFileError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+        return fmt
+    if output is not None:
+        suffix = output.suffix.lower()
+        if suffix in (".xlsx", ".xls", ".ods"):
+            raise InputFileError(
+                f"{output}: assess writes CSV, JSON Lines or JSON, not {suffix}; "
+                "use a .csv name (Excel opens it)"
+            )
+        return SUFFIX_FORMATS.get(suffix, "csv")
+    return "csv"
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.resolve() == b.resolve():
+            return True
+        return a.exists() and b.exists() and os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def check_paths(source: str, output: Path | None, summary: Path | None) -> None:
+    src = None if source == "-" else Path(source)
+    if output is not None and str(output) == "-":
+        raise InputFileError("-o: give a file name, or leave -o out to write to standard output")
+    for flag, path in (("-o/--output", output), ("--summary", summary)):
+        if path is None:
+            continue
+        if src is not None and _same_file(src, path):
+            raise InputFileError(f"{flag} {path} is the input file; refusing to overwrite it")
+        if path.is_dir():
+            raise InputFileError(f"{flag} {path} is a folder; give a file name")
+        if not path.parent.exists() and str(path.parent):
+            raise InputFileError(f"{flag} {path}: the folder {path.parent} does not exist")
+    if output is not None and summary is not None and _same_file(output, summary):
+        raise InputFileError("--summary and -o name the same file")
+
+
+@contextmanager
+def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[IO[str]]:
+    encoding = "utf-8-sig" if bom else "utf-8"
+    if path is not None:
+        from ..atomic import atomic_open
+
+        try:
+            with atomic_open(path, "w", encoding=encoding, newline="") as fh:
+                yield fh
+        except OSError as exc:
+            raise InputFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        return
+    raw = stdout if stdout is not None else sys.stdout.buffer
+    fh = io.TextIOWrapper(raw, encoding=encoding, newline="", write_through=False)
+    try:
+        yield fh
+        fh.flush()
+    finally:
+        try:
+            fh.detach()  # leave standard output itself open
+        except (ValueError, OSError):
+            pass
+
+
+def assess_file(
+    rules: RuleSet,
+    source: str | Path,
+    *,
+    output: Path | None = None,
+    fmt: str | None = None,
+    sheet: str | None = None,
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    formula_guard: bool = True,
+    summary_path: Path | None = None,
+    stdin: IO[bytes] | None = None,
+    stdout: IO[bytes] | None = None,
+    progress: Callable[[Table], Any] | None = None,
+) -> dict[str, Any]:
+    """Assess every row of `source` ('-' = standard input); return the summary dict."""
+    started = time.perf_counter()
+    fmt = choose_format(fmt, output)
+    source = str(source)
+    check_paths(source, output, summary_path)
+    table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin)
+    try:
+        columns = map_columns(rules, table.header, table.name)
+        summary = SummaryBuilder(rules, columns)
+        guard = formula_guard and fmt == "csv"
+        newline = table.newline if table.kind == "csv" else "\r\n"
+        assessor = RowAssessor(rules, columns, guard=guard, delimiter=table.delimiter or ",",
+                               newline=newline, on_error=summary.note_error)
+        bom = table.bom or (output is not None and fmt == "csv" and (
+            table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
+        with _output(output, bom and fmt == "csv", stdout) as fh:
+            sink = make_sink(fmt, fh, columns, delimiter=table.delimiter or ",",
+                             newline=newline, guard=guard)
+
+            def emit(rows: list, texts: list | None, tails: list, start: int,
+                     blanks: list[int]) -> None:
+                sink.write(rows, texts, tails)
+                summary.absorb(rows, tails, start, blanks)
+
+            tick = progress(table) if progress is not None else None
+            Stream(table, assessor, emit, tick, pass_through=fmt == "csv").run()
+            sink.close()
+    finally:
+        table.close()
+    result = summary.to_dict(
+        input={
+            "name": table.name,
+            "kind": table.kind,
+            "encoding": table.encoding_label(),
+            "delimiter": {"\t": "tab"}.get(table.delimiter or "", table.delimiter),
+            "sheet": table.sheet,
+            "replaced_previous_results": bool(columns.dropped),
+        },
+        output={"name": str(output) if output is not None else "<stdout>", "format": fmt,
+                "formula_guard": guard},
+    )
+    result["distinct_answer_combinations"] = assessor.distinct_combinations
+    result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
+    result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
+    if summary_path is not None:
+        write_summary(summary_path, result)
+    return result
+
+
+def write_summary(path: Path, summary: dict[str, Any]) -> None:
+    import json
+
+    from ..atomic import write_text_atomic
+
+    write_text_atomic(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

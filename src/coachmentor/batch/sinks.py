@@ -1,0 +1,109 @@
+"""Writing results: CSV (input columns, then the result columns), JSON Lines, or one JSON array.
+
+CSV output keeps the input's delimiter and line ending (a semicolon file opened in a European
+Excel stays readable) and applies the formula guard to input cells (done per row upstream) and
+to the header. JSON output is typed: `confidence` a number, `reasons` a list, absent values null;
+input columns are keyed by their header (a blank header becomes `column_N`).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from itertools import chain, repeat
+from operator import attrgetter
+from typing import IO, Any
+
+from .columns import OUTPUT_COLUMNS, Columns
+from .core import Tail, LineBuffer, guard_text
+
+_HEAD, _MID, _REST = attrgetter("head"), attrgetter("mid"), attrgetter("rest")
+
+FORMATS = ("csv", "jsonl", "json")
+
+
+class CsvSink:
+    """The input cells are written by csv.writer into a list (one string per row), or taken as
+    read; each row's tail is already CSV text (`Tail.head/mid/rest`), rendered once per
+    outcome; one write per chunk."""
+
+    def __init__(self, fh: IO[str], columns: Columns, *, delimiter: str, newline: str,
+                 guard: bool) -> None:
+        self.fh = fh
+        self.lines = LineBuffer()
+        self.writer = csv.writer(self.lines, delimiter=delimiter, lineterminator="\r\n")
+        header = [guard_text(h) for h in columns.header] if guard else list(columns.header)
+        self.writer.writerow(header + list(OUTPUT_COLUMNS))
+        fh.write(self.lines.pop()[:-2] + newline)
+
+    def write(self, rows: list[list[str]], texts: list[str | None] | None,
+              tails: list[Tail]) -> None:
+        """`texts`, when given, hold each row's input text as read (None: serialise the row)."""
+        lines = self.lines
+        if texts is None:
+            self.writer.writerows(rows)
+            texts = lines
+        elif None in texts:
+            for k, text in enumerate(texts):
+                if text is None:
+                    self.writer.writerow(rows[k])
+                    texts[k] = lines.pop()
+        # Either way each text ends with its line ending (or none, at the end of the input):
+        # strip it; a line ending inside a cell is quoted, so only the line's own goes.
+        texts = map(str.rstrip, texts, repeat("\r\n"))
+        self.fh.write("".join(chain.from_iterable(
+            zip(texts, map(_HEAD, tails), map(_MID, tails), map(_REST, tails)))))
+        lines.clear()
+
+    def close(self) -> None:
+        pass
+
+
+class JsonLinesSink:
+    def __init__(self, fh: IO[str], columns: Columns) -> None:
+        self.fh = fh
+        self.width = columns.width
+        self.keys = [h.strip() or f"column_{i + 1}" for i, h in enumerate(columns.header)]
+        self.dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+    def records(self, rows: list[list[str]], tails: list[Tail]) -> list[str]:
+        keys, width, dumps = self.keys, self.width, self.dumps
+        out = []
+        for row, tail in zip(rows, tails):
+            record: dict[str, Any] = dict(zip(keys, row[:width]))
+            record.update(tail.record())
+            out.append(dumps(record))
+        return out
+
+    def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
+        lines = self.records(rows, tails)
+        if lines:
+            self.fh.write("\n".join(lines) + "\n")
+
+    def close(self) -> None:
+        pass
+
+
+class JsonArraySink(JsonLinesSink):
+    def __init__(self, fh: IO[str], columns: Columns) -> None:
+        super().__init__(fh, columns)
+        self.first = True
+        fh.write("[")
+
+    def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
+        lines = self.records(rows, tails)
+        if lines:
+            self.fh.write(("\n" if self.first else ",\n") + ",\n".join(lines))
+            self.first = False
+
+    def close(self) -> None:
+        self.fh.write("]\n" if self.first else "\n]\n")
+
+
+def make_sink(fmt: str, fh: IO[str], columns: Columns, *, delimiter: str, newline: str,
+              guard: bool) -> CsvSink | JsonLinesSink:
+    if fmt == "csv":
+        return CsvSink(fh, columns, delimiter=delimiter, newline=newline, guard=guard)
+    if fmt == "jsonl":
+        return JsonLinesSink(fh, columns)
+    return JsonArraySink(fh, columns)

@@ -1,0 +1,160 @@
+"""`coachmentor template`: a ready-to-fill staff list, as CSV or as an .xlsx workbook whose
+answer columns offer the allowed values as drop-down lists (data validation)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import sys
+from pathlib import Path
+from typing import IO
+
+from ..errors import InputFileError
+from ..ruleset import RuleSet
+
+TEMPLATE_FORMATS = ("csv", "xlsx")
+EXAMPLE = {
+    "staff_id": "S0001",
+    "name": "Sam Example",
+    "department": "Science",
+    "career_stage": "early_career",
+    "focus": "induction",
+    "new_to_role": "no",
+    "assessment_needed": "yes",
+    "time_frame": "long",
+    "reflective_capacity": "moderate",
+    "preference": "advice",
+    "open_to_coaching": "unsure",
+    "readiness_concern": "none",
+}
+VALIDATED_ROWS = 2000
+
+
+def template_columns(rules: RuleSet) -> tuple[list[str], list[str]]:
+    """The header (info fields, then questions, as canonical ids) and one example row."""
+    header = [*rules.info_fields, *rules.question_order]
+    example = []
+    for fid in header:
+        value = EXAMPLE.get(fid, "")
+        if fid in rules.questions and value not in rules.choice_values[fid]:
+            value = rules.choice_values[fid][0]
+        example.append(value)
+    return header, example
+
+
+def choose_template_format(fmt: str | None, output: Path | None) -> str:
+    if fmt is not None:
+        fmt = fmt.strip().lower()
+        if fmt not in TEMPLATE_FORMATS:
+            raise InputFileError(f"--format: '{fmt}' is not one of {', '.join(TEMPLATE_FORMATS)}")
+        return fmt
+    if output is not None and output.suffix.lower() == ".xlsx":
+        return "xlsx"
+    return "csv"
+
+
+def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, *,
+                   force: bool = False, stdout: IO[str] | None = None) -> str:
+    """Write the template; returns the format written."""
+    fmt = choose_template_format(fmt, output)
+    if output is not None:
+        if output.is_dir():
+            raise InputFileError(f"-o {output} is a folder; give a file name")
+        if output.exists() and not force:
+            raise InputFileError(f"{output} already exists; use --force to replace it")
+        if str(output.parent) and not output.parent.exists():
+            raise InputFileError(f"-o {output}: the folder {output.parent} does not exist")
+    elif fmt == "xlsx":
+        raise InputFileError("--format xlsx writes a workbook: give its file name with -o FILE")
+    if fmt == "csv":
+        text = template_csv(rules)
+        if output is None:
+            (stdout or sys.stdout).write(text)
+        else:
+            from ..atomic import write_text_atomic
+
+            write_text_atomic(output, text)
+        return fmt
+    data = template_xlsx(rules)
+    from ..atomic import atomic_open
+
+    try:
+        with atomic_open(output, "wb") as fh:  # type: ignore[arg-type]
+            fh.write(data)
+    except OSError as exc:
+        raise InputFileError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    return fmt
+
+
+def template_csv(rules: RuleSet) -> str:
+    header, example = template_columns(rules)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(header)
+    writer.writerow(example)
+    return buf.getvalue()
+
+
+def template_xlsx(rules: RuleSet) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    header, example = template_columns(rules)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "staff"
+    ws.append(header)
+    ws.append(example)
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for i, fid in enumerate(header, start=1):
+        cell = ws.cell(row=1, column=i)
+        cell.font = bold
+        cell.fill = fill
+        ws.column_dimensions[get_column_letter(i)].width = max(14, len(fid) + 4)
+    ws.freeze_panes = "A2"
+
+    choices = wb.create_sheet("choices")
+    guide = wb.create_sheet("guide")
+    guide.append(["field", "required", "question", "allowed values", "meaning"])
+    for c in guide[1]:
+        c.font = bold
+    for fid, info in rules.info_fields.items():
+        guide.append([fid, "no", info.label, "any text", "carried through unchanged"])
+    for q in rules.questions.values():
+        values = rules.choice_values[q.id]
+        labels = "; ".join(f"{c.value} = {c.label}" for c in q.choices)
+        guide.append([q.id, "yes" if q.required else "no", q.prompt, ", ".join(values), labels])
+    for col, width in zip("ABCDE", (20, 9, 60, 50, 90)):
+        guide.column_dimensions[col].width = width
+    for row in guide.iter_rows(min_row=2):
+        for c in row:
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+
+    for n, fid in enumerate(rules.question_order, start=1):
+        values = rules.choice_values[fid]
+        letter = get_column_letter(n)
+        choices.cell(row=1, column=n, value=fid).font = bold
+        for r, value in enumerate(values, start=2):
+            choices.cell(row=r, column=n, value=value)
+        q = rules.questions[fid]
+        dv = DataValidation(
+            type="list",
+            formula1=f"=choices!${letter}$2:${letter}${len(values) + 1}",
+            allow_blank=not q.required,
+            showErrorMessage=True,
+            errorTitle="Not an accepted value"[:32],
+            error=f"Choose one of: {', '.join(values)}"[:255],
+            showInputMessage=True,
+            promptTitle=fid[:32],
+            prompt=q.prompt[:255],
+        )
+        target = get_column_letter(header.index(fid) + 1)
+        dv.add(f"{target}2:{target}{VALIDATED_ROWS}")
+        ws.add_data_validation(dv)
+    choices.sheet_state = "hidden"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()

@@ -1,0 +1,204 @@
+"""The batch commands, `assess` and `template`: thin wrappers over coachmentor.batch.
+
+Only typer and the standard library are imported here at module level (cli.py imports this
+module for every command, `--version` included); the batch package, rich and openpyxl are
+imported inside the commands.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated, Any, Iterator, Optional
+
+import typer
+
+from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
+
+
+@contextmanager
+def interrupts_as_keyboard_interrupt() -> Iterator[None]:
+    """SIGTERM (like SIGINT) raises KeyboardInterrupt, so the output file is cleaned up and the
+    exit code is 130. After the first signal, further ones are ignored until the clean-up ends."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+
+    def stop(signum: int, frame: Any) -> None:
+        for s in saved:
+            signal.signal(s, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for s in saved:
+        signal.signal(s, stop)
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr (only at a terminal); yields a factory for `assess_file`."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
+                               TimeElapsedColumn)
+
+    bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                   TimeElapsedColumn(), console=Console(stderr=True), transient=True)
+
+    def factory(table: Any) -> Any:
+        task = bar.add_task("assessing", total=table.size or None)
+        bar.start()
+
+        def tick(rows: int) -> None:
+            bar.update(task, completed=table.position() or 0,
+                       description=f"assessing: {rows:,} rows")
+
+        return tick
+
+    try:
+        yield factory
+    finally:
+        bar.stop()
+
+
+def _print_summary(result: dict) -> None:
+    from .batch.summary import render_text
+
+    text = render_text(result)
+    if sys.stderr.isatty():
+        from rich.console import Console
+        from rich.text import Text
+
+        console = Console(stderr=True, highlight=False)
+        lines = text.rstrip("\n").split("\n")
+        console.print(Text(lines[0], style="bold"))
+        for line in lines[1:]:
+            style = "red" if line.lstrip().startswith(("errors", "row ")) else None
+            style = "yellow" if line.lstrip().startswith("warning") else style
+            console.print(Text(line, style=style or ""))
+    else:
+        sys.stderr.write(text)
+        sys.stderr.flush()
+
+
+def assess(
+    input: Annotated[
+        str,
+        typer.Argument(
+            help="Staff list: a CSV file, an .xlsx workbook, or '-' for standard input.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write results to this file (atomically) instead of "
+                     "standard output.", show_default=False),
+    ] = None,
+    format_: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="csv, jsonl or json (default: from the -o name, "
+                     "else csv).", show_default=False),
+    ] = None,
+    sheet: Annotated[
+        Optional[str],
+        typer.Option("--sheet", help="Worksheet to read from an .xlsx (default: the first).",
+                     show_default=False),
+    ] = None,
+    encoding: Annotated[
+        Optional[str],
+        typer.Option("--encoding", help="Text encoding of a CSV (default: UTF-8, with or without "
+                     "BOM; cp1252 detected).", show_default=False),
+    ] = None,
+    delimiter: Annotated[
+        Optional[str],
+        typer.Option("--delimiter", "-d", help="CSV delimiter: , ; | or tab (default: sniffed).",
+                     show_default=False),
+    ] = None,
+    summary: Annotated[
+        Optional[Path],
+        typer.Option("--summary", help="Also write the summary as JSON to this file.",
+                     show_default=False),
+    ] = None,
+    no_formula_guard: Annotated[
+        bool,
+        typer.Option("--no-formula-guard", help="Do not prefix cells starting with = + - @ "
+                     "with ' in CSV output (they may run as formulas in a spreadsheet)."),
+    ] = False,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="No summary or progress on standard error.")
+    ] = False,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Assess every member of staff in a CSV or .xlsx file: one result row per input row.
+
+    Columns are matched by header (ids such as career_stage, or aliases such as 'Career
+    Stage'); values by value, label or synonym, ignoring case and spaces. Every input column
+    is kept; status, recommendation, confidence, coaching_type, mentoring_type, reasons,
+    error, alternative, rules_version and rules_hash are added. A row that cannot be assessed
+    is kept with status 'error' and says why. Exit 0: all rows ok; 1: some error rows;
+    2: the file or the rules cannot be used; 130: interrupted.
+    """
+    result: dict = {}
+    with guarded(debug), interrupts_as_keyboard_interrupt():
+        from .batch.run import assess_file
+
+        ruleset = load_ruleset(rules)
+        show_progress = not quiet and sys.stderr.isatty()
+        with _progress(show_progress) as progress:
+            result = assess_file(
+                ruleset,
+                input,
+                output=output,
+                fmt=format_,
+                sheet=sheet,
+                encoding=encoding,
+                delimiter=delimiter,
+                formula_guard=not no_formula_guard,
+                summary_path=summary,
+                progress=progress,
+            )
+        if not quiet:
+            _print_summary(result)
+    raise typer.Exit(result.get("exit_code", 0))
+
+
+def template(
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", help="Write the template to this file (default: "
+                     "standard output; required for xlsx).", show_default=False),
+    ] = None,
+    format_: Annotated[
+        Optional[str],
+        typer.Option("--format", "-f", help="csv or xlsx (default: from the -o name, else csv).",
+                     show_default=False),
+    ] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the output file if it exists.")
+    ] = False,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Write a ready-to-fill staff list: a header with every field and one example row.
+
+    The xlsx workbook offers each answer's allowed values as a drop-down list and has a
+    'guide' sheet explaining every field.
+    """
+    with guarded(debug):
+        from .batch.template import write_template
+
+        ruleset = load_ruleset(rules)
+        fmt = write_template(ruleset, output, format_, force=force)
+        if output is not None:
+            sys.stderr.write(f"coachmentor: wrote {output} ({fmt})\n")
