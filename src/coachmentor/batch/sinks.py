@@ -20,6 +20,7 @@ from .core import Tail, LineBuffer, guard_text
 _HEAD, _MID, _REST = attrgetter("head"), attrgetter("mid"), attrgetter("rest")
 
 FORMATS = ("csv", "jsonl", "json")
+_LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
 class CsvSink:
@@ -66,6 +67,14 @@ class JsonLinesSink:
         self.keys = [h.strip() or f"column_{i + 1}" for i, h in enumerate(columns.header)]
         self.dumps = json.JSONEncoder(ensure_ascii=False).encode
 
+    @staticmethod
+    def _safe(text: str) -> str:
+        """Escape the characters some readers take for line breaks (valid JSON either way)."""
+        for ch, esc in _LINE_BREAKS:
+            if ch in text:
+                text = text.replace(ch, esc)
+        return text
+
     def records(self, rows: list[list[str]], tails: list[Tail]) -> list[str]:
         keys, width, dumps = self.keys, self.width, self.dumps
         out = []
@@ -78,7 +87,7 @@ class JsonLinesSink:
     def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
         lines = self.records(rows, tails)
         if lines:
-            self.fh.write("\n".join(lines) + "\n")
+            self.fh.write(self._safe("\n".join(lines) + "\n"))
 
     def close(self) -> None:
         pass
@@ -93,7 +102,7 @@ class JsonArraySink(JsonLinesSink):
     def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
         lines = self.records(rows, tails)
         if lines:
-            self.fh.write(("\n" if self.first else ",\n") + ",\n".join(lines))
+            self.fh.write(self._safe(("\n" if self.first else ",\n") + ",\n".join(lines)))
             self.first = False
 
     def close(self) -> None:

@@ -336,10 +336,11 @@ def _first_nonblank(reader: Any, table: Table) -> list[str] | None:
 
 
 def _refuse_binary(prefix: bytes, name: str) -> None:
-    head = prefix[:4096]
-    first_line = head.split(b"\n", 1)[0]
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
-    if b"\x00" in first_line or (head and controls > len(head) // 10):
+    """A header line with NUL or many control bytes is not a CSV header (a PDF, an image, a
+    UTF-16 file without its BOM): say so, rather than list its 'headers'."""
+    first_line = prefix[:4096].split(b"\n", 1)[0]
+    controls = sum(1 for b in first_line if b < 9 or 13 < b < 32 or b == 127)
+    if b"\x00" in first_line or controls > len(first_line) // 4:
         raise InputFileError(
             f"{name}: this looks like a binary file, not CSV text (NUL or control bytes at the "
             "start); if it is UTF-16 text without a BOM, say --encoding utf-16-le"
