@@ -507,3 +507,23 @@ def test_cli_module_imports_no_heavy_batch_dependencies():
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_redact_replaces_names_with_stable_pseudonyms(run_cli, tmp_path):
+    src = fixture("bad_rows_mixed.csv")
+    env = {"COACHMENTOR_REDACT_KEY": "trust-secret"}
+    first = stdout(run_cli("assess", src, "--redact", "-q", env=env))
+    again = stdout(run_cli("assess", src, "--redact", "-q", env=env))
+    other_key = stdout(run_cli("assess", src, "--redact", "-q",
+                               env={"COACHMENTOR_REDACT_KEY": "another"}))
+    names = [r["name"] for r in records(first)]
+    assert all(n.startswith("anon-") for n in names) and len(set(names)) == 6
+    assert first == again, "the same key gives the same pseudonyms"
+    assert [r["name"] for r in records(other_key)] != names
+    for word in ("Alice", "Brenda", "Dora", "Fay"):
+        assert word not in first
+    plain = records(stdout(run_cli("assess", src, "-q")))
+    redacted = records(first)
+    for p, r in zip(plain, redacted):  # only the name changes
+        assert {k: v for k, v in p.items() if k != "name"} == {
+            k: v for k, v in r.items() if k != "name"}

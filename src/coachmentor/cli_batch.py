@@ -56,7 +56,9 @@ def _progress(enabled: bool) -> Iterator[Any]:
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
 
     def factory(table: Any) -> Any:
-        task = bar.add_task("assessing", total=table.size or None)
+        # bytes read, for a text file; for a workbook only the row count is known
+        total = table.size if table.position() is not None else None
+        task = bar.add_task("assessing", total=total or None)
         bar.start()
 
         def tick(rows: int) -> None:
@@ -81,11 +83,11 @@ def _print_summary(result: dict) -> None:
 
         console = Console(stderr=True, highlight=False)
         lines = text.rstrip("\n").split("\n")
-        console.print(Text(lines[0], style="bold"))
+        console.print(Text(lines[0], style="bold"), soft_wrap=True)
         for line in lines[1:]:
             style = "red" if line.lstrip().startswith(("errors", "row ")) else None
             style = "yellow" if line.lstrip().startswith("warning") else style
-            console.print(Text(line, style=style or ""))
+            console.print(Text(line, style=style or ""), soft_wrap=True)
     else:
         sys.stderr.write(text)
         sys.stderr.flush()
@@ -134,6 +136,11 @@ def assess(
         typer.Option("--no-formula-guard", help="Do not prefix cells starting with = + - @ "
                      "with ' in CSV output (they may run as formulas in a spreadsheet)."),
     ] = False,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Replace names (and any column the rule base marks "
+                           "personal) with pseudonyms; stable across runs when "
+                           "COACHMENTOR_REDACT_KEY is set.")
+    ] = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No summary or progress on standard error.")
     ] = False,
@@ -167,6 +174,7 @@ def assess(
                 formula_guard=not no_formula_guard,
                 summary_path=summary,
                 progress=progress,
+                redact=redact,
             )
         if not quiet:
             _print_summary(result)

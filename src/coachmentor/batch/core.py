@@ -25,7 +25,7 @@ from .messages import csv_failure, shown
 CHUNK = 1024  # rows between flushes (writes, tallies, progress)
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
 COMBO_CACHE_MAX = 1 << 15  # distinct answer combinations (and distinct outcomes) remembered
-RAW_CACHE_MAX = 1 << 13  # scored cells as read (joined) -> tail; filled once, never evicted
+RAW_CACHE_MAX = 1 << 15  # scored cells as read (joined) -> tail; filled once, never evicted
 ENGINE_CACHE_MAX = 64  # the engine's own memo, trimmed: this module keeps what it needs
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 BLANK = ""
@@ -372,8 +372,10 @@ class Stream:
     serialise again what it read."""
 
     def __init__(self, table: Any, assessor: RowAssessor, emit: Callable[..., None],
-                 tick: Callable[[int], None] | None = None, *, pass_through: bool = False) -> None:
+                 tick: Callable[[int], None] | None = None, *, pass_through: bool = False,
+                 redact: Callable[[list[str]], None] | None = None) -> None:
         self.table = table
+        self.redact = redact  # replaces personal cells in place (before anything else)
         self.a = assessor
         self.emit = emit
         self.tick = tick
@@ -401,6 +403,7 @@ class Stream:
         nul = table.saw_nul
         resolve, slow = a.resolve, a.slow
         danger = DANGER
+        redact = self.redact
         tap = self.tap
         keep_texts = self.pass_through
         lines = table.lines if tap else []
@@ -421,6 +424,9 @@ class Stream:
                         if lines:
                             text = "".join(lines) + text
                             lines.clear()
+                    if redact is not None:
+                        redact(row)
+                        text = None
                     if len(row) != width or nul[0]:
                         tail = slow(row, n, nul[0])
                         text = None

@@ -109,6 +109,7 @@ def assess_file(
     stdin: IO[bytes] | None = None,
     stdout: IO[bytes] | None = None,
     progress: Callable[[Table], Any] | None = None,
+    redact: bool = False,
 ) -> dict[str, Any]:
     """Assess every row of `source` ('-' = standard input); return the summary dict."""
     started = time.perf_counter()
@@ -135,7 +136,9 @@ def assess_file(
                 summary.absorb(rows, tails, start, blanks)
 
             tick = progress(table) if progress is not None else None
-            Stream(table, assessor, emit, tick, pass_through=fmt == "csv").run()
+            redactor = _redactor(rules, columns) if redact else None
+            Stream(table, assessor, emit, tick, pass_through=fmt == "csv",
+                   redact=redactor).run()
             sink.close()
     finally:
         table.close()
@@ -151,12 +154,37 @@ def assess_file(
         output={"name": str(output) if output is not None else "<stdout>", "format": fmt,
                 "formula_guard": guard},
     )
+    if redact:
+        from ..redact import KEY_ENV
+
+        result["redacted_columns"] = [columns.header[columns.fields[f]].strip()
+                                      for f in rules.personal_fields if f in columns.fields]
+        result["pseudonyms_stable"] = bool(os.environ.get(KEY_ENV))
     result["distinct_answer_combinations"] = assessor.distinct_combinations
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
     if summary_path is not None:
         write_summary(summary_path, result)
     return result
+
+
+def _redactor(rules: RuleSet, columns: Any) -> Callable[[list[str]], None] | None:
+    """Replaces the personal columns' cells (the rule base marks them: name) with keyed-hash
+    pseudonyms, stable across runs when COACHMENTOR_REDACT_KEY is set."""
+    from ..redact import Redactor
+
+    cols = [columns.fields[f] for f in rules.personal_fields if f in columns.fields]
+    if not cols:
+        return None
+    pseudonym = Redactor().pseudonym
+
+    def redact(row: list[str]) -> None:
+        n = len(row)
+        for i in cols:
+            if i < n:
+                row[i] = pseudonym(row[i])
+
+    return redact
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
