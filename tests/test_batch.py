@@ -527,3 +527,57 @@ def test_redact_replaces_names_with_stable_pseudonyms(run_cli, tmp_path):
     for p, r in zip(plain, redacted):  # only the name changes
         assert {k: v for k, v in p.items() if k != "name"} == {
             k: v for k, v in r.items() if k != "name"}
+
+
+def test_title_rows_above_the_header_are_skipped(run_cli, tmp_path):
+    data = ("Staff development report;;;\r\nExported 23/11/2026;;;\r\n;;;\r\n"
+            "Staff ID;Name;Career Stage;Focus\r\nS1;Ann;ECT;induction\r\nS2;Bob;SLT;strategic\r\n")
+    summary = tmp_path / "s.json"
+    result = run_cli("assess", "-", "--summary", summary, input=data.encode())
+    assert result.exit_code == 0, result.stderr
+    assert [r["Staff ID"] for r in records(stdout(result), ";")] == ["S1", "S2"]
+    s = json.loads(summary.read_text())
+    assert s["input"]["rows_above_header_skipped"] == 2 and s["input"]["header_row"] == 4
+    assert "header is on line 4" in result.stderr
+
+
+def test_xlsx_title_rows_and_sheet_row_numbers(run_cli, tmp_path):
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Staff list, autumn term"])
+    ws.append([])
+    ws.append(["Staff ID", "Career Stage", "Focus"])
+    ws.append(["A1", "ECT", "induction"])
+    ws.append(["A2", "nonsense", "induction"])
+    book = tmp_path / "t.xlsx"
+    wb.save(book)
+    result = run_cli("assess", book)
+    assert result.exit_code == 1
+    assert "row 2 (staff_id A2)" in result.stderr and "sheet row N+3" in result.stderr
+
+
+@pytest.mark.parametrize("header", ["New to role?", "New to role ?", "Career stage *",
+                                    "Focus (required)", "* Focus", "career-stage:"])
+def test_decorated_headers_are_recognised(run_cli, header, shipped_rules):
+    from coachmentor.batch.columns import field_of
+
+    assert field_of(shipped_rules, header) in ("new_to_role", "career_stage", "focus")
+    assert field_of(shipped_rules, "Notes?") is None
+
+
+def test_decorated_header_values_are_checked(run_cli):
+    data = "Career stage *,Focus (required),New to role?\nECT,induction,maybe\n"
+    result = run_cli("assess", "-", "-q", input=data)
+    assert result.exit_code == 1
+    assert "new_to_role: 'maybe' in column 'New to role?'" in records(stdout(result))[0]["error"]
+
+
+def test_sniffer_is_not_misled_by_a_title_line():
+    from coachmentor.batch.source import sniff_delimiter
+
+    assert sniff_delimiter("Report, autumn\na;b;c\n1;2;3\n4;5;6\n") == ";"
+    assert sniff_delimiter("a\tb\tc\n1\t2,5\t3\n") == "\t"
+    assert sniff_delimiter("a,b;c\n1,2;3\n") == ","  # a tie goes to the comma
+    assert sniff_delimiter("") == ","

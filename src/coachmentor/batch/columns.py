@@ -8,6 +8,7 @@ twice. Columns that name no field are carried through untouched and listed in th
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from ..errors import InputFileError
@@ -42,6 +43,30 @@ class Columns:
         return ", ".join(shown_names) if shown_names else "none"
 
 
+_DECORATION = re.compile(r"\s*\([^()]*\)\s*$|[^\w)]+$|^[^\w(]+")
+
+
+def field_of(rules: RuleSet, header: str) -> str | None:
+    """The field a header names: its id or an alias (after fold()); failing that, the same
+    without decoration: 'New to role?', 'Career stage *', 'Focus (required)', '# Staff ID'."""
+    fid = rules.header_lookup.get(fold(header))
+    if fid is None:
+        bare = _DECORATION.sub("", header.strip())
+        if bare and bare != header.strip():
+            fid = rules.header_lookup.get(fold(bare))
+    return fid
+
+
+def header_test(rules: RuleSet):
+    """Recognises a header row: one that names every required field."""
+    required = set(rules.required)
+
+    def is_header(row: list[str]) -> bool:
+        return required <= {field_of(rules, cell) for cell in row if cell.strip()}
+
+    return is_header
+
+
 def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
     original = list(header)
     dropped: list[int] = []
@@ -70,7 +95,7 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
                 f"{name}: column {i + 1} is headed '{text}', the name of a result column; "
                 "rename it so that the results are not ambiguous"
             )
-        fid = rules.header_lookup.get(fold(text))
+        fid = field_of(rules, text)
         if fid is None:
             unused.append(text)
             continue

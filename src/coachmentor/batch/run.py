@@ -18,7 +18,7 @@ from typing import IO, Any, Callable, Iterator
 
 from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
 from ..ruleset import RuleSet
-from .columns import map_columns
+from .columns import header_test, map_columns
 from .core import RowAssessor, Stream
 from .sinks import FORMATS, make_sink
 from .source import Table, open_table
@@ -116,7 +116,8 @@ def assess_file(
     fmt = choose_format(fmt, output)
     source = str(source)
     check_paths(source, output, summary_path)
-    table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin)
+    table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin,
+                       is_header=header_test(rules))
     try:
         columns = map_columns(rules, table.header, table.name)
         summary = SummaryBuilder(rules, columns)
@@ -149,6 +150,8 @@ def assess_file(
             "encoding": table.encoding_label(),
             "delimiter": {"\t": "tab"}.get(table.delimiter or "", table.delimiter),
             "sheet": table.sheet,
+            "header_row": table.header_line,
+            "rows_above_header_skipped": table.skipped_above_header,
             "replaced_previous_results": bool(columns.dropped),
         },
         output={"name": str(output) if output is not None else "<stdout>", "format": fmt,

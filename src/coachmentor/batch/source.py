@@ -81,7 +81,8 @@ class Table:
     sheet: str | None = None
     size: int | None = None  # bytes, when known (for progress)
     path: Path | None = None  # the input file, when it is one (never overwrite it)
-    header_line: int = 1
+    header_line: int = 1  # the line (CSV) or sheet row (xlsx) the header ends on
+    skipped_above_header: int = 0  # non-blank rows above the header (a title, a date)
     reader: Any = None  # the csv.reader, whose line_num tells the physical line
     lines: list[str] | None = None  # the text lines of the record just read (CSV only)
     raw: "_Prefixed | None" = None
@@ -147,8 +148,11 @@ def open_table(
     delimiter: str | None = None,
     sheet: str | None = None,
     stdin: Any = None,
+    is_header: Callable[[list[str]], bool] | None = None,
 ) -> Table:
-    """Open `source` (a path, or '-' for standard input) for reading as a table."""
+    """Open `source` (a path, or '-' for standard input) for reading as a table.
+
+    `is_header` recognises the header row, so that title rows above it can be skipped."""
     if delimiter is not None:
         delimiter = parse_delimiter(delimiter)
     if encoding is not None:
@@ -167,7 +171,7 @@ def open_table(
     try:
         prefix = _read_prefix(fh, name)
         if prefix.startswith(ZIP_MAGIC):
-            return _open_xlsx(fh, prefix, name, path, sheet, size)
+            return _open_xlsx(fh, prefix, name, path, sheet, size, is_header)
         if path is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
             raise InputFileError(
                 f"{name}: not an .xlsx workbook (an .xlsx file is a zip archive; this is not): "
@@ -180,7 +184,7 @@ def open_table(
                 f"{name}: this is an old Excel .xls workbook (or another legacy Office file); "
                 "save it as .xlsx or as 'CSV UTF-8' and try again"
             )
-        return _open_csv(fh, prefix, name, path, size, encoding, delimiter)
+        return _open_csv(fh, prefix, name, path, size, encoding, delimiter, is_header)
     except BaseException:
         if path is not None:
             fh.close()
@@ -246,6 +250,7 @@ def _open_csv(
     size: int | None,
     encoding: str | None,
     delimiter: str | None,
+    is_header: Callable[[list[str]], bool] | None = None,
 ) -> Table:
     bom = prefix.startswith(codecs.BOM_UTF8)
     utf16 = prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
@@ -299,8 +304,11 @@ def _open_csv(
         raw=raw,
         close=close,
     )
+    from .messages import csv_failure
+
     try:
-        header = _first_nonblank(reader, table)
+        header, skipped = find_header(
+            reader, is_header, lambda exc: csv_failure(exc, table, where="in the header"))
     except BaseException:
         close()
         raise
@@ -309,6 +317,7 @@ def _open_csv(
         raise InputFileError(f"{name}: no header: the input is empty (expected a header row)")
     table.header = header
     table.header_line = reader.line_num
+    table.skipped_above_header = skipped
     return table
 
 
@@ -321,18 +330,34 @@ def _tap(text: Iterator[str], lines: list[str]) -> Iterator[str]:
         yield line
 
 
-def _first_nonblank(reader: Any, table: Table) -> list[str] | None:
-    from .messages import csv_failure
+HEADER_SEARCH = 10  # non-blank rows looked at for the header (title rows above it skipped)
 
-    while True:
+
+def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool] | None,
+                on_error: Callable[[BaseException], BaseException] | None = None,
+                ) -> tuple[list[str] | None, int]:
+    """The header: the first non-blank row that `is_header` accepts among the first few (a
+    report title or a blank line may sit above it), else the first non-blank row. Returns it
+    and how many non-blank rows above it were skipped."""
+    first = None
+    seen = 0
+    while seen < HEADER_SEARCH:
         try:
-            row = next(reader)
+            row = next(rows)
         except StopIteration:
-            return None
+            break
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise csv_failure(exc, table, where="in the header") from None
-        if any(cell.strip() for cell in row):
-            return row
+            if on_error is None:
+                raise
+            raise on_error(exc) from None
+        if not any(cell.strip() for cell in row):
+            continue
+        if is_header is None or is_header(row):
+            return row, seen
+        if first is None:
+            first = row
+        seen += 1
+    return first, 0
 
 
 def _refuse_binary(prefix: bytes, name: str) -> None:
@@ -369,28 +394,26 @@ def _first_line_ending(sample: str) -> str:
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The candidate that splits the first lines into the most consistent columns."""
+    """The candidate on which most of the first lines agree about a width of two or more
+    cells (so that a title line above the header does not mislead it); ties go to , ; tab |."""
     lines = [ln for ln in sample.splitlines() if ln.strip()][:21]
-    if not lines:
-        return ","
-    best, best_score = ",", (0.0, 1)
+    best, best_score = ",", (0, 0)
     for cand in DELIMITERS:
-        if not any(cand in ln for ln in lines[:1]):
+        if not any(cand in ln for ln in lines):
             continue
         try:
-            records = list(csv.reader(lines, delimiter=cand))
+            widths = [len(r) for r in csv.reader(lines, delimiter=cand)]
         except csv.Error:
             continue
-        width = len(records[0])
-        if width < 2:
+        counts: dict[int, int] = {}
+        for w in widths:
+            if w > 1:
+                counts[w] = counts.get(w, 0) + 1
+        if not counts:
             continue
-        rest = records[1:]
-        consistent = (
-            sum(1 for r in rest if len(r) == width) / len(rest) if rest else 1.0
-        )
-        score = (consistent, width)
-        if score > best_score:
-            best, best_score = cand, score
+        width, agree = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
+        if (agree, width) > best_score:
+            best, best_score = cand, (agree, width)
     return best
 
 
@@ -398,7 +421,8 @@ def sniff_delimiter(sample: str) -> str:
 
 
 def _open_xlsx(
-    fh: Any, prefix: bytes, name: str, path: Path | None, sheet: str | None, size: int | None
+    fh: Any, prefix: bytes, name: str, path: Path | None, sheet: str | None, size: int | None,
+    is_header: Callable[[list[str]], bool] | None = None,
 ) -> Table:
     import warnings
     import zipfile
@@ -455,12 +479,8 @@ def _open_xlsx(
 
     state = {"sheet_row": 0}
     values = _xlsx_rows(ws, name, title, state)
-    header = None
     try:
-        for row in values:
-            if any(cell.strip() for cell in row):
-                header = row
-                break
+        header, skipped = find_header(values, is_header)
     except BaseException:
         close()
         raise
@@ -479,6 +499,7 @@ def _open_xlsx(
         size=size,
         path=path,
         header_line=state["sheet_row"],
+        skipped_above_header=skipped,
         close=close,
     )
 

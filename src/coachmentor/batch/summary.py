@@ -293,8 +293,12 @@ def render_text(d: dict[str, Any]) -> str:
         + (f", about {m['hours']:,} mentor hours" if m["hours"] is not None else "")
         + (f" ({m['sessions_each']} sessions x {m['hours_per_session']} h)" if m["hours"] else "")
     )
+    inp = d.get("input") or {}
     if d["errors"]:
-        lines.append(f"  errors ({d['errors']:,} row(s); the first {len(d['first_errors'])}):")
+        sheet_rows = (f"; data row N is sheet row N+{inp['header_row']}"
+                      if inp.get("kind") == "xlsx" else "")
+        lines.append(f"  errors ({d['errors']:,} row(s); the first "
+                     f"{len(d['first_errors'])}{sheet_rows}):")
         for e in d["first_errors"]:
             lines.append(f"    {row_ref(e['row'], e['staff_id'])}: {e['error']}")
     dup = d["duplicate_staff_ids"]
@@ -308,7 +312,10 @@ def render_text(d: dict[str, Any]) -> str:
     if d["unused_columns"]:
         lines.append("  columns carried through, not used: " + ", ".join(
             f"'{shown(u, 30)}'" for u in d["unused_columns"][:10]))
-    inp = d.get("input") or {}
+    if inp.get("rows_above_header_skipped"):
+        where = "sheet row" if inp.get("kind") == "xlsx" else "line"
+        lines.append(f"  note: the header is on {where} {inp['header_row']}; "
+                     f"{inp['rows_above_header_skipped']} row(s) above it skipped")
     if (inp.get("encoding") or "").startswith("cp1252"):
         lines.append("  note: the input is not UTF-8; it was read as cp1252 (set --encoding to override)")
     lines.append(
