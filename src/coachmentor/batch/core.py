@@ -4,8 +4,10 @@ Speed comes from doing per distinct value what is not needed per row. Each score
 keeps a dict from the raw text to its canonical value (so `fold()` runs once per distinct
 text); each combination of canonical answers maps to a finished `Tail` (the result columns,
 already rendered as CSV), so a row whose answers were seen before costs a few dict lookups and
-a tuple — or, when its cells are spelt exactly as in an earlier row, one join and one lookup. The engine is called once per distinct combination (`engine.assess_canonical`). All
-caches are bounded, so memory does not grow with the number of rows.
+a tuple — or, when its cells are spelt exactly as in an earlier row, one join and one lookup.
+The engine is called once per distinct combination (`engine.assess_canonical`). All caches
+are bounded, so memory does not grow with the number of rows. CSV input lines are written
+out again as read, when nothing in them had to change.
 
 Rows that need more than that take the slow path: a row of the wrong length, a row after a NUL
 byte was read, a row whose answers are not all valid, a cell the formula guard must change.
@@ -501,7 +503,7 @@ class Stream:
         lines = self.table.reader.line_num
         if lines - line_mark > n - chunk_start + 1:
             a = self.a
-            number = _row_numbers(chunk_start, a.blank_rows)
+            number = row_numbers(chunk_start, a.blank_rows)
             for k, row in enumerate(out):
                 message = a.swallowed(row)
                 if message is None:
@@ -531,7 +533,7 @@ class _Kept:
         return [row[i] for i in self.keep if i < n] + row[self.width:]
 
 
-def _row_numbers(chunk_start: int, blanks: list[int]) -> Callable[[int], int]:
+def row_numbers(chunk_start: int, blanks: list[int]) -> Callable[[int], int]:
     """Row number of the k-th emitted row of a chunk (blank rows are not emitted)."""
     if not blanks:
         return lambda k: chunk_start + k
@@ -546,5 +548,4 @@ def _row_numbers(chunk_start: int, blanks: list[int]) -> Callable[[int], int]:
     return number
 
 
-row_numbers = _row_numbers
 __all__ = ["RowAssessor", "Stream", "Tail", "guard_text", "row_numbers"]

@@ -56,8 +56,6 @@ def _same_file(a: Path, b: Path) -> bool:
 
 def check_paths(source: str, output: Path | None, summary: Path | None) -> None:
     src = None if source == "-" else Path(source)
-    if output is not None and str(output) == "-":
-        raise InputFileError("-o: give a file name, or leave -o out to write to standard output")
     for flag, path in (("-o/--output", output), ("--summary", summary)):
         if path is None:
             continue
@@ -113,6 +111,8 @@ def assess_file(
 ) -> dict[str, Any]:
     """Assess every row of `source` ('-' = standard input); return the summary dict."""
     started = time.perf_counter()
+    if output is not None and str(output) == "-":
+        output = None  # -o - : standard output, like no -o
     fmt = choose_format(fmt, output)
     source = str(source)
     check_paths(source, output, summary_path)

@@ -205,11 +205,14 @@ def parse_delimiter(text: str) -> str:
 
 def _check_encoding(name: str) -> str:
     try:
-        return codecs.lookup(name).name
+        info = codecs.lookup(name)
     except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):  # e.g. base64, zlib
         raise InputFileError(
-            f"--encoding: unknown encoding '{name}' (e.g. utf-8, cp1252, latin-1, utf-16)"
-        ) from None
+            f"--encoding: unknown text encoding '{name}' (e.g. utf-8, cp1252, latin-1, utf-16)"
+        )
+    return info.name
 
 
 def _open_binary(path: Path) -> Any:
