@@ -99,6 +99,7 @@ def assess(
         typer.Argument(
             help="Staff list: a CSV file, an .xlsx workbook, or '-' for standard input.",
             show_default=False,
+            metavar="INPUT",
         ),
     ],
     output: Annotated[
@@ -133,8 +134,9 @@ def assess(
     ] = None,
     no_formula_guard: Annotated[
         bool,
-        typer.Option("--no-formula-guard", help="Do not prefix cells starting with = + - @ "
-                     "with ' in CSV output (they may run as formulas in a spreadsheet)."),
+        typer.Option("--no-formula-guard", help="Keep cells that start with = + - @ tab or CR "
+                     "as they are in CSV output; by default they get a leading ' so that a "
+                     "spreadsheet does not run them as formulas (numbers such as -2 are kept)."),
     ] = False,
     redact: Annotated[
         bool, typer.Option("--redact", help="Replace names (and any column the rule base marks "

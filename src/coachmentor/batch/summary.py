@@ -23,7 +23,7 @@ from .messages import row_ref, shown
 FIRST_ERRORS = 5
 DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped together
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
-FOLD_AT = 4096  # distinct keys a chunk counter may reach before it is folded into the totals  # distinct staff ids checked for repeats (memory stays bounded)
+FOLD_AT = 4096  # distinct keys the chunk counters may reach before they are folded
 DUPLICATES_SHOWN = 20
 RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
 OTHER_DEPARTMENTS = "(other departments)"
@@ -56,7 +56,7 @@ class SummaryBuilder:
     # --- fed while streaming --------------------------------------------------------------
     def note_error(self, row: int, staff_id: str | None, message: str) -> None:
         entries = [e for e in self.first_errors if e[0] != row]
-        entries.append((row, staff_id.strip() if staff_id else None, message))
+        entries.append((row, shown(staff_id.strip(), 60) if staff_id else None, message))
         entries.sort(key=itemgetter(0))
         self.first_errors = entries[:FIRST_ERRORS]
 
@@ -194,8 +194,8 @@ class SummaryBuilder:
 
 class IdTable:
     """A fixed-size set of staff_id hashes with the row each was first seen in: open
-    addressing in two arrays (1.5 MiB), where a dict of the same ids would take ten times
-    that and keep growing. Exact up to a 64-bit hash collision."""
+    addressing in two arrays (1.5 MiB, allocated once), where a dict of as many ids would take
+    several times that. Exact up to a 64-bit hash collision."""
 
     def __init__(self, bits: int = ID_TABLE_BITS) -> None:
         size = 1 << bits
@@ -221,7 +221,7 @@ class IdTable:
             k = keys[i]
             if k == 0:
                 keys[i] = h
-                self.rows[i] = row
+                self.rows[i] = min(row, 0x7FFFFFFF)
                 self.count += 1
                 return None
             if k == h:
