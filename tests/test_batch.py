@@ -581,3 +581,5 @@ def test_sniffer_is_not_misled_by_a_title_line():
     assert sniff_delimiter("a\tb\tc\n1\t2,5\t3\n") == "\t"
     assert sniff_delimiter("a,b;c\n1,2;3\n") == ","  # a tie goes to the comma
     assert sniff_delimiter("") == ","
+    # a form feed is a line break to str.splitlines(), not to CSV; quoted ';' are not delimiters
+    assert sniff_delimiter('a,b,c\n,\x0c,;\n",;",x,y\n') == ","

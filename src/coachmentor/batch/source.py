@@ -18,6 +18,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
 import os
 import sys
 from dataclasses import dataclass, field
@@ -397,21 +398,21 @@ def _first_line_ending(sample: str) -> str:
 
 
 def sniff_delimiter(sample: str) -> str:
-    """The candidate on which most of the first lines agree about a width of two or more
-    cells (so that a title line above the header does not mislead it); ties go to , ; tab |."""
-    lines = [ln for ln in sample.splitlines() if ln.strip()][:21]
+    """The candidate on which most of the first records agree about a width of two or more
+    cells (so that a title line above the header does not mislead it); ties go to , ; tab |.
+    Records are read with the csv module, so quoted delimiters and line breaks count right."""
     best, best_score = ",", (0, 0)
     for cand in DELIMITERS:
-        if not any(cand in ln for ln in lines):
+        if cand not in sample:
             continue
-        try:
-            widths = [len(r) for r in csv.reader(lines, delimiter=cand)]
-        except csv.Error:
-            continue
+        reader = csv.reader(io.StringIO(sample, newline=""), delimiter=cand)
         counts: dict[int, int] = {}
-        for w in widths:
-            if w > 1:
-                counts[w] = counts.get(w, 0) + 1
+        try:
+            for record in itertools.islice(reader, 21):
+                if len(record) > 1:
+                    counts[len(record)] = counts.get(len(record), 0) + 1
+        except csv.Error:
+            pass
         if not counts:
             continue
         width, agree = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
