@@ -12,7 +12,7 @@ import csv
 import json
 from itertools import chain, repeat
 from operator import attrgetter
-from typing import IO, Any
+from typing import IO, Any, Iterator
 
 from .columns import OUTPUT_COLUMNS, Columns
 from .core import Tail, LineBuffer, guard_text
@@ -75,19 +75,18 @@ class JsonLinesSink:
                 text = text.replace(ch, esc)
         return text
 
-    def records(self, rows: list[list[str]], tails: list[Tail]) -> list[str]:
-        keys, width, dumps = self.keys, self.width, self.dumps
-        out = []
+    def records(self, rows: list[list[str]], tails: list[Tail]) -> Iterator[str]:
+        keys, width, dumps, safe = self.keys, self.width, self.dumps, self._safe
         for row, tail in zip(rows, tails):
             record: dict[str, Any] = dict(zip(keys, row[:width]))
             record.update(tail.record())
-            out.append(dumps(record))
-        return out
+            yield safe(dumps(record))
 
     def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
-        lines = self.records(rows, tails)
-        if lines:
-            self.fh.write(self._safe("\n".join(lines) + "\n"))
+        write = self.fh.write
+        for line in self.records(rows, tails):  # one record at a time: memory stays flat
+            write(line)
+            write("\n")
 
     def close(self) -> None:
         pass
@@ -96,17 +95,18 @@ class JsonLinesSink:
 class JsonArraySink(JsonLinesSink):
     def __init__(self, fh: IO[str], columns: Columns) -> None:
         super().__init__(fh, columns)
-        self.first = True
+        self.separator = "\n"
         fh.write("[")
 
     def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
-        lines = self.records(rows, tails)
-        if lines:
-            self.fh.write(self._safe(("\n" if self.first else ",\n") + ",\n".join(lines)))
-            self.first = False
+        write = self.fh.write
+        for line in self.records(rows, tails):
+            write(self.separator)
+            write(line)
+            self.separator = ",\n"
 
     def close(self) -> None:
-        self.fh.write("]\n" if self.first else "\n]\n")
+        self.fh.write("]\n" if self.separator == "\n" else "\n]\n")
 
 
 def make_sink(fmt: str, fh: IO[str], columns: Columns, *, delimiter: str, newline: str,
