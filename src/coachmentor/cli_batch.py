@@ -163,6 +163,9 @@ def assess(
         from .batch.run import assess_file
 
         ruleset = load_ruleset(rules)
+        if input == "-" and sys.stdin.isatty() and not quiet:
+            sys.stderr.write("coachmentor: reading the staff list from standard input "
+                             "(end it with Ctrl-D)\n")
         show_progress = not quiet and sys.stderr.isatty()
         with _progress(show_progress) as progress:
             result = assess_file(
