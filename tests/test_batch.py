@@ -583,3 +583,34 @@ def test_sniffer_is_not_misled_by_a_title_line():
     assert sniff_delimiter("") == ","
     # a form feed is a line break to str.splitlines(), not to CSV; quoted ';' are not delimiters
     assert sniff_delimiter('a,b,c\n,\x0c,;\n",;",x,y\n') == ","
+
+
+def test_report_html_from_the_same_summary(run_cli, tmp_path):
+    report, summary = tmp_path / "r.html", tmp_path / "s.json"
+    result = run_cli("assess", fixture("bad_rows_mixed.csv"), "-q", "--report", report,
+                     "--summary", summary)
+    assert result.exit_code == 1
+    html = report.read_text()
+    assert html.startswith("<!DOCTYPE html>") and "<script" not in html
+    s = json.loads(summary.read_text())
+    assert [e["row"] for e in s["error_rows"]] == [2, 3, 5]
+    for e in s["error_rows"]:
+        assert f'<td class="n">{e["row"]}</td><td>{e["staff_id"]}</td>' in html
+    for name in ("Alice", "Brenda", "Carl", "Eve"):
+        assert name not in html
+    same = run_cli("assess", fixture("bad_rows_mixed.csv"), "--report", summary,
+                   "--summary", summary)
+    assert same.exit_code == 2 and "same file" in same.stderr
+
+
+def test_error_rows_are_bounded_and_in_row_order(shipped_rules, tmp_path):
+    from coachmentor.batch import assess_file
+    from coachmentor.batch.summary import ERROR_ROWS, FIRST_ERRORS
+
+    src = tmp_path / "bad.csv"
+    src.write_text("staff_id,career_stage,focus\n"
+                   + "".join(f"S{i},nonsense,induction\n" for i in range(1, ERROR_ROWS + 51)))
+    s = assess_file(shipped_rules, src, output=tmp_path / "r.csv")
+    assert s["errors"] == ERROR_ROWS + 50
+    assert [e["row"] for e in s["error_rows"]] == list(range(1, ERROR_ROWS + 1))
+    assert s["first_errors"] == s["error_rows"][:FIRST_ERRORS]

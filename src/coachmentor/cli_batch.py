@@ -132,6 +132,11 @@ def assess(
         typer.Option("--summary", help="Also write the summary as JSON to this file.",
                      show_default=False),
     ] = None,
+    report: Annotated[
+        Optional[Path],
+        typer.Option("--report", help="Also write a self-contained HTML report of the batch "
+                     "(counts, charts, capacity, error rows; no names).", show_default=False),
+    ] = None,
     no_formula_guard: Annotated[
         bool,
         typer.Option("--no-formula-guard", help="Keep cells that start with = + - @ tab or CR "
@@ -180,6 +185,7 @@ def assess(
                 summary_path=summary,
                 progress=progress,
                 redact=redact,
+                report_path=report,
             )
         if not quiet:
             _print_summary(result)

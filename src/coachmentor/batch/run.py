@@ -54,9 +54,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_paths(source: str, output: Path | None, summary: Path | None) -> None:
+def check_paths(source: str, output: Path | None, summary: Path | None,
+                report: Path | None = None) -> None:
     src = None if source == "-" else Path(source)
-    for flag, path in (("-o/--output", output), ("--summary", summary)):
+    named = [("-o/--output", output), ("--summary", summary), ("--report", report)]
+    for flag, path in named:
         if path is None:
             continue
         if src is not None and _same_file(src, path):
@@ -65,8 +67,11 @@ def check_paths(source: str, output: Path | None, summary: Path | None) -> None:
             raise InputFileError(f"{flag} {path} is a folder; give a file name")
         if not path.parent.exists() and str(path.parent):
             raise InputFileError(f"{flag} {path}: the folder {path.parent} does not exist")
-    if output is not None and summary is not None and _same_file(output, summary):
-        raise InputFileError("--summary and -o name the same file")
+    given = [(flag, path) for flag, path in named if path is not None]
+    for i, (flag, path) in enumerate(given):
+        for other, path2 in given[i + 1:]:
+            if _same_file(path, path2):
+                raise InputFileError(f"{flag} and {other} name the same file")
 
 
 @contextmanager
@@ -108,6 +113,7 @@ def assess_file(
     stdout: IO[bytes] | None = None,
     progress: Callable[[Table], Any] | None = None,
     redact: bool = False,
+    report_path: Path | None = None,
 ) -> dict[str, Any]:
     """Assess every row of `source` ('-' = standard input); return the summary dict."""
     started = time.perf_counter()
@@ -115,7 +121,7 @@ def assess_file(
         output = None  # -o - : standard output, like no -o
     fmt = choose_format(fmt, output)
     source = str(source)
-    check_paths(source, output, summary_path)
+    check_paths(source, output, summary_path, report_path)
     table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin,
                        is_header=header_test(rules))
     try:
@@ -168,6 +174,11 @@ def assess_file(
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
     if summary_path is not None:
         write_summary(summary_path, result)
+    if report_path is not None:
+        from ..atomic import write_text_atomic
+        from ..report_html import render_report
+
+        write_text_atomic(report_path, render_report(result))
     return result
 
 

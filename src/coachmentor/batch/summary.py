@@ -20,7 +20,8 @@ from .columns import Columns
 from .core import Tail, row_numbers
 from .messages import row_ref, shown
 
-FIRST_ERRORS = 5
+FIRST_ERRORS = 5  # shown on stderr
+ERROR_ROWS = 200  # kept for the JSON summary and the HTML report
 DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped together
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
 FOLD_AT = 4096  # distinct keys the chunk counters may reach before they are folded
@@ -47,7 +48,7 @@ class SummaryBuilder:
         self.departments: dict[str, str] = {}  # folded -> the first spelling seen
         self._dept_seen: dict[str, str] = {}  # text as given -> department it counts under
         self.blank_rows = 0
-        self.first_errors: list[tuple[int, str | None, str]] = []
+        self.error_rows: list[tuple[int, str | None, str]] = []
         self.seen_ids: IdTable | None = None  # staff_id (hashed) -> first row
         self.ids_capped = False
         self.duplicates: dict[str, list[int]] = {}
@@ -55,10 +56,14 @@ class SummaryBuilder:
 
     # --- fed while streaming --------------------------------------------------------------
     def note_error(self, row: int, staff_id: str | None, message: str) -> None:
-        entries = [e for e in self.first_errors if e[0] != row]
+        """Keep the first ERROR_ROWS errors by row number (a later check may add to a row)."""
+        entries = self.error_rows
+        if len(entries) >= ERROR_ROWS and row > entries[-1][0]:
+            return
+        entries = [e for e in entries if e[0] != row]
         entries.append((row, shown(staff_id.strip(), 60) if staff_id else None, message))
         entries.sort(key=itemgetter(0))
-        self.first_errors = entries[:FIRST_ERRORS]
+        self.error_rows = entries[:ERROR_ROWS]
 
     def absorb(self, rows: list[list[str]], tails: list[Tail], start: int,
                blanks: list[int]) -> None:
@@ -161,9 +166,9 @@ class SummaryBuilder:
                 "hours_per_session": _number(per),
                 "hours": _number(hours),
             }
-        first = [
+        listed = [
             {"row": row, "staff_id": sid or None, "error": message}
-            for row, sid, message in self.first_errors
+            for row, sid, message in self.error_rows
         ]
         return {
             "coachmentor_version": __version__,
@@ -182,7 +187,8 @@ class SummaryBuilder:
             "by_department": {k: _group(v) for k, v in sorted(by_dept.items(), key=_dept_order)},
             "by_career_stage": {k: _group(v) for k, v in by_stage.items() if v},
             "capacity": capacity,
-            "first_errors": first,
+            "first_errors": listed[:FIRST_ERRORS],
+            "error_rows": listed,  # the first ERROR_ROWS, for a report's table
             "duplicate_staff_ids": {
                 "rows": self.duplicate_rows,
                 "examples": [{"staff_id": shown(s, 60), "rows": r}
