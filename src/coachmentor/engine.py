@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from .errors import AnswersError, MissingAnswersError
-from .ruleset import RuleSet, condition_blocks, condition_holds
+from .ruleset import RuleSet, holds
 
 RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
 PREFERENCE_LEANS = {"advice": "mentoring", "own_answers": "coaching"}
@@ -224,23 +224,30 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
     established teacher's induction needs signing off) counts for nothing, exactly as if the
     questionnaire had not asked it; it is reported in `ignored`.
     """
-    m = rules.model
-    d = m.decision
-    answers = {
-        f: v for f, v in given.items() if f in rules.questions and rules.applies(rules.questions[f], given)
-    }
-    ignored = tuple(f for f in rules.question_order if f in given and f not in answers)
+    d = rules.model.decision
+    answers = {f: v for f, v in given.items() if f in rules.questions}
+    ignored: tuple[str, ...] = ()
+    for fid, when in rules.follow_ups:
+        if fid in answers and not holds(when, given):
+            del answers[fid]
+            ignored += (fid,)
     coaching = mentoring = 0.0
     fired = []
-    for rule in m.rules:
-        if condition_holds(rule.when, answers) and not condition_blocks(rule.unless, answers):
-            coaching += rule.points.get("coaching", 0.0)
-            mentoring += rule.points.get("mentoring", 0.0)
-            fired.append(rule)
+    get = answers.get
+    for c in rules.c_rules:  # inlined `c.fires(answers)`: this loop is the batch's hot path
+        for fid, allowed in c.when:
+            if get(fid) not in allowed:
+                break
+        else:
+            if c.unless and holds(c.unless, answers):
+                continue
+            coaching += c.coaching
+            mentoring += c.mentoring
+            fired.append(c)
     coaching, mentoring = round(coaching, 3), round(mentoring, 3)
     lead: list[tuple[str, str, Any]] = []
     alternative: str | None = None
-    gate = next((g for g in m.gates if condition_holds(g.when, answers)), None)
+    gate = next((g for g, when in rules.c_gates if holds(when, answers)), None)
     if gate is not None:
         lead.append((gate.id, gate.reason, gate.source))
         return _Decision(
@@ -253,8 +260,8 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
         lead.append(("decision", d.other_reason, d.other_source))
     # Overrides apply in order, each to the result of the one before (a trainee's coaching
     # becomes both; then someone negative about coaching gets the mentoring part).
-    for ov in m.overrides:
-        if recommendation in ov.if_recommendation and condition_holds(ov.when, answers):
+    for ov, when, if_rec in rules.c_overrides:
+        if recommendation in if_rec and holds(when, answers):
             recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
             lead.insert(0, (ov.id, ov.reason, ov.source))
             margin_factor = 0.75
@@ -264,67 +271,89 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
     )
 
 
+@dataclass(frozen=True)
+class Brief:
+    """What a batch row needs: the result without contributions, scores or what-if."""
+
+    recommendation: str
+    alternative: str | None
+    confidence: float
+    coaching_type: str | None
+    mentoring_type: str | None
+    reasons: tuple[Reason, ...]
+
+
+def _confidence(rules: RuleSet, dec: _Decision) -> float:
+    """The winning margin (or how clearly a gate or override decided), scaled by how many of
+    the optional questions were answered."""
+    optional = rules.optional
+    answered = sum(1 for q in optional if q in dec.answers)
+    completeness = answered / len(optional) if optional else 1.0
+    return round(dec.margin_factor * (0.6 + 0.4 * completeness), 2)
+
+
+def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
+    coaching_type = mentoring_type = None
+    if dec.recommendation in ("coaching", "both"):
+        coaching_type = _first_type(rules.c_types["coaching"], dec.answers)
+    if dec.recommendation in ("mentoring", "both"):
+        mentoring_type = _first_type(rules.c_types["mentoring"], dec.answers)
+    return coaching_type, mentoring_type
+
+
+def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
+    lead = [_reason(rules, rid, text, cite, 0.0) for rid, text, cite in dec.lead]
+    return tuple(lead + _supporting(dec.recommendation, dec.fired))[:MAX_REASONS]
+
+
+def brief(rules: RuleSet, answers: Mapping[str, str]) -> Brief:
+    """The batch path: the same decision, confidence, types and reasons as `assess`."""
+    dec = decide(rules, answers)
+    coaching_type, mentoring_type = _types(rules, dec)
+    return Brief(
+        dec.recommendation, dec.alternative, _confidence(rules, dec), coaching_type,
+        mentoring_type, _reasons(rules, dec),
+    )
+
+
 def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
-    m = rules.model
-    d = m.decision
     dec = decide(rules, given)
     answers = dec.answers
-    coaching, mentoring = dec.coaching, dec.mentoring
-    recommendation, alternative, decided_by = dec.recommendation, dec.alternative, dec.decided_by
-    margin_factor = dec.margin_factor
-    scores = {"coaching": coaching, "mentoring": mentoring}
-    fired = [
-        (
-            rule,
-            Contribution(
-                rule=rule.id,
-                answers={f: answers[f] for f in rule.when},
-                points={
-                    "coaching": float(rule.points.get("coaching", 0.0)),
-                    "mentoring": float(rule.points.get("mentoring", 0.0)),
-                },
-                reason=rule.reason,
-                source=rules.citation_text(rule.source),
-                quote=rule.source.quote,
-            ),
+    coaching, mentoring, recommendation = dec.coaching, dec.mentoring, dec.recommendation
+    contributions = tuple(
+        Contribution(
+            rule=c.rule.id,
+            answers={f: answers[f] for f, _ in c.when},
+            points={"coaching": c.coaching, "mentoring": c.mentoring},
+            reason=c.rule.reason,
+            source=c.source,
+            quote=c.rule.source.quote,
         )
-        for rule in dec.fired
-    ]
-    lead_reasons = [_reason(rules, rid, text, cite, 0.0) for rid, text, cite in dec.lead]
-
-    borderline = (
-        decided_by == "scores"
-        and recommendation in ("coaching", "mentoring")
-        and abs(coaching - mentoring) < d.grey_zone
+        for c in dec.fired
     )
-    optional = [q for q in rules.question_order if q not in rules.required]
-    answered = sum(1 for q in optional if q in answers)
-    completeness = answered / len(optional) if optional else 1.0
-    confidence = round(margin_factor * (0.6 + 0.4 * completeness), 2)
+    borderline = (
+        dec.decided_by == "scores"
+        and recommendation in ("coaching", "mentoring")
+        and abs(coaching - mentoring) < rules.model.decision.grey_zone
+    )
+    confidence = _confidence(rules, dec)
     label = "high" if confidence >= 0.8 else "moderate" if confidence >= 0.6 else "low"
-
-    reasons = tuple(lead_reasons + _supporting(rules, recommendation, fired))[:MAX_REASONS]
-    coaching_type = mentoring_type = None
-    if recommendation in ("coaching", "both"):
-        coaching_type = _first_type(m.types.coaching, answers)
-    if recommendation in ("mentoring", "both"):
-        mentoring_type = _first_type(m.types.mentoring, answers)
-    runner_up = _runner_up(recommendation, coaching, mentoring)
+    coaching_type, mentoring_type = _types(rules, dec)
     return Assessment(
         recommendation=recommendation,
-        alternative=alternative,
-        scores=scores,
+        alternative=dec.alternative,
+        scores={"coaching": coaching, "mentoring": mentoring},
         confidence=confidence,
         confidence_label=label,
         borderline=borderline,
-        decided_by=decided_by,
-        reasons=reasons,
-        contributions=tuple(c for _, c in fired),
+        decided_by=dec.decided_by,
+        reasons=_reasons(rules, dec),
+        contributions=contributions,
         coaching_type=coaching_type,
         mentoring_type=mentoring_type,
-        runner_up=runner_up,
-        answers=dict(sorted(answers.items(), key=lambda kv: rules.question_order.index(kv[0]))),
-        unanswered=tuple(q for q in optional if q not in answers and q not in dec.ignored),
+        runner_up=_runner_up(recommendation, coaching, mentoring),
+        answers=dict(sorted(answers.items(), key=lambda kv: rules.position[kv[0]])),
+        unanswered=tuple(q for q in rules.optional if q not in answers and q not in dec.ignored),
         ignored=dec.ignored,
         preference=_preference(answers, recommendation),
         rules_name=rules.name,
@@ -363,11 +392,11 @@ def _reason(rules: RuleSet, rule_id: str, text: str, cite: Any, weight: float) -
     )
 
 
-def _supporting(rules: RuleSet, recommendation: str, fired: list[tuple[Any, Contribution]]):
+def _supporting(recommendation: str, fired: list[Any]) -> list[Reason]:
     """Rules that pushed towards the recommendation, strongest first (ties: rule order)."""
     ranked: list[tuple[float, int, Reason]] = []
-    for order, (rule, c) in enumerate(fired):
-        pc, pm = c.points["coaching"], c.points["mentoring"]
+    for order, c in enumerate(fired):
+        pc, pm = c.coaching, c.mentoring
         if recommendation == "coaching":
             weight = pc - pm
         elif recommendation == "mentoring":
@@ -377,14 +406,17 @@ def _supporting(rules: RuleSet, recommendation: str, fired: list[tuple[Any, Cont
         else:
             weight = 0.0
         if weight > 0:
-            ranked.append((-weight, order, _reason(rules, rule.id, rule.reason, rule.source, weight)))
+            reason = Reason(
+                text=c.rule.reason, source=c.source, quote=c.rule.source.quote, rule=c.rule.id, weight=weight
+            )
+            ranked.append((-weight, order, reason))
     ranked.sort(key=lambda t: (t[0], t[1]))
     return [r for _, _, r in ranked]
 
 
 def _first_type(type_rules: list[Any], answers: dict[str, str]) -> str | None:
-    for t in type_rules:
-        if condition_holds(t.when, answers) and not condition_blocks(t.unless, answers):
+    for t, when, unless in type_rules:
+        if holds(when, answers) and not (unless and holds(unless, answers)):
             return t.type
     return None
 

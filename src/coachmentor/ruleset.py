@@ -6,7 +6,8 @@ same content give the same RuleSet.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .normalise import fold
 
@@ -31,6 +32,7 @@ class RuleSet:
         self.questions = {q.id: q for q in model.questions}
         self.question_order = [q.id for q in model.questions]
         self.required = [q.id for q in model.questions if q.required]
+        self.optional = [q.id for q in model.questions if not q.required]
         self.info_fields = {f.id: f for f in model.fields}
         self.choice_values = {q.id: [c.value for c in q.choices] for q in model.questions}
         # folded text -> canonical value, per question (values, labels and synonyms)
@@ -55,6 +57,33 @@ class RuleSet:
             for alias in item.aliases:
                 self.header_lookup.setdefault(fold(alias), item.id)
         self.personal_fields = [f.id for f in model.fields if f.personal]
+        self._compile()
+
+    def _compile(self) -> None:
+        """Conditions as (field, frozenset of values) tuples, points and citation texts worked
+        out once: the engine runs once per distinct answer set, thousands of times in a batch."""
+        m = self.model
+        self.position = {q: i for i, q in enumerate(self.question_order)}
+        self.follow_ups = [(q.id, compile_condition(q.when)) for q in m.questions if q.when]
+        self.c_rules = [
+            CompiledRule(
+                rule=r,
+                when=compile_condition(r.when),
+                unless=compile_condition(r.unless),
+                coaching=float(r.points.get("coaching", 0.0)),
+                mentoring=float(r.points.get("mentoring", 0.0)),
+                source=self.citation_text(r.source),
+            )
+            for r in m.rules
+        ]
+        self.c_gates = [(g, compile_condition(g.when)) for g in m.gates]
+        self.c_overrides = [
+            (o, compile_condition(o.when), frozenset(o.if_recommendation)) for o in m.overrides
+        ]
+        self.c_types = {
+            kind: [(t, compile_condition(t.when), compile_condition(t.unless)) for t in getattr(m.types, kind)]
+            for kind in ("coaching", "mentoring")
+        }
 
     # --- lookups -----------------------------------------------------------------------
     def match_value(self, field: str, raw: Any) -> str | None:
@@ -122,6 +151,38 @@ class RuleSet:
             for i, item in enumerate(plan.items):
                 cite(("plans", key, "items", i, "source"), item.source)
         return problems
+
+
+Compiled = tuple[tuple[str, frozenset[str]], ...]
+
+
+def compile_condition(condition: dict[str, str | list[str]] | None) -> Compiled:
+    if not condition:
+        return ()
+    return tuple(
+        (fid, frozenset([want] if isinstance(want, str) else want)) for fid, want in condition.items()
+    )
+
+
+def holds(condition: Compiled, answers: Mapping[str, str]) -> bool:
+    """All parts hold (an empty condition always holds); a missing answer never matches."""
+    for fid, allowed in condition:
+        if answers.get(fid) not in allowed:
+            return False
+    return True
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Any
+    when: Compiled
+    unless: Compiled
+    coaching: float
+    mentoring: float
+    source: str
+
+    def fires(self, answers: Mapping[str, str]) -> bool:
+        return holds(self.when, answers) and not (self.unless and holds(self.unless, answers))
 
 
 def condition_holds(condition: dict[str, str | list[str]], answers: dict[str, str]) -> bool:

@@ -5,7 +5,7 @@ keeps a dict from the raw text to its canonical value (so `fold()` runs once per
 text); each combination of canonical answers maps to a finished `Tail` (the result columns,
 already rendered as CSV), so a row whose answers were seen before costs a few dict lookups and
 a tuple — or, when its cells are spelt exactly as in an earlier row, one join and one lookup.
-The engine is called once per distinct combination (`engine.assess_canonical`). All caches
+The engine is called once per distinct combination (`engine.brief`). All caches
 are bounded, so memory does not grow with the number of rows. CSV input lines are written
 out again as read, when nothing in them had to change.
 
@@ -19,7 +19,7 @@ import csv
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
-from ..engine import Assessment, assess_canonical
+from ..engine import Brief, brief
 from ..ruleset import RuleSet
 from .columns import Columns
 from .messages import csv_failure, shown
@@ -28,7 +28,6 @@ CHUNK = 1024  # rows between flushes (writes, tallies, progress)
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
 COMBO_CACHE_MAX = 1 << 15  # distinct answer combinations (and distinct outcomes) remembered
 RAW_CACHE_MAX = 1 << 15  # scored cells as read (joined) -> tail; filled once, never evicted
-ENGINE_CACHE_MAX = 64  # the engine's own memo, trimmed: this module keeps what it needs
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 BLANK = ""
 INVALID = None
@@ -210,19 +209,17 @@ class RowAssessor:
         tail = self.combos.get(key)
         if tail is None:
             self.distinct_combinations += 1
-            a = assess_canonical(self.rules, answers)
-            cache = self.rules.__dict__.get("_assessment_cache")
-            if cache is not None and len(cache) > ENGINE_CACHE_MAX:
-                cache.clear()  # the batch keeps its own, smaller, cache of finished tails
-            tail = self._finish(self._tail_from(a))
+            # `brief` builds no contributions and no engine cache: the batch keeps its own
+            # bounded cache of finished tails.
+            tail = self._finish(self._tail_from(brief(self.rules, answers), answers.get("career_stage")))
             if len(self.combos) >= COMBO_CACHE_MAX:
                 self.combos.clear()
             self.combos[key] = tail
         return tail
 
-    def _tail_from(self, a: Assessment) -> Tail:
+    def _tail_from(self, a: Brief, stage: str | None) -> Tail:
         return Tail(
-            status="ok", stage=a.answers.get("career_stage"), recommendation=a.recommendation,
+            status="ok", stage=stage, recommendation=a.recommendation,
             alternative=a.alternative or "", confidence=a.confidence,
             coaching_type=a.coaching_type or "", mentoring_type=a.mentoring_type or "",
             reasons=tuple(r.text for r in a.reasons), rules_version=self.version,
