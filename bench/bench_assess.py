@@ -158,7 +158,7 @@ def library(src: Path, dst: Path) -> dict:
     from coachmentor.loader import load_rules
 
     rules = load_rules()  # a fresh RuleSet: no engine cache carried over between runs
-    engine = core.assess_canonical
+    engine = core.brief
     spent = [0.0]
 
     def timed_engine(*args):
@@ -168,13 +168,13 @@ def library(src: Path, dst: Path) -> dict:
         finally:
             spent[0] += time.perf_counter() - t
 
-    core.assess_canonical = timed_engine
+    core.brief = timed_engine
     try:
         start = time.perf_counter()
         summary = assess_file(rules, src, output=dst)
         summary["_seconds"] = time.perf_counter() - start
     finally:
-        core.assess_canonical = engine
+        core.brief = engine
     summary["_engine"] = spent[0]
     return summary
 

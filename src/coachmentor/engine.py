@@ -394,7 +394,7 @@ def _reason(rules: RuleSet, rule_id: str, text: str, cite: Any, weight: float) -
 
 def _supporting(recommendation: str, fired: list[Any]) -> list[Reason]:
     """Rules that pushed towards the recommendation, strongest first (ties: rule order)."""
-    ranked: list[tuple[float, int, Reason]] = []
+    ranked: list[tuple[float, int, Any]] = []
     for order, c in enumerate(fired):
         pc, pm = c.coaching, c.mentoring
         if recommendation == "coaching":
@@ -406,12 +406,20 @@ def _supporting(recommendation: str, fired: list[Any]) -> list[Reason]:
         else:
             weight = 0.0
         if weight > 0:
-            reason = Reason(
-                text=c.rule.reason, source=c.source, quote=c.rule.source.quote, rule=c.rule.id, weight=weight
-            )
-            ranked.append((-weight, order, reason))
+            ranked.append((-weight, order, c))
     ranked.sort(key=lambda t: (t[0], t[1]))
-    return [r for _, _, r in ranked]
+    return [_rule_reason(c, -w) for w, _, c in ranked[:MAX_REASONS]]
+
+
+def _rule_reason(c: Any, weight: float) -> Reason:
+    """A rule's reason depends only on the rule and its weight (at most three per rule)."""
+    hit = c.reasons.get(weight)
+    if hit is None:
+        rule = c.rule
+        hit = c.reasons[weight] = Reason(
+            text=rule.reason, source=c.source, quote=rule.source.quote, rule=rule.id, weight=weight
+        )
+    return hit
 
 
 def _first_type(type_rules: list[Any], answers: dict[str, str]) -> str | None:

@@ -6,7 +6,7 @@ same content give the same RuleSet.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from .normalise import fold
@@ -180,6 +180,7 @@ class CompiledRule:
     coaching: float
     mentoring: float
     source: str
+    reasons: dict[float, Any] = field(default_factory=dict, compare=False)  # engine's Reason cache
 
     def fires(self, answers: Mapping[str, str]) -> bool:
         return holds(self.when, answers) and not (self.unless and holds(self.unless, answers))
