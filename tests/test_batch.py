@@ -280,7 +280,7 @@ def test_formula_guard_in_csv_output_only(run_cli):
     guarded = records(stdout(run_cli("assess", fixture("formulas.csv"), "-q")))
     assert [r["name"] for r in guarded] == ["'=1+2", "'+SUM(A1)", "'@cmd", "'\tTab", "Plain"]
     assert [r["notes"] for r in guarded] == [
-        "'=HYPERLINK(\"http://x\",\"y\")", "'-2+3", "-12.5", "'\rCR", "a=b"]
+        "'=HYPERLINK(\"http://x\",\"y\")", "'-2+3", "'-12.5", "'\rCR", "a=b"]
     assert all(r["status"] == "ok" for r in guarded)
     plain = records(stdout(run_cli("assess", fixture("formulas.csv"), "-q",
                             "--no-formula-guard")))
@@ -458,7 +458,7 @@ def test_xlsx_first_sheet(run_cli, shipped_rules, tmp_path):
     recs = records(out.read_text("utf-8-sig"))
     assert [r["Staff No"] for r in recs] == ["101", "102", "103", "104"]
     assert recs[0]["New to role"] == "TRUE" and recs[0]["Started"] == "2024-09-01"
-    assert recs[1]["Started"] == "2024-09-01 08:30:00" and recs[1]["Score"] == "-2"
+    assert recs[1]["Started"] == "2024-09-01 08:30:00" and recs[1]["Score"] == "'-2"
     assert [r["status"] for r in recs] == ["ok", "ok", "error", "ok"]
     assert "'bogus'" in recs[2]["error"] and "row 4 (staff_id 103)" in result.stderr
     assert recs[3]["Teacher"] == "'@SUM(A1)"  # text that a spreadsheet would run: guarded

@@ -141,7 +141,7 @@ def assess(
         bool,
         typer.Option("--no-formula-guard", help="Keep cells that start with = + - @ tab or CR "
                      "as they are in CSV output; by default they get a leading ' so that a "
-                     "spreadsheet does not run them as formulas (numbers such as -2 are kept)."),
+                     "spreadsheet does not run them as formulas."),
     ] = False,
     redact: Annotated[
         bool, typer.Option("--redact", help="Replace names (and any column the rule base marks "
