@@ -264,7 +264,7 @@ def mutation(draw):
 
 def apply_mutation(lines: list[str], m) -> list[str]:
     lines = list(lines)
-    kind, i = m[0], m[1]
+    kind, i = m[0], m[1] % (len(lines) - 1)  # earlier deletions may have shortened the file
     if kind == "delete":
         del lines[i]
     elif kind == "duplicate":
