@@ -24,7 +24,6 @@ from coachmentor.engine import MAX_REASONS, RECOMMENDATIONS, assess, normalise_a
 from coachmentor.errors import AnswersError, CoachmentorError, RuleFileError
 from coachmentor.loader import load_rules
 from coachmentor.model import ALTERNATIVES
-from coachmentor.normalise import fold
 
 SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "coachmentor.yaml"
 RULES = load_rules()  # the shipped rule base, once

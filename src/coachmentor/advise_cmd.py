@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from .answers_io import SuppliedAnswers, apply_sets, read_answers_file
-from .errors import AnswersError, MissingAnswersError
+from .errors import MissingAnswersError, check_format
 from .loader import load_rules, parse_rule_file, rules_from_document
 
 FORMATS = ("text", "json", "markdown")
@@ -21,9 +21,7 @@ def run_advise(
     no_input: bool,
     rules_path: Path | None,
 ) -> None:
-    fmt = fmt.strip().lower()
-    if fmt not in FORMATS:
-        raise AnswersError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
+    fmt = check_format(fmt, FORMATS)
     shown = None
     interactive = (
         answers_file is None and not sets and not no_input and sys.stdin.isatty()

@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from . import __version__
-from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
+from .cli_common import DebugOption, RulesOption, guarded
 
 app = typer.Typer(
     name="coachmentor",

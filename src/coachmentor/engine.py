@@ -15,7 +15,7 @@ Decision order (all thresholds live in the rule base's `decision:` section):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Mapping
 
 from .errors import AnswersError, MissingAnswersError

@@ -44,3 +44,11 @@ class MissingAnswersError(AnswersError):
     def __init__(self, missing: list[str], message: str) -> None:
         super().__init__(message)
         self.missing = missing
+
+
+def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
+    """`--format` for every command: case and spaces ignored, one clear error otherwise."""
+    value = fmt.strip().lower()
+    if value not in allowed:
+        raise CoachmentorError(f"--format: '{fmt}' is not one of {', '.join(allowed)}")
+    return value

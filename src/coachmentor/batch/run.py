@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
+from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, check_format
 from ..ruleset import RuleSet
 from .columns import header_test, map_columns
 from .core import RowAssessor, Stream
@@ -30,10 +30,7 @@ SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl"
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
     if fmt is not None:
-        fmt = fmt.strip().lower()
-        if fmt not in FORMATS:
-            raise InputFileError(f"--format: '{fmt}' is not one of {', '.join(FORMATS)}")
-        return fmt
+        return check_format(fmt, FORMATS)
     if output is not None:
         suffix = output.suffix.lower()
         if suffix in (".xlsx", ".xls", ".ods"):

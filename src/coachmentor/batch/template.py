@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputFileError
+from ..errors import InputFileError, check_format
 from ..ruleset import RuleSet
 
 TEMPLATE_FORMATS = ("csv", "xlsx")
@@ -44,10 +44,7 @@ def template_columns(rules: RuleSet) -> tuple[list[str], list[str]]:
 
 def choose_template_format(fmt: str | None, output: Path | None) -> str:
     if fmt is not None:
-        fmt = fmt.strip().lower()
-        if fmt not in TEMPLATE_FORMATS:
-            raise InputFileError(f"--format: '{fmt}' is not one of {', '.join(TEMPLATE_FORMATS)}")
-        return fmt
+        return check_format(fmt, TEMPLATE_FORMATS)
     if output is not None and output.suffix.lower() == ".xlsx":
         return "xlsx"
     return "csv"
