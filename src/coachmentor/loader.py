@@ -9,7 +9,7 @@ from typing import Any
 
 from .errors import RuleFileError
 from .ruleset import RuleSet
-from .yamlsafe import YamlDocument, decode_text, parse_yaml
+from .yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
 
 DEFAULT_RULES_NAME = "coachmentor.yaml"
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
@@ -104,13 +104,6 @@ def _explain(err: dict[str, Any], data: Any, loc: tuple[str | int, ...]) -> str:
     return msg
 
 
-def _dotted(loc: tuple[str | int, ...]) -> str:
-    text = ""
-    for part in loc:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text or "(top level)"
-
-
 def _located(doc: YamlDocument, filename: str, loc: tuple[str | int, ...], message: str) -> str:
     line = doc.line_of(loc) or 1
-    return f"{filename}:{line}: {_dotted(loc)}: {message}"
+    return f"{filename}:{line}: {dotted(loc) or '(top level)'}: {message}"

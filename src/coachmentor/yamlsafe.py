@@ -157,11 +157,17 @@ def _scan(text: str, filename: str, error_cls: type[CoachmentorError]) -> None:
         loader.dispose()
 
 
-def _dotted(path: Path_) -> str:
-    """`questions[0].id: ` for a message, or nothing at the top level."""
+def dotted(path: Path_) -> str:
+    """`questions[0].id`, or '' at the top level."""
     text = ""
     for part in path:
         text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _dotted(path: Path_) -> str:
+    """`questions[0].id: ` to start a message, or nothing at the top level."""
+    text = dotted(path)
     return f"{text}: " if text else ""
 
 
