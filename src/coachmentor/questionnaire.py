@@ -51,13 +51,16 @@ def print_question(
     if required:
         title.append("  (required)", style="dim")
     console.print(title)
+    from rich.table import Table
+
+    grid = Table.grid(padding=(0, 1))  # a wrapped label stays indented under its number
     for n, (value, label) in enumerate(choices, 1):
-        line = Text(f"  {n:>2}. ")
-        line.append(label)
+        line = Text(label)
         line.append(f"  [{value}]", style="dim")
         if value == current:
             line.append("  ← current", style="green")
-        console.print(line)
+        grid.add_row(Text(f"  {n:>2}."), line)
+    console.print(grid)
     hints = ["number or value", "? help", "< back"]
     if current:
         hints.append("Enter keeps the current answer")
