@@ -202,9 +202,7 @@ def test_advise_text_format(run_cli, shipped_rules):
     assert result.stderr == ""
     out = flat(result.stdout)
     a = assess(shipped_rules, answers)
-    from coachmentor.render import HEADLINE
-
-    assert HEADLINE[a.recommendation] in out
+    assert shipped_rules.model.texts.headlines[a.recommendation] in out
     assert "Why" in out and "What would change it" in out
     for r in a.reasons:
         assert flat(r.text) in out

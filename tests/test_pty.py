@@ -60,8 +60,6 @@ def finish(child) -> tuple[str, int]:
 
 def test_questionnaire_end_to_end(tmp_path, shipped_rules):
     from coachmentor.engine import assess
-    from coachmentor.render import HEADLINE
-
     child = spawn(tmp_path)
     try:
         first = expect(child, PROMPT)
@@ -140,7 +138,7 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
     before_change = assess(shipped_rules, {**typed, "career_stage": "established", "assessment_needed": None})
     assert expected.recommendation != before_change.recommendation, "the change must matter"
     flat = " ".join(rest.split())
-    assert HEADLINE[expected.recommendation] in flat
+    assert shipped_rules.model.texts.headlines[expected.recommendation] in flat
     assert "Why" in flat and "What would change it" in flat
     assert shipped_rules.hash in flat
     assert "Traceback" not in "".join(child.transcript)
@@ -220,7 +218,5 @@ def test_prefilled_answers_skip_their_questions(tmp_path, shipped_rules):
             child.terminate(force=True)
     assert code == 0, rest
     from coachmentor.engine import assess
-    from coachmentor.render import HEADLINE
-
     expected = assess(shipped_rules, {"career_stage": "NQT", "focus": "induction", "time_frame": "long"})
-    assert HEADLINE[expected.recommendation] in " ".join(rest.split())
+    assert shipped_rules.model.texts.headlines[expected.recommendation] in " ".join(rest.split())

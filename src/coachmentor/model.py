@@ -193,6 +193,26 @@ class Alternative(Strict):
     source: Citation
 
 
+class Texts(Strict):
+    """The result's wording, so an organisation can word it for its own staff."""
+
+    headlines: dict[Literal["coaching", "mentoring", "both", "other"], str] = Field(
+        default_factory=lambda: {
+            "coaching": "Coaching",
+            "mentoring": "Mentoring",
+            "both": "Both: a mentor and a separate coach",
+            "other": "Another kind of support first",
+        }
+    )
+    confidence: dict[Literal["high", "moderate", "low"], str] = Field(
+        default_factory=lambda: {
+            "high": "high",
+            "moderate": "moderate",
+            "low": "low",
+        }
+    )
+
+
 class RuleBase(Strict):
     name: str
     version: str
@@ -211,6 +231,7 @@ class RuleBase(Strict):
     plans: dict[Literal["coaching", "mentoring", "both", "other"], Plan] = Field(
         default_factory=dict
     )
+    texts: Texts = Field(default_factory=Texts)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "RuleBase":

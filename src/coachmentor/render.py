@@ -12,21 +12,12 @@ from typing import Any
 from .advice import choice_label, recommendation_phrase
 from .ruleset import RuleSet
 
-HEADLINE = {
-    "coaching": "Coaching",
-    "mentoring": "Mentoring",
-    "both": "Both: a mentor and a separate coach",
-    "other": "Another kind of support first",
-}
-CONFIDENCE_WORDS = {
-    "high": "high — the answers point clearly one way",
-    "moderate": "moderate — a reasonable case, but check the points below",
-    "low": "low — borderline or incomplete; treat it as a starting point for a conversation",
-}
-
-
 def to_json(doc: dict[str, Any]) -> str:
     return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+
+
+def _confidence_words(rules: RuleSet, doc: dict[str, Any]) -> str:
+    return rules.model.texts.confidence[doc["confidence_label"]]
 
 
 def _type_line(doc: dict[str, Any]) -> str:
@@ -41,8 +32,8 @@ def _type_line(doc: dict[str, Any]) -> str:
 def headline(rules: RuleSet, doc: dict[str, Any]) -> str:
     rec = doc["recommendation"]
     if rec == "other" and doc.get("alternative_detail"):
-        return f"{HEADLINE[rec]}: {doc['alternative_detail']['label']}"
-    return HEADLINE[rec]
+        return f"{rules.model.texts.headlines[rec]}: {doc['alternative_detail']['label']}"
+    return rules.model.texts.headlines[rec]
 
 
 def _bar(value: float, top: float, width: int = 24) -> str:
@@ -74,7 +65,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
     types = _type_line(doc)
     if types:
         body.append(f"\nType: {types}")
-    body.append(f"\nConfidence: {doc['confidence']:.2f}, {CONFIDENCE_WORDS[doc['confidence_label']]}")
+    body.append(f"\nConfidence: {doc['confidence']:.2f}, {_confidence_words(rules, doc)}")
     if doc.get("borderline"):
         body.append("\nBorderline: the two options scored close together.", style="yellow")
     if rec == "other" and doc.get("alternative_detail"):
@@ -195,7 +186,7 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     types = _type_line(doc)
     if types:
         lines.append(f"- Type: {_md(types)}")
-    lines.append(f"- Confidence: {doc['confidence']:.2f} ({_md(CONFIDENCE_WORDS[doc['confidence_label']])})")
+    lines.append(f"- Confidence: {doc['confidence']:.2f} ({_md(_confidence_words(rules, doc))})")
     if doc.get("borderline"):
         lines.append("- Borderline: the two options scored close together.")
     lines.append(f"- Scores: coaching {doc['scores']['coaching']:g}, mentoring {doc['scores']['mentoring']:g}")
