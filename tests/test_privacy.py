@@ -141,3 +141,25 @@ def test_owasp_payloads_are_guarded_and_the_flag_turns_it_off(place):
     assert [r["notes"] for r in guarded] == ["'" + p for p in OWASP]
     plain = list(csv.DictReader(io.StringIO(run(["assess", src, "--quiet", "--no-formula-guard"], work, home).stdout, newline="")))
     assert [r["notes"] for r in plain] == OWASP
+
+
+def test_free_text_in_a_coded_column_stays_in_its_row(place):
+    """A note typed into a coded column is named in that row's error cell only: the summary,
+    the summary JSON and the HTML report say which column, not what it held."""
+    work, home = place
+    secret = "Jane Secret - on long-term sick leave"
+    src = work / "leak.csv"
+    src.write_text(
+        "staff_id,career_stage,focus\n"
+        f"S1,{secret},induction\n"
+        "S2,ECT,induction,extra note about Jane\n",
+        encoding="utf-8",
+    )
+    result = run(["assess", src, "-o", "o.csv", "--summary", "s.json", "--report", "r.html"], work, home)
+    assert result.returncode == 1
+    rows = list(csv.DictReader(io.StringIO((work / "o.csv").read_text(encoding="utf-8"))))
+    assert secret in rows[0]["error"], "the row's own error cell names the bad value"
+    assert "extra note about Jane" in rows[1]["error"], "an extra cell is kept, not dropped"
+    for shared in (result.stderr, (work / "s.json").read_text(), (work / "r.html").read_text()):
+        assert "Secret" not in shared and "Jane" not in shared
+        assert "career_stage" in shared

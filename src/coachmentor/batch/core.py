@@ -30,6 +30,7 @@ COMBO_CACHE_MAX = 1 << 15  # distinct answer combinations (and distinct outcomes
 RAW_CACHE_MAX = 1 << 15  # scored cells as read (joined) -> tail; filled once, never evicted
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 BLANK = ""
+EXTRA_VALUES = "the extra values, kept here: "
 INVALID = None
 
 
@@ -294,6 +295,9 @@ class RowAssessor:
                     f"{self.cols.label(width - 1)} (an unquoted "
                     f"'{_printable(self.delimiter)}' inside a cell?)"
                 )
+                # The output has the header's columns only, so the extra cells are kept
+                # here, in this row's own error cell: nothing is lost.
+                problems.append(EXTRA_VALUES + " | ".join(c for c in extra if c.strip()))
             del row[width:]
         elif len(row) < width:
             if len(row) < self.cols.min_width:

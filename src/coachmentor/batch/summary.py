@@ -9,6 +9,7 @@ name, a note, or any other cell.
 from __future__ import annotations
 
 from array import array
+import re
 from collections import Counter
 from operator import attrgetter, itemgetter
 from typing import Any
@@ -17,10 +18,24 @@ from .. import __version__
 from ..normalise import fold
 from ..ruleset import RuleSet
 from .columns import Columns
-from .core import Tail, row_numbers
+from .core import EXTRA_VALUES, Tail, row_numbers
 from .messages import row_ref, shown
 
-FIRST_ERRORS = 5  # shown on stderr
+FIRST_ERRORS = 5
+_VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?' in column ")
+
+
+def without_cell_values(message: str) -> str:
+    """A row's error names the bad value in the row's own error cell; the summary and the
+    report, which are shared more widely, say only which column held it (the value may be
+    free text: a name, a note)."""
+    parts = []
+    for part in _VALUE_IN_COLUMN.sub(r"\1\2: the value in column ", message).split("; "):
+        if part.startswith(EXTRA_VALUES):
+            part = "the extra values are kept in the row's error cell"
+        parts.append(part)
+    return "; ".join(parts)
+  # shown on stderr
 ERROR_ROWS = 200  # kept for the JSON summary and the HTML report
 DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped together
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
@@ -57,6 +72,7 @@ class SummaryBuilder:
     # --- fed while streaming --------------------------------------------------------------
     def note_error(self, row: int, staff_id: str | None, message: str) -> None:
         """Keep the first ERROR_ROWS errors by row number (a later check may add to a row)."""
+        message = without_cell_values(message)
         entries = self.error_rows
         if len(entries) >= ERROR_ROWS and row > entries[-1][0]:
             return
