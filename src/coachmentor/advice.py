@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Mapping
 
 from .engine import Assessment, WhatIf, assess_canonical, what_if
-from .ruleset import RuleSet
+from .ruleset import RuleSet, condition_blocks, condition_holds
 
 REC_PHRASE = {
     "coaching": "coaching",
@@ -120,7 +120,12 @@ def build_advice(
         plan[key] = {
             "sessions": p.sessions,
             "hours_per_session": p.hours_per_session,
-            "items": [dict({"heading": i.heading, "text": i.text}, **_cite(rules, i.source)) for i in p.items],
+            "items": [
+                dict({"heading": i.heading, "text": i.text}, **_cite(rules, i.source))
+                for i in p.items
+                if (i.when is None or condition_holds(i.when, a.answers))
+                and not condition_blocks(i.unless, a.answers)
+            ],
         }
     doc["plan"] = plan
 

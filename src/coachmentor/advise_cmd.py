@@ -84,7 +84,11 @@ def run_advise(
         sys.stdout.write(to_json(doc))
     elif fmt == "markdown":
         sys.stdout.write(render_markdown(rules, doc))
-    else:
+    elif sys.stdout.isatty():
         from rich.console import Console
 
         render_text(rules, doc, Console(highlight=False))
+    else:
+        import shutil
+
+        sys.stdout.write(text_to_string(rules, doc, width=shutil.get_terminal_size((100, 24)).columns))

@@ -179,6 +179,8 @@ class PlanItem(Strict):
     heading: str
     text: str
     source: Citation
+    when: Condition | None = Field(None, description="include only when these answers hold")
+    unless: Condition | None = Field(None, description="leave out when these answers hold")
 
 
 class Plan(Strict):

@@ -154,6 +154,7 @@ def _bullets(cells: Any) -> Any:
 
 
 def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100) -> str:
+    """The text output without colour, for a file or a pipe."""
     import io
 
     from rich.console import Console
@@ -161,7 +162,8 @@ def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100) -> str
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False)
     render_text(rules, doc, console)
-    return buf.getvalue()
+    # rich pads table cells to their width; a file or a pipe has no use for trailing spaces
+    return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
 
 # --- markdown -------------------------------------------------------------------------------

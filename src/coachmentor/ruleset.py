@@ -150,6 +150,8 @@ class RuleSet:
         for key, plan in m.plans.items():
             for i, item in enumerate(plan.items):
                 cite(("plans", key, "items", i, "source"), item.source)
+                cond(("plans", key, "items", i, "when"), item.when)
+                cond(("plans", key, "items", i, "unless"), item.unless)
         return problems
 
 
