@@ -163,3 +163,15 @@ def test_free_text_in_a_coded_column_stays_in_its_row(place):
     for shared in (result.stderr, (work / "s.json").read_text(), (work / "r.html").read_text()):
         assert "Secret" not in shared and "Jane" not in shared
         assert "career_stage" in shared
+
+
+def test_redact_without_a_known_name_column_refuses(place):
+    """--redact promises a file safe to share; if no column is known to hold names, it stops
+    (exit 2) instead of writing names under an unrecognised header."""
+    work, home = place
+    src = work / "who.csv"
+    src.write_text("staff_id,Who,career_stage,focus\nS1,Zephyrine Quillfeather,ECT,induction\n", encoding="utf-8")
+    result = run(["assess", src, "-o", "shared.csv", "--redact"], work, home)
+    assert result.returncode == 2
+    assert "--redact" in result.stderr and "Zephyrine" not in result.stderr
+    assert not (work / "shared.csv").exists()

@@ -186,7 +186,13 @@ def _redactor(rules: RuleSet, columns: Any) -> Callable[[list[str]], None] | Non
 
     cols = [columns.fields[f] for f in rules.personal_fields if f in columns.fields]
     if not cols:
-        return None
+        # Asked to redact, but no column is known to hold names: carrying on would write a
+        # file that looks safe to share and may not be.
+        known = ", ".join(rules.personal_fields)
+        raise InputFileError(
+            f"--redact: no personal column found (expected a header such as {known}, or one of "
+            "their aliases); rename the name column, or mark it `personal: true` in your rules"
+        )
     pseudonym = Redactor().pseudonym
 
     def redact(row: list[str]) -> None:
