@@ -123,6 +123,7 @@ def assess_file(
                        is_header=header_test(rules))
     try:
         columns = map_columns(rules, table.header, table.name)
+        redactor = _redactor(rules, columns) if redact else None  # before a byte is written
         summary = SummaryBuilder(rules, columns)
         guard = formula_guard and fmt == "csv"
         newline = table.newline if table.kind == "csv" else "\r\n"
@@ -140,7 +141,6 @@ def assess_file(
                 summary.absorb(rows, tails, start, blanks)
 
             tick = progress(table) if progress is not None else None
-            redactor = _redactor(rules, columns) if redact else None
             Stream(table, assessor, emit, tick, pass_through=fmt == "csv",
                    redact=redactor).run()
             sink.close()
