@@ -159,7 +159,7 @@ def assess(
     Columns are matched by header (ids such as career_stage, or aliases such as 'Career
     Stage'); values by value, label or synonym, ignoring case and spaces. Every input column
     is kept; status, recommendation, confidence, coaching_type, mentoring_type, reasons,
-    error, alternative, rules_version and rules_hash are added. A row that cannot be assessed
+    error, alternative, rules_name, rules_version and rules_hash are added. A row that cannot be assessed
     is kept with status 'error' and says why. Exit 0: all rows ok; 1: some error rows;
     2: the file or the rules cannot be used; 130: interrupted.
     """

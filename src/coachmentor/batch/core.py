@@ -52,14 +52,14 @@ class Tail:
     the cells typed, for JSON."""
 
     __slots__ = ("status", "recommendation", "alternative", "stage", "error", "confidence",
-                 "reasons", "coaching_type", "mentoring_type", "rules_version", "rules_hash",
+                 "reasons", "coaching_type", "mentoring_type", "rules_name", "rules_version", "rules_hash",
                  "head", "mid", "rest", "status_rec")
 
     def __init__(self, *, status: str, stage: str | None, recommendation: str = "",
                  alternative: str = "", confidence: float | None = None,
                  coaching_type: str = "", mentoring_type: str = "",
                  reasons: tuple[str, ...] = (), error: str = "",
-                 rules_version: str, rules_hash: str) -> None:
+                 rules_name: str, rules_version: str, rules_hash: str) -> None:
         self.status = status
         self.stage = stage
         self.recommendation = recommendation
@@ -69,6 +69,7 @@ class Tail:
         self.mentoring_type = mentoring_type
         self.reasons = reasons
         self.error = error
+        self.rules_name = rules_name
         self.rules_version = rules_version
         self.rules_hash = rules_hash
         self.status_rec = (status, recommendation)
@@ -79,7 +80,7 @@ class Tail:
         return (self.status, self.recommendation,
                 "" if self.confidence is None else repr(self.confidence),
                 self.coaching_type, self.mentoring_type, " | ".join(self.reasons), self.error,
-                self.alternative, self.rules_version, self.rules_hash)
+                self.alternative, self.rules_name, self.rules_version, self.rules_hash)
 
     def record(self) -> dict[str, Any]:
         """The result fields for JSON output (typed: a number, a list, nulls)."""
@@ -92,6 +93,7 @@ class Tail:
             "reasons": list(self.reasons),
             "error": self.error or None,
             "alternative": self.alternative or None,
+            "rules_name": self.rules_name,
             "rules_version": self.rules_version,
             "rules_hash": self.rules_hash,
         }
@@ -131,7 +133,7 @@ class RowAssessor:
         self.raw_tails: dict[str, Tail] = {}  # the scored cells as read, joined -> tail
         self.error_tails: dict[tuple, Tail] = {}  # raw scored cells -> error tail
         self.interned: dict[tuple, Tail] = {}  # (cells, stage) -> the one tail with that outcome
-        self.version, self.hash = rules.version, rules.hash
+        self.name, self.version, self.hash = rules.name, rules.version, rules.hash
         self._lines = LineBuffer()
         self._writer = csv.writer(self._lines, delimiter=delimiter or ",", lineterminator="\r\n")
         self._prefix = delimiter or ","
@@ -215,13 +217,14 @@ class RowAssessor:
             status="ok", stage=stage, recommendation=a.recommendation,
             alternative=a.alternative or "", confidence=a.confidence,
             coaching_type=a.coaching_type or "", mentoring_type=a.mentoring_type or "",
-            reasons=tuple(r.text for r in a.reasons), rules_version=self.version,
+            reasons=tuple(r.text for r in a.reasons), rules_name=self.name, rules_version=self.version,
             rules_hash=self.hash,
         )
 
     def error_tail(self, message: str, stage: str | None = None) -> Tail:
         return self._finish(Tail(status="error", stage=stage, error=message,
-                                 rules_version=self.version, rules_hash=self.hash), intern=False)
+                                 rules_name=self.name, rules_version=self.version,
+                                 rules_hash=self.hash), intern=False)
 
     # --- rows ----------------------------------------------------------------------------
     def resolve(self, row: list[str], n: int) -> Tail | None:
