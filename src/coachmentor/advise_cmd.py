@@ -29,13 +29,13 @@ def run_advise(
     if interactive:
         # Plain `coachmentor advise` at a terminal: put the first question on screen from
         # the parsed YAML, then validate the rule base while the person reads it.
-        from rich.console import Console
+        import shutil
 
-        from .questionnaire import preview_first_question
+        from .preview import preview_first_question
 
         document, filename, digest = parse_rule_file(rules_path)
-        console = Console(stderr=True, highlight=False)
-        shown = preview_first_question(document.data, console)
+        width = shutil.get_terminal_size((80, 24)).columns
+        shown = preview_first_question(document.data, sys.stderr, width=width)
         rules = rules_from_document(document, filename, digest)
     else:
         rules = load_rules(rules_path)
@@ -60,8 +60,7 @@ def run_advise(
 
         from .questionnaire import Questionnaire
 
-        if shown is None:
-            console = Console(stderr=True, highlight=False)
+        console = Console(stderr=True, highlight=False)
         answers = Questionnaire(rules, console, answers, shown=shown).run()
 
     from .advice import build_advice

@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from .advice import choice_label
 from .errors import EXIT_INTERRUPTED, CoachmentorError
+from .preview import INTRO, TITLE
 from .ruleset import RuleSet
 
 BACK = {"<", "b", "back"}
@@ -21,16 +22,10 @@ class EndOfInput(CoachmentorError):
     exit_code = EXIT_INTERRUPTED
 
 
-INTRO = (
-    "Type a choice's number or its value. '?' shows help and the source, "
-    "'<' goes back. You can review every answer before the result."
-)
-
-
 def print_intro(console: Any) -> None:
     from rich.text import Text
 
-    console.print(Text("coachmentor — coaching, mentoring, both, or something else?", style="bold"))
+    console.print(Text(TITLE, style="bold"))
     console.print(Text(INTRO, style="dim"))
 
 
@@ -67,25 +62,6 @@ def print_question(
     elif not required:
         hints.append("Enter skips")
     console.print(Text("  " + " · ".join(hints), style="dim"))
-
-
-def preview_first_question(raw_rules: Any, console: Any) -> str | None:
-    """Show the first question straight from the parsed YAML, before validation.
-
-    Validating the rule base (pydantic) takes longer than everything else at start-up; the
-    person reads the first question while it runs. Returns the id shown, or None if the raw
-    data does not look like a rule base (validation will then report why).
-    """
-    try:
-        q = raw_rules["questions"][0]
-        choices = [(str(c["value"]), str(c["label"])) for c in q["choices"]]
-        qid, prompt, required = str(q["id"]), str(q["prompt"]), bool(q.get("required", False))
-        total = len(raw_rules["questions"])
-    except (KeyError, IndexError, TypeError):
-        return None
-    print_intro(console)
-    print_question(console, prompt=prompt, required=required, choices=choices, position=f"1/{total}")
-    return qid
 
 
 class Questionnaire:
