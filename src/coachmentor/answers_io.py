@@ -72,19 +72,33 @@ def apply_sets(sets: list[str], rules: RuleSet, into: SuppliedAnswers) -> None:
 
 
 def _take(rules: RuleSet, into: SuppliedAnswers, key: str, value: Any, where: str) -> None:
-    fid = rules.header_lookup.get(fold(key))
-    if fid is None:
-        known = ", ".join([*rules.info_fields, *rules.question_order])
-        raise AnswersError(f"{where}: unknown field '{key}' (known fields: {known})")
+    fid = field_id(rules, key, where)
     if fid in rules.info_fields:
         if isinstance(value, (dict, list)):  # the value itself is never shown: personal data
             raise AnswersError(f"{where}: {fid}: expected text, not {_kind(value)}")
         if value is not None:
             into.info[fid] = str(value)
         return
-    if value is None or (isinstance(value, str) and not value.strip()):
+    canonical = canonical_value(rules, fid, value, where)
+    if canonical is None:
         into.answers.pop(fid, None)
-        return
+    else:
+        into.answers[fid] = canonical
+
+
+def field_id(rules: RuleSet, key: Any, where: str) -> str:
+    """The field a key names (an id or a header alias), or an error listing the fields."""
+    fid = rules.header_lookup.get(fold(key)) if isinstance(key, str) else None
+    if fid is None:
+        known = ", ".join([*rules.info_fields, *rules.question_order])
+        raise AnswersError(f"{where}: unknown field '{key}' (known fields: {known})")
+    return fid
+
+
+def canonical_value(rules: RuleSet, fid: str, value: Any, where: str) -> str | None:
+    """A question's canonical value for what was supplied; None when it is empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
     canonical = rules.match_value(fid, value)
     if canonical is None:
         if isinstance(value, (dict, list)):
@@ -96,7 +110,7 @@ def _take(rules: RuleSet, into: SuppliedAnswers, key: str, value: Any, where: st
             f"{where}: {fid}: {shown} is not an accepted value "
             f"(expected one of: {', '.join(rules.choice_values[fid])})"
         )
-    into.answers[fid] = canonical
+    return canonical
 
 
 def _kind(value: Any) -> str:

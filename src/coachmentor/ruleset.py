@@ -184,9 +184,6 @@ class CompiledRule:
     source: str
     reasons: dict[float, Any] = field(default_factory=dict, compare=False)  # engine's Reason cache
 
-    def fires(self, answers: Mapping[str, str]) -> bool:
-        return holds(self.when, answers) and not (self.unless and holds(self.unless, answers))
-
 
 def condition_holds(condition: dict[str, str | list[str]], answers: dict[str, str]) -> bool:
     for fid, want in condition.items():
