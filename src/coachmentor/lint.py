@@ -29,18 +29,6 @@ class Finding:
     message: str
 
 
-def _conditions(rules: RuleSet):
-    m = rules.model
-    for section in ("rules", "gates", "overrides"):
-        for i, r in enumerate(getattr(m, section)):
-            yield (section, i), r.when, getattr(r, "unless", None)
-    for kind in ("coaching", "mentoring"):
-        for i, t in enumerate(getattr(m.types, kind)):
-            yield ("types", kind, i), t.when, t.unless
-    for i, q in enumerate(m.questions):
-        yield ("questions", i), q.when, None
-
-
 def _values(want) -> list[str]:
     return [want] if isinstance(want, str) else list(want)
 
@@ -57,9 +45,8 @@ def lint(rules: RuleSet, sources_dir: Path | None = None) -> list[Finding]:
         for r in getattr(m, section):
             for fid, want in r.when.items():
                 scored[fid].update(_values(want))
-    for _loc, when, unless in _conditions(rules):
-        for cond in (when or {}, unless or {}):
-            used.update(cond)
+    for _loc, condition in rules.conditions():
+        used.update(condition or {})
     for qi, q in enumerate(m.questions):
         if q.id not in used:
             findings.append(Finding(line(("questions", qi)), f"question '{q.id}' is used by no rule, gate or type"))
@@ -125,32 +112,11 @@ def _check_quotes(rules: RuleSet, folder: Path, line) -> list[Finding]:
         texts[sid] = _norm(path.read_text(encoding="utf-8")) if path and path.is_file() else None
         if src.file and texts[sid] is None:
             out.append(Finding(line(("sources", sid, "file")), f"source file not found: {path}"))
-    for loc, cite in _citations(rules):
+    for loc, cite in rules.citations():
         text = texts.get(cite.doc)
         if text is not None and _norm(cite.quote) not in text:
             out.append(Finding(line(loc + ("quote",)), f"quote not found in source '{cite.doc}': {cite.quote[:60]}"))
     return out
-
-
-def _citations(rules: RuleSet):
-    m = rules.model
-    for i, q in enumerate(m.questions):
-        if q.source:
-            yield ("questions", i, "source"), q.source
-    for section in ("rules", "gates", "overrides"):
-        for i, r in enumerate(getattr(m, section)):
-            yield (section, i, "source"), r.source
-    for kind in ("coaching", "mentoring"):
-        for i, t in enumerate(getattr(m.types, kind)):
-            yield ("types", kind, i, "source"), t.source
-    yield ("decision", "other_source"), m.decision.other_source
-    for key, o in m.options.items():
-        yield ("options", key, "source"), o.source
-    for key, a in m.alternatives.items():
-        yield ("alternatives", key, "source"), a.source
-    for key, p in m.plans.items():
-        for i, item in enumerate(p.items):
-            yield ("plans", key, "items", i, "source"), item.source
 
 
 def run_check(path: Path | None, *, strict: bool = False, sources_dir: Path | None = None) -> int:

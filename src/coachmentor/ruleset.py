@@ -107,6 +107,45 @@ class RuleSet:
         return question.when is None or condition_holds(question.when, answers)
 
     # --- cross references (load errors) ---------------------------------------------------
+    def conditions(self):
+        """Every `when`/`unless` in the rule base, with where it stands."""
+        m = self.model
+        for i, q in enumerate(m.questions):
+            yield ("questions", i, "when"), q.when
+        for section in ("rules", "gates", "overrides"):
+            for i, r in enumerate(getattr(m, section)):
+                yield (section, i, "when"), r.when
+                yield (section, i, "unless"), getattr(r, "unless", None)
+        for kind in ("coaching", "mentoring"):
+            for i, t in enumerate(getattr(m.types, kind)):
+                yield ("types", kind, i, "when"), t.when
+                yield ("types", kind, i, "unless"), t.unless
+        for key, plan in m.plans.items():
+            for i, item in enumerate(plan.items):
+                yield ("plans", key, "items", i, "when"), item.when
+                yield ("plans", key, "items", i, "unless"), item.unless
+
+    def citations(self):
+        """Every citation in the rule base, with where it stands."""
+        m = self.model
+        for i, q in enumerate(m.questions):
+            if q.source is not None:
+                yield ("questions", i, "source"), q.source
+        for section in ("rules", "gates", "overrides"):
+            for i, r in enumerate(getattr(m, section)):
+                yield (section, i, "source"), r.source
+        for kind in ("coaching", "mentoring"):
+            for i, t in enumerate(getattr(m.types, kind)):
+                yield ("types", kind, i, "source"), t.source
+        yield ("decision", "other_source"), m.decision.other_source
+        for key, opt in m.options.items():
+            yield ("options", key, "source"), opt.source
+        for key, alt in m.alternatives.items():
+            yield ("alternatives", key, "source"), alt.source
+        for key, plan in m.plans.items():
+            for i, item in enumerate(plan.items):
+                yield ("plans", key, "items", i, "source"), item.source
+
     def reference_errors(self) -> list[tuple[Loc, str]]:
         m = self.model
         problems: list[tuple[Loc, str]] = []
@@ -129,29 +168,10 @@ class RuleSet:
                             (loc + (fid,), f"'{v}' is not a choice of {fid} (choices: {allowed})")
                         )
 
-        for i, q in enumerate(m.questions):
-            cond(("questions", i, "when"), q.when)
-            cite(("questions", i, "source"), q.source)
-        for section in ("rules", "gates", "overrides"):
-            for i, r in enumerate(getattr(m, section)):
-                cond((section, i, "when"), r.when)
-                cond((section, i, "unless"), getattr(r, "unless", None))
-                cite((section, i, "source"), r.source)
-        for kind in ("coaching", "mentoring"):
-            for i, t in enumerate(getattr(m.types, kind)):
-                cond(("types", kind, i, "when"), t.when)
-                cond(("types", kind, i, "unless"), t.unless)
-                cite(("types", kind, i, "source"), t.source)
-        cite(("decision", "other_source"), m.decision.other_source)
-        for key, opt in m.options.items():
-            cite(("options", key, "source"), opt.source)
-        for key, alt in m.alternatives.items():
-            cite(("alternatives", key, "source"), alt.source)
-        for key, plan in m.plans.items():
-            for i, item in enumerate(plan.items):
-                cite(("plans", key, "items", i, "source"), item.source)
-                cond(("plans", key, "items", i, "when"), item.when)
-                cond(("plans", key, "items", i, "unless"), item.unless)
+        for loc, condition in self.conditions():
+            cond(loc, condition)
+        for loc, citation in self.citations():
+            cite(loc, citation)
         return problems
 
 
