@@ -92,3 +92,40 @@ from hypothesis import settings as _hypothesis_settings  # noqa: E402
 _hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     _hypothesis_settings.load_profile("ci")
+
+
+def one_error_line(result, prefix: str = "", *fragments: str) -> str:
+    """The contract's bad-input shape: exit 2, nothing on stdout, no traceback, and exactly
+    one line on stderr, starting `coachmentor: error: PREFIX` and holding every fragment."""
+    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
+    assert result.stdout == ""
+    err = result.stderr
+    assert "Traceback" not in err and "internal error" not in err, err
+    lines = err.splitlines()
+    assert len(lines) == 1, err
+    assert lines[0].startswith(f"coachmentor: error: {prefix}"), (prefix, lines[0])
+    for fragment in fragments:
+        assert fragment in lines[0], (fragment, lines[0])
+    return lines[0]
+
+
+def run_questionnaire(rules, lines, answers=None):
+    """Drive the questionnaire with scripted input lines (end of input after the last);
+    returns (answers, what it printed)."""
+    import io
+
+    from rich.console import Console
+
+    from coachmentor.questionnaire import Questionnaire
+
+    feed = iter(lines)
+
+    def read(prompt: str) -> str:
+        try:
+            return next(feed)
+        except StopIteration:
+            raise EOFError from None
+
+    out = io.StringIO()
+    q = Questionnaire(rules, Console(file=out, width=100, color_system=None), dict(answers or {}), read=read)
+    return q.run(), out.getvalue()

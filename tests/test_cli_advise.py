@@ -15,6 +15,8 @@ import pytest
 from coachmentor import __version__
 from coachmentor.engine import assess
 
+from conftest import one_error_line
+
 NQT = {"career_stage": "NQT", "focus": "induction"}
 CONTRACT_KEYS = {
     "recommendation", "scores", "confidence", "reasons", "coaching_type", "mentoring_type",
@@ -37,15 +39,8 @@ def flat(text: str) -> str:
 
 def assert_one_clean_error(result, *needles: str) -> str:
     """Exit 2, nothing on stdout, one line on stderr naming everything in `needles`."""
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    err = result.stderr
-    assert "Traceback" not in err and "Traceback" not in result.stdout
-    lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1, err
-    for needle in needles:
-        assert needle in err, (needle, err)
-    return err
+    one_error_line(result, "", *needles)
+    return result.stderr
 
 
 # --- version and help --------------------------------------------------------------------

@@ -25,6 +25,8 @@ from coachmentor.errors import AnswersError, CoachmentorError, RuleFileError
 from coachmentor.loader import load_rules
 from coachmentor.model import ALTERNATIVES
 
+from conftest import run_questionnaire
+
 SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "coachmentor.yaml"
 RULES = load_rules()  # the shipped rule base, once
 FAST = settings(
@@ -324,21 +326,10 @@ def test_mutation_strategy_does_produce_both_outcomes(workdir):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["", "<", "?", "1", "2", "13", "0", "ECT", "²", "٣", "9" * 5000, " 1 "])), max_size=40))
 def test_questionnaire_only_ends_with_an_answer_or_end_of_input(lines):
-    from rich.console import Console
+    from coachmentor.questionnaire import EndOfInput
 
-    from coachmentor.questionnaire import EndOfInput, Questionnaire
-
-    feed = iter(lines)
-
-    def read(prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    console = Console(file=io.StringIO(), width=100, color_system=None)
     try:
-        answers = Questionnaire(RULES, console, {}, read=read).run()
+        answers, _ = run_questionnaire(RULES, lines)
     except EndOfInput as exc:
         assert exc.exit_code == 130
         return

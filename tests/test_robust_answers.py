@@ -6,7 +6,6 @@ exit 2; stdout empty; no traceback. A staff member's name never appears in an er
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import subprocess
@@ -18,6 +17,8 @@ import pytest
 from coachmentor.answers_io import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.errors import AnswersError, CoachmentorError, EXIT_INTERRUPTED
 from coachmentor.loader import load_rules
+
+from conftest import one_error_line, run_questionnaire
 
 ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
 CAREER_STAGES = "trainee, early_career, established, middle_leader, senior_leader"
@@ -45,16 +46,7 @@ def advise(*args: str | Path, input: str | bytes | None = None):
 
 
 def assert_one_error(result, prefix: str, *fragments: str) -> str:
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    err = result.stderr
-    assert "Traceback" not in err and "internal error" not in err, err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    assert lines[0].startswith(f"coachmentor: error: {prefix}"), (prefix, lines[0])
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
+    return one_error_line(result, prefix, *fragments)
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "answers.yaml") -> Path:
@@ -352,24 +344,6 @@ def test_reader_errors_are_answers_errors(tmp_path, rules):
 
 
 # --- the interactive questionnaire, driven by a script of typed lines ------------------------
-
-
-def run_questionnaire(rules, lines, answers=None):
-    from rich.console import Console
-
-    from coachmentor.questionnaire import Questionnaire
-
-    feed = iter(lines)
-
-    def read(prompt: str) -> str:
-        try:
-            return next(feed)
-        except StopIteration:
-            raise EOFError from None
-
-    out = io.StringIO()
-    q = Questionnaire(rules, Console(file=out, width=100, color_system=None), dict(answers or {}), read=read)
-    return q.run(), out.getvalue()
 
 
 def test_questionnaire_recovers_from_garbage(rules):

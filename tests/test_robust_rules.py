@@ -19,6 +19,8 @@ import pytest
 from coachmentor.errors import CoachmentorError, RuleFileError
 from coachmentor.loader import MAX_RULE_FILE_BYTES, load_rules
 
+from conftest import one_error_line
+
 SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "coachmentor.yaml"
 ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
 SET_ARGS = ["--set", "career_stage=ECT", "--set", "focus=induction"]
@@ -53,17 +55,7 @@ COMMANDS = pytest.mark.parametrize("command", [check_cmd, advise_cmd], ids=["rul
 
 def assert_one_error(result, path: Path | str, line: int | None = None, *fragments: str) -> str:
     """Exit 2, nothing on stdout, one line on stderr starting with the file (and line)."""
-    assert result.exit_code == 2, (result.exit_code, result.stdout, result.stderr)
-    assert result.stdout == ""
-    err = result.stderr
-    assert "Traceback" not in err and "internal error" not in err, err
-    lines = err.splitlines()
-    assert len(lines) == 1, err
-    prefix = f"coachmentor: error: {path}:" + (f"{line}: " if line is not None else "")
-    assert lines[0].startswith(prefix), (prefix, lines[0])
-    for fragment in fragments:
-        assert fragment in lines[0], (fragment, lines[0])
-    return lines[0]
+    return one_error_line(result, f"{path}:" + (f"{line}: " if line is not None else ""), *fragments)
 
 
 def shipped_text() -> str:
