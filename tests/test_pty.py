@@ -18,6 +18,9 @@ pexpect = pytest.importorskip("pexpect")
 EXE = Path(sys.executable).with_name("coachmentor")
 PROMPT = r"\r\n> "
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+# How long to wait for the program: a ceiling, not a measurement. A passing run never waits
+# for it, so it is generous enough for a slow, loaded CI machine (override to tighten).
+TIMEOUT = float(os.environ.get("COACHMENTOR_PTY_TIMEOUT", "90"))
 
 pytestmark = [
     pytest.mark.skipif(not EXE.is_file(), reason=f"console script not found at {EXE}"),
@@ -30,13 +33,13 @@ def spawn(tmp_path, *args: str):
     env.pop("COACHMENTOR_RULES", None)
     child = pexpect.spawn(
         str(EXE), ["advise", *args], env=env, cwd=str(tmp_path), encoding="utf-8",
-        timeout=8, dimensions=(50, 100), codec_errors="replace",
+        timeout=TIMEOUT, dimensions=(50, 100), codec_errors="replace",
     )
     child.transcript = []  # everything read, for the failure messages and final checks
     return child
 
 
-def expect(child, pattern, *, timeout=8) -> str:
+def expect(child, pattern, *, timeout=TIMEOUT) -> str:
     """Wait for `pattern`; return the text (colour codes removed) read up to and including it."""
     child.expect(pattern, timeout=timeout)
     seen = ANSI.sub("", child.before + (child.after if isinstance(child.after, str) else ""))
@@ -51,7 +54,7 @@ def answer(child, text: str) -> str:
 
 
 def finish(child) -> tuple[str, int]:
-    child.expect(pexpect.EOF, timeout=8)
+    child.expect(pexpect.EOF, timeout=TIMEOUT)
     rest = ANSI.sub("", child.before)
     child.transcript.append(rest)
     child.close()

@@ -118,7 +118,10 @@ FILE_CASES = [
     ("control-char", b"career_stage: ECT\nfocus: induction\x1b\n", 2, ("control characters",)),
     ("list", "- career_stage: ECT\n- focus: induction\n", 1, ("expected a mapping of question id to value",)),
     ("scalar", "career_stage=ECT\n", 1, ("expected a mapping of question id to value",)),
-    ("deep", "career_stage: " + "[" * 5000 + "]" * 5000 + "\n", 1, ("nested too deeply",)),
+    # Deep nesting: our behaviour is the shape (exit 2, one line naming the file and line);
+    # whether our depth check or the YAML library's own limit refuses it first depends on the
+    # library's version, so no wording is asserted here (test_robust_rules checks ours).
+    ("deep", "career_stage: " + "[" * 5000 + "]" * 5000 + "\n", 1, ()),
     ("bad-int", "career_stage: ECT\nfocus: induction\nstaff_id: !!int S12\n", 3, ("staff_id: not an integer",)),
 ]
 

@@ -345,12 +345,18 @@ def test_deep_nesting_refused_without_crashing(tmp_path, content):
         capture_output=True, text=True, timeout=60,
         env={**os.environ, "COLUMNS": "100", "NO_COLOR": "1"},
     )
+    # Exit 2, one line naming the file and line 1, no traceback. Which check refuses it first
+    # (ours at 50 levels, or the YAML library's own limit while it looks ahead) depends on
+    # the library's version, so the wording is asserted only where ours must fire (below).
     assert proc.returncode == 2, (proc.returncode, proc.stderr[-500:])
     assert proc.stdout == ""
-    assert proc.stderr == f"coachmentor: error: {path}:1: nested too deeply (more than 50 levels)\n"
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"coachmentor: error: {path}:1: "), proc.stderr
+    assert "Traceback" not in proc.stderr
 
 
 def test_moderate_nesting_in_process(tmp_path):
+    # 60 levels: below any YAML library's own limit, so this is our check and our words.
     path = write(tmp_path, "name: x\nversion: " + "[" * 60 + "]" * 60 + "\n")
     with pytest.raises(RuleFileError, match=rf"^{path}:2: nested too deeply"):
         load_rules(path)

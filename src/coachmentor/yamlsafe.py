@@ -22,6 +22,7 @@ from .errors import CoachmentorError
 MAX_YAML_BYTES = 2 * 1024 * 1024  # a rule base is tens of KB; an answers file a few hundred bytes
 MAX_NODES = 100_000
 MAX_DEPTH = 50  # collections inside collections; a rule base needs 6, an answers file 1
+_TOO_DEEP = f"nested too deeply (more than {MAX_DEPTH} levels)"
 # libyaml composes the node tree recursively in C: a few tens of thousands of `[` crash the
 # process. Every collection starts at one of these characters, so text with fewer of them
 # cannot nest that deep; text with more is first walked event by event (no recursion).
@@ -121,6 +122,10 @@ def _syntax_error(exc: Exception, text: str, filename: str, error_cls: type[Coac
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else 1
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nest" in problem.lower():
+            # Newer libyaml refuses deep nesting itself (while looking ahead, before our own
+            # event walk reaches MAX_DEPTH); say it in our words, whatever the library's are.
+            return error_cls(f"{filename}:{line}: {_TOO_DEEP}")
         return error_cls(f"{filename}:{line}: YAML syntax error: {problem}")
     if isinstance(exc, yaml.reader.ReaderError):  # a control character; position in UTF-8 bytes
         line = text.encode("utf-8", "surrogatepass")[: exc.position].count(b"\n") + 1
@@ -149,7 +154,7 @@ def _scan(text: str, filename: str, error_cls: type[CoachmentorError]) -> None:
                 depth += 1
                 if depth > MAX_DEPTH:
                     raise error_cls(
-                        f"{filename}:{line}: nested too deeply (more than {MAX_DEPTH} levels)"
+                        f"{filename}:{line}: {_TOO_DEEP}"
                     )
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1
@@ -198,7 +203,7 @@ class _Builder:
             self.fail(node, f"too many values (more than {MAX_NODES})")
         self.doc.lines[path] = node.start_mark.line + 1
         if isinstance(node, yaml.CollectionNode) and len(path) >= MAX_DEPTH:
-            self.fail(node, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            self.fail(node, _TOO_DEEP)
         if isinstance(node, yaml.MappingNode):
             if node.tag != "tag:yaml.org,2002:map":  # !!python/object:..., !!set, !!omap, !custom
                 self.fail(node, f"unsupported YAML tag {_shown_tag(node.tag)}")
