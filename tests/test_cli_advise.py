@@ -349,7 +349,7 @@ def test_answers_path_that_is_not_a_file(run_cli, tmp_path, which):
 
 def test_rules_option_with_a_modified_copy_changes_the_result(run_cli, rules_copy, shipped_rules):
     text = rules_copy.read_text(encoding="utf-8")
-    original = "  - id: induction_mentoring\n    when: {focus: induction}\n    points: {mentoring: 4}\n"
+    original = "  - id: induction_mentoring\n    tier: need\n    when: {focus: induction}\n    points: {mentoring: 4}\n"
     assert original in text, "the shipped rule base changed; update this test's edit"
     rules_copy.write_text(
         text.replace(original, original.replace("{mentoring: 4}", "{coaching: 20}")), encoding="utf-8"
@@ -359,7 +359,7 @@ def test_rules_option_with_a_modified_copy_changes_the_result(run_cli, rules_cop
     assert default["recommendation"] == "mentoring"
     # coaching now wins the scores; for a novice the override adds the mentor: both
     assert custom["recommendation"] == "both"
-    assert custom["decided_by"] == "novice_not_coaching_alone"
+    assert custom["decided_by"] == "early_career_not_coached_alone"
     assert custom["scores"]["coaching"] == pytest.approx(default["scores"]["coaching"] + 20)
     assert custom["rules_hash"] != default["rules_hash"]
     assert any(r["rule"] == "induction_mentoring" for r in custom["reasons"])
@@ -401,22 +401,22 @@ def _break(rules_copy: Path, old: str, new: str) -> int:
     return text[: text.index(new)].count("\n") + 1
 
 
-CONFLICT_RULE = "  - id: conflict_coaching\n    when: {focus: conflict}\n    points: {coaching: 4}\n"
+CONFLICT_RULE = "  - id: conflict_coaching\n    tier: need\n    when: {focus: conflict}\n    points: {coaching: 4}\n"
 
 
 @pytest.mark.parametrize(
     "new, line_offset, needles",
     [
         # unknown key: the line of the key
-        (CONFLICT_RULE.replace("    when:", "    colour: blue\n    when:"), 1, ["unknown key 'colour'"]),
+        (CONFLICT_RULE.replace("    when:", "    colour: blue\n    when:"), 2, ["unknown key 'colour'"]),
         # wrong type: the line of the value
-        (CONFLICT_RULE.replace("{coaching: 4}", "{coaching: lots}"), 2, ["points", "coaching"]),
+        (CONFLICT_RULE.replace("{coaching: 4}", "{coaching: lots}"), 3, ["points", "coaching"]),
         # an unknown question id in a rule
-        (CONFLICT_RULE.replace("{focus: conflict}", "{focuss: conflict}"), 1, ["unknown question 'focuss'"]),
+        (CONFLICT_RULE.replace("{focus: conflict}", "{focuss: conflict}"), 2, ["unknown question 'focuss'"]),
         # an unknown choice in a rule
-        (CONFLICT_RULE.replace("{focus: conflict}", "{focus: conflicts}"), 1, ["'conflicts'", "focus"]),
+        (CONFLICT_RULE.replace("{focus: conflict}", "{focus: conflicts}"), 2, ["'conflicts'", "focus"]),
         # a duplicate key: the line of the second
-        (CONFLICT_RULE.replace("    points:", "    when: {focus: induction}\n    points:"), 2, ["duplicate key 'when'"]),
+        (CONFLICT_RULE.replace("    points:", "    when: {focus: induction}\n    points:"), 3, ["duplicate key 'when'"]),
         # a missing required key
         (CONFLICT_RULE.replace("    points: {coaching: 4}\n", ""), 0, ["missing required key 'points'"]),
     ],
@@ -433,7 +433,7 @@ def test_rules_check_syntax_error(run_cli, rules_copy):
     result = run_cli("rules", "check", rules_copy)
     err = assert_one_clean_error(result, str(rules_copy), "YAML syntax error")
     line = int(re.search(rf"{re.escape(str(rules_copy))}:(\d+):", err).group(1))
-    assert line in (start + 1, start + 2), (start, err)  # the parser notices on the next line
+    assert line in (start + 2, start + 3), (start, err)  # the parser notices on the next line
 
 
 def test_rules_check_yaml11_boolean_is_a_warning(run_cli, rules_copy):

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from coachmentor.answers_io import SuppliedAnswers, apply_sets, read_answers_file
-from coachmentor.engine import MAX_REASONS, RECOMMENDATIONS, assess, normalise_answers
+from coachmentor.engine import RECOMMENDATIONS, assess, normalise_answers
 from coachmentor.errors import AnswersError, CoachmentorError, RuleFileError
 from coachmentor.loader import load_rules
 from coachmentor.model import ALTERNATIVES
@@ -146,7 +146,7 @@ def test_valid_answers_give_a_well_formed_assessment(pair):
     if result.alternative is not None:
         assert result.alternative in ALTERNATIVES
     assert 0.0 <= result.confidence <= 1.0
-    assert len(result.reasons) <= MAX_REASONS
+    assert len(result.reasons) <= RULES.model.decision.max_reasons
     assert all(r.text for r in result.reasons)
     assert set(result.scores) == {"coaching", "mentoring"}
     assert all(math.isfinite(s) for s in result.scores.values())

@@ -94,8 +94,8 @@ def test_copy_with_bom_and_crlf_is_accepted_and_lines_still_count(tmp_path):
     path = write(tmp_path, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert load_rules(path).name == "coachmentor-default"
     # ... and an error in a CRLF file names the same line as in the LF file.
-    bad = text.replace('version: "1.0.0"', "version: [1, 2]", 1)
-    line = text[: text.index('version: "1.0.0"')].count("\n") + 1
+    bad = text.replace('version: "2.0.0"', "version: [1, 2]", 1)
+    line = text[: text.index('version: "2.0.0"')].count("\n") + 1
     path = write(tmp_path, bad.replace("\n", "\r\n"))
     assert_one_error(cli(*check_cmd(path)), path, line, "version")
 
@@ -133,10 +133,10 @@ def test_syntax_error_in_the_middle_of_the_shipped_file(tmp_path, command):
 
 TYPE_CASES = [
     # (id, old, new, dotted key in the message, expected words)
-    ("version-list", 'version: "1.0.0"', "version: [1, 2]", "version", "valid string"),
+    ("version-list", 'version: "2.0.0"', "version: [1, 2]", "version", "valid string"),
     ("number-as-text", "  both_min: ", "  both_min: lots #", "decision.both_min", "valid number"),
     ("bool-as-text", "    required: true", "    required: perhaps", "questions[0].required", "valid boolean"),
-    ("points-list", "    points: {mentoring: 3}", "    points: [3]", "rules[0].points", "valid dictionary"),
+    ("points-list", "    points: {mentoring: 4}", "    points: [3]", "rules[0].points", "valid dictionary"),
     ("literal", "    alternative: ", "    alternative: nap #", "gates[0].alternative", "'training'"),
     ("choice-pattern", "      - value: trainee", "      - value: Trainee", "questions[0].choices[0].value", "pattern"),
     ("choices-mapping", "    choices:\n", "    choices: {}\n    extra_choices:\n", "questions[0]", ""),
@@ -512,8 +512,8 @@ SECRET = "SECRET-Xq7-Jane-Doe"
 @pytest.mark.parametrize(
     "old,new",
     [
-        ('version: "1.0.0"', f"version: {{who: {SECRET}}}"),
-        ('version: "1.0.0"', f"version: [{SECRET}]"),
+        ('version: "2.0.0"', f"version: {{who: {SECRET}}}"),
+        ('version: "2.0.0"', f"version: [{SECRET}]"),
         ("  both_min: ", f"  both_min: {SECRET} #"),
         ("    required: true", f"    required: {SECRET}"),
         ("    alternative: ", f"    alternative: {SECRET} #"),
@@ -578,5 +578,5 @@ def test_debug_in_process_lets_the_error_through(tmp_path):
 @COMMANDS
 @pytest.mark.parametrize("value", [".inf", "-.inf", "inf", "'nan'", ".NaN"])
 def test_points_must_be_finite(tmp_path, command, value):
-    path, line = variant(tmp_path, "    points: {mentoring: 3}", f"    points: {{mentoring: {value}}}")
+    path, line = variant(tmp_path, "    points: {mentoring: 4}", f"    points: {{mentoring: {value}}}")
     assert_one_error(cli(*command(path)), path, line, "rules[0].points.mentoring: ")

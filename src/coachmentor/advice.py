@@ -111,7 +111,11 @@ def build_advice(
     if a.preference is not None:
         doc["preference"] = dict(a.preference, note=_preference_note(rules, a))
 
-    plan_keys = {"coaching": ["coaching"], "mentoring": ["mentoring"], "both": ["mentoring", "coaching"]}
+    plan_keys = {
+        "coaching": ["coaching"],
+        "mentoring": ["mentoring"],
+        "both": ["both", "mentoring", "coaching"],
+    }
     plan: dict[str, Any] = {}
     for key in plan_keys.get(a.recommendation, []):
         p = m.plans.get(key)  # type: ignore[call-overload]

@@ -4,13 +4,22 @@ It knows nothing of terminals or files. The same answers and rules always give t
 assessment. Every point scored is recorded as a contribution naming the rule, the answers
 it read, the points, the reason and the passage of the source it encodes.
 
-Decision order (all thresholds live in the rule base's `decision:` section):
+The decision follows the sources' reasoning, need first (every threshold lives in the rule
+base's `decision:` section):
 1. a gate that holds (a readiness concern) makes it `other`, with the gate's alternative;
-2. otherwise the rules' points are summed per option (coaching, mentoring);
+2. the need: rules with `tier: need` (the kind of need: a transition, a relationship, one
+   aspect of practice, a challenge) set the primary mode; their points are never capped;
+3. the person: rules with `tier: person` (career stage, reflection, preference, attitude,
+   time frame...) refine it, moving each option by at most `person_cap` points in total, so
+   generic modifiers cannot outvote the need;
    - the best score below `other_below`: `other` (talk it through first);
-   - both at least `both_min`, the lower at least `both_ratio` of the higher, or a tie: `both`;
-   - else the higher score wins;
-3. an override may then change the result (e.g. someone not open to coaching).
+   - both options at least `both_min` and the lower at least `both_ratio` of the higher:
+     `both` (something specific points to each; never a mere tie-breaker);
+   - else the higher score wins; on a tie the need decides, and if the need is balanced too,
+     `other` (talk it through);
+4. constraints (`overrides`) that no score may override then apply in order, each citing
+   its passage (trainees are not coached; reverse mentoring is mentoring; ...).
+Checks (`checks:`) flag answers that contradict each other or the sources, as warnings.
 """
 
 from __future__ import annotations
@@ -22,8 +31,6 @@ from .errors import AnswersError, MissingAnswersError
 from .ruleset import RuleSet, holds
 
 RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
-PREFERENCE_LEANS = {"advice": "mentoring", "own_answers": "coaching"}
-MAX_REASONS = 4
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,19 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Warning:
+    """Answers that look inconsistent: a question back to the leader, never silently used."""
+
+    check: str
+    text: str
+    source: str
+    quote: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"check": self.check, "text": self.text, "source": self.source, "quote": self.quote}
+
+
+@dataclass(frozen=True)
 class Assessment:
     recommendation: str
     alternative: str | None
@@ -82,6 +102,7 @@ class Assessment:
     unanswered: tuple[str, ...]
     ignored: tuple[str, ...]
     preference: dict[str, Any] | None
+    warnings: tuple[Warning, ...]
     rules_name: str
     rules_version: str
     rules_date: str
@@ -102,6 +123,7 @@ class Assessment:
             "reasons": [r.to_dict() for r in self.reasons],
             "contributions": [c.to_dict() for c in self.contributions],
             "preference": self.preference,
+            "warnings": [w.to_dict() for w in self.warnings],
             "answers": dict(self.answers),
             "unanswered": list(self.unanswered),
             "ignored": list(self.ignored),
@@ -202,9 +224,8 @@ class _Decision:
 def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
     """Score and decide, without building reasons: the core that `assess` and lint share.
 
-    An answer to a follow-up question that does not apply (its `when` fails, e.g. whether an
-    established teacher's induction needs signing off) counts for nothing, exactly as if the
-    questionnaire had not asked it; it is reported in `ignored`.
+    An answer to a follow-up question that does not apply (its `when` fails) counts for
+    nothing, exactly as if the questionnaire had not asked it; it is reported in `ignored`.
     """
     d = rules.model.decision
     answers = {f: v for f, v in given.items() if f in rules.questions}
@@ -213,20 +234,28 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
         if fid in answers and not holds(when, given):
             del answers[fid]
             ignored += (fid,)
-    coaching = mentoring = 0.0
+    need_c = need_m = person_c = person_m = 0.0
     fired = []
     get = answers.get
-    for c in rules.c_rules:  # a plain loop, no calls: this is the batch's hot path
+    for c in rules.c_rules:  # a plain loop, few calls: the batch's hot path
         for fid, allowed in c.when:
             if get(fid) not in allowed:
                 break
         else:
             if c.unless and holds(c.unless, answers):
                 continue
-            coaching += c.coaching
-            mentoring += c.mentoring
+            if c.need:
+                need_c += c.coaching
+                need_m += c.mentoring
+            else:
+                person_c += c.coaching
+                person_m += c.mentoring
             fired.append(c)
-    coaching, mentoring = round(coaching, 3), round(mentoring, 3)
+    cap = d.person_cap
+    if cap is not None:  # the person refines the need; it cannot outvote it
+        person_c = max(-cap, min(cap, person_c))
+        person_m = max(-cap, min(cap, person_m))
+    coaching, mentoring = round(need_c + person_c, 3), round(need_m + person_m, 3)
     lead: list[tuple[str, str, Any]] = []
     alternative: str | None = None
     gate = next((g for g, when in rules.c_gates if holds(when, answers)), None)
@@ -235,15 +264,15 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
         return _Decision(
             answers, ignored, coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0, lead
         )
-    recommendation, margin_factor = _by_scores(d, coaching, mentoring)
+    recommendation, margin_factor = _by_scores(d, coaching, mentoring, need_c - need_m)
     decided_by = "scores"
     if recommendation == "other":
         alternative = d.other_alternative
         lead.append(("decision", d.other_reason, d.other_source))
-    # Overrides apply in order, each to the result of the one before (a trainee's coaching
-    # becomes both; then someone negative about coaching gets the mentoring part).
-    for ov, when, if_rec in rules.c_overrides:
-        if recommendation in if_rec and holds(when, answers):
+    # Constraints apply in order, each to the result of the one before (an early career
+    # teacher's coaching becomes both; then someone negative about coaching is mentored).
+    for ov, when, unless, if_rec in rules.c_overrides:
+        if recommendation in if_rec and holds(when, answers) and not (unless and holds(unless, answers)):
             recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
             lead.insert(0, (ov.id, ov.reason, ov.source))
             margin_factor = 0.75
@@ -263,6 +292,7 @@ class Brief:
     coaching_type: str | None
     mentoring_type: str | None
     reasons: tuple[Reason, ...]
+    warnings: tuple[Warning, ...] = ()
 
 
 def _confidence(rules: RuleSet, dec: _Decision) -> float:
@@ -284,8 +314,25 @@ def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
 
 
 def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
+    """What decided it (a gate or constraint), then the need the leader chose (always, so
+    they see it was heard, even when a constraint points elsewhere), then the rules that
+    pushed hardest towards the result."""
+    limit = rules.model.decision.max_reasons
     lead = [_reason(rules, rid, text, cite, 0.0) for rid, text, cite in dec.lead]
-    return tuple(lead + _supporting(dec.recommendation, dec.fired))[:MAX_REASONS]
+    need = [_rule_reason(c, _toward(dec.recommendation, c)) for c in dec.fired if c.about_need]
+    out = lead[: max(1, limit - len(need))] + need  # the deciding reason and the need, always
+    shown = {r.rule for r in out}
+    out += [r for r in _supporting(dec.recommendation, dec.fired, limit) if r.rule not in shown]
+    return tuple(out[:limit])
+
+
+def warnings(rules: RuleSet, answers: Mapping[str, str]) -> tuple[Warning, ...]:
+    """The rule base's checks that hold for these answers: answers to ask the leader about."""
+    return tuple(
+        Warning(check.id, check.message, rules.citation_text(check.source), check.source.quote)
+        for check, when, unless in rules.c_checks
+        if holds(when, answers) and not (unless and holds(unless, answers))
+    )
 
 
 def brief(rules: RuleSet, answers: Mapping[str, str]) -> Brief:
@@ -294,7 +341,7 @@ def brief(rules: RuleSet, answers: Mapping[str, str]) -> Brief:
     coaching_type, mentoring_type = _types(rules, dec)
     return Brief(
         dec.recommendation, dec.alternative, _confidence(rules, dec), coaching_type,
-        mentoring_type, _reasons(rules, dec),
+        mentoring_type, _reasons(rules, dec), warnings(rules, dec.answers),
     )
 
 
@@ -337,7 +384,8 @@ def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
         answers=dict(sorted(answers.items(), key=lambda kv: rules.position[kv[0]])),
         unanswered=tuple(q for q in rules.optional if q not in answers and q not in dec.ignored),
         ignored=dec.ignored,
-        preference=_preference(answers, recommendation),
+        preference=_preference(rules, answers, recommendation),
+        warnings=warnings(rules, answers),
         rules_name=rules.name,
         rules_version=rules.version,
         rules_date=rules.date,
@@ -345,15 +393,20 @@ def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
     )
 
 
-def _by_scores(d: Any, coaching: float, mentoring: float) -> tuple[str, float]:
+def _by_scores(d: Any, coaching: float, mentoring: float, need_lean: float) -> tuple[str, float]:
+    """`need_lean`: the need's own points, coaching minus mentoring (breaks a tie)."""
     best, low = max(coaching, mentoring), min(coaching, mentoring)
     gap = abs(coaching - mentoring)
     if best < d.other_below:
         return "other", 0.5
-    if (low >= d.both_min and low >= d.both_ratio * best) or gap == 0:
+    if low >= d.both_min and low >= d.both_ratio * best:
         # The further the weaker option lies above the bar, the surer `both` is.
         depth = low - d.both_min + 1
         return "both", 0.5 + 0.5 * min(1.0, max(0.0, depth) / d.decisive_margin)
+    if gap == 0:  # a tie is not a reason for both: the need decides, else talk it through
+        if need_lean == 0:
+            return "other", 0.5
+        return ("coaching" if need_lean > 0 else "mentoring"), 0.5
     winner = "coaching" if coaching > mentoring else "mentoring"
     return winner, 0.5 + 0.5 * min(1.0, gap / d.decisive_margin)
 
@@ -374,23 +427,27 @@ def _reason(rules: RuleSet, rule_id: str, text: str, cite: Any, weight: float) -
     )
 
 
-def _supporting(recommendation: str, fired: list[Any]) -> list[Reason]:
+def _toward(recommendation: str, c: Any) -> float:
+    """How far a rule pushed towards `recommendation` (negative: away from it)."""
+    pc, pm = c.coaching, c.mentoring
+    if recommendation == "coaching":
+        return pc - pm
+    if recommendation == "mentoring":
+        return pm - pc
+    if recommendation == "both":
+        return max(pc, pm)
+    return 0.0
+
+
+def _supporting(recommendation: str, fired: list[Any], limit: int) -> list[Reason]:
     """Rules that pushed towards the recommendation, strongest first (ties: rule order)."""
     ranked: list[tuple[float, int, Any]] = []
     for order, c in enumerate(fired):
-        pc, pm = c.coaching, c.mentoring
-        if recommendation == "coaching":
-            weight = pc - pm
-        elif recommendation == "mentoring":
-            weight = pm - pc
-        elif recommendation == "both":
-            weight = max(pc, pm)
-        else:
-            weight = 0.0
+        weight = _toward(recommendation, c)
         if weight > 0:
             ranked.append((-weight, order, c))
     ranked.sort(key=lambda t: (t[0], t[1]))
-    return [_rule_reason(c, -w) for w, _, c in ranked[:MAX_REASONS]]
+    return [_rule_reason(c, -w) for w, _, c in ranked[:limit]]
 
 
 def _rule_reason(c: Any, weight: float) -> Reason:
@@ -411,12 +468,12 @@ def _first_type(type_rules: list[Any], answers: dict[str, str]) -> str | None:
     return None
 
 
-def _preference(answers: dict[str, str], recommendation: str) -> dict[str, Any] | None:
+def _preference(rules: RuleSet, answers: dict[str, str], recommendation: str) -> dict[str, Any] | None:
     """How the person's own preference was weighed (values clarification)."""
     stated = answers.get("preference")
     if stated is None:
         return None
-    leans = PREFERENCE_LEANS.get(stated)
+    leans = rules.leans.get(("preference", stated))
     if leans is None:
         honoured = True
     elif recommendation == "both":

@@ -20,7 +20,7 @@ from .errors import EXIT_OK, EXIT_USAGE
 from .loader import default_rules_path, load_rules
 from .ruleset import RuleSet
 
-MAX_ENUMERATION = 300_000
+MAX_ENUMERATION = 3_000_000  # the walk stops as soon as every outcome is seen
 
 
 @dataclass(frozen=True)
@@ -80,10 +80,14 @@ def _unwinnable(rules: RuleSet) -> list[Finding]:
     if size > MAX_ENUMERATION:
         return [Finding(None, f"answer space too large to enumerate ({size} combinations); option reachability not checked")]
     seen: set[tuple[str, str | None]] = set()
+    wanted = {(r, None) for r in ("coaching", "mentoring", "both")}
+    wanted |= {("other", a) for a in rules.model.alternatives}
     ids = rules.question_order
     for combo in itertools.product(*spaces):
         dec = decide(rules, dict(zip(ids, combo)))
         seen.add((dec.recommendation, dec.alternative))
+        if wanted <= seen:  # everything reachable has been reached: no need to go on
+            break
     found = []
     recs = {r for r, _ in seen}
     for rec in ("coaching", "mentoring", "both", "other"):

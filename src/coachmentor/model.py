@@ -59,6 +59,9 @@ class Choice(Strict):
     synonyms: list[str] = Field(default_factory=list)
     neutral: bool = Field(False, description="deliberately scores nothing (silences the lint)")
     phrase: str | None = Field(None, description="'what if' wording, e.g. 'they were new to the role'")
+    leans: Literal["coaching", "mentoring"] | None = Field(
+        None, description="the option this answer leans to (a preference), for the values note"
+    )
 
 
 class Question(Strict):
@@ -71,6 +74,10 @@ class Question(Strict):
     when: Condition | None = Field(None, description="ask only when these answers hold")
     phrase: str | None = Field(
         None, description="'what if' wording with {label}, e.g. 'the main need were {label}'"
+    )
+    names_need: bool = Field(
+        False,
+        description="the answer names the development need: the reason of a rule reading it is shown with every result",
     )
     source: Citation | None = None
 
@@ -98,6 +105,13 @@ class Rule(Strict):
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: Condition = Field(description="all of these answers must hold")
     unless: Condition | None = Field(None, description="the rule does not apply if these hold")
+    tier: Literal["need", "person"] = Field(
+        "person",
+        description=(
+            "need: the kind of need sets the primary mode (never capped); person: refines it "
+            "within `decision.person_cap`"
+        ),
+    )
     points: dict[Literal["coaching", "mentoring"], float]
     reason: str
     source: Citation
@@ -119,7 +133,10 @@ class Override(Strict):
 
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
     when: Condition
-    if_recommendation: list[Literal["coaching", "mentoring", "both"]]
+    unless: Condition | None = Field(None, description="the override does not apply if these hold")
+    if_recommendation: list[Literal["coaching", "mentoring", "both", "other"]] = Field(
+        description="results it changes; 'other' means only the scores' 'talk it through' (never a gate's)"
+    )
     recommendation: Literal["coaching", "mentoring", "both", "other"]
     alternative: Literal[ALTERNATIVES] | None = None  # type: ignore[valid-type]
     reason: str
@@ -130,6 +147,16 @@ class Override(Strict):
         if (self.recommendation == "other") != (self.alternative is not None):
             raise ValueError("`alternative` is required with recommendation 'other', and only then")
         return self
+
+
+class Check(Strict):
+    """Answers that contradict each other or the sources: flagged, never silently used."""
+
+    id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    when: Condition
+    unless: Condition | None = None
+    message: str = Field(description="what looks wrong and what to check, for the leader")
+    source: Citation
 
 
 class TypeRule(Strict):
@@ -165,6 +192,15 @@ class Decision(Strict):
     other_source: Citation
     grey_zone: float = Field(ge=0, description="a winning margin below this is borderline")
     decisive_margin: float = Field(gt=0, description="a margin this large gives full confidence")
+    person_cap: float | None = Field(
+        None,
+        gt=0,
+        description=(
+            "the person's answers (rules with tier: person) move each option by at most this "
+            "many points in total, so they refine the need rather than outvote it"
+        ),
+    )
+    max_reasons: int = Field(4, ge=1, le=20, description="reasons shown with a result")
 
 
 class OptionText(Strict):
@@ -173,6 +209,7 @@ class OptionText(Strict):
     offers: str
     downside: str
     source: Citation
+    downside_source: Citation | None = Field(None, description="the passage the downside encodes")
 
 
 class PlanItem(Strict):
@@ -202,7 +239,7 @@ class Texts(Strict):
         default_factory=lambda: {
             "coaching": "Coaching",
             "mentoring": "Mentoring",
-            "both": "Both: a mentor and a separate coach",
+            "both": "Both mentoring and coaching",
             "other": "Another kind of support first",
         }
     )
@@ -226,6 +263,7 @@ class RuleBase(Strict):
     rules: list[Rule] = Field(min_length=1)
     gates: list[Gate] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list)
+    checks: list[Check] = Field(default_factory=list)
     types: Types
     decision: Decision
     options: dict[Literal["coaching", "mentoring"], OptionText]
@@ -243,7 +281,7 @@ class RuleBase(Strict):
                 raise ValueError(f"field or question id '{item.id}' is declared twice")
             seen.add(item.id)
         seen = set()
-        for r in [*self.rules, *self.gates, *self.overrides]:
+        for r in [*self.rules, *self.gates, *self.overrides, *self.checks]:
             if r.id in seen:
                 raise ValueError(f"rule id '{r.id}' is declared twice")
             seen.add(r.id)

@@ -15,7 +15,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from .model import Citation, Question, RuleBase
 
 Loc = tuple[str | int, ...]
-YES_NO_SYNONYMS = {"yes": ("y", "true", "1"), "no": ("n", "false", "0")}
 
 
 class RuleSet:
@@ -39,14 +38,10 @@ class RuleSet:
         self.value_lookup: dict[str, dict[str, str]] = {}
         for q in model.questions:
             table: dict[str, str] = {}
-            values = {c.value for c in q.choices}
             for c in q.choices:
                 table.setdefault(fold(c.value), c.value)
             for c in q.choices:
-                words = list(c.synonyms)
-                if values <= {"yes", "no"}:
-                    words += YES_NO_SYNONYMS.get(c.value, ())
-                for word in words:
+                for word in c.synonyms:
                     table.setdefault(fold(word), c.value)
             self.value_lookup[q.id] = table
         # folded header -> field id (questions and info fields, ids and aliases)
@@ -57,6 +52,10 @@ class RuleSet:
             for alias in item.aliases:
                 self.header_lookup.setdefault(fold(alias), item.id)
         self.personal_fields = [f.id for f in model.fields if f.personal]
+        # answer -> the option it leans to (a stated preference), from the rule base
+        self.leans = {
+            (q.id, c.value): c.leans for q in model.questions for c in q.choices if c.leans
+        }
         self._compile()
 
     def _compile(self) -> None:
@@ -64,6 +63,7 @@ class RuleSet:
         out once: the engine runs once per distinct answer set, thousands of times in a batch."""
         m = self.model
         self.position = {q: i for i, q in enumerate(self.question_order)}
+        need_fields = {q.id for q in m.questions if q.names_need}
         self.follow_ups = [(q.id, compile_condition(q.when)) for q in m.questions if q.when]
         self.c_rules = [
             CompiledRule(
@@ -73,13 +73,17 @@ class RuleSet:
                 coaching=float(r.points.get("coaching", 0.0)),
                 mentoring=float(r.points.get("mentoring", 0.0)),
                 source=self.citation_text(r.source),
+                need=r.tier == "need",
+                about_need=any(f in r.when for f in need_fields),
             )
             for r in m.rules
         ]
         self.c_gates = [(g, compile_condition(g.when)) for g in m.gates]
         self.c_overrides = [
-            (o, compile_condition(o.when), frozenset(o.if_recommendation)) for o in m.overrides
+            (o, compile_condition(o.when), compile_condition(o.unless), frozenset(o.if_recommendation))
+            for o in m.overrides
         ]
+        self.c_checks = [(c, compile_condition(c.when), compile_condition(c.unless)) for c in m.checks]
         self.c_types = {
             kind: [(t, compile_condition(t.when), compile_condition(t.unless)) for t in getattr(m.types, kind)]
             for kind in ("coaching", "mentoring")
@@ -112,7 +116,7 @@ class RuleSet:
         m = self.model
         for i, q in enumerate(m.questions):
             yield ("questions", i, "when"), q.when
-        for section in ("rules", "gates", "overrides"):
+        for section in ("rules", "gates", "overrides", "checks"):
             for i, r in enumerate(getattr(m, section)):
                 yield (section, i, "when"), r.when
                 yield (section, i, "unless"), getattr(r, "unless", None)
@@ -131,7 +135,7 @@ class RuleSet:
         for i, q in enumerate(m.questions):
             if q.source is not None:
                 yield ("questions", i, "source"), q.source
-        for section in ("rules", "gates", "overrides"):
+        for section in ("rules", "gates", "overrides", "checks"):
             for i, r in enumerate(getattr(m, section)):
                 yield (section, i, "source"), r.source
         for kind in ("coaching", "mentoring"):
@@ -140,6 +144,8 @@ class RuleSet:
         yield ("decision", "other_source"), m.decision.other_source
         for key, opt in m.options.items():
             yield ("options", key, "source"), opt.source
+            if opt.downside_source is not None:
+                yield ("options", key, "downside_source"), opt.downside_source
         for key, alt in m.alternatives.items():
             yield ("alternatives", key, "source"), alt.source
         for key, plan in m.plans.items():
@@ -202,6 +208,8 @@ class CompiledRule:
     coaching: float
     mentoring: float
     source: str
+    need: bool = False  # tier: need (never capped)
+    about_need: bool = False  # reads the need the leader chose: its reason is always shown
     reasons: dict[float, Any] = field(default_factory=dict, compare=False)  # engine's Reason cache
 
 
