@@ -95,35 +95,40 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         shown = answer(child, "specific_practice")
         assert "Has this person just taken on" in shown
         shown = answer(child, "no")
-        # the follow-up about judgement at a threshold applies only to trainees and ECTs
-        assert "judgements at a threshold" not in shown
+        # a judgement at a threshold is asked at every career stage
+        assert "judgements at a threshold" in shown
+        shown = answer(child, "no")
         assert "Over what time frame" in shown
         shown = answer(child, "short")
+        assert "What kind of goal is it?" in shown
+        shown = answer(child, "specific")
         assert "critically reflect" in shown
         shown = answer(child, "3")  # high
         assert "What would they themselves prefer?" in shown
         shown = answer(child, "")  # skip the preference
         assert "How do they feel about a coaching process?" in shown
         shown = answer(child, "Open")  # a synonym of yes
+        # the follow-up about who identified the need: asked after the early career stages
+        assert "identify this need for support themselves" in shown
+        shown = answer(child, "N")  # a spreadsheet-style synonym of no
         assert "Is there a reason neither" in shown
 
-        # the review screen lists every applicable question, and not the follow-up
+        # the review screen lists every applicable question, the follow-up included
         shown = answer(child, "1")
         assert "Review your answers" in shown
         assert "Established, experienced classroom teacher" in shown
         assert "One specific aspect of practice" in shown
-        assert "judgements at a" not in shown
+        assert "someone else identified it" in " ".join(shown.split())
         assert "— not answered" in shown  # the skipped preference
 
-        # change career stage from the review screen: now the follow-up is asked
+        # change career stage from the review screen: the follow-up no longer applies
         shown = answer(child, "1")
         assert "Where is this person in their career?" in shown
         assert re.search(r"\[established\]\s+← current", shown)
         shown = answer(child, "trainee")
-        assert "judgements at a threshold" in shown
-        shown = answer(child, "yes")
         assert "Review your answers" in shown
         assert "Trainee teacher" in shown and "Established, experienced" not in shown
+        assert "someone else identified it" not in " ".join(shown.split())
 
         # Enter shows the result
         child.sendline("")
@@ -134,11 +139,11 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
     assert code == 0, rest
     typed = {
         "career_stage": "trainee", "focus": "specific_practice", "new_to_role": "no",
-        "assessment_needed": "yes", "time_frame": "short", "reflective_capacity": "high",
-        "open_to_coaching": "yes", "readiness_concern": "none",
+        "assessment_needed": "no", "time_frame": "short", "goal_type": "specific",
+        "reflective_capacity": "high", "open_to_coaching": "yes", "readiness_concern": "none",
     }
     expected = assess(shipped_rules, typed)
-    before_change = assess(shipped_rules, {**typed, "career_stage": "established", "assessment_needed": None})
+    before_change = assess(shipped_rules, {**typed, "career_stage": "established", "self_identified": "no"})
     assert expected.recommendation != before_change.recommendation, "the change must matter"
     flat = " ".join(rest.split())
     assert shipped_rules.model.texts.headlines[expected.recommendation] in flat
