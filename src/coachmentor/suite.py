@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -385,9 +386,15 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
     try:
         model = SuiteModel.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False, include_input=False)[0]
+        errors = exc.errors(include_url=False, include_input=False)
+        # a misspelt key is also a missing one: name the misspelling
+        # (and of a union's tries, the one that got deepest: a list's bad item, not "a list")
+        err = next(
+            (e for e in errors if e["type"] == "extra_forbidden"),
+            max(errors, key=lambda e: len(_clean_loc(e["loc"]))),
+        )
         loc = _clean_loc(err["loc"])
-        raise fail(loc, _explain(err, loc)) from None
+        raise fail(loc, _explain(err, loc, _value_at(doc.data, loc))) from None
 
     vocab = vocabulary(rules)
     assess, _fast = engine_adapter(rules)
@@ -452,8 +459,25 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
-def _explain(err: dict[str, Any], loc: tuple[str | int, ...]) -> str:
+def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _explain(err: dict[str, Any], loc: tuple[str | int, ...], value: Any = None) -> str:
     kind = err["type"]
+    if kind == "string_type":
+        if isinstance(value, list):
+            return "expected one value, not a list"
+        if isinstance(value, dict):
+            return "expected a value, not a mapping"
+        return "expected text; quote it"
+    if kind == "string_pattern_mismatch":
+        return "an id is letters, digits, '_', '.' and '-', starting with a letter or digit"
     if kind == "extra_forbidden":
         shape = tuple(p for p in loc[:-1] if isinstance(p, str))
         model = _MODEL_AT.get(shape)
@@ -551,9 +575,12 @@ def _check_answers(answers: dict[str, Any], loc, assess, fail) -> None:
             if not hasattr(exc, "missing"):
                 culprit, message = loc + (key,), exc.message
                 break
-    for prefix in ("answers: ",):
-        if message.startswith(prefix):
-            message = message[len(prefix):]
+    if message.startswith("answers: "):  # the engine's name for where the answers came from
+        message = message[len("answers: "):]
+    if culprit != loc:  # `focus: 'x' is not ...` where the location already ends in the key
+        head, sep, rest = message.partition(": ")
+        if sep and re.fullmatch(r"[a-z][a-z0-9_]*", head):
+            message = rest
     raise fail(culprit, message)
 
 
