@@ -24,7 +24,7 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 rules_app = typer.Typer(
-    help="Check a rule base, or print its JSON Schema.",
+    help="Check a rule base, test it against suites of cases, or print its JSON Schema.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     rich_markup_mode=None,
@@ -131,6 +131,44 @@ def rules_check(
 
         code = run_check(file, strict=strict, sources_dir=sources)
     raise typer.Exit(code)
+
+
+@rules_app.command("test")
+def rules_test(
+    suites: Annotated[
+        List[Path],
+        typer.Argument(help="Suite file(s) of vignettes and invariants (YAML).", show_default=False),
+    ],
+    space: Annotated[
+        Optional[List[str]],
+        typer.Option(
+            "--space",
+            help="Narrow the invariants' sweep: field=v1,v2 (repeatable; an empty value = blank).",
+            show_default=False,
+        ),
+    ] = None,
+    format_: Annotated[
+        str, typer.Option("--format", "-f", help="Output format: text or json.")
+    ] = "text",
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Run test suites against a rule base: PASS/FAIL per case; exit 1 if any case fails.
+
+    Vignettes check the result for one set of answers; invariants are checked over every
+    combination of answers (the whole answer space, or the part that `space:` selects).
+    """
+    with guarded(debug):
+        from .cli_common import load_ruleset
+        from .errors import check_format
+        from .suite import parse_space, run_suites
+        from .suite_report import render_json, render_text
+
+        fmt = check_format(format_, ("text", "json"))
+        ruleset = load_ruleset(rules)
+        result = run_suites(suites, ruleset, space=parse_space(space or [], ruleset))
+        typer.echo((render_json if fmt == "json" else render_text)(result, ruleset))
+    raise typer.Exit(result.exit_code)
 
 
 @rules_app.command("schema")
