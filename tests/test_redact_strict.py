@@ -1,0 +1,187 @@
+"""`assess --redact` leaves nothing personal (issue 10, item 4).
+
+Names with unquoted commas (ragged rows), names typed into a question column, Email and notes
+columns, a record the CSV reader refuses, a quote that swallows the next rows: the redacted
+output (every cell, read back with csv), stderr, `--summary` and `--report` hold none of them.
+Without --redact every input column passes through unchanged (the contract).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import string
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+HEADER = ["staff_id", "name", "career_stage", "focus", "department", "Email", "notes"]
+SECRETS = [
+    "Quillfeather", "Zephyrine", "Underwood", "Barnaby", "Smythe", "Vantablack", "Ottoline",
+    "Marigold", "zq@school.example", "bu@school.example", "divorce", "sick leave", "disciplinary",
+]
+# Written by hand, as a careless export writes them: the commas in names are not quoted.
+STAFF = (
+    "staff_id,name,career_stage,focus,department,Email,notes\n"
+    "S1,Quillfeather, Zephyrine,ECT,induction,Maths,zq@school.example,going through a divorce\n"
+    "S2,Smythe,Barnaby Underwood,induction,English,bu@school.example,sick leave\n"
+    "S3,Underwood, Barnaby, Jr,ECT,induction,Maths,bu@school.example,fine\n"
+    'S4,"Vantablack" Ottoline,ECT,induction,Art,ov@school.example,ok\n'
+    "S5,Marigold\n"
+    "S6,Ann Example,ECT,induction,Art,ann@school.example,disciplinary hearing pending\n"
+)
+
+
+def assess(run_cli, tmp_path: Path, text: str, *args: str, fmt: str = "csv"):
+    src = tmp_path / "staff.csv"
+    src.write_text(text, encoding="utf-8")
+    out, summary, report = (tmp_path / f"out.{fmt}", tmp_path / "summary.json",
+                            tmp_path / "report.html")
+    for p in (out, summary, report):
+        p.unlink(missing_ok=True)
+    result = run_cli("assess", src, "-o", out, "--summary", summary, "--report", report, *args)
+    assert result.exit_code in (0, 1), result.stderr
+    return result, out.read_text(encoding="utf-8"), summary.read_text(encoding="utf-8"), \
+        report.read_text(encoding="utf-8")
+
+
+def cells(csv_text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(csv_text, newline="")))
+
+
+def leaks(texts: list[str], secrets: list[str]) -> list[tuple[str, str]]:
+    return [(s, t[:200]) for t in texts for s in secrets if s.casefold() in t.casefold()]
+
+
+def test_redacted_output_stderr_summary_and_report_hold_no_names(run_cli, tmp_path):
+    result, out, summary, report = assess(run_cli, tmp_path, STAFF, "--redact")
+    rows = cells(out)
+    assert rows[0][: len(HEADER)] == HEADER
+    assert len(rows) == 1 + 6, "one output row per input row"
+    every_cell = [c for row in rows for c in row]
+    assert leaks(every_cell + [result.stderr, summary, report], SECRETS) == []
+    assert "ann@school.example" not in out and "Ann Example" not in out
+
+
+def test_redacted_error_cells_name_the_column_not_the_value(run_cli, tmp_path):
+    result, out, _, _ = assess(run_cli, tmp_path, STAFF, "--redact")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert [r["status"] for r in rows] == ["error", "error", "error", "error", "error", "ok"]
+    assert rows[0]["error"].endswith("; 1 extra value removed (--redact)")
+    assert rows[1]["error"].startswith("career_stage: the value in column 'career_stage' is not")
+    assert rows[2]["error"].endswith("; 2 extra values removed (--redact)")
+    assert "cannot read this row as CSV" in rows[3]["error"]
+    assert "no cell for" in rows[4]["error"]
+    # the one good row keeps its answers, staff_id and department; the rest is pseudonymised
+    ok = rows[5]
+    assert (ok["staff_id"], ok["career_stage"], ok["department"]) == ("S6", "ECT", "Art")
+    assert all(ok[c].startswith("anon-") for c in ("name", "Email", "notes"))
+    # a row that does not line up: its staff_id and department may hold a shifted name
+    assert rows[0]["staff_id"].startswith("anon-") and rows[0]["department"].startswith("anon-")
+    # a row that does: only the bad answer (a name typed in the wrong column) is replaced
+    assert (rows[1]["staff_id"], rows[1]["focus"], rows[1]["department"]) == ("S2", "induction", "English")
+    assert rows[1]["career_stage"].startswith("anon-")
+
+
+def test_stderr_names_the_treated_columns_by_header(run_cli, tmp_path):
+    result, _, summary, _ = assess(run_cli, tmp_path, STAFF, "--redact")
+    assert "name columns pseudonymised: 'name'" in result.stderr
+    assert "columns coachmentor does not know, pseudonymised: 'Email', 'notes'" in result.stderr
+    s = json.loads(summary)
+    assert s["redacted_columns"] == ["name"]
+    assert s["pseudonymised_unknown_columns"] == ["Email", "notes"]
+
+
+def test_same_value_same_pseudonym_under_a_key(run_cli, tmp_path):
+    env = {"COACHMENTOR_REDACT_KEY": "k"}
+    text = ("staff_id,name,career_stage,focus,Email\n"
+            "S1,Ann,ECT,induction,a@x.example\nS2,Ann,ECT,induction,a@x.example\n")
+    src = tmp_path / "s.csv"
+    src.write_text(text, encoding="utf-8")
+    first = run_cli("assess", src, "--redact", "-q", env=env).stdout
+    rows = list(csv.DictReader(io.StringIO(first)))
+    assert rows[0]["Email"] == rows[1]["Email"] != rows[0]["name"]
+    assert rows[0]["Email"].startswith("anon-")
+    assert run_cli("assess", src, "--redact", "-q", env=env).stdout == first
+
+
+def test_a_blank_header_column_is_pseudonymised(run_cli, tmp_path):
+    text = "staff_id,career_stage,focus,\nS1,ECT,induction,Zephyrine Quillfeather\n"
+    result, out, _, _ = assess(run_cli, tmp_path, text, "--redact")
+    assert "Zephyrine" not in out and "Zephyrine" not in result.stderr
+    assert "'column 4 (no header)'" in result.stderr
+
+
+def test_jsonl_is_redacted_the_same_way(run_cli, tmp_path):
+    result, out, summary, report = assess(run_cli, tmp_path, STAFF, "--redact", fmt="jsonl")
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 6
+    assert leaks([out, result.stderr, summary, report], SECRETS) == []
+    assert records[5]["Email"].startswith("anon-")
+
+
+def test_a_quote_that_swallows_rows_is_still_found_and_hidden(run_cli, tmp_path):
+    text = ("staff_id,name,career_stage,focus,notes\n"
+            'S1,Ann,ECT,induction,"unclosed note\n'
+            "S2,Zephyrine Quillfeather,ECT,induction,x\n"
+            'S3,Barnaby Underwood,ECT,induction,y"\n')
+    result, out, summary, report = assess(run_cli, tmp_path, text, "--redact")
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert len(rows) == 1 and rows[0]["status"] == "error"
+    assert "look like rows of their own" in rows[0]["error"]
+    assert leaks([out, result.stderr, summary, report], ["Zephyrine", "Barnaby", "unclosed"]) == []
+
+
+def test_without_redact_every_column_passes_through(run_cli, tmp_path):
+    result, out, _, _ = assess(run_cli, tmp_path, STAFF)
+    rows = list(csv.DictReader(io.StringIO(out, newline="")))
+    assert rows[5]["Email"] == "ann@school.example"
+    assert rows[5]["notes"] == "disciplinary hearing pending"
+    assert rows[1]["career_stage"] == "Barnaby Underwood"
+    assert rows[2]["error"].endswith("the extra values, kept here: bu@school.example | fine")
+    # ... and still no names on stderr, in the summary or the report
+    assert leaks([result.stderr], SECRETS) == []
+
+
+# --- the property ------------------------------------------------------------------------
+
+GOOD = {"staff_id": "S0", "name": "Ann Example", "career_stage": "ECT", "focus": "induction",
+        "department": "Maths", "Email": "a@example.org", "notes": "fine"}
+KEPT = {"staff_id", "department"}  # known, non-personal info fields: kept when the row lines up
+
+# Names that cannot occur in the output by chance: a capital Q or X start and 5+ letters.
+part = st.builds(lambda a, b: a + b, st.sampled_from(["Qu", "Xa", "Qy", "Xo"]),
+                 st.text(alphabet=string.ascii_lowercase + "éøñ", min_size=4, max_size=10))
+names = st.lists(part, min_size=1, max_size=3)
+
+
+def planted_rows(name_parts: list[str]) -> tuple[str, list[str]]:
+    """The name in every column position (and one past the header), once as a single cell
+    and once with its parts joined by unquoted commas (a ragged row)."""
+    plain, ragged = " ".join(name_parts), ", ".join(name_parts)
+    lines = [",".join(HEADER)]
+    for j in range(len(HEADER) + 1):
+        for cell in (plain, ragged):
+            if j < len(HEADER) and HEADER[j] in KEPT and cell is plain:
+                continue  # a name typed as a department, in a row that lines up: not detectable
+            row = [GOOD[h] for h in HEADER] + [""]
+            row[j] = cell
+            while row and row[-1] == "":
+                row.pop()
+            lines.append(",".join(row))
+    return "\n".join(lines) + "\n", len(lines) - 1
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(name_parts=names)
+def test_planted_names_never_survive_redaction(run_cli, tmp_path, name_parts):
+    text, n = planted_rows(name_parts)
+    result, out, summary, report = assess(run_cli, tmp_path, text, "--redact")
+    rows = cells(out)
+    assert len(rows) == 1 + n
+    texts = [c for row in rows for c in row] + [result.stderr, summary, report]
+    assert leaks(texts, name_parts) == []
