@@ -185,3 +185,72 @@ def test_planted_names_never_survive_redaction(run_cli, tmp_path, name_parts):
     assert len(rows) == 1 + n
     texts = [c for row in rows for c in row] + [result.stderr, summary, report]
     assert leaks(texts, name_parts) == []
+
+
+# --- what a kill -9 leaves ---------------------------------------------------------------
+
+
+def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
+    """kill -9 cannot be caught: the hidden temporary file (full of names) stays beside the
+    output. The next run writing the same output removes it and says so on stderr."""
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    exe = shutil.which("coachmentor", path=os.path.dirname(sys.executable))
+    cmd = [exe] if exe else [sys.executable, "-m", "coachmentor"]
+    work = tmp_path / "work"
+    work.mkdir()
+    src = tmp_path / "staff.csv"
+    src.write_text("staff_id,name,career_stage,focus\n" + "".join(
+        f"S{i},Quentin Person{i},ECT,induction\n" for i in range(400_000)), encoding="utf-8")
+    out = work / "results.csv"
+    proc = subprocess.Popen([*cmd, "assess", str(src), "-o", str(out), "-q"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline, temp = time.monotonic() + 90, []
+    while time.monotonic() < deadline and proc.poll() is None:
+        temp = [p for p in work.iterdir() if p.name.endswith(".tmp")]
+        if temp and temp[0].stat().st_size > 1 << 18:
+            break
+        time.sleep(0.01)
+    assert proc.poll() is None, "the run ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    left = [p.name for p in work.iterdir()]
+    assert len(left) == 1 and left[0].startswith(".results.csv.") and left[0].endswith(".tmp")
+    assert "Quentin" in (work / left[0]).read_text(encoding="utf-8")[:1000]
+
+    small = tmp_path / "small.csv"
+    small.write_text("staff_id,name,career_stage,focus\nS1,Ann,ECT,induction\n", encoding="utf-8")
+    again = subprocess.run([*cmd, "assess", str(small), "-o", str(out)], capture_output=True,
+                           text=True, timeout=60)
+    assert again.returncode == 0, again.stderr
+    assert [p.name for p in work.iterdir()] == ["results.csv"]
+    assert "removed 1 temporary file(s) left by an earlier run" in again.stderr
+    assert left[0] in again.stderr and "Quentin" not in again.stderr
+
+
+def test_only_stale_temporary_files_of_the_output_are_removed(tmp_path):
+    import os
+    import time
+
+    from coachmentor.atomic import remove_stale_temps
+
+    now = time.time()
+    names = {
+        ".out.csv.ab_cd123.tmp": True,       # ours, stale
+        ".out.csv.new45678.tmp": False,      # ours, but written after this run began
+        ".out.csv.toolong123.tmp": False,    # not the pattern mkstemp makes
+        ".other.csv.ab_cd123.tmp": False,    # another output's
+        "out.csv": False,
+    }
+    for name in names:
+        (tmp_path / name).write_text("x")
+        if name != ".out.csv.new45678.tmp":
+            os.utime(tmp_path / name, (now - 60, now - 60))
+    removed = remove_stale_temps(tmp_path / "out.csv", now - 1)
+    assert removed == [n for n, gone in names.items() if gone]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, gone in names.items() if not gone)

@@ -114,11 +114,13 @@ def assess_file(
 ) -> dict[str, Any]:
     """Assess every row of `source` ('-' = standard input); return the summary dict."""
     started = time.perf_counter()
+    started_at = time.time()
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, like no -o
     fmt = choose_format(fmt, output)
     source = str(source)
     check_paths(source, output, summary_path, report_path)
+    stale = _remove_stale_temps([output, summary_path, report_path], started_at)
     table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin,
                        is_header=header_test(rules))
     try:
@@ -175,6 +177,8 @@ def assess_file(
         result["redacted_columns"] = [head(i) for i in personal]
         result["pseudonymised_unknown_columns"] = [head(i) for i in unknown]
         result["pseudonyms_stable"] = bool(os.environ.get(KEY_ENV))
+    if stale:
+        result["stale_temporary_files_removed"] = stale
     result["distinct_answer_combinations"] = assessor.distinct_combinations
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
@@ -186,6 +190,19 @@ def assess_file(
 
         write_text_atomic(report_path, render_report(result))
     return result
+
+
+def _remove_stale_temps(paths: list[Path | None], started_at: float) -> list[str]:
+    """A run killed outright (kill -9) leaves its hidden temporary file (`.NAME.XXXXXXXX.tmp`,
+    full of staff data unless --redact) beside the output: the next run writing the same
+    file removes it, if it was last modified before this run started."""
+    from ..atomic import remove_stale_temps
+
+    removed = []
+    for path in paths:
+        if path is not None and path.parent.is_dir():
+            removed += [str(path.parent / name) for name in remove_stale_temps(path, started_at)]
+    return removed
 
 
 def _redacted_columns(rules: RuleSet, columns: Any) -> tuple[list[int], list[int]]:

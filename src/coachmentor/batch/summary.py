@@ -348,6 +348,10 @@ def render_text(d: dict[str, Any]) -> str:
     elif d["unused_columns"]:
         lines.append("  columns carried through, not used: " + ", ".join(
             f"'{shown(u, 30)}'" for u in d["unused_columns"][:10]))
+    stale = d.get("stale_temporary_files_removed") or []
+    if stale:
+        lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "
+                     "was killed: " + ", ".join(f"'{shown(name, 400)}'" for name in stale[:5]))
     if inp.get("rows_above_header_skipped"):
         where = "sheet row" if inp.get("kind") == "xlsx" else "line"
         lines.append(f"  note: the header is on {where} {inp['header_row']}; "
