@@ -147,8 +147,12 @@ def assess(
                      "spreadsheet does not run them as formulas."),
     ] = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Replace names (and any column the rule base marks "
-                           "personal) with pseudonyms; stable across runs when "
+        bool, typer.Option("--redact", help="Make the output safe to share: names (and any "
+                           "column the rule base marks personal) and every column coachmentor "
+                           "does not know (an Email, notes) become pseudonyms; in error rows, "
+                           "a value that is not an accepted answer becomes a pseudonym and "
+                           "extra values are removed; error messages quote no value. stderr "
+                           "lists the columns treated. Pseudonyms are stable across runs when "
                            "COACHMENTOR_REDACT_KEY is set.")
     ] = False,
     quiet: Annotated[
