@@ -31,6 +31,7 @@ RAW_CACHE_MAX = 1 << 15  # scored cells as read (joined) -> tail; filled once, n
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 BLANK = ""
 EXTRA_VALUES = "the extra values, kept here: "
+SHIFTED = "its cells may be shifted, so every cell but an accepted answer is pseudonymised (--redact)"
 INVALID = None
 
 
@@ -332,6 +333,7 @@ class RowAssessor:
             return self.resolve(row, n)
         if misaligned and self.redactor is not None:
             self.redactor.misaligned(row)
+            problems.append(SHIFTED)
         if self.guard:
             self._guard_row(row)
         values = [self._value(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
@@ -353,6 +355,8 @@ class RowAssessor:
             reason = ("text follows a closing quote; a quote inside a cell must be doubled "
                       '("") and the whole cell quoted')
         message = f"cannot read this row as CSV (line {line}): {reason}"
+        if self.redactor is not None:
+            message += "; " + SHIFTED
         self._note(n, cells, message)
         return cells, self.error_tail(message)
 
