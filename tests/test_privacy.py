@@ -165,13 +165,14 @@ def test_free_text_in_a_coded_column_stays_in_its_row(place):
         assert "career_stage" in shared
 
 
-def test_redact_without_a_known_name_column_refuses(place):
-    """--redact promises a file safe to share; if no column is known to hold names, it stops
-    (exit 2) instead of writing names under an unrecognised header."""
+def test_redact_pseudonymises_a_name_column_it_does_not_know(place):
+    """--redact promises a file safe to share; a column it does not know (here 'Who') may hold
+    names, so it gets pseudonyms too, and stderr names the column (never a value)."""
     work, home = place
     src = work / "who.csv"
     src.write_text("staff_id,Who,career_stage,focus\nS1,Zephyrine Quillfeather,ECT,induction\n", encoding="utf-8")
     result = run(["assess", src, "-o", "shared.csv", "--redact"], work, home)
-    assert result.returncode == 2
-    assert "--redact" in result.stderr and "Zephyrine" not in result.stderr
-    assert not (work / "shared.csv").exists()
+    assert result.returncode == 0, result.stderr
+    assert "'Who'" in result.stderr and "Zephyrine" not in result.stderr
+    rows = list(csv.DictReader(io.StringIO((work / "shared.csv").read_text(encoding="utf-8"))))
+    assert rows[0]["Who"].startswith("anon-") and rows[0]["staff_id"] == "S1"

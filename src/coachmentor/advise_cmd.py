@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .answers_io import SuppliedAnswers, apply_sets, read_answers_file
 from .errors import MissingAnswersError, check_format
+from .textsafe import printable
 from .loader import load_rules, parse_rule_file, rules_from_document
 
 FORMATS = ("text", "json", "markdown")
@@ -77,7 +78,7 @@ def run_advise(
         from .atomic import write_text_atomic
 
         write_text_atomic(output, content)
-        sys.stderr.write(f"coachmentor: wrote {output}\n")
+        sys.stderr.write(f"coachmentor: wrote {printable(str(output))}\n")
         return
     if fmt == "json":
         sys.stdout.write(to_json(doc))

@@ -41,3 +41,33 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
             fh.write(text)
     except OSError as exc:
         raise CoachmentorError(f"{path}: cannot write: {exc.strerror}") from None
+
+
+def remove_stale_temps(path: str | os.PathLike[str], older_than: float) -> list[str]:
+    """Remove the temporary files an earlier run writing `path` left beside it when it was
+    killed outright (kill -9, a power cut: no clean-up can run then): files named as
+    `atomic_open` names them (`.NAME.XXXXXXXX.tmp`), owned by this user and last modified
+    before `older_than` (this run's start: a run still writing keeps its file fresh).
+    Returns the names removed."""
+    import re
+
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}" + re.escape(".tmp"))
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+            mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
+            if entry.is_file(follow_symlinks=False) and st.st_mtime < older_than and mine:
+                os.unlink(entry.path)
+                removed.append(entry.name)
+        except OSError:
+            continue
+    return removed

@@ -17,6 +17,7 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 
 from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
+from .textsafe import printable
 
 
 @contextmanager
@@ -76,7 +77,9 @@ def _progress(enabled: bool) -> Iterator[Any]:
 def _print_summary(result: dict) -> None:
     from .batch.summary import render_text
 
-    text = render_text(result)
+    # Every value in it was escaped where it was quoted; once more per line, so that no
+    # control character in any message can reach the terminal raw.
+    text = "\n".join(printable(line) for line in render_text(result).split("\n"))
     if sys.stderr.isatty():
         from rich.console import Console
         from rich.text import Text
@@ -144,8 +147,12 @@ def assess(
                      "spreadsheet does not run them as formulas."),
     ] = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Replace names (and any column the rule base marks "
-                           "personal) with pseudonyms; stable across runs when "
+        bool, typer.Option("--redact", help="Make the output safe to share: names (and any "
+                           "column the rule base marks personal) and every column coachmentor "
+                           "does not know (an Email, notes) become pseudonyms; in error rows, "
+                           "a value that is not an accepted answer becomes a pseudonym and "
+                           "extra values are removed; error messages quote no value. stderr "
+                           "lists the columns treated. Pseudonyms are stable across runs when "
                            "COACHMENTOR_REDACT_KEY is set.")
     ] = False,
     quiet: Annotated[
@@ -220,4 +227,4 @@ def template(
         ruleset = load_ruleset(rules)
         fmt = write_template(ruleset, output, format_, force=force)
         if output is not None:
-            sys.stderr.write(f"coachmentor: wrote {output} ({fmt})\n")
+            sys.stderr.write(f"coachmentor: wrote {printable(str(output))} ({fmt})\n")

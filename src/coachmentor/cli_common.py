@@ -14,6 +14,7 @@ from typing import Annotated, Iterator, Optional
 import typer
 
 from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError
+from .textsafe import printable
 
 RulesOption = Annotated[
     Optional[Path],
@@ -31,15 +32,9 @@ DebugOption = Annotated[
 ]
 
 
-def one_line(text: str) -> str:
-    """`text` with control characters escaped: a newline or an escape sequence in a quoted
-    value or a --set argument must not break the one-line message or reach the terminal."""
-    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
-
-
 def err(message: str) -> None:
     """One line on stderr, prefixed with the program name."""
-    sys.stderr.write(f"coachmentor: error: {one_line(message)}\n")
+    sys.stderr.write(f"coachmentor: error: {printable(message)}\n")
     sys.stderr.flush()
 
 
@@ -55,7 +50,7 @@ def guarded(debug: bool = False) -> Iterator[None]:
             raise
         err(exc.message)
         if exc.hint:
-            sys.stderr.write(f"hint: {one_line(exc.hint)}\n")
+            sys.stderr.write(f"hint: {printable(exc.hint)}\n")
         raise typer.Exit(exc.exit_code) from None
     except (KeyboardInterrupt, EOFError):
         if debug:

@@ -13,6 +13,7 @@ from .advice import choice_label
 from .errors import EXIT_INTERRUPTED, CoachmentorError
 from .preview import INTRO, TITLE
 from .ruleset import RuleSet
+from .textsafe import printable, rich_text
 
 BACK = {"<", "b", "back"}
 HELP = {"?", "h", "help"}
@@ -42,7 +43,7 @@ def print_question(
     from rich.text import Text
 
     title = Text(f"\n{position + '  ' if position else ''}", style="dim")
-    title.append(prompt, style="bold")
+    title.append(printable(prompt), style="bold")
     if required:
         title.append("  (required)", style="dim")
     console.print(title)
@@ -50,8 +51,8 @@ def print_question(
 
     grid = Table.grid(padding=(0, 1))  # a wrapped label stays indented under its number
     for n, (value, label) in enumerate(choices, 1):
-        line = Text(label)
-        line.append(f"  [{value}]", style="dim")
+        line = rich_text(label)
+        line.append(f"  [{printable(value)}]", style="dim")
         if value == current:
             line.append("  ← current", style="green")
         grid.add_row(Text(f"  {n:>2}."), line)
@@ -167,7 +168,8 @@ class Questionnaire:
             else:
                 value = self.rules.match_value(qid, raw)
             if value is None:
-                shown = raw if len(raw) <= 30 else raw[:27] + "..."
+                # What was typed, echoed: pasted text may hold escape sequences.
+                shown = printable(raw if len(raw) <= 30 else raw[:27] + "...")
                 self.say(
                     Text(
                         f"  '{shown}' is not one of the choices: type 1–{len(q.choices)}, "
@@ -184,9 +186,10 @@ class Questionnaire:
         from rich.text import Text
 
         q = self.rules.questions[qid]
-        text = Text(q.help or "No further help for this question.", style="cyan")
+        text = rich_text(q.help or "No further help for this question.", "cyan", newlines=True)
         if q.source is not None:
-            text.append(f"\nSource: {self.rules.citation_text(q.source)}: “{q.source.quote}”", style="dim")
+            cite = printable(f"{self.rules.citation_text(q.source)}: “{q.source.quote}”")
+            text.append(f"\nSource: {cite}", style="dim")
         self.console.print(Padding(text, (0, 0, 0, 2)))
 
     def review(self) -> None:
@@ -203,8 +206,8 @@ class Questionnaire:
                 value = self.answers.get(qid)
                 table.add_row(
                     str(n),
-                    Text(self.rules.questions[qid].prompt),
-                    Text(choice_label(self.rules, qid, value) if value else "— not answered"),
+                    rich_text(self.rules.questions[qid].prompt),
+                    rich_text(choice_label(self.rules, qid, value) if value else "— not answered"),
                 )
             self.say()
             self.console.print(table)

@@ -1,4 +1,4 @@
-"""Stable pseudonyms for personal columns (`assess --redact`).
+"""Stable pseudonyms for personal columns (`assess --redact`), and which cells get them.
 
 A pseudonym is a keyed hash (HMAC-SHA256) of the value, so the same name always gets the same
 pseudonym under the same key — results can be joined across runs and shared without names —
@@ -12,6 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
+from typing import Callable, Iterable
 
 KEY_ENV = "COACHMENTOR_REDACT_KEY"
 
@@ -36,3 +37,60 @@ class Redactor:
             if len(self._cache) < 100_000:
                 self._cache[value] = hit
         return hit
+
+
+class RowRedactor:
+    """What `assess --redact` does to the cells of a staff list, column by column:
+
+    - `always`: personal columns (the rule base's `personal: true` fields: name, surname,
+      forename) and every column coachmentor does not know (not a question, not an info field
+      such as staff_id or department: `Email`, `notes`, a column with no header) — every
+      non-blank cell becomes a pseudonym;
+    - question columns: a recognised answer is kept; anything else in an error row (a name
+      typed in the wrong column, a note) becomes a pseudonym;
+    - info columns (staff_id, department): kept, except in a row whose cells do not line up
+      with the header (too many or too few cells, or a record the CSV reader refused), where
+      any cell may hold a shifted name: there they become pseudonyms too (`misaligned`).
+
+    Extra cells beyond the header are removed (the error cell counts them; see core.slow).
+    """
+
+    def __init__(self, pseudonym: Callable[[str], str], *, always: list[int],
+                 scored: list[tuple[int, str]], info: list[int],
+                 is_answer: Callable[[str, str], bool], guard: bool) -> None:
+        self.pseudonym = pseudonym
+        self.always = always
+        self.scored = scored
+        self.info = info
+        self.is_answer = is_answer
+        self.guard = guard
+
+    def _cell(self, text: str) -> str:
+        # The formula guard may have added a leading ' already: hash the cell as it was read,
+        # so that CSV and JSON output give the same pseudonym (a pseudonym needs no guard).
+        if self.guard and text[:1] == "'" and text[1:2] in GUARDED:
+            text = text[1:]
+        return self.pseudonym(text)
+
+    def misaligned(self, row: list[str]) -> None:
+        """A row whose cells may be shifted: pseudonyms in the info columns as well."""
+        n = len(row)
+        for i in self.info:
+            if i < n and row[i].strip():
+                row[i] = self._cell(row[i])
+
+    def rows(self, rows: list[list[str]], statuses: Iterable[str]) -> None:
+        """Redact a chunk in place, just before it is written (after every check on it)."""
+        always, scored, cell, is_answer = self.always, self.scored, self._cell, self.is_answer
+        for row, status in zip(rows, statuses):
+            n = len(row)
+            for i in always:
+                if i < n and row[i].strip():
+                    row[i] = cell(row[i])
+            if status != "ok":
+                for i, fid in scored:
+                    if i < n and row[i].strip() and not is_answer(fid, row[i]):
+                        row[i] = cell(row[i])
+
+
+GUARDED = frozenset("=+-@\t\r")

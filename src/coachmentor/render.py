@@ -1,7 +1,10 @@
 """Render an advice document (see advice.py) as text (rich), markdown or JSON.
 
 Rendering never decides anything. All text that comes from answers, staff details or a
-rule file is escaped before rich sees it (we build `Text` objects, not markup strings).
+rule file reaches text and markdown output through `textsafe.printable` (control characters
+and escape sequences shown escaped, never sent raw to the terminal), and rich sees it only as
+`Text` objects, never as markup strings (so `[bold]` in a name is shown as typed). JSON output
+is exact: json escapes control characters itself.
 """
 
 from __future__ import annotations
@@ -11,13 +14,18 @@ from typing import Any
 
 from .advice import choice_label, recommendation_phrase
 from .ruleset import RuleSet
+from .textsafe import printable, printable_tree
 
 def to_json(doc: dict[str, Any]) -> str:
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    """The document as JSON, exact: json escapes C0 controls itself; C1 controls (U+009B is
+    a one-character CSI to some terminals), DEL, bidi overrides and the like are written as
+    \\uXXXX escapes too, which decode to the same text but are not raw on a terminal."""
+    text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return "".join(ch if ch.isprintable() or ch == "\n" else json.dumps(ch)[1:-1] for ch in text)
 
 
 def _confidence_words(rules: RuleSet, doc: dict[str, Any]) -> str:
-    return rules.model.texts.confidence[doc["confidence_label"]]
+    return printable(rules.model.texts.confidence[doc["confidence_label"]])
 
 
 def _type_line(doc: dict[str, Any]) -> str:
@@ -32,8 +40,23 @@ def _type_line(doc: dict[str, Any]) -> str:
 def headline(rules: RuleSet, doc: dict[str, Any]) -> str:
     rec = doc["recommendation"]
     if rec == "other" and doc.get("alternative_detail"):
-        return f"{rules.model.texts.headlines[rec]}: {doc['alternative_detail']['label']}"
-    return rules.model.texts.headlines[rec]
+        return printable(f"{rules.model.texts.headlines[rec]}: {doc['alternative_detail']['label']}")
+    return printable(rules.model.texts.headlines[rec])
+
+
+def safe_doc(doc: dict[str, Any]) -> dict[str, Any]:
+    """The advice document with every string printable (for text and markdown output): staff
+    details on one line (a newline in a name is shown as \\n), other text keeps its lines."""
+    out = printable_tree(doc)
+    if doc.get("staff"):
+        out["staff"] = printable_tree(doc["staff"], newlines=False)
+    return out
+
+
+def staff_line(doc: dict[str, Any]) -> str:
+    """'S1 · Jane Smith · Maths': who the advice is for (from a `safe_doc`)."""
+    staff = doc.get("staff") or {}
+    return " · ".join(staff[k] for k in ("staff_id", "name", "department") if k in staff)
 
 
 def _bar(value: float, top: float, width: int = 24) -> str:
@@ -46,7 +69,8 @@ def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
     for fid in rules.question_order:
         q = rules.questions[fid]
         value = doc["answers"].get(fid)
-        rows.append((q.prompt, choice_label(rules, fid, value) if value else "— (not answered)"))
+        answer = choice_label(rules, fid, value) if value else "— (not answered)"
+        rows.append((printable(q.prompt), printable(answer)))
     return rows
 
 
@@ -58,6 +82,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
+    doc = safe_doc(doc)
     rec = doc["recommendation"]
     title = Text(headline(rules, doc), style="bold")
     body = Text()
@@ -70,8 +95,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
         body.append("\nBorderline: the two options scored close together.", style="yellow")
     if rec == "other" and doc.get("alternative_detail"):
         body.append(f"\nWhere to turn: {doc['alternative_detail']['where_to_turn']}")
-    staff = doc.get("staff") or {}
-    who = " · ".join(staff[k] for k in ("staff_id", "name", "department") if k in staff)
+    who = staff_line(doc)
     panel_title = Text(f"Recommendation{' for ' + who if who else ''}")
     console.print(Panel(body, title=panel_title, title_align="left", expand=False))
 
@@ -170,17 +194,18 @@ def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100) -> str
 
 
 def _md(text: str) -> str:
-    """Escape what markdown would otherwise interpret in free text."""
+    """Escape what markdown would otherwise interpret in free text (after `safe_doc`, or
+    `printable` for text from elsewhere: no control character reaches the terminal)."""
     out = []
-    for ch in str(text):
+    for ch in printable(str(text), newlines=True):
         out.append("\\" + ch if ch in "\\`*_{}[]<>#|" else ch)
     return "".join(out)
 
 
 def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     lines: list[str] = []
-    staff = doc.get("staff") or {}
-    who = " · ".join(_md(staff[k]) for k in ("staff_id", "name", "department") if k in staff)
+    doc = safe_doc(doc)
+    who = _md(staff_line(doc))
     lines.append(f"# Coaching or mentoring{': ' + who if who else ''}")
     lines.append("")
     lines.append(f"**Recommendation: {_md(headline(rules, doc))}**")
@@ -238,7 +263,7 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     ]
     for sid, src in rules.model.sources.items():
         who_ = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
-        url = f" <{src.url}>" if src.url else ""
+        url = f" <{printable(src.url)}>" if src.url else ""
         lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")
     return "\n".join(lines).rstrip() + "\n"
 

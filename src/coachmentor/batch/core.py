@@ -31,6 +31,7 @@ RAW_CACHE_MAX = 1 << 15  # scored cells as read (joined) -> tail; filled once, n
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 BLANK = ""
 EXTRA_VALUES = "the extra values, kept here: "
+SHIFTED = "its cells may be shifted, so every cell but an accepted answer is pseudonymised (--redact)"
 INVALID = None
 
 
@@ -113,8 +114,12 @@ class RowAssessor:
 
     def __init__(self, rules: RuleSet, columns: Columns, *, guard: bool, delimiter: str | None,
                  on_error: Callable[[int, str | None, str], None],
-                 newline: str = "\n") -> None:
+                 newline: str = "\n", redactor: Any = None) -> None:
         self.rules = rules
+        # --redact (redact.RowRedactor): error cells quote no cell value and keep no extra
+        # value; a row whose cells do not line up gets pseudonyms in every column it may
+        # have shifted a name into. (Cells are otherwise redacted as they are written.)
+        self.redactor = redactor
         self.cols = columns
         self.width = columns.width
         self.guard = guard
@@ -159,7 +164,12 @@ class RowAssessor:
         out = []
         rules = self.rules
         for (i, fid), cell, value in zip(self.scored, raw, values):
-            if value is INVALID:
+            if value is INVALID and self.redactor is not None:
+                out.append(
+                    f"{fid}: the value in column {self.cols.label(i)} is not an accepted value "
+                    f"(expected one of: {', '.join(rules.choice_values[fid])})"
+                )
+            elif value is INVALID:
                 out.append(
                     f"{fid}: '{shown(cell.strip())}' in column {self.cols.label(i)} is not an "
                     f"accepted value (expected one of: {', '.join(rules.choice_values[fid])})"
@@ -289,6 +299,7 @@ class RowAssessor:
                     "try --encoding)"
                 )
         width = self.width
+        misaligned = False
         if len(row) > width:
             extra = row[width:]
             if any(c.strip() for c in extra):
@@ -298,9 +309,14 @@ class RowAssessor:
                     f"{self.cols.label(width - 1)} (an unquoted "
                     f"'{_printable(self.delimiter)}' inside a cell?)"
                 )
-                # The output has the header's columns only, so the extra cells are kept
-                # here, in this row's own error cell: nothing is lost.
-                problems.append(EXTRA_VALUES + " | ".join(c for c in extra if c.strip()))
+                misaligned = True
+                if self.redactor is not None:
+                    kept = sum(1 for c in extra if c.strip())
+                    problems.append(f"{kept} extra value{'s' if kept > 1 else ''} removed (--redact)")
+                else:
+                    # The output has the header's columns only, so the extra cells are kept
+                    # here, in this row's own error cell: nothing is lost.
+                    problems.append(EXTRA_VALUES + " | ".join(c for c in extra if c.strip()))
             del row[width:]
         elif len(row) < width:
             if len(row) < self.cols.min_width:
@@ -311,9 +327,13 @@ class RowAssessor:
                     f"the row has {len(row)} cells but the header has {width}: no cell for "
                     f"{', '.join(missing[:4])}{f' and {more} more' if more > 0 else ''}"
                 )
+                misaligned = True
             row.extend([""] * (width - len(row)))
         if not problems:
             return self.resolve(row, n)
+        if misaligned and self.redactor is not None:
+            self.redactor.misaligned(row)
+            problems.append(SHIFTED)
         if self.guard:
             self._guard_row(row)
         values = [self._value(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
@@ -327,12 +347,16 @@ class RowAssessor:
         except csv.Error:
             cells = []
         cells = cells[: self.width] + [""] * (self.width - len(cells))
+        if self.redactor is not None:
+            self.redactor.misaligned(cells)
         if self.guard:
             self._guard_row(cells)
         if "expected after" in reason:
             reason = ("text follows a closing quote; a quote inside a cell must be doubled "
                       '("") and the whole cell quoted')
         message = f"cannot read this row as CSV (line {line}): {reason}"
+        if self.redactor is not None:
+            message += "; " + SHIFTED
         self._note(n, cells, message)
         return cells, self.error_tail(message)
 
@@ -370,10 +394,8 @@ class Stream:
     serialise again what it read."""
 
     def __init__(self, table: Any, assessor: RowAssessor, emit: Callable[..., None],
-                 tick: Callable[[int], None] | None = None, *, pass_through: bool = False,
-                 redact: Callable[[list[str]], None] | None = None) -> None:
+                 tick: Callable[[int], None] | None = None, *, pass_through: bool = False) -> None:
         self.table = table
-        self.redact = redact  # replaces personal cells in place (before anything else)
         self.a = assessor
         self.emit = emit
         self.tick = tick
@@ -401,7 +423,6 @@ class Stream:
         nul = table.saw_nul
         resolve, slow = a.resolve, a.slow
         danger = DANGER
-        redact = self.redact
         tap = self.tap
         keep_texts = self.pass_through
         lines = table.lines if tap else []
@@ -422,9 +443,6 @@ class Stream:
                         if lines:
                             text = "".join(lines) + text
                             lines.clear()
-                    if redact is not None:
-                        redact(row)
-                        text = None
                     if len(row) != width or nul[0]:
                         tail = slow(row, n, nul[0])
                         text = None

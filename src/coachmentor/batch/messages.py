@@ -9,15 +9,14 @@ import csv
 from typing import Any
 
 from ..errors import InputFileError
+from ..textsafe import printable
 
 MAX_SHOWN = 40
 
 
 def shown(text: str, limit: int = MAX_SHOWN) -> str:
     """A value fit to quote in one line: control characters escaped, long text cut."""
-    out = text if text.isprintable() else "".join(
-        ch if ch.isprintable() else repr(ch)[1:-1] for ch in text
-    )
+    out = printable(text)
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
 

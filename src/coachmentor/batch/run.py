@@ -114,21 +114,24 @@ def assess_file(
 ) -> dict[str, Any]:
     """Assess every row of `source` ('-' = standard input); return the summary dict."""
     started = time.perf_counter()
+    started_at = time.time()
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, like no -o
     fmt = choose_format(fmt, output)
     source = str(source)
     check_paths(source, output, summary_path, report_path)
+    stale = _remove_stale_temps([output, summary_path, report_path], started_at)
     table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin,
                        is_header=header_test(rules))
     try:
         columns = map_columns(rules, table.header, table.name)
-        redactor = _redactor(rules, columns) if redact else None  # before a byte is written
         summary = SummaryBuilder(rules, columns)
         guard = formula_guard and fmt == "csv"
+        redactor = _redactor(rules, columns, guard) if redact else None
         newline = table.newline if table.kind == "csv" else "\r\n"
         assessor = RowAssessor(rules, columns, guard=guard, delimiter=table.delimiter or ",",
-                               newline=newline, on_error=summary.note_error)
+                               newline=newline, on_error=summary.note_error,
+                               redactor=redactor)
         bom = table.bom or (output is not None and fmt == "csv" and (
             table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
         with _output(output, bom and fmt == "csv", stdout) as fh:
@@ -137,12 +140,16 @@ def assess_file(
 
             def emit(rows: list, texts: list | None, tails: list, start: int,
                      blanks: list[int]) -> None:
+                if redactor is not None:
+                    # Last, after every check on the rows (a cell that swallowed rows is found
+                    # by its text), first before anything is written or counted.
+                    redactor.rows(rows, (t.status for t in tails))
                 sink.write(rows, texts, tails)
                 summary.absorb(rows, tails, start, blanks)
 
             tick = progress(table) if progress is not None else None
-            Stream(table, assessor, emit, tick, pass_through=fmt == "csv",
-                   redact=redactor).run()
+            Stream(table, assessor, emit, tick,
+                   pass_through=fmt == "csv" and redactor is None).run()
             sink.close()
     finally:
         table.close()
@@ -163,9 +170,15 @@ def assess_file(
     if redact:
         from ..redact import KEY_ENV
 
-        result["redacted_columns"] = [columns.header[columns.fields[f]].strip()
-                                      for f in rules.personal_fields if f in columns.fields]
+        personal, unknown = _redacted_columns(rules, columns)
+        def head(i: int) -> str:
+            return columns.header[i].strip() or f"column {i + 1} (no header)"
+
+        result["redacted_columns"] = [head(i) for i in personal]
+        result["pseudonymised_unknown_columns"] = [head(i) for i in unknown]
         result["pseudonyms_stable"] = bool(os.environ.get(KEY_ENV))
+    if stale:
+        result["stale_temporary_files_removed"] = stale
     result["distinct_answer_combinations"] = assessor.distinct_combinations
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
@@ -179,29 +192,43 @@ def assess_file(
     return result
 
 
-def _redactor(rules: RuleSet, columns: Any) -> Callable[[list[str]], None] | None:
-    """Replaces the personal columns' cells (the rule base marks them: name) with keyed-hash
+def _remove_stale_temps(paths: list[Path | None], started_at: float) -> list[str]:
+    """A run killed outright (kill -9) leaves its hidden temporary file (`.NAME.XXXXXXXX.tmp`,
+    full of staff data unless --redact) beside the output: the next run writing the same
+    file removes it, if it was last modified before this run started."""
+    from ..atomic import remove_stale_temps
+
+    removed = []
+    for path in paths:
+        if path is not None and path.parent.is_dir():
+            removed += [str(path.parent / name) for name in remove_stale_temps(path, started_at)]
+    return removed
+
+
+def _redacted_columns(rules: RuleSet, columns: Any) -> tuple[list[int], list[int]]:
+    """The columns --redact always pseudonymises: (personal, unknown). Personal: the rule
+    base marks them (`personal: true`: name, surname, forename). Unknown: every column that is
+    neither a question nor a field of the rule base (an Email, notes, a column with no
+    header) — coachmentor cannot tell what it holds, so it is treated as personal."""
+    personal = sorted(columns.fields[f] for f in rules.personal_fields if f in columns.fields)
+    known = set(columns.fields.values())
+    unknown = [i for i in range(columns.width) if i not in known]
+    return personal, unknown
+
+
+def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
+    """The --redact policy for this file's columns (see redact.RowRedactor): keyed-hash
     pseudonyms, stable across runs when COACHMENTOR_REDACT_KEY is set."""
-    from ..redact import Redactor
+    from ..redact import Redactor, RowRedactor
 
-    cols = [columns.fields[f] for f in rules.personal_fields if f in columns.fields]
-    if not cols:
-        # Asked to redact, but no column is known to hold names: carrying on would write a
-        # file that looks safe to share and may not be.
-        known = ", ".join(rules.personal_fields)
-        raise InputFileError(
-            f"--redact: no personal column found (expected a header such as {known}, or one of "
-            "their aliases); rename the name column, or mark it `personal: true` in your rules"
-        )
-    pseudonym = Redactor().pseudonym
-
-    def redact(row: list[str]) -> None:
-        n = len(row)
-        for i in cols:
-            if i < n:
-                row[i] = pseudonym(row[i])
-
-    return redact
+    personal, unknown = _redacted_columns(rules, columns)
+    scored_idx = {i for i, _ in columns.scored}
+    info = [i for i in sorted(columns.fields.values())
+            if i not in scored_idx and i not in personal]
+    match = rules.match_value
+    return RowRedactor(Redactor().pseudonym, always=sorted(personal + unknown),
+                       scored=list(columns.scored), info=info,
+                       is_answer=lambda fid, cell: match(fid, cell) is not None, guard=guard)
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

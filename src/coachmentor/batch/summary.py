@@ -331,9 +331,27 @@ def render_text(d: dict[str, Any]) -> str:
     if not dup["checked_all"]:
         lines.append(f"  note: repeated staff_id checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
-    if d["unused_columns"]:
+    if "redacted_columns" in d:  # --redact: which columns were treated how, by header
+        named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
+        lines.append(f"  redacted (--redact): name columns pseudonymised: {named}")
+        unknown = d.get("pseudonymised_unknown_columns") or []
+        if unknown:
+            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+            lines.append("  redacted (--redact): columns coachmentor does not know, pseudonymised: "
+                         + ", ".join(f"'{shown(u, 30)}'" for u in unknown[:10]) + more)
+        if d["errors"]:
+            lines.append("  redacted (--redact): in error rows, values that are not accepted "
+                         "answers are pseudonymised, extra values removed")
+        if not d.get("pseudonyms_stable"):
+            lines.append("  redacted (--redact): pseudonyms differ between runs (set "
+                         "COACHMENTOR_REDACT_KEY to keep them)")
+    elif d["unused_columns"]:
         lines.append("  columns carried through, not used: " + ", ".join(
             f"'{shown(u, 30)}'" for u in d["unused_columns"][:10]))
+    stale = d.get("stale_temporary_files_removed") or []
+    if stale:
+        lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "
+                     "was killed: " + ", ".join(f"'{shown(name, 400)}'" for name in stale[:5]))
     if inp.get("rows_above_header_skipped"):
         where = "sheet row" if inp.get("kind") == "xlsx" else "line"
         lines.append(f"  note: the header is on {where} {inp['header_row']}; "
