@@ -79,6 +79,7 @@ def run_advise(
 
         write_text_atomic(output, content)
         sys.stderr.write(f"coachmentor: wrote {printable(str(output))}\n")
+        sys.stderr.flush()
         return
     if fmt == "json":
         sys.stdout.write(to_json(doc))
