@@ -3,14 +3,24 @@
 `open_table()` returns a `Table`: the header (a list of text) and an iterator of data rows
 (each a fresh list of text), read lazily so that memory does not grow with the file.
 
-CSV: UTF-8 with or without a BOM; bytes that are not UTF-8 are read as cp1252 (older Excel
-on Windows), sequence by sequence, and the summary says so; a UTF-16 BOM is honoured;
-`--encoding` overrides all of it. The delimiter is sniffed among , ; tab | from the first
+CSV: UTF-8 with or without a BOM (a doubled BOM too); bytes that are not UTF-8 are read as
+cp1252 (older Excel on Windows), sequence by sequence, and the summary says so; a UTF-16 or
+UTF-32 BOM is honoured; `--encoding` overrides all of it. A byte that does not decode (in the
+encoding named, or neither UTF-8 nor cp1252) never stops the run: it reaches the row as a mark
+(a lone surrogate, U+DC00 + the byte), and `Table.check_row` turns the marks of a row into
+U+FFFD and a note that makes the row an `error` row. Only a header with such a byte is a
+file-level error. The delimiter is sniffed among , ; tab | from the first
 lines. Line endings CR, LF or CRLF; quoted fields may hold newlines. csv's silent defaults are
 made visible elsewhere (ragged rows, NUL bytes, an unclosed quote): this module only reads.
 
 xlsx: the first sheet or `--sheet NAME`, read with openpyxl in read-only mode, cached values
 of formulas (what Excel shows), numbers and dates turned into text the way a CSV export would.
+A formula with no saved value is noted on its row (an error row when the column is scored).
+A workbook is a zip archive: before anything is parsed each part's declared size and
+compression ratio are checked against the limits below, and every part is then read through
+a stream that stops at the declared size and at the limit, and refuses a run of text longer
+than a cell may be; so a zip bomb, or a header that lies about a size, ends in one message
+(exit 2) in bounded memory. Encrypted workbooks, .xls and .ods files are named as such.
 """
 
 from __future__ import annotations
@@ -20,6 +30,7 @@ import csv
 import io
 import itertools
 import os
+import re
 import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -31,7 +42,7 @@ from ..errors import InputFileError
 SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 256 * 1024
 FIELD_LIMIT = 32 * 1024 * 1024  # a cell larger than this is taken for an unclosed quote
-MAX_XLSX_STDIN = 512 * 1024 * 1024
+MAX_XLSX_STDIN = 128 * 1024 * 1024  # read into memory (openpyxl must seek); give a path beyond
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {
     ",": ",", "comma": ",",
@@ -40,7 +51,23 @@ DELIMITER_NAMES = {
     "|": "|", "pipe": "|",
 }
 ZIP_MAGIC = b"PK\x03\x04"
-OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls (and other old Office files)
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # .xls, and encrypted .xlsx (OLE2 compound file)
+ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")  # the stream of an encrypted .xlsx
+ODF_MIMETYPE = b"application/vnd.oasis.opendocument"
+
+# Workbook limits. A real staff export of 50,000 rows x 40 columns is a worksheet part of
+# about 105 MiB (openpyxl's inline strings; Excel's shared strings make it smaller) that
+# expands 9 to 21 times over its compressed size; these limits are ten times beyond that.
+XLSX_SHEET_LIMIT = 1 << 30  # a worksheet part, uncompressed (read as a stream)
+XLSX_STRINGS_LIMIT = 128 << 20  # the shared strings part (openpyxl holds its strings in memory)
+XLSX_XML_LIMIT = 32 << 20  # any other XML part (workbook, styles, theme: parsed whole)
+XLSX_OTHER_LIMIT = 1 << 30  # any other part (pictures, ...: never parsed)
+XLSX_RATIO_LIMIT = 100  # uncompressed : compressed, for a part over XLSX_RATIO_FLOOR
+XLSX_RATIO_FLOOR = 1 << 20
+XLSX_MAX_PARTS = 10_000
+XLSX_MAX_ROW = 1_048_576  # Excel's own limits: a cell address beyond them is not a sheet's
+XLSX_MAX_COLUMN = 16_384
+XML_RUN_LIMIT = FIELD_LIMIT  # bytes with no < or >: the text of one cell, at most
 
 # --- cp1252 fallback for bytes that are not UTF-8 -----------------------------------------
 
@@ -66,6 +93,51 @@ def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
 
 codecs.register_error(FALLBACK_ERRORS, _cp1252_fallback)
 
+MARK_BASE = 0xDC00  # an undecodable byte b is read as chr(MARK_BASE + b), a lone surrogate
+_MARKS = re.compile("[\udc00-\udcff]")
+_handler_ids = itertools.count()
+
+
+def _marking_handler(flag: list[bool], fallback: bool) -> str:
+    """Register (under a name of its own: one per table) an error handler that reads each
+    undecodable byte as cp1252 when `fallback` and it can, else as a mark, and sets `flag`
+    when it leaves a mark: the rows read from then on are checked for marks."""
+
+    def handler(exc: UnicodeError) -> tuple[str, int]:
+        if not isinstance(exc, UnicodeDecodeError):
+            raise exc
+        out, hit = [], False
+        for b in exc.object[exc.start : exc.end]:
+            if fallback:
+                try:
+                    out.append(bytes((b,)).decode("cp1252"))
+                    hit = True
+                    continue
+                except UnicodeDecodeError:  # 0x81 0x8d 0x8f 0x90 0x9d
+                    pass
+            out.append(chr(MARK_BASE + b))
+            flag[0] = True
+        if hit:
+            _FallbackCount.hits += 1
+        return "".join(out), exc.end
+
+    name = f"coachmentor-mark-{next(_handler_ids)}"
+    codecs.register_error(name, handler)
+    return name
+
+
+def unmark(cells: list[str]) -> list[tuple[int, int]]:
+    """Replace the marks in `cells` (in place) by U+FFFD; return (column index, first byte)
+    of each cell that held one."""
+    found = []
+    search = _MARKS.search
+    for i, cell in enumerate(cells):
+        m = search(cell)
+        if m is not None:
+            found.append((i, ord(m.group()) - MARK_BASE))
+            cells[i] = _MARKS.sub("\ufffd", cell)
+    return found
+
 
 @dataclass
 class Table:
@@ -88,6 +160,13 @@ class Table:
     lines: list[str] | None = None  # the text lines of the record just read (CSV only)
     raw: "_Prefixed | None" = None
     close: Callable[[], None] = field(default=lambda: None)
+    # Set once a row may need checking cell by cell: a NUL byte or an undecodable byte was
+    # read (CSV), a formula with no saved value was met (xlsx). Then `check_row(row)` cleans
+    # the row in place and returns its notes: (column index, message with a {column} field,
+    # whether it matters only in a scored column).
+    suspect: list[bool] = field(default_factory=lambda: [False])
+    check_row: Callable[[list[str]], list[tuple[int, str, bool]]] = field(
+        default=lambda row: [])
 
     def line(self) -> int | None:
         return self.reader.line_num if self.reader is not None else None
@@ -97,8 +176,9 @@ class Table:
 
     @property
     def saw_nul(self) -> list[bool]:
-        """A one-item list, set when a NUL byte has been read (checked per row only then)."""
-        return self.raw.saw_nul if self.raw is not None else [False]
+        """A one-item list, set when a NUL byte (or another reason to check rows cell by cell:
+        see `suspect`) has been read; rows are checked cell by cell only then."""
+        return self.suspect
 
     def encoding_label(self) -> str | None:
         if self.encoding is None:
@@ -114,12 +194,14 @@ class _Prefixed(io.RawIOBase):
     """The bytes already read for sniffing, then the rest of the stream; counts what it
     hands out (progress) and notes whether any NUL byte went past."""
 
-    def __init__(self, prefix: bytes, fh: Any) -> None:
+    def __init__(self, prefix: bytes, fh: Any, flag: list[bool] | None = None) -> None:
         super().__init__()
         self._prefix = memoryview(prefix)
         self._fh = fh
         self.consumed = 0
-        self.saw_nul = [b"\x00" in prefix]
+        self.saw_nul = flag if flag is not None else [False]
+        if b"\x00" in prefix:
+            self.saw_nul[0] = True
 
     def readable(self) -> bool:
         return True
@@ -173,23 +255,43 @@ def open_table(
         prefix = _read_prefix(fh, name)
         if prefix.startswith(ZIP_MAGIC):
             return _open_xlsx(fh, prefix, name, path, sheet, size, is_header)
-        if path is not None and path.suffix.lower() in (".xlsx", ".xlsm"):
+        suffix = path.suffix.lower() if path is not None else ""
+        if prefix.startswith(OLE_MAGIC):
+            _refuse_ole(fh, prefix, name, suffix)
+        if suffix in (".xlsx", ".xlsm"):
             raise InputFileError(
                 f"{name}: not an .xlsx workbook (an .xlsx file is a zip archive; this is not): "
                 "corrupt, or another kind of file with an .xlsx name"
             )
         if sheet is not None:
             raise InputFileError(f"{name}: --sheet applies to .xlsx workbooks; this is a text file")
-        if prefix.startswith(OLE_MAGIC):
-            raise InputFileError(
-                f"{name}: this is an old Excel .xls workbook (or another legacy Office file); "
-                "save it as .xlsx or as 'CSV UTF-8' and try again"
-            )
         return _open_csv(fh, prefix, name, path, size, encoding, delimiter, is_header)
     except BaseException:
         if path is not None:
             fh.close()
         raise
+
+
+def _refuse_ole(fh: Any, prefix: bytes, name: str, suffix: str) -> None:
+    """An OLE2 compound file: an old .xls, or an .xlsx saved with a password (Excel then
+    wraps the encrypted workbook in OLE2, with an EncryptedPackage stream)."""
+    encrypted = ENCRYPTED_MARK in prefix
+    if not encrypted and suffix not in (".xlsx", ".xlsm"):
+        try:  # the directory that names the streams may lie further in (a few MiB at most)
+            data = fh.read(8 << 20)
+            encrypted = ENCRYPTED_MARK in data
+        except (OSError, AttributeError, ValueError):
+            pass
+    if encrypted or suffix in (".xlsx", ".xlsm"):
+        raise InputFileError(
+            f"{name}: this workbook is password-protected (encrypted), so it cannot be read; "
+            "open it in Excel and remove the password (File > Info > Protect Workbook > "
+            "Encrypt with Password), or save a copy as .xlsx or 'CSV UTF-8', and try again"
+        )
+    raise InputFileError(
+        f"{name}: this is an old Excel .xls workbook (or another legacy Office file); "
+        "save it as .xlsx or as 'CSV UTF-8' and try again"
+    )
 
 
 def parse_delimiter(text: str) -> str:
@@ -257,26 +359,34 @@ def _open_csv(
     is_header: Callable[[list[str]], bool] | None = None,
 ) -> Table:
     bom = prefix.startswith(codecs.BOM_UTF8)
-    utf16 = prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if encoding in (None, "utf-8"):
+        while prefix.startswith(codecs.BOM_UTF8 * 2):  # a BOM written twice: drop the extra
+            prefix = prefix[len(codecs.BOM_UTF8):]
+    # UTF-32-LE's BOM begins with UTF-16-LE's: look for it first.
+    utf32 = prefix.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    utf16 = not utf32 and prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    suspect = [False]
     if encoding is None:
-        if utf16:
-            py_encoding, errors, label = "utf-16", "strict", "utf-16"
+        if utf32 or utf16:
+            label = "utf-32" if utf32 else "utf-16"
+            py_encoding, errors = label, _marking_handler(suspect, fallback=False)
         else:
-            py_encoding, errors, label = "utf-8-sig", FALLBACK_ERRORS, "auto"
+            py_encoding, label = "utf-8-sig", "auto"
+            errors = _marking_handler(suspect, fallback=True)
     else:
         label = encoding
-        py_encoding, errors = encoding, "strict"
+        py_encoding, errors = encoding, _marking_handler(suspect, fallback=False)
         if encoding == "utf-8" and bom:
             py_encoding = "utf-8-sig"
-    if not utf16 and encoding in (None, "utf-8"):
+    if not (utf16 or utf32) and encoding in (None, "utf-8"):
         _refuse_binary(prefix, name)
     _FallbackCount.hits = 0
-    sample = _decode_sample(prefix, py_encoding, errors, name, whole=len(prefix) < SNIFF_BYTES)
+    sample = _decode_sample(prefix, py_encoding, errors, whole=len(prefix) < SNIFF_BYTES)
     if delimiter is None:
         delimiter = sniff_delimiter(sample)
     newline = "\r\n" if _first_line_ending(sample) == "\r\n" else "\n"
 
-    raw = _Prefixed(prefix, fh)
+    raw = _Prefixed(prefix, fh, suspect)
     buffered = io.BufferedReader(raw, buffer_size=READ_BUFFER)
     text = io.TextIOWrapper(buffered, encoding=py_encoding, errors=errors, newline="")
     if csv.field_size_limit() < FIELD_LIMIT:
@@ -307,6 +417,8 @@ def _open_csv(
         lines=lines,
         raw=raw,
         close=close,
+        suspect=suspect,
+        check_row=_bad_bytes_check(label),
     )
     from .messages import csv_failure
 
@@ -319,10 +431,26 @@ def _open_csv(
     if header is None:
         close()
         raise InputFileError(f"{name}: no header: the input is empty (expected a header row)")
+    marked = unmark(header) if suspect[0] else []
+    if marked:
+        close()
+        from .messages import decode_failure
+
+        raise decode_failure(name, label, marked[0][1], reader.line_num)
     table.header = header
     table.header_line = reader.line_num
     table.skipped_above_header = skipped
     return table
+
+
+def _bad_bytes_check(encoding: str) -> Callable[[list[str]], list[tuple[int, str, bool]]]:
+    """check_row for CSV: the cells that held undecodable bytes, cleaned, and why."""
+    from .messages import bad_bytes
+
+    def check(row: list[str]) -> list[tuple[int, str, bool]]:
+        return [(i, bad_bytes(encoding, byte), False) for i, byte in unmark(row)]
+
+    return check
 
 
 def _tap(text: Iterator[str], lines: list[str]) -> Iterator[str]:
@@ -376,17 +504,12 @@ def _refuse_binary(prefix: bytes, name: str) -> None:
         )
 
 
-def _decode_sample(prefix: bytes, encoding: str, errors: str, name: str, whole: bool) -> str:
+def _decode_sample(prefix: bytes, encoding: str, errors: str, whole: bool) -> str:
+    """The first lines, for sniffing (bytes that do not decode are marked, never fatal; a
+    sequence cut off at the end of the sample is left out)."""
     data = prefix if whole else prefix[: prefix.rfind(b"\n") + 1] or prefix
-    try:
-        return codecs.decode(data, encoding, errors)
-    except UnicodeDecodeError as exc:
-        if not whole and exc.end >= len(data) - 4:
-            return codecs.decode(data[: exc.start], encoding, errors)
-        from .messages import decode_failure
-
-        line = data[: exc.start].count(b"\n") + 1
-        raise decode_failure(name, encoding, data[exc.start], line) from None
+    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+    return decoder.decode(data, final=whole)
 
 
 def _first_line_ending(sample: str) -> str:
