@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import InputFileError
+from .messages import shown
 
 SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 256 * 1024
@@ -59,7 +60,8 @@ ODF_MIMETYPE = b"application/vnd.oasis.opendocument"
 # about 105 MiB (openpyxl's inline strings; Excel's shared strings make it smaller) that
 # expands 9 to 21 times over its compressed size; these limits are ten times beyond that.
 XLSX_SHEET_LIMIT = 1 << 30  # a worksheet part, uncompressed (read as a stream)
-XLSX_STRINGS_LIMIT = 128 << 20  # the shared strings part (openpyxl holds its strings in memory)
+XLSX_STRINGS_LIMIT = 32 << 20  # shared strings: openpyxl holds each in memory (a million
+# distinct texts of 20 characters; 32 MiB of the shortest strings peaks near 300 MiB)
 XLSX_XML_LIMIT = 32 << 20  # any other XML part (workbook, styles, theme: parsed whole)
 XLSX_OTHER_LIMIT = 1 << 30  # any other part (pictures, ...: never parsed)
 XLSX_RATIO_LIMIT = 100  # uncompressed : compressed, for a part over XLSX_RATIO_FLOOR
@@ -555,26 +557,41 @@ def _open_xlsx(
     import zipfile
 
     if path is None:  # standard input: openpyxl needs to seek
-        rest = fh.read(MAX_XLSX_STDIN + 1 - len(prefix))
-        if len(prefix) + len(rest) > MAX_XLSX_STDIN:
-            raise InputFileError(f"{name}: workbook on standard input is too large; give a path")
-        workbook_file: Any = io.BytesIO(prefix + rest)
+        workbook_file: Any = _read_stdin_workbook(fh, prefix, name)
     else:
         fh.seek(0)
         workbook_file = fh
     try:
-        import openpyxl
+        from openpyxl.reader.excel import ExcelReader
     except ImportError:  # pragma: no cover - a declared dependency
         raise InputFileError(f"{name}: reading .xlsx needs openpyxl (pip install openpyxl)") from None
     warnings.filterwarnings("ignore", module="openpyxl")
+    archive = None
     try:
-        wb = openpyxl.load_workbook(workbook_file, read_only=True, data_only=True)
+        archive = _limited_zip_class()(workbook_file)
+        archive.display_name = name
+        _check_parts(archive, name)
+        # openpyxl's load_workbook, with every part read through the limits above.
+        reader = ExcelReader(workbook_file, read_only=True, data_only=True)
+        reader.archive = archive
+        reader.valid_files = archive.namelist()
+        reader.read()
+        wb = reader.wb
+    except InputFileError:
+        _close_quietly(archive)
+        raise
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError, EOFError) as exc:
+        _close_quietly(archive)
         raise InputFileError(
-            f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: corrupt, encrypted, "
-            "or another kind of file)"
+            f"{name}: not a readable .xlsx workbook ({type(exc).__name__}: the zip archive or "
+            "its XML is damaged, or it is another kind of file); save it again from Excel, or "
+            "export CSV"
         ) from None
+    except MemoryError:  # never disguised: the limits exist so that this does not happen
+        _close_quietly(archive)
+        raise
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on corrupt files
+        _close_quietly(archive)
         raise InputFileError(
             f"{name}: not a readable .xlsx workbook ({type(exc).__name__})"
         ) from None
@@ -592,10 +609,6 @@ def _open_xlsx(
             raise InputFileError(f"{name}: the workbook has no worksheet")
         ws = wb.worksheets[0]
     title = ws.title
-    try:
-        ws.reset_dimensions()  # some writers record wrong dimensions; read what is there
-    except AttributeError:  # pragma: no cover
-        pass
 
     def close() -> None:
         try:
@@ -604,7 +617,8 @@ def _open_xlsx(
             if path is not None:
                 fh.close()
 
-    state = {"sheet_row": 0}
+    suspect = [False]
+    state: dict[str, Any] = {"sheet_row": 0, "notes": [], "suspect": suspect}
     values = _xlsx_rows(ws, name, title, state)
     try:
         header, skipped = find_header(values, is_header)
@@ -617,6 +631,10 @@ def _open_xlsx(
     while header and not header[-1].strip():
         header.pop()
     state["width"] = len(header)
+
+    def check_row(row: list[str]) -> list[tuple[int, str, bool]]:
+        return state["notes"]
+
     return Table(
         name=name,
         kind="xlsx",
@@ -628,14 +646,104 @@ def _open_xlsx(
         header_line=state["sheet_row"],
         skipped_above_header=skipped,
         close=close,
+        suspect=suspect,
+        check_row=check_row,
     )
 
 
+def _close_quietly(archive: Any) -> None:
+    if archive is not None:
+        try:
+            archive.close()
+        except Exception:  # noqa: BLE001
+            pass
+
+
+def _read_stdin_workbook(fh: Any, prefix: bytes, name: str) -> io.BytesIO:
+    buf = io.BytesIO()
+    buf.write(prefix)
+    while True:
+        data = fh.read(1 << 20)
+        if not data:
+            break
+        buf.write(data)
+        if buf.tell() > MAX_XLSX_STDIN:
+            raise InputFileError(
+                f"{name}: workbook on standard input is larger than {_size(MAX_XLSX_STDIN)}; "
+                "give its path instead"
+            )
+    buf.seek(0)
+    return buf
+
+
+FORMULA_TAG = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}f"
+NO_SAVED_VALUE = object()  # a formula cell whose value was never saved (not computed yet)
+
+
+def _sheet_values(ws: Any) -> Iterator[list[Any]]:
+    """The rows of a read-only worksheet as lists of values from column A, as
+    `ws.iter_rows(values_only=True)` gives them after `reset_dimensions()`, except that a
+    formula with no saved value is NO_SAVED_VALUE rather than None, and cell addresses
+    beyond Excel's limits are refused (a row of a billion empty cells is not a sheet's)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class Parser(WorkSheetParser):
+        def parse_cell(self, element: Any) -> dict:
+            cell = super().parse_cell(element)
+            if cell["value"] is None and element.find(FORMULA_TAG) is not None:
+                cell["value"] = NO_SAVED_VALUE
+            return cell
+
+    wb = ws.parent
+    expected = 1
+    with ws._get_source() as src:
+        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        for idx, cells in parser.parse():
+            if idx > XLSX_MAX_ROW:
+                raise _BeyondLimits(f"row {idx:,}")
+            while expected < idx:  # rows the sheet does not store are empty
+                expected += 1
+                yield []
+            if expected > idx:  # a row out of order: openpyxl skips it too
+                continue
+            expected += 1
+            width = cells[-1]["column"] if cells else 0
+            if width > XLSX_MAX_COLUMN or any(c["column"] > XLSX_MAX_COLUMN for c in cells):
+                raise _BeyondLimits(f"a column beyond {XLSX_MAX_COLUMN:,} on row {idx:,}")
+            row: list[Any] = [None] * width
+            for c in cells:
+                col = c["column"]
+                if col >= 1:
+                    row[col - 1] = c["value"]
+            yield row
+
+
+class _BeyondLimits(Exception):
+    pass
+
+
 def _xlsx_rows(ws: Any, name: str, title: str, state: dict) -> Iterator[list[str]]:
+    from openpyxl.utils import get_column_letter
+
+    from .messages import no_saved_value
+
+    suspect = state["suspect"]
     try:
-        for values in ws.iter_rows(values_only=True):
+        for values in _sheet_values(ws):
             state["sheet_row"] += 1
-            row = [cell_text(v) for v in values]
+            notes = state["notes"] = []
+            row = []
+            for i, v in enumerate(values):
+                if v is NO_SAVED_VALUE:
+                    notes.append((i, no_saved_value(f"{get_column_letter(i + 1)}"
+                                                    f"{state['sheet_row']}"), True))
+                    suspect[0] = True
+                    v = None
+                text = cell_text(v)
+                if len(text) > FIELD_LIMIT:
+                    _refuse_big_cell(name, f"sheet '{title}' row {state['sheet_row']}")
+                row.append(text)
             # A sheet stores no trailing empty cells: a short row is not a ragged one.
             width = state.get("width", 0)
             if len(row) < width:
@@ -646,11 +754,168 @@ def _xlsx_rows(ws: Any, name: str, title: str, state: dict) -> Iterator[list[str
             yield row
     except GeneratorExit:
         raise
+    except InputFileError:
+        raise
+    except _BeyondLimits as exc:
+        raise InputFileError(
+            f"{name}: sheet '{title}' has a cell address beyond Excel's limits ({exc}; "
+            f"Excel has {XLSX_MAX_ROW:,} rows and {XLSX_MAX_COLUMN:,} columns): the workbook "
+            "is damaged or crafted"
+        ) from None
+    except MemoryError:  # never disguised: the limits exist so that this does not happen
+        raise
     except Exception as exc:  # noqa: BLE001 - a corrupt sheet part, bad XML, ...
         raise InputFileError(
             f"{name}: sheet '{title}' is corrupt near row {state['sheet_row'] + 1} "
             f"({type(exc).__name__})"
         ) from None
+
+
+class _PartStream(io.RawIOBase):
+    """One part of a workbook, read through its zip stream, that refuses to hand out more
+    than `limit` bytes (the smaller of the declared size and the part's limit: a header that
+    lies cannot get past it) or, in an XML part, a run of more than XML_RUN_LIMIT bytes
+    without < or > (the text of one cell, larger than any cell may be)."""
+
+    def __init__(self, raw: Any, name: str, part: str, limit: int, xml: bool) -> None:
+        super().__init__()
+        self._raw = raw
+        self._name = name
+        self._part = part
+        self._limit = limit
+        self._xml = xml
+        self._total = 0
+        self._run = 0  # bytes since the last < or >
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        data = self._raw.read(min(len(buffer), 1 << 20))
+        n = len(data)
+        self._total += n
+        if self._total > self._limit:
+            raise InputFileError(
+                f"{self._name}: part '{shown(self._part)}' holds more data than its zip header "
+                f"declares or than a workbook part may hold ({_size(self._limit)}): the "
+                "workbook is damaged or crafted; save it again as .xlsx or CSV"
+            )
+        if self._xml and n:
+            lt, gt = data.find(b"<"), data.find(b">")
+            first = min(x for x in (lt, gt, n) if x >= 0)
+            if self._run + first > XML_RUN_LIMIT:
+                _refuse_big_cell(self._name, self._part)
+            if first == n:
+                self._run += n
+            else:
+                self._run = n - 1 - max(data.rfind(b"<"), data.rfind(b">"))
+        buffer[:n] = data
+        return n
+
+    def close(self) -> None:
+        try:
+            self._raw.close()
+        finally:
+            super().close()
+
+
+def _refuse_big_cell(name: str, part: str) -> None:
+    raise InputFileError(
+        f"{name}: part '{shown(part)}' holds a cell (or other text) of more than "
+        f"{_size(XML_RUN_LIMIT)} (a spreadsheet cell holds at most 32,767 characters): the "
+        "workbook is damaged or crafted; refusing it"
+    )
+
+
+def _size(n: int) -> str:
+    for unit, shift in (("GiB", 30), ("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift:
+            return f"{n / (1 << shift):.1f} {unit}".replace(".0 ", " ")
+    return f"{n} bytes"
+
+
+def _over(n: int, limit: int) -> str:
+    return f"more than {_size(limit)}" if _size(n) == _size(limit) else _size(n)
+
+
+def _part_limit(part: str) -> tuple[int, str]:
+    """The most a part may expand to, and what to say of it."""
+    low = part.lower()
+    if "worksheets/" in low and low.endswith(".xml"):
+        return XLSX_SHEET_LIMIT, ("a worksheet (a staff list of 50,000 rows x 40 columns is "
+                                  "about 100 MiB)")
+    if low.endswith("sharedstrings.xml"):
+        return XLSX_STRINGS_LIMIT, "the shared strings (a million distinct texts fit in it)"
+    if low.endswith((".xml", ".rels", ".vml")):
+        return XLSX_XML_LIMIT, "an XML part (a workbook's other parts are a few KiB)"
+    return XLSX_OTHER_LIMIT, "any part"
+
+
+def _is_xml(part: str) -> bool:
+    return part.lower().endswith((".xml", ".rels", ".vml"))
+
+
+def _limited_zip_class() -> Any:
+    import zipfile
+
+    class LimitedZip(zipfile.ZipFile):
+        """A ZipFile whose parts are all read through a _PartStream."""
+
+        display_name = "<workbook>"
+
+        def open(self, name: Any, mode: str = "r", pwd: Any = None, **kwargs: Any) -> Any:
+            stream = super().open(name, mode, pwd, **kwargs)
+            if mode != "r":
+                return stream
+            info = name if isinstance(name, zipfile.ZipInfo) else self.getinfo(name)
+            limit, _ = _part_limit(info.filename)
+            return io.BufferedReader(
+                _PartStream(stream, self.display_name, info.filename,
+                            min(limit, info.file_size), _is_xml(info.filename)),
+                buffer_size=64 * 1024)
+
+    return LimitedZip
+
+
+def _check_parts(archive: Any, name: str) -> None:
+    """Before anything is parsed: what kind of zip this is, and each part's declared size
+    and compression ratio."""
+    infos = archive.infolist()
+    if len(infos) > XLSX_MAX_PARTS:
+        raise InputFileError(
+            f"{name}: the zip archive holds {len(infos):,} parts (a workbook has tens; the limit "
+            f"is {XLSX_MAX_PARTS:,}): not a workbook this tool reads"
+        )
+    names = {i.filename for i in infos}
+    if "mimetype" in names:
+        with archive.open("mimetype") as fh:
+            mimetype = fh.read(100)
+        if mimetype.startswith(ODF_MIMETYPE):
+            kind = ("an OpenDocument spreadsheet (.ods, from LibreOffice or Google Sheets)"
+                    if mimetype.startswith(ODF_MIMETYPE + b".spreadsheet")
+                    else "an OpenDocument file, not a spreadsheet")
+            raise InputFileError(
+                f"{name}: this is {kind}, which this tool does not read; save it as .xlsx "
+                "or as CSV (UTF-8) and try again"
+            )
+    for info in infos:
+        limit, what = _part_limit(info.filename)
+        part = shown(info.filename)
+        if info.file_size > limit:
+            raise InputFileError(
+                f"{name}: part '{part}' would expand to {_over(info.file_size, limit)}, over the "
+                f"limit of {_size(limit)} for {what}: refusing it; if the workbook is genuine, "
+                "save it as CSV"
+            )
+        if (info.file_size > XLSX_RATIO_FLOOR
+                and info.file_size > XLSX_RATIO_LIMIT * max(info.compress_size, 1)):
+            ratio = info.file_size // max(info.compress_size, 1)
+            raise InputFileError(
+                f"{name}: part '{part}' would expand {ratio:,} times over "
+                f"({_size(info.compress_size)} to {_size(info.file_size)}; a real workbook "
+                f"expands at most about 30 times, the limit is {XLSX_RATIO_LIMIT}): refusing "
+                "what looks like a zip bomb; if the workbook is genuine, save it as CSV"
+            )
 
 
 def cell_text(value: Any) -> str:
