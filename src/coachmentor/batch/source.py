@@ -290,8 +290,10 @@ def _refuse_ole(fh: Any, prefix: bytes, name: str, suffix: str) -> None:
             "open it in Excel and remove the password (File > Info > Protect Workbook > "
             "Encrypt with Password), or save a copy as .xlsx or 'CSV UTF-8', and try again"
         )
+    other = "another legacy Office file" if suffix else (
+        "another legacy Office file, or a password-protected workbook")
     raise InputFileError(
-        f"{name}: this is an old Excel .xls workbook (or another legacy Office file); "
+        f"{name}: this is an old Excel .xls workbook (or {other}); "
         "save it as .xlsx or as 'CSV UTF-8' and try again"
     )
 
