@@ -85,7 +85,7 @@ def repeat(block: bytes, times: int):
 
 
 def one_cell(block: bytes, times: int):
-    yield f'<row r="3"><c r="A3" t="inlineStr"><is><t>'.encode()
+    yield b'<row r="3"><c r="A3" t="inlineStr"><is><t>'
     yield from repeat(block, times)
     yield b"</t></is></c></row>"
 
@@ -328,3 +328,30 @@ def test_formula_without_saved_value_says_so(run_cli, tmp_path):
     assert "open and save the workbook in Excel, or export CSV" in err
     assert "empty" not in err
     assert "row 2 (staff_id F2)" in result.stderr and "Bob" not in result.stderr
+
+
+def test_formula_note_follows_its_cell_when_earlier_columns_are_dropped(run_cli, tmp_path):
+    import csv
+
+    import openpyxl
+
+    from coachmentor.batch.columns import OUTPUT_COLUMNS
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    # A previous run's output fed back in: its result columns are dropped, so `focus` (after
+    # them in the sheet) moves left in the row that is assessed.
+    old = list(OUTPUT_COLUMNS)
+    ws.append(["staff_id", "career_stage", *old, "focus"])
+    ws.append(["F1", "ECT", *[""] * len(old), "=LOWER(\"INDUCTION\")"])
+    ws.append(["F2", "ECT", *[""] * len(old), "induction"])
+    book = tmp_path / "again.xlsx"
+    wb.save(book)
+    result = run_cli("assess", book, "-q")
+    assert result.exit_code == 1, result.stderr
+    recs = list(csv.DictReader(io.StringIO(result.stdout_bytes.decode("utf-8-sig"), newline="")))
+    assert [r["status"] for r in recs] == ["error", "ok"]
+    from openpyxl.utils import get_column_letter
+
+    cell = f"{get_column_letter(len(old) + 3)}2"
+    assert f"cell {cell} ('focus') holds a formula with no saved value" in recs[0]["error"]

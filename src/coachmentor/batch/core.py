@@ -344,7 +344,8 @@ class RowAssessor:
                       '("") and the whole cell quoted')
         message = f"cannot read this row as CSV (line {line}): {reason}"
         if marked:
-            message += "; and it held bytes that are not valid in the file's encoding (try --encoding)"
+            message += ("; and it held bytes that are not valid in the file's encoding "
+                        "(try --encoding)")
         self._note(n, cells, message)
         return cells, self.error_tail(message)
 

@@ -620,7 +620,7 @@ def _open_xlsx(
                 fh.close()
 
     suspect = [False]
-    state: dict[str, Any] = {"sheet_row": 0, "notes": [], "suspect": suspect}
+    state: dict[str, Any] = {"sheet_row": 0, "suspect": suspect}
     values = _xlsx_rows(ws, name, title, state)
     try:
         header, skipped = find_header(values, is_header)
@@ -634,8 +634,16 @@ def _open_xlsx(
         header.pop()
     state["width"] = len(header)
 
+    from .messages import no_saved_value
+
     def check_row(row: list[str]) -> list[tuple[int, str, bool]]:
-        return state["notes"]
+        # Found by the cell itself, not its sheet column: columns may have been dropped since.
+        notes = []
+        for i, cell in enumerate(row):
+            if type(cell) is _Unsaved:
+                notes.append((i, no_saved_value(cell.address), True))
+                row[i] = ""
+        return notes
 
     return Table(
         name=name,
@@ -725,26 +733,31 @@ class _BeyondLimits(Exception):
     pass
 
 
+class _Unsaved(str):
+    """The empty text of a formula cell with no saved value, which knows its address (until
+    Table.check_row makes it a plain "")."""
+
+    address = ""
+
+
 def _xlsx_rows(ws: Any, name: str, title: str, state: dict) -> Iterator[list[str]]:
     from openpyxl.utils import get_column_letter
-
-    from .messages import no_saved_value
 
     suspect = state["suspect"]
     try:
         for values in _sheet_values(ws):
             state["sheet_row"] += 1
-            notes = state["notes"] = []
             row = []
             for i, v in enumerate(values):
                 if v is NO_SAVED_VALUE:
-                    notes.append((i, no_saved_value(f"{get_column_letter(i + 1)}"
-                                                    f"{state['sheet_row']}"), True))
+                    unsaved = _Unsaved("")
+                    unsaved.address = f"{get_column_letter(i + 1)}{state['sheet_row']}"
+                    row.append(unsaved)
                     suspect[0] = True
-                    v = None
+                    continue
                 text = cell_text(v)
                 if len(text) > FIELD_LIMIT:
-                    _refuse_big_cell(name, f"sheet '{title}' row {state['sheet_row']}")
+                    _refuse_big_cell(name, f"sheet '{shown(title)}' row {state['sheet_row']}")
                 row.append(text)
             # A sheet stores no trailing empty cells: a short row is not a ragged one.
             width = state.get("width", 0)
@@ -806,7 +819,7 @@ class _PartStream(io.RawIOBase):
             lt, gt = data.find(b"<"), data.find(b">")
             first = min(x for x in (lt, gt, n) if x >= 0)
             if self._run + first > XML_RUN_LIMIT:
-                _refuse_big_cell(self._name, self._part)
+                _refuse_big_cell(self._name, f"part '{shown(self._part)}'")
             if first == n:
                 self._run += n
             else:
@@ -821,9 +834,9 @@ class _PartStream(io.RawIOBase):
             super().close()
 
 
-def _refuse_big_cell(name: str, part: str) -> None:
+def _refuse_big_cell(name: str, where: str) -> None:
     raise InputFileError(
-        f"{name}: part '{shown(part)}' holds a cell (or other text) of more than "
+        f"{name}: {where} holds a cell (or other text) of more than "
         f"{_size(XML_RUN_LIMIT)} (a spreadsheet cell holds at most 32,767 characters): the "
         "workbook is damaged or crafted; refusing it"
     )
