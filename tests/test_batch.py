@@ -98,19 +98,26 @@ def test_cp1252_is_detected_and_written_as_utf8(run_cli, tmp_path):
     assert "read as cp1252" in result.stderr
 
 
-def test_wrong_encoding_is_one_line_naming_the_flag(run_cli):
+def test_wrong_encoding_makes_error_rows_naming_the_flag(run_cli):
+    # Bytes the named encoding rejects are a row-level problem (issue 10, item 7): each such
+    # row is an error row that names the column, the byte and --encoding; the run goes on.
     result = run_cli("assess", fixture("cp1252_comma.csv"), "--encoding", "utf-8")
-    assert result.exit_code == 2
-    lines = result.stderr.strip().splitlines()
-    assert len(lines) == 1 and "Traceback" not in result.stderr
-    assert "--encoding" in lines[0] and "line 2" in lines[0] and "0xe9" in lines[0]
+    assert result.exit_code == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    recs = records(stdout(result))
+    assert [r["status"] for r in recs] == ["error", "error"]
+    assert "'name'" in recs[0]["error"] and "0xe9" in recs[0]["error"]
+    assert "--encoding" in recs[0]["error"] and "\ufffd" in recs[0]["name"]
+    assert "row 1 (staff_id C1)" in result.stderr and "Ren" not in result.stderr
 
 
 def test_bytes_neither_utf8_nor_cp1252(run_cli):
     result = run_cli("assess", fixture("undecodable.csv"))
-    assert result.exit_code == 2
-    assert "0x81" in result.stderr and "--encoding" in result.stderr and "line 2" in result.stderr
-    assert result.stderr.count("\n") == 1
+    assert result.exit_code == 1
+    (rec,) = records(stdout(result))
+    assert rec["status"] == "error" and rec["name"] == "Ann\ufffd"
+    assert "0x81" in rec["error"] and "--encoding" in rec["error"]
+    assert "row 1 (staff_id Z1)" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_explicit_encoding_reads_what_detection_would_not(run_cli):

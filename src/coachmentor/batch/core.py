@@ -23,6 +23,7 @@ from ..engine import Brief, brief
 from ..ruleset import RuleSet
 from .columns import Columns
 from .messages import csv_failure, shown
+from .source import unmark
 
 CHUNK = 1024  # rows between flushes (writes, tallies, progress)
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
@@ -283,12 +284,20 @@ class RowAssessor:
         self._note(n, row, message)
         return self.error_tail(message, stage)
 
-    def slow(self, row: list[str], n: int, nul_possible: bool) -> Tail | None:
-        """A row of the wrong width, or read after a NUL byte: check it cell by cell."""
-        if not any(c.strip() for c in row):
+    def slow(self, row: list[str], n: int, nul_possible: bool,
+             notes: list[tuple[int, str, bool]] | None = None) -> Tail | None:
+        """A row of the wrong width, or read after a NUL byte: check it cell by cell.
+        `notes` are the source's findings on this row (Table.check_row)."""
+        if not any(c.strip() for c in row) and not notes:
             self.blank_rows.append(n)
             return None
         problems = []
+        if notes:
+            scored = {i for i, _ in self.scored}
+            problems.extend(
+                message.replace("{column}", self.cols.label(i) if i < self.width
+                                else f"cell {i + 1}")
+                for i, message, scored_only in notes if not scored_only or i in scored)
         if nul_possible:
             bad = [i for i, c in enumerate(row) if "\x00" in c]
             if bad:
@@ -347,6 +356,7 @@ class RowAssessor:
         except csv.Error:
             cells = []
         cells = cells[: self.width] + [""] * (self.width - len(cells))
+        marked = unmark(cells)  # undecodable bytes: never written out as they were read
         if self.redactor is not None:
             self.redactor.misaligned(cells)
         if self.guard:
@@ -355,6 +365,9 @@ class RowAssessor:
             reason = ("text follows a closing quote; a quote inside a cell must be doubled "
                       '("") and the whole cell quoted')
         message = f"cannot read this row as CSV (line {line}): {reason}"
+        if marked:
+            message += ("; and it held bytes that are not valid in the file's encoding "
+                        "(try --encoding)")
         if self.redactor is not None:
             message += "; " + SHIFTED
         self._note(n, cells, message)
@@ -421,6 +434,7 @@ class Stream:
         seps = len(a.scored) - 1
         others = a.others if a.guard else ()
         nul = table.saw_nul
+        check = getattr(table, "check_row", None)
         resolve, slow = a.resolve, a.slow
         danger = DANGER
         tap = self.tap
@@ -443,8 +457,9 @@ class Stream:
                         if lines:
                             text = "".join(lines) + text
                             lines.clear()
+                    notes = check(row) if nul[0] and check is not None else None
                     if len(row) != width or nul[0]:
-                        tail = slow(row, n, nul[0])
+                        tail = slow(row, n, nul[0], notes)
                         text = None
                     else:
                         rawkey = join(pick(row))

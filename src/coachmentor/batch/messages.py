@@ -31,16 +31,39 @@ def row_ref(row: int, staff_id: str | None) -> str:
     return f"row {row} (staff_id {sid})" if sid else f"row {row}"
 
 
+def _encoding_hint(encoding: str) -> tuple[str, str]:
+    """(what the bytes were tried as, an --encoding to suggest)."""
+    if encoding in ("utf-8-sig", "auto"):
+        return "UTF-8 or cp1252", "latin-1"
+    suggestion = "cp1252" if codecs.lookup(encoding).name != "cp1252" else "latin-1"
+    return encoding, suggestion
+
+
 def decode_failure(name: str, encoding: str, byte: int, line: int | None) -> InputFileError:
     where = f" on line {line}" if line else ""
-    if encoding in ("utf-8-sig", "auto"):
-        tried, suggestion = "UTF-8 or cp1252", "latin-1"
-    else:
-        tried = encoding
-        suggestion = "cp1252" if codecs.lookup(encoding).name != "cp1252" else "latin-1"
+    tried, suggestion = _encoding_hint(encoding)
     return InputFileError(
         f"{name}: cannot decode byte 0x{byte:02x}{where} as {tried}; "
         f"name the file's encoding with --encoding (e.g. --encoding {suggestion})"
+    )
+
+
+def bad_bytes(encoding: str, byte: int) -> str:
+    """A row's note for a cell that held bytes the file's encoding does not allow ({column}
+    is filled in by the caller)."""
+    tried, suggestion = _encoding_hint(encoding)
+    return (
+        f"{{column}} held bytes that are not valid in the file's encoding ({tried}; first "
+        f"byte 0x{byte:02x}), shown as U+FFFD; name the file's encoding with --encoding "
+        f"(e.g. --encoding {suggestion})"
+    )
+
+
+def no_saved_value(cell: str) -> str:
+    """A row's note for a formula cell without a cached value (.xlsx)."""
+    return (
+        f"cell {cell} ({{column}}) holds a formula with no saved value: open and save the "
+        "workbook in Excel, or export CSV"
     )
 
 
