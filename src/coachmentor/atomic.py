@@ -134,9 +134,11 @@ def open_output(path: str | os.PathLike[str], mode: str = "w", *, private: bool 
                 st: os.stat_result | None = os.stat(name)
             except FileNotFoundError:
                 if os.path.islink(name):
-                    raise OutputError(name, "dangling symbolic link", f"cannot write {name}: it is a symbolic link to "
-                                      f"{os.readlink(name)}, which does not exist; create that "
-                                      "file first, or give another name") from None
+                    raise OutputError(
+                        name, "dangling symbolic link",
+                        f"cannot write {name}: it is a symbolic link to {os.readlink(name)}, "
+                        "which does not exist; create that file first, or give another name",
+                    ) from None
                 st = None
             if st is None:
                 perms = PRIVATE_MODE if private else 0o666 & ~_umask()
