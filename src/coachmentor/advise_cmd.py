@@ -75,16 +75,18 @@ def run_advise(
             content = render_markdown(rules, doc)
         else:
             content = text_to_string(rules, doc)
-        from .atomic import write_text_atomic
+        from .atomic import write_output
 
-        write_text_atomic(output, content)
+        write_output(output, content)
         sys.stderr.write(f"coachmentor: wrote {printable(str(output))}\n")
         sys.stderr.flush()
         return
+    from .atomic import write_stdout
+
     if fmt == "json":
-        sys.stdout.write(to_json(doc))
+        write_stdout(to_json(doc))
     elif fmt == "markdown":
-        sys.stdout.write(render_markdown(rules, doc))
+        write_stdout(render_markdown(rules, doc))
     elif sys.stdout.isatty():
         from rich.console import Console
 
@@ -92,4 +94,5 @@ def run_advise(
     else:
         import shutil
 
-        sys.stdout.write(text_to_string(rules, doc, width=shutil.get_terminal_size((100, 24)).columns))
+        width = shutil.get_terminal_size((100, 24)).columns
+        write_stdout(text_to_string(rules, doc, width=width))

@@ -1,25 +1,69 @@
-"""Write output files atomically: a temporary file in the same folder, then a rename.
+"""Writing outputs: atomically to files, straight into devices, pipes and sockets.
 
-An interrupted or failed run therefore leaves either the complete new file or the old state,
-never a half-written file, and never a stray temporary file.
+- A regular file, or a name that does not exist yet, is written atomically: a temporary file
+  in the same folder, then a rename. An interrupted or failed run leaves either the complete
+  new file or the old state, never a half-written file, and never a stray temporary file.
+  An existing file keeps its permission bits (and, where allowed, its group); a new file gets
+  0600 when it holds personal data (`private=True`, the default), else 0666 less the umask.
+- A symbolic link is written through: the file it points to is replaced atomically and the
+  link itself survives. A dangling link is refused (exit 2): following it would create a file
+  wherever the link says, which may not be where the user thinks (a link planted in a shared
+  folder).
+- A character device (/dev/null), a FIFO, a socket, or a name for one of our own file
+  descriptors (/dev/stdout, /dev/fd/N, /proc/self/fd/N) is opened and written straight into:
+  no temporary file, no rename, so the device or pipe stays what it was and a reader gets
+  every byte.
+
+Every failure is an `OutputError`: `cannot write NAME: reason`, exit 2. A reader that goes
+away (EPIPE) stays a BrokenPipeError, which the CLI treats like `| head`.
 """
 
 from __future__ import annotations
 
 import os
+import re
+import stat
+import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
+from .errors import OutputError
+
+PRIVATE_MODE = 0o600
+_FD_NAME = re.compile(r"/(?:dev|proc/self|proc/thread-self|proc/(\d+))/fd/(\d+)")
+_STD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+
+
+def _reason(exc: OSError) -> str:
+    return exc.strerror or str(exc)
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
 
 @contextmanager
-def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs) -> Iterator[IO]:
-    """Open a temporary file beside `path`; on success it replaces `path`, else it is removed."""
+def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, perms: int | None = None,
+                group: int | None = None, **kwargs) -> Iterator[IO]:
+    """Open a temporary file beside `path`; on success it replaces `path`, else it is removed.
+
+    `perms`: the new file's permission bits (default 0600, mkstemp's); `group`: its group id,
+    set when allowed. Raises OSError; `open_output` is the caller-facing entry point."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
     try:
+        if group is not None:
+            try:
+                os.fchown(fd, -1, group)
+            except OSError:
+                pass  # not a member of that group: keep ours
+        if perms is not None and perms != PRIVATE_MODE:
+            os.fchmod(fd, perms)  # before a byte is written
         with os.fdopen(fd, mode, **kwargs) as fh:
             yield fh
             fh.flush()
@@ -33,14 +77,147 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", **kwargs) -> Iter
         raise
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    from .errors import CoachmentorError
+def _fd_alias(name: str) -> int | None:
+    """N when `name` (or a symlink chain from it) is /dev/stdout, /dev/fd/N, /proc/self/fd/N:
+    a name for a file descriptor this process already holds."""
+    path = os.path.abspath(name)
+    for _ in range(40):  # the kernel's own limit on a chain of links
+        if path in _STD_NAMES:
+            return _STD_NAMES[path]
+        m = _FD_NAME.fullmatch(path)
+        if m and (m.group(1) is None or int(m.group(1)) == os.getpid()):
+            return int(m.group(2))
+        try:
+            link = os.readlink(path)
+        except OSError:
+            return None
+        path = os.path.normpath(os.path.join(os.path.dirname(path), link))
+    return None
 
+
+def _open_straight(name: str, st: os.stat_result | None) -> int:
+    """A descriptor open for writing on the device, FIFO or socket `name` (no truncation, no
+    creation: it exists and is not a regular file). Opening a FIFO waits for a reader."""
+    if st is not None and stat.S_ISSOCK(st.st_mode):
+        import socket
+
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        try:
+            sock.connect(name)
+        except OSError:
+            sock.close()
+            raise
+        return sock.detach()
+    return os.open(name, os.O_WRONLY | os.O_NOCTTY)
+
+
+@contextmanager
+def _straight(fd: int, mode: str, **kwargs) -> Iterator[IO]:
+    with os.fdopen(fd, mode, **kwargs) as fh:
+        yield fh
+        fh.flush()
+
+
+@contextmanager
+def open_output(path: str | os.PathLike[str], mode: str = "w", *, private: bool = True,
+                **kwargs) -> Iterator[IO]:
+    """Open the output `path` for writing, the way its kind of file needs (see the module
+    docstring). Any failure, on opening or on writing in the `with` body, is an OutputError
+    naming `path` as given."""
+    name = os.fspath(path)
     try:
-        with atomic_open(path, "w", encoding="utf-8", newline="") as fh:
-            fh.write(text)
+        alias = _fd_alias(name)
+        if alias is not None:
+            opened = _straight(os.dup(alias), mode, **kwargs)
+        else:
+            try:
+                st: os.stat_result | None = os.stat(name)
+            except FileNotFoundError:
+                if os.path.islink(name):
+                    raise OutputError(
+                        name, "dangling symbolic link",
+                        f"cannot write {name}: it is a symbolic link to {os.readlink(name)}, "
+                        "which does not exist; create that file first, or give another name",
+                    ) from None
+                st = None
+            if st is None:
+                perms = PRIVATE_MODE if private else 0o666 & ~_umask()
+                opened = atomic_open(name, mode, perms=perms, **kwargs)
+            elif stat.S_ISREG(st.st_mode):
+                real = os.path.realpath(name)
+                try:
+                    same = os.path.samestat(os.stat(real), st)
+                except OSError:
+                    same = False
+                if same:  # replace the file, at its real place: a symlink to it survives
+                    opened = atomic_open(real, mode, perms=stat.S_IMODE(st.st_mode),
+                                         group=st.st_gid, **kwargs)
+                else:  # e.g. /proc/<pid>/fd/N of a deleted file: only writing into it works
+                    opened = _straight(os.open(name, os.O_WRONLY | os.O_TRUNC), mode, **kwargs)
+            else:
+                opened = _straight(_open_straight(name, st), mode, **kwargs)
+        with opened as fh:
+            yield fh
+    except BrokenPipeError:
+        raise  # the reader went away: the CLI stops quietly, as for `| head`
     except OSError as exc:
-        raise CoachmentorError(f"{path}: cannot write: {exc.strerror}") from None
+        raise OutputError(name, _reason(exc)) from None
+
+
+def write_output(path: str | os.PathLike[str], data: str | bytes, *,
+                 private: bool = True) -> None:
+    """Write all of `data` to the output `path` (see `open_output`)."""
+    if isinstance(data, bytes):
+        with open_output(path, "wb", private=private) as fh:
+            fh.write(data)
+    else:
+        with open_output(path, "w", private=private, encoding="utf-8", newline="") as fh:
+            fh.write(data)
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Kept for callers of the old name: `write_output`, personal data (0600 when new)."""
+    write_output(path, text)
+
+
+# --- standard output -------------------------------------------------------------------------
+
+STDOUT = "standard output"
+
+
+def stdout_failed(exc: OSError) -> OutputError:
+    """The OutputError for a failed write to standard output. Standard output is pointed at
+    /dev/null first, so the interpreter's own flush at exit does not fail a second time (a
+    traceback-like 'Exception ignored' and exit status 120)."""
+    silence_stdout()
+    return OutputError(STDOUT, _reason(exc))
+
+
+def silence_stdout() -> None:
+    """Point standard output at /dev/null (after a failed write, or a reader that went away)."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, sys.stdout.fileno())
+        finally:
+            os.close(devnull)
+    except Exception:  # noqa: BLE001 - no real descriptor (a test runner's capture)
+        try:
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
+        except OSError:
+            pass
+
+
+def write_stdout(text: str) -> None:
+    """Write `text` to standard output and flush it now, so a full disk or a closed pipe is
+    met here (one clear line, exit 2) and not at exit."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise stdout_failed(exc) from None
 
 
 def remove_stale_temps(path: str | os.PathLike[str], older_than: float) -> list[str]:

@@ -13,7 +13,7 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError
+from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
 from .textsafe import printable
 
 RulesOption = Annotated[
@@ -45,6 +45,11 @@ def guarded(debug: bool = False) -> Iterator[None]:
         yield
     except typer.Exit:
         raise
+    except OutputError as exc:
+        # A full disk, a closed device, a folder we may not write to: not a bug, so the same
+        # one line with --debug (a traceback would only repeat it).
+        err(exc.message)
+        raise typer.Exit(exc.exit_code) from None
     except CoachmentorError as exc:
         if debug:
             raise

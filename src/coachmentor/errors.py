@@ -52,3 +52,15 @@ def check_format(fmt: str, allowed: tuple[str, ...]) -> str:
     if value not in allowed:
         raise CoachmentorError(f"--format: '{fmt}' is not one of {', '.join(allowed)}")
     return value
+
+
+class OutputError(CoachmentorError):
+    """An output (a file, a device, a pipe, standard output) could not be written.
+
+    Not a bug, so the CLI prints the one line even under --debug. `target` is the name as
+    the user gave it ('standard output' for stdout); `reason` the system's words."""
+
+    def __init__(self, target: str, reason: str, message: str | None = None) -> None:
+        super().__init__(message or f"cannot write {target}: {reason}")
+        self.target = target
+        self.reason = reason

@@ -3,7 +3,9 @@
 `assess_file()` does the whole run and returns the summary dict (see summary.py) with
 `exit_code` set: 0 every row ok, 1 some rows are error rows. File-level problems raise
 `InputFileError` (exit 2) before anything is written to a file: `-o` output is written to a
-temporary file beside the target and renamed only when the run completes.
+temporary file beside the target and renamed only when the run completes (a device, pipe or
+socket is written straight into; see atomic.py). A failed write is an `OutputError` (exit 2)
+saying what was and was not written.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, check_format
+from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError, check_format
 from ..ruleset import RuleSet
 from .columns import header_test, map_columns
 from .core import RowAssessor, Stream
@@ -73,21 +75,28 @@ def check_paths(source: str, output: Path | None, summary: Path | None,
 
 @contextmanager
 def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[IO[str]]:
+    """The results' destination: `path` through atomic.open_output (a file atomically, a
+    device or pipe straight), else standard output. A failed write is an OutputError."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path is not None:
-        from ..atomic import atomic_open
+        from ..atomic import open_output
 
-        try:
-            with atomic_open(path, "w", encoding=encoding, newline="") as fh:
-                yield fh
-        except OSError as exc:
-            raise InputFileError(f"{path}: cannot write: {exc.strerror or exc}") from None
+        with open_output(path, "w", encoding=encoding, newline="") as fh:
+            yield fh
         return
     raw = stdout if stdout is not None else sys.stdout.buffer
     fh = io.TextIOWrapper(raw, encoding=encoding, newline="", write_through=False)
     try:
         yield fh
         fh.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        from ..atomic import STDOUT, stdout_failed
+
+        if stdout is not None:  # a caller's stream: theirs to deal with, not ours to silence
+            raise OutputError(STDOUT, exc.strerror or str(exc)) from None
+        raise stdout_failed(exc) from None
     finally:
         try:
             fh.detach()  # leave standard output itself open
@@ -134,7 +143,8 @@ def assess_file(
                                redactor=redactor)
         bom = table.bom or (output is not None and fmt == "csv" and (
             table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
-        with _output(output, bom and fmt == "csv", stdout) as fh:
+        extras = [p for p in (summary_path, report_path) if p is not None]
+        with _not_written_after(extras), _output(output, bom and fmt == "csv", stdout) as fh:
             sink = make_sink(fmt, fh, columns, delimiter=table.delimiter or ",",
                              newline=newline, guard=guard)
 
@@ -182,14 +192,32 @@ def assess_file(
     result["distinct_answer_combinations"] = assessor.distinct_combinations
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
+    written = [str(output) if output is not None else "the results to standard output"]
     if summary_path is not None:
-        write_summary(summary_path, result)
+        with _not_written_after([report_path] if report_path is not None else [], written):
+            write_summary(summary_path, result)
+        written.append(str(summary_path))
     if report_path is not None:
-        from ..atomic import write_text_atomic
+        from ..atomic import write_output
         from ..report_html import render_report
 
-        write_text_atomic(report_path, render_report(result))
+        with _not_written_after([], written):
+            write_output(report_path, render_report(result))
     return result
+
+
+@contextmanager
+def _not_written_after(later: list[Path], written: list[str] | None = None) -> Iterator[None]:
+    """An OutputError here says exactly what was and was not written: 'wrote results.csv;
+    cannot write summary.json: Permission denied; report.html not written'."""
+    try:
+        yield
+    except OutputError as exc:
+        parts = [f"wrote {', '.join(written)}"] if written else []
+        parts.append(exc.message)
+        if later:
+            parts.append(f"{', '.join(str(p) for p in later)} not written")
+        raise OutputError(exc.target, exc.reason, "; ".join(parts)) from None
 
 
 def _remove_stale_temps(paths: list[Path | None], started_at: float) -> list[str]:
@@ -234,6 +262,6 @@ def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
     import json
 
-    from ..atomic import write_text_atomic
+    from ..atomic import write_output
 
-    write_text_atomic(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    write_output(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

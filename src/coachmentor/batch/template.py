@@ -57,29 +57,28 @@ def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, 
     if output is not None:
         if output.is_dir():
             raise InputFileError(f"-o {output} is a folder; give a file name")
-        if output.exists() and not force:
+        # Only a file is replaced; a device, pipe or socket is written into (--force or not).
+        if output.is_file() and not force:
             raise InputFileError(f"{output} already exists; use --force to replace it")
         if str(output.parent) and not output.parent.exists():
             raise InputFileError(f"-o {output}: the folder {output.parent} does not exist")
     elif fmt == "xlsx":
         raise InputFileError("--format xlsx writes a workbook: give its file name with -o FILE")
+    from ..atomic import write_output, write_stdout
+
+    # No personal data in a template (its example row is made up): a new file gets the
+    # usual mode (0666 less the umask), not the 0600 kept for results.
     if fmt == "csv":
         text = template_csv(rules)
         if output is None:
-            (stdout or sys.stdout).write(text)
+            if stdout is not None:
+                stdout.write(text)
+            else:
+                write_stdout(text)
         else:
-            from ..atomic import write_text_atomic
-
-            write_text_atomic(output, text)
+            write_output(output, text, private=False)
         return fmt
-    data = template_xlsx(rules)
-    from ..atomic import atomic_open
-
-    try:
-        with atomic_open(output, "wb") as fh:  # type: ignore[arg-type]
-            fh.write(data)
-    except OSError as exc:
-        raise InputFileError(f"{output}: cannot write: {exc.strerror or exc}") from None
+    write_output(output, template_xlsx(rules), private=False)  # type: ignore[arg-type]
     return fmt
 
 
