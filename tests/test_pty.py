@@ -228,3 +228,36 @@ def test_prefilled_answers_skip_their_questions(tmp_path, shipped_rules):
     from coachmentor.engine import assess
     expected = assess(shipped_rules, {"career_stage": "NQT", "focus": "induction", "time_frame": "long"})
     assert shipped_rules.model.texts.headlines[expected.recommendation] in " ".join(rest.split())
+
+
+def test_inconsistent_answers_are_asked_about_at_review(tmp_path, shipped_rules):
+    """Issue 9: inconsistent answers are flagged in advise as a question back to the leader.
+    School HR guidance: reverse mentoring is "where a more junior colleague mentors a senior
+    leader", so a trainee asking for it is asked about, and the flag goes once it is fixed."""
+    child = spawn(tmp_path)
+    try:
+        expect(child, PROMPT)
+        answer(child, "trainee")
+        shown = answer(child, "reverse")
+        while "Review your answers" not in shown:
+            shown = answer(child, "")  # skip every optional question
+        flat = " ".join(shown.split())
+        assert "These answers look inconsistent" in flat
+        assert "Reverse mentoring is a senior colleague learning from a more junior one" in flat
+        assert "Are they right?" in flat
+        # change the career stage from the review screen: the follow-up now applies, then
+        # the review comes back without the flag
+        shown = answer(child, "1")
+        assert "Where is this person in their career?" in shown
+        shown = answer(child, "senior_leader")
+        assert "identify this need for support themselves" in shown
+        shown = answer(child, "")
+        flat = " ".join(shown.split())
+        assert "Review your answers" in flat and "look inconsistent" not in flat
+        child.sendline("")
+        rest, code = finish(child)
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 0, rest
+    assert "Check these answers" not in rest

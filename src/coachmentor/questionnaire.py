@@ -192,6 +192,13 @@ class Questionnaire:
             text.append(f"\nSource: {cite}", style="dim")
         self.console.print(Padding(text, (0, 0, 0, 2)))
 
+    def inconsistencies(self) -> list[str]:
+        """The rule base's checks that hold for the answers given so far (see `checks:`)."""
+        from .engine import warnings
+
+        answers = {q: v for q, v in self.answers.items() if q in self.applicable()}
+        return [w.text for w in warnings(self.rules, answers)]
+
     def review(self) -> None:
         from rich.table import Table
         from rich.text import Text
@@ -211,7 +218,17 @@ class Questionnaire:
                 )
             self.say()
             self.console.print(table)
-            self.say("Enter shows the result · a number changes that answer · < changes the last one", "dim")
+            flagged = self.inconsistencies()
+            if flagged:
+                # A question back to the leader: the answers are used as they are only once
+                # they have seen what looks wrong and chosen to keep it.
+                self.say("These answers look inconsistent:", "bold yellow")
+                for text in flagged:
+                    self.say(f"  • {text}", "yellow")
+                self.say("Are they right? Enter keeps them and shows the result · a number changes "
+                         "that answer · < changes the last one", "dim")
+            else:
+                self.say("Enter shows the result · a number changes that answer · < changes the last one", "dim")
             raw = self.read("> ", "review").strip().lower()
             if not raw:
                 missing = [q for q in self.rules.required if q not in self.answers]

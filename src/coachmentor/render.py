@@ -98,6 +98,9 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
     who = staff_line(doc)
     panel_title = Text(f"Recommendation{' for ' + who if who else ''}")
     console.print(Panel(body, title=panel_title, title_align="left", expand=False))
+    if doc.get("warnings"):
+        console.print(Text("Check these answers", style="bold yellow underline"))
+        console.print(_bullets(Text(w["text"], style="yellow") for w in doc["warnings"]))
 
     scores = doc["scores"]
     top = max([abs(v) for v in scores.values()] + [1.0])
@@ -219,6 +222,9 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     lines.append(f"- Scores: coaching {doc['scores']['coaching']:g}, mentoring {doc['scores']['mentoring']:g}")
     if doc.get("alternative_detail"):
         lines.append(f"- Where to turn: {_md(doc['alternative_detail']['where_to_turn'])}")
+    if doc.get("warnings"):
+        lines += ["", "## Check these answers", ""]
+        lines += [f"- {_md(w['text'])}" for w in doc["warnings"]]
     lines += ["", "## Answers", "", "| Question | Answer |", "|---|---|"]
     for q, a in answers_rows(rules, doc):
         lines.append(f"| {_md(q)} | {_md(a)} |")

@@ -19,7 +19,7 @@ from .messages import column, shown
 # The contract's result columns, in its order; then the ones coachmentor adds after them.
 RESULT_COLUMNS = ("status", "recommendation", "confidence", "coaching_type", "mentoring_type",
                   "reasons", "error")
-EXTRA_COLUMNS = ("alternative", "rules_name", "rules_version", "rules_hash")
+EXTRA_COLUMNS = ("alternative", "warnings", "rules_name", "rules_version", "rules_hash")
 OUTPUT_COLUMNS = RESULT_COLUMNS + EXTRA_COLUMNS
 
 

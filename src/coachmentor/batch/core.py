@@ -53,12 +53,13 @@ class Tail:
     reasons, the bulk of the text); the cells after it and the line ending. `record()` gives
     the cells typed, for JSON."""
 
-    __slots__ = ("status", "recommendation", "alternative", "stage", "error", "confidence",
+    __slots__ = ("status", "recommendation", "alternative", "warnings", "stage", "error", "confidence",
                  "reasons", "coaching_type", "mentoring_type", "rules_name", "rules_version", "rules_hash",
                  "head", "mid", "rest", "status_rec")
 
     def __init__(self, *, status: str, stage: str | None, recommendation: str = "",
-                 alternative: str = "", confidence: float | None = None,
+                 alternative: str = "", warnings: tuple[str, ...] = (),
+                 confidence: float | None = None,
                  coaching_type: str = "", mentoring_type: str = "",
                  reasons: tuple[str, ...] = (), error: str = "",
                  rules_name: str, rules_version: str, rules_hash: str) -> None:
@@ -66,6 +67,7 @@ class Tail:
         self.stage = stage
         self.recommendation = recommendation
         self.alternative = alternative
+        self.warnings = warnings
         self.confidence = confidence
         self.coaching_type = coaching_type
         self.mentoring_type = mentoring_type
@@ -82,7 +84,8 @@ class Tail:
         return (self.status, self.recommendation,
                 "" if self.confidence is None else repr(self.confidence),
                 self.coaching_type, self.mentoring_type, " | ".join(self.reasons), self.error,
-                self.alternative, self.rules_name, self.rules_version, self.rules_hash)
+                self.alternative, " | ".join(self.warnings), self.rules_name, self.rules_version,
+                self.rules_hash)
 
     def record(self) -> dict[str, Any]:
         """The result fields for JSON output (typed: a number, a list, nulls)."""
@@ -95,6 +98,7 @@ class Tail:
             "reasons": list(self.reasons),
             "error": self.error or None,
             "alternative": self.alternative or None,
+            "warnings": list(self.warnings),
             "rules_name": self.rules_name,
             "rules_version": self.rules_version,
             "rules_hash": self.rules_hash,
@@ -226,7 +230,8 @@ class RowAssessor:
     def _tail_from(self, a: Brief, stage: str | None) -> Tail:
         return Tail(
             status="ok", stage=stage, recommendation=a.recommendation,
-            alternative=a.alternative or "", confidence=a.confidence,
+            alternative=a.alternative or "", warnings=tuple(w.text for w in a.warnings),
+            confidence=a.confidence,
             coaching_type=a.coaching_type or "", mentoring_type=a.mentoring_type or "",
             reasons=tuple(r.text for r in a.reasons), rules_name=self.name, rules_version=self.version,
             rules_hash=self.hash,

@@ -58,6 +58,7 @@ class SummaryBuilder:
         self._depts: Counter[tuple] = Counter()  # rows per (department text, status_rec), idem
         # (status, recommendation, alternative, career stage) -> rows
         self.outcomes: Counter[tuple] = Counter()
+        self.warned_rows = 0
         # (department, status, recommendation) -> rows
         self.by_dept: Counter[tuple] = Counter()
         self.departments: dict[str, str] = {}  # folded -> the first spelling seen
@@ -99,6 +100,8 @@ class SummaryBuilder:
     def _fold(self) -> None:
         for tail, count in self._tails.items():
             self.outcomes[(tail.status, tail.recommendation, tail.alternative, tail.stage)] += count
+            if tail.warnings:  # answers that look inconsistent: worth a second look
+                self.warned_rows += count
         for (dept, (status, rec)), count in self._depts.items():
             self.by_dept[(self._department(dept), status, rec)] += count
         self._tails.clear()
@@ -200,6 +203,7 @@ class SummaryBuilder:
             "blank_rows_skipped": self.blank_rows,
             "recommendations": dict(recs),
             "alternatives": dict(sorted(alts.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "rows_with_warnings": self.warned_rows,
             "by_department": {k: _group(v) for k, v in sorted(by_dept.items(), key=_dept_order)},
             "by_career_stage": {k: _group(v) for k, v in by_stage.items() if v},
             "capacity": capacity,
@@ -292,6 +296,9 @@ def render_text(d: dict[str, Any]) -> str:
     lines.append("  recommendations: " + ", ".join(f"{k} {v:,}" for k, v in recs.items()))
     if d["alternatives"]:
         lines.append("  'other' means: " + ", ".join(f"{k} {v:,}" for k, v in d["alternatives"].items()))
+    if d.get("rows_with_warnings"):
+        lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent: "
+                     "see their 'warnings' cell")
     for title, key in (("by career stage", "by_career_stage"), ("by department", "by_department")):
         groups = d.get(key) or {}
         if not groups:

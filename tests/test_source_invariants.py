@@ -1,0 +1,160 @@
+"""Issue 9: no result, over the whole answer space, breaks a statement of the sources.
+
+The statements themselves live in the shipped suites (`rules/suites/*.yaml`), each citing
+its passage, so that anyone who edits the rule base runs the same checks with
+`coachmentor rules test`. Here they are run through the library over every combination of
+answers, blanks included; the whole space is then run through `coachmentor assess` and
+must agree with the library row for row; and the engine's own rule that `both` is never a
+tie-breaker is checked on every answer set.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from coachmentor.engine import brief, decide
+from coachmentor.suite import answer_sets, run_suites
+
+SUITES = Path(__file__).resolve().parents[1] / "rules" / "suites"
+SHIPPED_SUITES = ("sources.yaml", "readiness.yaml", "example.yaml")
+
+
+def _failures(run) -> list[str]:
+    out = []
+    for c in run.cases:
+        if not c.passed:
+            first = c.examples[0] if c.examples else (c.problems, c.got)
+            out.append(f"{Path(c.file).name}:{c.line} {c.id}: broken {c.broken} of {c.covered}; e.g. {first}")
+    return out
+
+
+def test_the_shipped_suites_hold_over_the_whole_answer_space(shipped_rules):
+    """Every invariant of the sources (trainees are not coached; reverse mentoring is
+    mentoring; low reflection, a judgement at a threshold and a transition are never
+    coaching alone; someone negative about coaching is never given a coach, and is mentored
+    when they want advice; the positive statements that an experienced, reflective teacher
+    with one aspect of practice is coached; the need the leader chose is always among the
+    reasons), and every worked example of the sources, each named with its passage in the
+    suite file."""
+    run = run_suites([SUITES / name for name in SHIPPED_SUITES], shipped_rules)
+    assert _failures(run) == []
+    sources = run.suites[0]
+    assert sources.answer_sets >= 1_900_000, "the sweep must cover the whole answer space"
+    kinds = {c.kind for c in sources.cases}
+    assert kinds == {"invariant", "vignette"}
+    assert sum(c.kind == "invariant" for c in run.cases) >= 30
+    assert all(c.source for c in sources.cases if c.kind == "invariant" and not c.id.startswith("need_reason_"))
+
+
+def test_the_suite_fails_a_rule_base_that_mentors_everyone(rules_copy):
+    """'Mentoring everywhere' must fail: with the coaching needs scored for mentoring, the
+    positive statements break (Complete Introduction: "Coaching is usually directed towards
+    a specific area of development for a more established teacher")."""
+    from coachmentor.loader import load_rules
+
+    text = rules_copy.read_text(encoding="utf-8")
+    for rule in ("specific_practice_coaching", "interpersonal_coaching", "conflict_coaching",
+                 "leadership_challenge_coaching"):
+        head = f"  - id: {rule}\n    tier: need\n"
+        at = text.index(head)
+        end = text.index("points: {coaching: 4}", at)
+        text = text[:end] + "points: {mentoring: 4}" + text[end + len("points: {coaching: 4}"):]
+    rules_copy.write_text(text, encoding="utf-8")
+    run = run_suites([SUITES / "sources.yaml"], load_rules(rules_copy),
+                     space={"career_stage": ("established", "middle_leader"),
+                            "focus": ("specific_practice", "leadership_challenge")})
+    failed = {c.id for c in run.cases if not c.passed}
+    assert "experienced_reflective_teacher_with_one_aspect_is_coached" in failed
+    assert "capable_advice_seeker_with_a_practice_need_is_still_coached" in failed
+    assert "a_challenge_for_a_reflective_open_leader_is_coached" in failed
+
+
+def _space(rules) -> list[dict[str, str]]:
+    return list(answer_sets(rules, {"readiness_concern": (None,)}))
+
+
+def test_both_is_never_a_tie_breaker(shipped_rules):
+    """Issue 9: `both` is for when something specific points to each option, not a tie:
+    decided by the scores, it needs both options at `both_min` and the weaker at
+    `both_ratio` of the stronger; and a tie below that never gives `both`."""
+    d = shipped_rules.model.decision
+    ties = 0
+    for answers in _space(shipped_rules):
+        dec = decide(shipped_rules, answers)
+        low, high = sorted((dec.coaching, dec.mentoring))
+        if dec.recommendation == "both" and dec.decided_by == "scores":
+            assert low >= d.both_min and low >= d.both_ratio * high, answers
+        if dec.decided_by == "scores" and low == high and low < d.both_min:
+            ties += 1
+            assert dec.recommendation != "both", answers
+    assert ties > 0, "no tie in the whole space: the check never ran"
+
+
+def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rules, tmp_path):
+    """The sweep through `coachmentor assess`: every consistent answer set (blanks included)
+    as one CSV row; each output row must carry the library's recommendation, alternative,
+    types, reasons and warnings, so every invariant above holds through the batch path too."""
+    ids = shipped_rules.question_order
+    space = _space(shipped_rules)
+    src = tmp_path / "space.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["staff_id", *ids])
+        for i, answers in enumerate(space):
+            w.writerow([f"S{i}", *(answers.get(q, "") for q in ids)])
+    out = tmp_path / "out.jsonl"
+    exe = Path(sys.executable).with_name("coachmentor")
+    command = [str(exe)] if exe.is_file() else [sys.executable, "-m", "coachmentor"]
+    done = subprocess.run([*command, "assess", str(src), "-o", str(out), "--format", "jsonl", "-q"],
+                          capture_output=True, timeout=1800, env={**os.environ, "COLUMNS": "100"})
+    assert done.returncode == 0, done.stderr.decode()[-2000:]
+    memo: dict[tuple, tuple] = {}
+    rows = 0
+    with out.open(encoding="utf-8") as fh:
+        for answers, line in zip(space, fh):
+            row = json.loads(line)
+            assert row["status"] == "ok", row
+            b = brief(shipped_rules, answers)
+            want = (b.recommendation, b.alternative, b.coaching_type, b.mentoring_type,
+                    [r.text for r in b.reasons], [w.text for w in b.warnings])
+            got = (row["recommendation"], row["alternative"], row["coaching_type"],
+                   row["mentoring_type"], row["reasons"], row["warnings"])
+            assert got == want, (answers, got, want)
+            memo[want[:2]] = memo.get(want[:2], 0) + 1
+            rows += 1
+    assert rows == len(space) > 900_000
+    assert {rec for rec, _ in memo} == {"coaching", "mentoring", "both", "other"}
+
+
+@pytest.mark.parametrize(
+    "answers, check",
+    [
+        ({"career_stage": "trainee", "focus": "reverse"}, "reverse_for_novice"),
+        ({"career_stage": "ECT", "focus": "reverse"}, "reverse_for_novice"),
+        ({"career_stage": "senior_leader", "focus": "induction"}, "induction_for_established"),
+        ({"career_stage": "senior_leader", "focus": "succession", "time_frame": "short"}, "short_succession"),
+        ({"career_stage": "early_career", "focus": "induction", "time_frame": "short"}, "short_induction"),
+    ],
+)
+def test_inconsistent_answers_are_flagged_not_silently_used(shipped_rules, answers, check):
+    """School HR guidance: reverse mentoring is "where a more junior colleague mentors a
+    senior leader"; succession mentoring runs "over a lengthy period"; the Complete
+    Introduction: mentoring "refers to someone taking on the guidance of a trainee or new
+    teacher". Answers that contradict these are flagged, and the same answers without the
+    contradiction are not."""
+    from coachmentor.engine import assess
+
+    result = assess(shipped_rules, answers)
+    assert [w.check for w in result.warnings] == [check]
+    assert result.warnings[0].text and result.warnings[0].quote
+    consistent = assess(shipped_rules, {**answers, "career_stage": "middle_leader"}
+                        if check in ("reverse_for_novice",) else {**answers, "time_frame": "long"}
+                        if check.startswith("short_") else {**answers, "career_stage": "trainee"})
+    assert consistent.warnings == ()
