@@ -195,16 +195,9 @@ def assess(rules: RuleSet, answers: Mapping[str, Any]) -> Assessment:
     return _assess_canonical(rules, canonical)
 
 
-def assess_canonical(rules: RuleSet, answers: Mapping[str, str]) -> Assessment:
-    """Assess answers already normalised (the batch path); memoised per answer combination."""
-    key = tuple(answers.get(fid) for fid in rules.question_order)
-    cache = rules.__dict__.setdefault("_assessment_cache", {})
-    hit = cache.get(key)
-    if hit is None:
-        hit = _assess_canonical(rules, {k: v for k, v in answers.items() if v is not None})
-        if len(cache) < 200_000:
-            cache[key] = hit
-    return hit
+def assess_canonical(rules: RuleSet, answers: Mapping[str, str | None]) -> Assessment:
+    """Assess answers already normalised (canonical values; None or absent: not answered)."""
+    return _assess_canonical(rules, {k: v for k, v in answers.items() if v is not None})
 
 
 @dataclass
@@ -295,13 +288,13 @@ class Brief:
     warnings: tuple[Warning, ...] = ()
 
 
-def _confidence(rules: RuleSet, dec: _Decision) -> float:
+def _confidence(rules: RuleSet, margin_factor: float, answers: Mapping[str, str]) -> float:
     """The winning margin (or how clearly a gate or override decided), scaled by how many of
     the optional questions were answered."""
     optional = rules.optional
-    answered = sum(1 for q in optional if q in dec.answers)
-    completeness = answered / len(optional) if optional else 1.0
-    return round(dec.margin_factor * (0.6 + 0.4 * completeness), 2)
+    answered = sum(1 for q in optional if q in answers)
+    completeness = answered / len(optional) if optional else 1.0  # (few questions: a plain count)
+    return round(margin_factor * (0.6 + 0.4 * completeness), 2)
 
 
 def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
@@ -335,14 +328,32 @@ def warnings(rules: RuleSet, answers: Mapping[str, str]) -> tuple[Warning, ...]:
     )
 
 
+DECIDED_MAX = 250_000  # entries in a rule set's memo of decisions (see RuleSet.holding)
+
+
 def brief(rules: RuleSet, answers: Mapping[str, str]) -> Brief:
-    """The batch path: the same decision, confidence, types and reasons as `assess`."""
-    dec = decide(rules, answers)
-    coaching_type, mentoring_type = _types(rules, dec)
-    return Brief(
-        dec.recommendation, dec.alternative, _confidence(rules, dec), coaching_type,
-        mentoring_type, _reasons(rules, dec), warnings(rules, dec.answers),
-    )
+    """The batch path: the same decision, confidence, types and reasons as `assess`.
+
+    Everything but the confidence depends only on which of the rule base's conditions hold,
+    so it is worked out once per such combination (`RuleSet.holding`) and kept; the
+    confidence then needs only how many optional questions were answered. When the memo is
+    full it stops growing (no clearing, so no cliff): later combinations are decided anew."""
+    given = {f: v for f, v in answers.items() if v is not None and f in rules.questions}
+    for fid, when in rules.follow_ups:
+        if fid in given and not holds(when, given):
+            del given[fid]
+    key = rules.holding(given)
+    hit = rules.decided.get(key)
+    if hit is None:
+        dec = decide(rules, given)
+        coaching_type, mentoring_type = _types(rules, dec)
+        hit = (dec.recommendation, dec.alternative, dec.margin_factor, coaching_type,
+               mentoring_type, _reasons(rules, dec), warnings(rules, dec.answers))
+        if len(rules.decided) < DECIDED_MAX:
+            rules.decided[key] = hit
+    recommendation, alternative, margin_factor, coaching_type, mentoring_type, reasons, warned = hit
+    return Brief(recommendation, alternative, _confidence(rules, margin_factor, given), coaching_type,
+                 mentoring_type, reasons, warned)
 
 
 def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
@@ -365,7 +376,7 @@ def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
         and recommendation in ("coaching", "mentoring")
         and abs(coaching - mentoring) < rules.model.decision.grey_zone
     )
-    confidence = _confidence(rules, dec)
+    confidence = _confidence(rules, dec.margin_factor, dec.answers)
     label = "high" if confidence >= 0.8 else "moderate" if confidence >= 0.6 else "low"
     coaching_type, mentoring_type = _types(rules, dec)
     return Assessment(

@@ -88,6 +88,64 @@ class RuleSet:
             kind: [(t, compile_condition(t.when), compile_condition(t.unless)) for t in getattr(m.types, kind)]
             for kind in ("coaching", "mentoring")
         }
+        self._index_conditions()
+
+    def _index_conditions(self) -> None:
+        """One bit per condition the engine reads (every `when` and `unless` of rules, gates,
+        constraints, checks and types), and per answer the bits of the conditions it leaves
+        standing: the AND over the answers of these masks says which conditions hold.
+
+        Every part of a result except its confidence is a function of which conditions hold,
+        and far fewer combinations of those exist than answer sets (about 107,000 against
+        two million in the whole space of the shipped rules), so `engine.brief` memoises on
+        this key (`self.decided`)."""
+        conditions: list[Compiled] = []
+        # Once a gate holds, nothing but the gates, the need's own rules (their reasons are
+        # shown) and the checks (warnings) can change the result: `gated` keeps those bits.
+        gated: list[int] = []
+        for c in self.c_rules:
+            if c.about_need:
+                gated += [len(conditions), len(conditions) + 1]
+            conditions += [c.when, c.unless]
+        gate_first = len(conditions)
+        conditions += [when for _, when in self.c_gates]
+        gates = range(gate_first, len(conditions))
+        gated += list(gates)
+        for _, when, unless, _ in self.c_overrides:
+            conditions += [when, unless]
+        for _, when, unless in self.c_checks:
+            gated += [len(conditions), len(conditions) + 1]
+            conditions += [when, unless]
+        for kind in ("coaching", "mentoring"):
+            for _, when, unless in self.c_types[kind]:
+                conditions += [when, unless]
+        masks: dict[str, dict[str | None, int]] = {}
+        for fid in self.question_order:
+            table: dict[str | None, int] = {}
+            for value in [None, *self.choice_values[fid]]:
+                bits = 0
+                for i, condition in enumerate(conditions):
+                    wanted = dict(condition).get(fid)
+                    if wanted is None or value in wanted:
+                        bits |= 1 << i
+                table[value] = bits
+            masks[fid] = table
+        self.condition_masks = masks
+        self.all_conditions = (1 << len(conditions)) - 1
+        self.gate_bits = sum(1 << i for i in gates)
+        self.gated_bits = sum(1 << i for i in gated)
+        # which conditions hold -> (recommendation, alternative, margin factor, types, reasons,
+        # warnings): filled by engine.brief, bounded (see engine.DECIDED_MAX)
+        self.decided: dict[int, tuple] = {}
+
+    def holding(self, answers: Mapping[str, str]) -> int:
+        """The bits of the conditions that hold for these (canonical, applicable) answers."""
+        key = self.all_conditions
+        for fid, table in self.condition_masks.items():
+            key &= table[answers.get(fid)]
+        if key & self.gate_bits:
+            return key & self.gated_bits
+        return key
 
     # --- lookups -----------------------------------------------------------------------
     def match_value(self, field: str, raw: Any) -> str | None:
