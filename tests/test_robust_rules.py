@@ -8,6 +8,7 @@ where no line applies), and never be a traceback or an 'internal error'.
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -580,3 +581,59 @@ def test_debug_in_process_lets_the_error_through(tmp_path):
 def test_points_must_be_finite(tmp_path, command, value):
     path, line = variant(tmp_path, "    points: {mentoring: 4}", f"    points: {{mentoring: {value}}}")
     assert_one_error(cli(*command(path)), path, line, "rules[0].points.mentoring: ")
+
+
+# --- what `rules check` accepts, the engine runs (issue 10, item 5) ---------------------------
+
+SILENT_MISTAKES = [
+    # (id, old, new, line offset from `old`, fragments)
+    ("huge-weight", "    points: {mentoring: 4}", "    points: {mentoring: 1e308}", 0,
+     ("rules[0].points.mentoring",)),
+    ("huge-threshold", "  both_min: 4", "  both_min: 1e308", 0, ("decision.both_min",)),
+    ("phrase-positional", "phrase: the main need were {label}", "phrase: the main need were {0}", 0,
+     ("questions[1].phrase", "{label}")),
+    ("phrase-attribute", "phrase: the main need were {label}",
+     "phrase: the main need were {label.__class__.__mro__}", 0, ("questions[1].phrase",)),
+    ("phrase-unmatched", "phrase: the main need were {label}", "phrase: the main need were {label", 0,
+     ("questions[1].phrase",)),
+    ("empty-when", "    when: {focus: induction}\n    points: {mentoring: 4}",
+     "    when: {}\n    points: {mentoring: 4}", 0, ("rules[0].when", "empty condition")),
+    ("empty-values", "    when: {focus: induction}\n    points: {mentoring: 4}",
+     "    when: {focus: []}\n    points: {mentoring: 4}", 0, ("rules[0].when", "no values")),
+    ("empty-gate-when", "    when: {readiness_concern: skill_gap}", "    when: {}", 0,
+     ("gates[0].when",)),
+    ("required-with-when", "    required: true\n    aliases: [Career Stage",
+     "    required: true\n    when: {focus: induction}\n    aliases: [Career Stage", -1,
+     ("questions[0]", "required")),
+    ("overlapping-synonyms", "synonyms: [Limited, Weak, Poor]", "synonyms: [Limited, Weak, Poor, Good]", 0,
+     ("questions[6].choices", "'Good'", "'low'", "'high'")),
+    ("overlapping-aliases", "aliases: [Goal Type,", "aliases: [Goal Type, Stage,", 0,
+     ("'Stage'", "career_stage", "goal_type")),
+    ("follow-up-on-a-later-question", "      career_stage: [established, middle_leader, senior_leader]\n",
+     "      readiness_concern: [crisis]\n", 0, ("self_identified", "readiness_concern", "earlier")),
+]
+
+
+@COMMANDS
+@pytest.mark.parametrize("old, new, offset, fragments", [c[1:] for c in SILENT_MISTAKES],
+                         ids=[c[0] for c in SILENT_MISTAKES])
+def test_silent_mistakes_are_refused_with_their_line(tmp_path, command, old, new, offset, fragments):
+    """Each used to pass `rules check` and then crash `advise`, print Python internals or
+    quietly never apply; now both commands refuse it with one line naming the place."""
+    path, line = variant(tmp_path, old, new)
+    result = cli(*command(path))
+    err = assert_one_error(result, path, None, *fragments)
+    shown = int(err.split(f"{path}:", 1)[1].split(":", 1)[0])
+    # the line of the value, or of the question or list that holds it (a few lines above)
+    assert line + offset - 12 <= shown <= line + offset + 2, (line, err)
+
+
+def test_a_phrase_is_filled_by_replacement_never_by_format(tmp_path):
+    """A phrase may hold braces only as '{label}'; what-if sentences fill it by replacement."""
+    path, _ = variant(tmp_path, "phrase: their capacity to reflect were {label}",
+                      "phrase: their reflection were {label} ({label})")
+    result = cli("advise", "--rules", str(path), "--set", "career_stage=established",
+                 "--set", "focus=specific_practice", "--set", "reflective_capacity=high", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    texts = json.loads(result.stdout)["what_if_text"]
+    assert "If their reflection were low (low), mentoring would be recommended." in texts, texts

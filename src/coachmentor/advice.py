@@ -45,7 +45,7 @@ def condition_phrase(rules: RuleSet, fid: str, value: str) -> str:
     short = choice.label.split(" (")[0]
     short = short[:1].lower() + short[1:]
     if q.phrase:
-        return q.phrase.format(label=short)
+        return q.phrase.replace("{label}", short)  # never str.format: rule-base text
     return f"{fid} were {value}"
 
 

@@ -10,6 +10,7 @@ booleans, and quotes that cannot be found in the cited source's stored copy (--s
 from __future__ import annotations
 
 import itertools
+import random
 import re
 import sys
 from dataclasses import dataclass
@@ -21,6 +22,7 @@ from .loader import default_rules_path, load_rules
 from .ruleset import RuleSet
 
 MAX_ENUMERATION = 3_000_000  # the walk stops as soon as every outcome is seen
+SAMPLE = 5_000
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,12 @@ def _unwinnable(rules: RuleSet) -> list[Finding]:
     wanted = {(r, None) for r in ("coaching", "mentoring", "both")}
     wanted |= {("other", a) for a in rules.model.alternatives}
     ids = rules.question_order
-    for combo in itertools.product(*spaces):
+    # A deterministic random sample first: it usually reaches every outcome in a few
+    # thousand answer sets, where the product's order would spend hundreds of thousands on
+    # the first career stage. Only what the sample misses needs the whole space.
+    rnd = random.Random(0)
+    samples = (tuple(rnd.choice(values) for values in spaces) for _ in range(SAMPLE))
+    for combo in itertools.chain(samples, itertools.product(*spaces)):
         dec = decide(rules, dict(zip(ids, combo)))
         seen.add((dec.recommendation, dec.alternative))
         if wanted <= seen:  # everything reachable has been reached: no need to go on

@@ -11,12 +11,42 @@ validation.
 
 from __future__ import annotations
 
-from typing import Literal
+import re
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Id = str
-Condition = dict[Id, str | list[str]]
+MAX_POINTS = 100.0  # a rule's points and the decision's thresholds stay far from overflow
+
+
+def _some_values(condition: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    for fid, want in condition.items():
+        if isinstance(want, list) and not want:
+            raise ValueError(f"'{fid}' lists no values, so the condition could never hold")
+    return condition
+
+
+def _not_empty(condition: dict[str, str | list[str]]) -> dict[str, str | list[str]]:
+    if not condition:
+        raise ValueError("an empty condition holds for everyone; name the answers it needs")
+    return condition
+
+
+# id -> a value or a list of values; a list must name at least one
+Condition = Annotated[dict[Id, str | list[str]], AfterValidator(_some_values)]
+# the same, and it must name at least one answer (rules, gates, constraints, checks)
+Required = Annotated[Condition, AfterValidator(_not_empty)]
+Points = Annotated[float, Field(ge=-MAX_POINTS, le=MAX_POINTS)]
+_PLACEHOLDER = re.compile(r"\{label\}")
+
+
+def _label_only(text: str | None) -> str | None:
+    """A question's 'what if' phrase may hold `{label}` and no other brace: it is filled by
+    plain replacement, never by str.format (rule-base text is not a format string)."""
+    if text is not None and ("{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text)):
+        raise ValueError("may contain '{label}' and no other '{' or '}'")
+    return text
 OPTIONS = ("coaching", "mentoring")
 ALTERNATIVES = (
     "training",
@@ -72,7 +102,7 @@ class Question(Strict):
     choices: list[Choice] = Field(min_length=2)
     aliases: list[str] = Field(default_factory=list, description="other column headers")
     when: Condition | None = Field(None, description="ask only when these answers hold")
-    phrase: str | None = Field(
+    phrase: Annotated[str | None, AfterValidator(_label_only)] = Field(
         None, description="'what if' wording with {label}, e.g. 'the main need were {label}'"
     )
     names_need: bool = Field(
@@ -84,12 +114,26 @@ class Question(Strict):
     @field_validator("choices")
     @classmethod
     def _unique_values(cls, choices: list[Choice]) -> list[Choice]:
+        from .normalise import fold
+
         seen: set[str] = set()
+        words: dict[str, str] = {}
         for c in choices:
             if c.value in seen:
                 raise ValueError(f"choice '{c.value}' is listed twice")
             seen.add(c.value)
+        for c in choices:  # a typed word must mean one choice, never two
+            for word in [c.value, *c.synonyms]:
+                other = words.setdefault(fold(word), c.value)
+                if other != c.value:
+                    raise ValueError(f"'{word}' would match both '{other}' and '{c.value}'")
         return choices
+
+    @model_validator(mode="after")
+    def _required_is_always_asked(self) -> "Question":
+        if self.required and self.when:
+            raise ValueError("a required question is always asked: it cannot have a `when`")
+        return self
 
 
 class InfoField(Strict):
@@ -103,7 +147,7 @@ class InfoField(Strict):
 
 class Rule(Strict):
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    when: Condition = Field(description="all of these answers must hold")
+    when: Required = Field(description="all of these answers must hold")
     unless: Condition | None = Field(None, description="the rule does not apply if these hold")
     tier: Literal["need", "person"] = Field(
         "person",
@@ -112,7 +156,7 @@ class Rule(Strict):
             "within `decision.person_cap`"
         ),
     )
-    points: dict[Literal["coaching", "mentoring"], float]
+    points: dict[Literal["coaching", "mentoring"], Points]
     reason: str
     source: Citation
 
@@ -121,7 +165,7 @@ class Gate(Strict):
     """When it holds, neither coaching nor mentoring is the right first step."""
 
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    when: Condition
+    when: Required
     alternative: Literal[ALTERNATIVES]  # type: ignore[valid-type]
     reason: str
     where_to_turn: str
@@ -132,7 +176,7 @@ class Override(Strict):
     """After scoring: if the result is one of `if_recommendation` and `when` holds, change it."""
 
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    when: Condition
+    when: Required
     unless: Condition | None = Field(None, description="the override does not apply if these hold")
     if_recommendation: list[Literal["coaching", "mentoring", "both", "other"]] = Field(
         description="results it changes; 'other' means only the scores' 'talk it through' (never a gate's)"
@@ -153,7 +197,7 @@ class Check(Strict):
     """Answers that contradict each other or the sources: flagged, never silently used."""
 
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
-    when: Condition
+    when: Required
     unless: Condition | None = None
     message: str = Field(description="what looks wrong and what to check, for the leader")
     source: Citation
@@ -182,19 +226,24 @@ class Types(Strict):
 
 
 class Decision(Strict):
-    both_min: float = Field(gt=0, description="both options score at least this ...")
+    both_min: float = Field(gt=0, le=MAX_POINTS, description="both options score at least this ...")
     both_ratio: float = Field(
         gt=0, le=1, description="... and the lower is at least this share of the higher: `both`"
     )
-    other_below: float = Field(description="the best score is below this: `other`")
+    other_below: float = Field(
+        ge=-MAX_POINTS, le=MAX_POINTS, description="the best score is below this: `other`"
+    )
     other_alternative: Literal[ALTERNATIVES] = "conversation"  # type: ignore[valid-type]
     other_reason: str
     other_source: Citation
-    grey_zone: float = Field(ge=0, description="a winning margin below this is borderline")
-    decisive_margin: float = Field(gt=0, description="a margin this large gives full confidence")
+    grey_zone: float = Field(ge=0, le=MAX_POINTS, description="a winning margin below this is borderline")
+    decisive_margin: float = Field(
+        gt=0, le=MAX_POINTS, description="a margin this large gives full confidence"
+    )
     person_cap: float | None = Field(
         None,
         gt=0,
+        le=MAX_POINTS,
         description=(
             "the person's answers (rules with tier: person) move each option by at most this "
             "many points in total, so they refine the need rather than outvote it"

@@ -236,6 +236,26 @@ class RuleSet:
             cond(loc, condition)
         for loc, citation in self.citations():
             cite(loc, citation)
+        # A follow-up is asked in order: its `when` can only read answers already given.
+        for i, q in enumerate(m.questions):
+            for fid in q.when or {}:
+                if fid in self.questions and self.position[fid] >= i:
+                    problems.append(((
+                        "questions", i, "when", fid),
+                        f"'{fid}' is not asked before '{q.id}' (a follow-up can only depend on "
+                        "earlier questions)",
+                    ))
+        # A column header must name one field, never two.
+        owner: dict[str, tuple[str, Loc]] = {}
+        sections = [("fields", i, f) for i, f in enumerate(m.fields)]
+        sections += [("questions", i, q) for i, q in enumerate(m.questions)]
+        for section, i, item in sections:
+            for j, word in enumerate([item.id, *item.aliases]):
+                key = fold(word)
+                first = owner.setdefault(key, (item.id, (section, i)))
+                if first[0] != item.id:
+                    loc: Loc = (section, i, "aliases", j - 1) if j else (section, i, "id")
+                    problems.append((loc, f"header '{word}' would name both '{first[0]}' and '{item.id}'"))
         return problems
 
 
