@@ -335,3 +335,16 @@ def test_print_stylesheet_keeps_charts_and_short_tables_whole(realistic):
     classes = [v for tag, k, v in p.attrs if tag == "table" and k == "class"]
     assert classes.count("keep") >= 3
 
+
+
+def test_stderr_summary_uses_labels(realistic, shipped_rules):
+    _, err = realistic
+    for label in ("Trainee teacher", "Early career teacher", "Middle leader", "Senior leader",
+                  "Another kind of support first", "Both mentoring and coaching"):
+        assert label in err
+    for alt in ("Training first", "Referral for specialist support"):
+        assert alt in err
+    for raw in ("early_career:", "middle_leader:", "'other' means", "feedback_first",
+                "(missing or not recognised)"):
+        assert raw not in err
+    assert "row 7 (Staff No P007)" in err and "(staff_id " not in err
