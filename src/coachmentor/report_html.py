@@ -56,7 +56,7 @@ h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;bord
 .card b{display:block;font-size:1.5rem}.card small{display:block;color:#555}
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin:.5rem 0}
 th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{font-weight:600}th.id{white-space:nowrap}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{font-weight:600}th.id{white-space:nowrap}table.groups td:first-child{min-width:10rem;overflow-wrap:anywhere}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .warn{color:#8a4b00}.legend span{display:inline-block;margin-right:1rem;white-space:nowrap}
 .legend svg{vertical-align:middle;margin-right:.3rem}
 svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}svg text{font-size:14px;fill:#1d1d1f}
@@ -65,7 +65,8 @@ footer{margin-top:2.5rem;border-top:1px solid #ddd;padding-top:.5rem}
 @media print{body{margin:0;max-width:none;padding:0;font-size:10pt;color:#000}
 h1{font-size:16pt}h2{font-size:12.5pt;break-after:avoid;page-break-after:avoid}
 .card{border-color:#999}.meta,.card small{color:#333}
-table.keep,svg,figure,.legend{break-inside:avoid;page-break-inside:avoid}
+table.keep,div.keep,svg,figure,.legend{break-inside:avoid;page-break-inside:avoid}
+.cards{grid-template-columns:repeat(5,1fr);gap:.4rem}.card{padding:.4rem .5rem}
 tr{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}
 th,td{border-bottom-color:#bbb}}
 """
@@ -195,19 +196,17 @@ def text_width(text: str, size: float = FONT) -> float:
 
 def wrap(text: str, width: float) -> list[str]:
     """Whole words onto lines of at most `width` px; a single word wider than that is
-    split across lines (no letter is dropped, no ellipsis)."""
+    split into even pieces (no letter is dropped, no ellipsis)."""
     lines: list[str] = []
     line = ""
     for word in text.split():
-        while len(word) > 1 and text_width(word) > width:
+        if text_width(word) > width and len(word) > 1:
             if line:
                 lines.append(line)
                 line = ""
-            cut = 1
-            while cut < len(word) and text_width(word[:cut + 1]) <= width:
-                cut += 1
-            lines.append(word[:cut])
-            word = word[cut:]
+            pieces = _pieces(word, width)
+            lines += pieces[:-1]
+            word = pieces[-1]
         candidate = f"{line} {word}" if line else word
         if not line or text_width(candidate) <= width:
             line = candidate
@@ -217,6 +216,16 @@ def wrap(text: str, width: float) -> list[str]:
     if line:
         lines.append(line)
     return lines or [""]
+
+
+def _pieces(word: str, width: float) -> list[str]:
+    """`word` in the fewest pieces of about equal length that each fit `width`."""
+    for n in range(2, len(word) + 1):
+        size = -(-len(word) // n)
+        pieces = [word[i:i + size] for i in range(0, len(word), size)]
+        if all(text_width(p) <= width for p in pieces):
+            return pieces
+    return list(word)
 
 
 WIDTH = 760  # px; scaled down to the page (an A4 page's text width is about 680)
@@ -317,7 +326,7 @@ def _group_table(groups: list[tuple[str, dict[str, int]]], first: str, words: Wo
         cells = "".join(f'<td class="n">{g.get(k, 0):,}</td>' for k in SERIES)
         rows.append(f'<tr><td>{_e(name)}</td><td class="n">{g.get("rows", 0):,}</td>{cells}</tr>')
     return (
-        f'<table{_table_class(len(rows))}><thead><tr><th>{_e(first)}</th><th class="n">Staff</th>'
+        f'<table class="groups{" keep" if len(rows) <= 25 else ""}"><thead><tr><th>{_e(first)}</th><th class="n">Staff</th>'
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -380,18 +389,18 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
         )
 
     # --- recommendations
-    out.append("<h2>Recommendations</h2>")
+    out.append('<div class="keep"><h2>Recommendations</h2>')
     items = [(words.rec(k), words.rec(k), int(recs.get(k, 0)), COLOURS[k]) for k in RECOMMENDATIONS]
     if n_errors:
         items.append((NOT_ASSESSED, NOT_ASSESSED, int(n_errors), COLOURS["errors"]))
     out.append(f"<p class=\"meta\">Staff for each recommendation, and their share of all "
                f"{rows:,} in the list.</p>")
-    out.append(_bar_chart(items, rows, "Recommendations"))
+    out.append(_bar_chart(items, rows, "Recommendations") + "</div>")
     alts = s.get("alternatives") or {}
     if alts:
         other = words.rec("other")
         has_where = any(words.where_to_turn.get(k) for k in alts)
-        out.append(f"<p>“{_e(other)}”: neither coaching nor mentoring is the right first step "
+        out.append(f"<div{_table_class(len(alts))}><p>“{_e(other)}”: neither coaching nor mentoring is the right first step "
                    "for these staff. What fits instead:</p>")
         out.append(f'<table{_table_class(len(alts))}><thead><tr><th>Support instead</th>'
                    '<th class="n">Staff</th>' + ("<th>Where to turn</th>" if has_where else "")
@@ -400,7 +409,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
             out.append(f'<tr><td>{_e(words.alternative(k))}</td><td class="n">{_num(v)}</td>'
                        + (f"<td>{_e(words.where_to_turn.get(k, ''))}</td>" if has_where else "")
                        + "</tr>")
-        out.append("</tbody></table>")
+        out.append("</tbody></table></div>")
 
     # --- capacity
     out.append(_capacity(cap, both))
@@ -414,12 +423,12 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
     ):
         if not groups:
             continue
-        out.append(f"<h2>{_e(heading)}</h2>")
+        out.append(f'<div class="keep"><h2>{_e(heading)}</h2>')
         out.append(f'<p class="meta">Staff in each {_e(what)}, by recommendation.</p>')
         out.append("<figure style=\"margin:0\">")
         out.append(_legend(words))
         out.append(_stacked_chart(groups[:CHART_GROUPS], heading, words))
-        out.append("</figure>")
+        out.append("</figure></div>")
         if len(groups) > CHART_GROUPS:
             out.append(f'<p class="meta">The chart shows the first {CHART_GROUPS} of '
                        f"{len(groups):,}; the table lists them all.</p>")
@@ -449,7 +458,7 @@ def _file_name(name: Any) -> str:
 
 
 def _capacity(cap: dict[str, Any], both: int) -> str:
-    out = ["<h2>Capacity to plan for</h2>",
+    out = ['<div class="keep"><h2>Capacity to plan for</h2>',
            f'<table class="keep"><thead><tr><th>Support</th><th class="n">Staff who need it</th>'
            '<th class="n">Sessions each</th><th class="n">Hours a session</th>'
            '<th class="n">Supporter hours in all</th></tr></thead><tbody>']
@@ -473,7 +482,7 @@ def _capacity(cap: dict[str, Any], both: int) -> str:
                "not a timetable.")
     if len(known) < 2:
         explain += " “—”: the rule base gives no session plan for it, so no estimate."
-    out.append(f'<p class="meta">{_e(explain)}</p>')
+    out.append(f'<p class="meta">{_e(explain)}</p></div>')
     return "".join(out)
 
 
@@ -502,7 +511,7 @@ def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, A
         out.append(f'<tr><td class="n">{_num(e.get("row"))}</td>{sid}'
                    f'<td>{_e(_problem(str(e.get("error", "")), words))}</td></tr>')
     out.append("</tbody></table>")
-    return "".join(out)
+    return f"<div{_table_class(shown_n)}>" + "".join(out) + "</div>"
 
 
 _FIELD_PREFIX = re.compile(r"(^|; )([a-z][a-z0-9_]*): (?=[^;]*column ')")
