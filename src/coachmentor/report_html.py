@@ -305,12 +305,12 @@ def _stacked_chart(groups: list[tuple[str, str, dict[str, int]]], title: str, wo
     return "".join(parts)
 
 
-def _legend(words: Wording) -> str:
+def _legend(words: Wording, keys: Iterable[str] = SERIES) -> str:
     # Swatches are SVG, not CSS backgrounds, so that they print.
     return '<p class="legend">' + "".join(
         f'<span><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" '
         f'fill="{COLOURS[k]}"/></svg>{_e(words.rec(k))}</span>'
-        for k in SERIES
+        for k in keys
     ) + "</p>"
 
 
@@ -426,7 +426,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
         out.append(f'<div class="keep"><h2>{_e(heading)}</h2>')
         out.append(f'<p class="meta">Staff in each {_e(what)}, by recommendation.</p>')
         out.append("<figure style=\"margin:0\">")
-        out.append(_legend(words))
+        out.append(_legend(words, [k for k in SERIES if any(g.get(k) for _, _, g in groups)]))
         out.append(_stacked_chart(groups[:CHART_GROUPS], heading, words))
         out.append("</figure></div>")
         if len(groups) > CHART_GROUPS:
