@@ -467,7 +467,7 @@ def test_xlsx_first_sheet(run_cli, shipped_rules, tmp_path):
     assert recs[0]["New to role"] == "TRUE" and recs[0]["Started"] == "2024-09-01"
     assert recs[1]["Started"] == "2024-09-01 08:30:00" and recs[1]["Score"] == "'-2"
     assert [r["status"] for r in recs] == ["ok", "ok", "error", "ok"]
-    assert "'bogus'" in recs[2]["error"] and "row 4 (staff_id 103)" in result.stderr
+    assert "'bogus'" in recs[2]["error"] and "row 4 (Staff No 103)" in result.stderr
     assert recs[3]["Teacher"] == "'@SUM(A1)"  # text that a spreadsheet would run: guarded
     assert recs[3]["Started"] == ""  # a formula is read as its cached value (none here)
     for r in (recs[0], recs[1], recs[3]):
@@ -566,7 +566,7 @@ def test_xlsx_title_rows_and_sheet_row_numbers(run_cli, tmp_path):
     wb.save(book)
     result = run_cli("assess", book)
     assert result.exit_code == 1
-    assert "row 2 (staff_id A2)" in result.stderr and "sheet row N+3" in result.stderr
+    assert "row 2 (Staff ID A2)" in result.stderr and "sheet row N+3" in result.stderr
 
 
 @pytest.mark.parametrize("header", ["New to role?", "New to role ?", "Career stage *",

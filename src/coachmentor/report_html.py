@@ -1,15 +1,26 @@
 """A self-contained HTML report of a batch (`assess --report FILE.html`).
 
 One file, no external assets and no scripts: the charts are inline SVG, the styles inline
-CSS with a print stylesheet. It reads only the summary dict (see batch/summary.py), which
-holds counts, row numbers and staff_id values — never names or free text. Every text is
-escaped. Nothing time-dependent is written, so the same input gives the same file.
+CSS with a print stylesheet (A4). It reads the summary dict (see batch/summary.py), which
+holds counts, row numbers and staff_id values — never names or free text — and, for the
+words people read, the rule base: the questionnaire's labels for career stages, the
+result's headlines for recommendations, the alternatives' labels, and the user's own
+column headers. Ids stay in machine outputs only. Every text is escaped. Nothing
+time-dependent is written, so the same input gives the same file.
+
+Its readers are governors and HR leads: every number says what it counts, and the rule
+base's name, version and fingerprint are in the footnote, not the header.
 """
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from functools import lru_cache
 from html import escape
 from typing import Any, Iterable
+
+from .batch.summary import NO_DEPARTMENT, OTHER_DEPARTMENTS, UNKNOWN_STAGE
 
 COLOURS = {
     "coaching": "#2f6db5",
@@ -18,29 +29,136 @@ COLOURS = {
     "other": "#c77d1a",
     "errors": "#b23b3b",
 }
-LABELS = {
+SERIES = ("coaching", "mentoring", "both", "other", "errors")
+RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
+# The words when the rule base is not at hand (a summary from a rule base other than the
+# shipped one, rendered without it); a rule base's own headlines win.
+HEADLINES = {
     "coaching": "Coaching",
     "mentoring": "Mentoring",
-    "both": "Both",
-    "other": "Other support first",
-    "errors": "Errors",
+    "both": "Both mentoring and coaching",
+    "other": "Another kind of support first",
 }
-SERIES = ("coaching", "mentoring", "both", "other", "errors")
+NOT_ASSESSED = "Could not be assessed"
+GROUP_WORDS = {
+    UNKNOWN_STAGE: "Missing or not recognised",
+    NO_DEPARTMENT: "No department given",
+    OTHER_DEPARTMENTS: "Other departments (beyond the first 500)",
+}
+CHART_GROUPS = 40  # bars in a chart; its table lists every group
 
 CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
 max-width:60rem;padding:0 1rem;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-.meta{color:#555;font-size:.9rem}.cards{display:flex;flex-wrap:wrap;gap:.8rem;margin:1rem 0}
-.card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem 1rem;min-width:8rem}
-.card b{display:block;font-size:1.5rem}table{border-collapse:collapse;width:100%;font-size:.92rem}
-th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left}
-td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}.warn{color:#8a4b00}
-.legend span{display:inline-block;margin-right:1rem}.sw{display:inline-block;width:.8rem;
-height:.8rem;margin-right:.3rem;vertical-align:middle}svg text{font-size:12px;fill:#1d1d1f}
-@media print{body{margin:0;max-width:none}h2{break-after:avoid}table,svg{break-inside:avoid}
-.card{border-color:#999}}
+.meta{color:#555;font-size:.9rem}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:.7rem;margin:1rem 0}
+.card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem}
+.card b{display:block;font-size:1.5rem}.card small{display:block;color:#555}
+table{border-collapse:collapse;width:100%;font-size:.92rem;margin:.5rem 0}
+th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th{font-weight:600}th.id{white-space:nowrap}table.groups td:first-child{min-width:10rem;overflow-wrap:anywhere}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+.warn{color:#8a4b00}.legend span{display:inline-block;margin-right:1rem;white-space:nowrap}
+.legend svg{vertical-align:middle;margin-right:.3rem}
+svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}svg text{font-size:14px;fill:#1d1d1f}
+footer{margin-top:2.5rem;border-top:1px solid #ddd;padding-top:.5rem}
+@page{size:A4;margin:15mm}
+@media print{body{margin:0;max-width:none;padding:0;font-size:10pt;color:#000}
+h1{font-size:16pt}h2{font-size:12.5pt;break-after:avoid;page-break-after:avoid}
+.card{border-color:#999}.meta,.card small{color:#333}
+table.keep,div.keep,svg,figure,.legend{break-inside:avoid;page-break-inside:avoid}
+.cards{grid-template-columns:repeat(5,1fr);gap:.4rem}.card{padding:.4rem .5rem}
+tr{break-inside:avoid;page-break-inside:avoid}thead{display:table-header-group}
+th,td{border-bottom-color:#bbb}}
 """
+
+
+# --- the words people read -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Wording:
+    """Labels for the ids in a summary: from the rule base when known, else the id in words."""
+
+    recommendations: dict[str, str]
+    stages: dict[str, str]
+    alternatives: dict[str, str]
+    where_to_turn: dict[str, str]
+    columns: dict[str, str]  # field id -> the header in the user's file
+    fields: frozenset[str] = frozenset()  # the rule base's question ids
+
+    def rec(self, key: str) -> str:
+        if key == "errors":
+            return NOT_ASSESSED
+        return self.recommendations.get(key) or HEADLINES.get(key) or _in_words(key)
+
+    def stage(self, key: str) -> str:
+        """The questionnaire's label, in full (tables)."""
+        return GROUP_WORDS.get(key) or self.stages.get(key) or _in_words(key)
+
+    def stage_short(self, key: str) -> str:
+        """For charts and one-line summaries: the part before ' (' — 'Early career teacher'."""
+        return short_label(self.stage(key))
+
+    def alternative(self, key: str) -> str:
+        return self.alternatives.get(key) or _in_words(key)
+
+    def group(self, name: str) -> str:
+        """A department as the user wrote it, or a placeholder group in words."""
+        return GROUP_WORDS.get(name, name)
+
+    def header(self, field: str, default: str) -> str:
+        """The user's own column header for a field, else `default`."""
+        return self.columns.get(field) or default
+
+
+def wording(summary: dict[str, Any], rules: Any = None) -> Wording:
+    """The words for `summary`: from `rules` if given, else from the shipped rule base when
+    the summary was made with it (same fingerprint), else the ids in plain words."""
+    if rules is None:
+        rules = _shipped_rules(str((summary.get("rules") or {}).get("hash") or ""))
+    recs: dict[str, str] = {}
+    stages: dict[str, str] = {}
+    alts: dict[str, str] = {}
+    where: dict[str, str] = {}
+    if rules is not None:
+        recs = {k: v for k, v in dict(rules.model.texts.headlines).items() if v}
+        question = rules.questions.get("career_stage")
+        if question is not None:
+            stages = {c.value: c.label for c in question.choices}
+        alts = {k: a.label for k, a in rules.model.alternatives.items()}
+        where = {k: a.where_to_turn for k, a in rules.model.alternatives.items()}
+    columns = {k: v.strip() for k, v in (summary.get("columns") or {}).items()
+               if isinstance(v, str) and v.strip()}
+    fields = frozenset(rules.questions) if rules is not None else frozenset()
+    return Wording(recs, stages, alts, where, columns, fields)
+
+
+@lru_cache(maxsize=4)
+def _shipped_rules(digest: str) -> Any:
+    if not digest:
+        return None
+    try:
+        from .loader import load_rules
+
+        shipped = load_rules()
+    except Exception:  # a report never fails for want of labels
+        return None
+    return shipped if shipped.hash == digest else None
+
+
+def short_label(label: str) -> str:
+    """The part before ' (': 'Early career teacher (ECT, NQT, RQT)' -> 'Early career
+    teacher'. Whole words only: never cut mid-word, never an ellipsis."""
+    head = label.split(" (", 1)[0].strip()
+    return head or label.strip()
+
+
+def _in_words(key: str) -> str:
+    text = str(key).replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+# --- drawing -------------------------------------------------------------------------------
 
 
 def _e(value: Any) -> str:
@@ -48,45 +166,128 @@ def _e(value: Any) -> str:
 
 
 def _num(n: Any) -> str:
-    return f"{n:,}" if isinstance(n, int) else _e(n)
+    if isinstance(n, bool):
+        return _e(n)
+    if isinstance(n, int):
+        return f"{n:,}"
+    if isinstance(n, float):
+        return f"{n:,.2f}".rstrip("0").rstrip(".")
+    return _e(n)
 
 
-def _bar_chart(items: list[tuple[str, int, str]], total: int, title: str) -> str:
-    """Horizontal bars: (label, value, colour)."""
-    width, label_w, row_h = 640, 170, 26
-    bar_w = width - label_w - 70
-    height = row_h * len(items) + 10
-    top = max([v for _, v, _ in items] + [1])
-    parts = [
-        f'<svg role="img" aria-label="{_e(title)}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
+FONT = 14  # px, the charts' text
+
+
+def text_width(text: str, size: float = FONT) -> float:
+    """A generous estimate of `text`'s width in px in a sans-serif font (DejaVu Sans, the
+    widest of the usual ones), so that a label never runs into its bar."""
+    w = 0.0
+    for ch in text:
+        if ch in "il.,;:|!'` ":
+            w += 0.34
+        elif ch in "mwMW@%":
+            w += 0.98
+        elif ch.isupper() or ch.isdigit() or not ch.isascii():
+            w += 0.74
+        else:
+            w += 0.62
+    return w * size
+
+
+def wrap(text: str, width: float) -> list[str]:
+    """Whole words onto lines of at most `width` px; a single word wider than that is
+    split into even pieces (no letter is dropped, no ellipsis)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if text_width(word) > width and len(word) > 1:
+            if line:
+                lines.append(line)
+                line = ""
+            pieces = _pieces(word, width)
+            lines += pieces[:-1]
+            word = pieces[-1]
+        candidate = f"{line} {word}" if line else word
+        if not line or text_width(candidate) <= width:
+            line = candidate
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines or [""]
+
+
+def _pieces(word: str, width: float) -> list[str]:
+    """`word` in the fewest pieces of about equal length that each fit `width`."""
+    for n in range(2, len(word) + 1):
+        size = -(-len(word) // n)
+        pieces = [word[i:i + size] for i in range(0, len(word), size)]
+        if all(text_width(p) <= width for p in pieces):
+            return pieces
+    return list(word)
+
+
+WIDTH = 760  # px; scaled down to the page (an A4 page's text width is about 680)
+LABEL_MAX = 270  # px for the labels; longer ones wrap
+BAR_H, LINE_H, PAD = 18, 17, 10
+
+
+def _svg_open(width: int, height: int, title: str) -> list[str]:
+    return [
+        f'<svg class="chart" role="img" aria-label="{_e(title)}" width="{width}" '
+        f'height="{height}" viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
         f"<title>{_e(title)}</title>",
     ]
-    for i, (label, value, colour) in enumerate(items):
-        y = 5 + i * row_h
+
+
+def _layout(labels: list[str], values: list[str]) -> tuple[float, float, list[list[str]]]:
+    """(label area, bar area, wrapped labels)."""
+    label_w = min(max([text_width(t) for t in labels] + [40.0]) + 12, LABEL_MAX)
+    value_w = max([text_width(t) for t in values] + [20.0]) + 12
+    lines = [wrap(t, label_w - 12) for t in labels]
+    return label_w, WIDTH - label_w - value_w, lines
+
+
+def _label(lines: list[str], y_mid: float) -> str:
+    top = y_mid - (len(lines) - 1) * LINE_H / 2 + 5
+    return "".join(f'<text x="0" y="{top + i * LINE_H:g}">{_e(t)}</text>'
+                   for i, t in enumerate(lines))
+
+
+def _bar_chart(items: list[tuple[str, str, int, str]], total: int, title: str) -> str:
+    """Horizontal bars: (label, full label for the tooltip, value, colour)."""
+    values = [f"{v:,}" + (f" ({v / total:.0%})" if total else "") for _, _, v, _ in items]
+    label_w, bar_w, lines = _layout([lab for lab, _, _, _ in items], values)
+    top = max([v for _, _, v, _ in items] + [1])
+    rows_h = [max(BAR_H + PAD, len(ls) * LINE_H + PAD) for ls in lines]
+    height = sum(rows_h) + 6
+    parts = _svg_open(WIDTH, height, title)
+    y = 3.0
+    for (label, full, value, colour), text, ls, h in zip(items, values, lines, rows_h):
+        mid = y + h / 2
         w = round(bar_w * value / top, 1)
-        share = f" ({value / total:.0%})" if total else ""
-        parts.append(f'<text x="0" y="{y + 17}">{_e(label)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y + 4}" width="{w}" height="16" fill="{colour}"/>')
-        parts.append(f'<text x="{label_w + w + 6}" y="{y + 17}">{value:,}{_e(share)}</text>')
+        parts.append(_label(ls, mid))
+        parts.append(f'<rect x="{label_w:g}" y="{mid - BAR_H / 2:g}" width="{w:g}" height="{BAR_H}" '
+                     f'fill="{colour}"><title>{_e(full)}: {_e(text)}</title></rect>')
+        parts.append(f'<text x="{label_w + w + 6:g}" y="{mid + 5:g}">{_e(text)}</text>')
+        y += h
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _stacked_chart(groups: list[tuple[str, dict[str, int]]], title: str) -> str:
-    """One stacked bar per group, in the series' colours, scaled to the largest group."""
-    width, label_w, row_h = 640, 170, 26
-    bar_w = width - label_w - 60
-    height = row_h * len(groups) + 10
-    top = max([g.get("rows", 0) for _, g in groups] + [1])
-    parts = [
-        f'<svg role="img" aria-label="{_e(title)}" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" xmlns="http://www.w3.org/2000/svg">',
-        f"<title>{_e(title)}</title>",
-    ]
-    for i, (name, g) in enumerate(groups):
-        y = 5 + i * row_h
-        parts.append(f'<text x="0" y="{y + 17}">{_e(_short(name, 24))}</text>')
+def _stacked_chart(groups: list[tuple[str, str, dict[str, int]]], title: str, words: Wording) -> str:
+    """One stacked bar per group (chart label, full label, counts), scaled to the largest."""
+    values = [f"{g.get('rows', 0):,}" for _, _, g in groups]
+    label_w, bar_w, lines = _layout([lab for lab, _, _ in groups], values)
+    top = max([g.get("rows", 0) for _, _, g in groups] + [1])
+    rows_h = [max(BAR_H + PAD, len(ls) * LINE_H + PAD) for ls in lines]
+    height = sum(rows_h) + 6
+    parts = _svg_open(WIDTH, height, title)
+    y = 3.0
+    for (label, full, g), text, ls, h in zip(groups, values, lines, rows_h):
+        mid = y + h / 2
+        parts.append(_label(ls, mid))
         x = float(label_w)
         for key in SERIES:
             v = g.get(key, 0)
@@ -94,43 +295,61 @@ def _stacked_chart(groups: list[tuple[str, dict[str, int]]], title: str) -> str:
                 continue
             w = round(bar_w * v / top, 1)
             parts.append(
-                f'<rect x="{x}" y="{y + 4}" width="{w}" height="16" fill="{COLOURS[key]}">'
-                f"<title>{_e(LABELS[key])}: {v:,}</title></rect>"
+                f'<rect x="{x:g}" y="{mid - BAR_H / 2:g}" width="{w:g}" height="{BAR_H}" '
+                f'fill="{COLOURS[key]}"><title>{_e(full)} — {_e(words.rec(key))}: {v:,}</title></rect>'
             )
             x += w
-        parts.append(f'<text x="{x + 6}" y="{y + 17}">{g.get("rows", 0):,}</text>')
+        parts.append(f'<text x="{x + 6:g}" y="{mid + 5:g}">{_e(text)}</text>')
+        y += h
     parts.append("</svg>")
     return "".join(parts)
 
 
-def _short(text: str, n: int) -> str:
-    return text if len(text) <= n else text[: n - 1] + "…"
-
-
-def _legend() -> str:
+def _legend(words: Wording, keys: Iterable[str] = SERIES) -> str:
+    # Swatches are SVG, not CSS backgrounds, so that they print.
     return '<p class="legend">' + "".join(
-        f'<span><i class="sw" style="background:{COLOURS[k]}"></i>{_e(LABELS[k])}</span>'
-        for k in SERIES
+        f'<span><svg width="12" height="12" aria-hidden="true"><rect width="12" height="12" '
+        f'fill="{COLOURS[k]}"/></svg>{_e(words.rec(k))}</span>'
+        for k in keys
     ) + "</p>"
 
 
-def _group_table(groups: Iterable[tuple[str, dict[str, int]]], first: str) -> str:
-    head = "".join(f'<th class="n">{_e(LABELS[k])}</th>' for k in SERIES)
+def _table_class(n_rows: int) -> str:
+    # A short table is kept on one page; a long one breaks between rows, its header repeated.
+    return ' class="keep"' if n_rows <= 25 else ""
+
+
+def _group_table(groups: list[tuple[str, dict[str, int]]], first: str, words: Wording) -> str:
+    head = "".join(f'<th class="n">{_e(words.rec(k))}</th>' for k in SERIES)
     rows = []
     for name, g in groups:
         cells = "".join(f'<td class="n">{g.get(k, 0):,}</td>' for k in SERIES)
         rows.append(f'<tr><td>{_e(name)}</td><td class="n">{g.get("rows", 0):,}</td>{cells}</tr>')
     return (
-        f'<table><thead><tr><th>{_e(first)}</th><th class="n">Rows</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f'<table class="groups{" keep" if len(rows) <= 25 else ""}"><thead><tr><th>{_e(first)}</th><th class="n">Staff</th>'
+        f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
 
-def render_report(summary: dict[str, Any], *, title: str = "Coaching and mentoring: batch report") -> str:
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
+# --- the report ----------------------------------------------------------------------------
+
+
+def render_report(summary: dict[str, Any], rules: Any = None, *,
+                  title: str = "Coaching and mentoring: who needs which support") -> str:
+    """The report for `summary`. `rules` (the RuleSet the batch ran with) gives the words;
+    without it they come from the shipped rule base when the summary was made with it."""
     s = summary
-    rules = s.get("rules", {})
+    words = wording(s, rules)
     recs = s.get("recommendations", {})
-    total_ok = s.get("ok", 0)
+    rows, ok, n_errors = s.get("rows", 0), s.get("ok", 0), s.get("errors", 0)
+    cap = s.get("capacity", {})
+    both = int(recs.get("both", 0))
+    sid_header = words.header("staff_id", "")
+
     out: list[str] = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -138,82 +357,185 @@ def render_report(summary: dict[str, Any], *, title: str = "Coaching and mentori
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
     ]
-    source = (s.get("input") or {}).get("name") if isinstance(s.get("input"), dict) else None
-    meta = [
-        f"Rule base {_e(rules.get('name', '?'))} {_e(rules.get('version', '?'))}"
-        f" ({_e(rules.get('date', '?'))}), {_e(rules.get('hash', '?'))}",
-        f"coachmentor {_e(s.get('coachmentor_version', '?'))}",
-    ]
-    if source:
-        meta.insert(0, f"Input: {_e(source)}")
-    out.append(f'<p class="meta">{" · ".join(meta)}</p>')
+    inp = s.get("input") if isinstance(s.get("input"), dict) else {}
+    source = _file_name(inp.get("name"))
+    out.append(
+        '<p>For each member of staff in the list'
+        + (f" <b>{_e(source)}</b>" if source else "")
+        + ", the kind of support that fits their main development need best: coaching, "
+        "mentoring, both, or another kind of support first. The report holds counts only, "
+        "no names.</p>"
+    )
 
     cards = [
-        ("Rows", s.get("rows", 0)),
-        ("Assessed", total_ok),
-        ("Error rows", s.get("errors", 0)),
-        ("Coaching relationships", s.get("capacity", {}).get("coaching", {}).get("relationships", 0)),
-        ("Mentoring relationships", s.get("capacity", {}).get("mentoring", {}).get("relationships", 0)),
+        (rows, "staff in the list", ""),
+        (ok, "assessed", ""),
+        (n_errors, "could not be assessed", "see the last section" if n_errors else ""),
+        (cap.get("coaching", {}).get("relationships", 0), "need a coach",
+         f"including the {both:,} who need both" if both else ""),
+        (cap.get("mentoring", {}).get("relationships", 0), "need a mentor",
+         f"including the {both:,} who need both" if both else ""),
     ]
     out.append('<div class="cards">' + "".join(
-        f'<div class="card"><b>{_num(v)}</b>{_e(k)}</div>' for k, v in cards) + "</div>")
+        f'<div class="card"><b>{_num(v)}</b>{_e(k)}'
+        + (f"<small>{_e(note)}</small>" if note else "") + "</div>"
+        for v, k, note in cards) + "</div>")
+    warned = s.get("rows_with_warnings")
+    if isinstance(warned, int) and warned > 0:
+        out.append(
+            f'<p class="warn"><b>{_plural(warned, "row has", "rows have")} answers that look '
+            "inconsistent</b> — see their “warnings” column in the results file. They were "
+            "assessed; check those answers before acting on the recommendation.</p>"
+        )
 
-    out.append("<h2>Recommendations</h2>")
-    items = [(LABELS[k], int(recs.get(k, 0)), COLOURS[k]) for k in ("coaching", "mentoring", "both", "other")]
-    if s.get("errors"):
-        items.append((LABELS["errors"], int(s["errors"]), COLOURS["errors"]))
-    out.append(_bar_chart(items, s.get("rows", 0), "Recommendations"))
+    # --- recommendations
+    out.append('<div class="keep"><h2>Recommendations</h2>')
+    items = [(words.rec(k), words.rec(k), int(recs.get(k, 0)), COLOURS[k]) for k in RECOMMENDATIONS]
+    if n_errors:
+        items.append((NOT_ASSESSED, NOT_ASSESSED, int(n_errors), COLOURS["errors"]))
+    out.append(f"<p class=\"meta\">Staff for each recommendation, and their share of all "
+               f"{rows:,} in the list.</p>")
+    out.append(_bar_chart(items, rows, "Recommendations") + "</div>")
     alts = s.get("alternatives") or {}
     if alts:
-        out.append("<p>“Other support first” means: " + ", ".join(
-            f"{_e(k.replace('_', ' '))} {int(v):,}" for k, v in alts.items()) + ".</p>")
+        other = words.rec("other")
+        has_where = any(words.where_to_turn.get(k) for k in alts)
+        out.append(f"<div{_table_class(len(alts))}><p>“{_e(other)}”: neither coaching nor mentoring is the right first step "
+                   "for these staff. What fits instead:</p>")
+        out.append(f'<table{_table_class(len(alts))}><thead><tr><th>Support instead</th>'
+                   '<th class="n">Staff</th>' + ("<th>Where to turn</th>" if has_where else "")
+                   + "</tr></thead><tbody>")
+        for k, v in alts.items():
+            out.append(f'<tr><td>{_e(words.alternative(k))}</td><td class="n">{_num(v)}</td>'
+                       + (f"<td>{_e(words.where_to_turn.get(k, ''))}</td>" if has_where else "")
+                       + "</tr>")
+        out.append("</tbody></table></div>")
 
-    cap = s.get("capacity", {})
-    out.append("<h2>Capacity to plan for</h2><table><thead><tr><th>Support</th>"
-               '<th class="n">Relationships</th><th class="n">Sessions each</th>'
-               '<th class="n">Hours a session</th><th class="n">Hours in all</th></tr></thead><tbody>')
-    for kind in ("coaching", "mentoring"):
-        c = cap.get(kind, {})
-        out.append(
-            f"<tr><td>{_e(kind.capitalize())} (a “both” counts in each)</td>"
-            f'<td class="n">{_num(c.get("relationships", 0))}</td>'
-            f'<td class="n">{_num(c.get("sessions_each") if c.get("sessions_each") is not None else "—")}</td>'
-            f'<td class="n">{_num(c.get("hours_per_session") if c.get("hours_per_session") is not None else "—")}</td>'
-            f'<td class="n">{_num(c.get("hours") if c.get("hours") is not None else "—")}</td></tr>'
-        )
-    out.append("</tbody></table><p class=\"meta\">Hours are an estimate from the rule base's plans "
-               "(coaching: a short defined period of about six sessions; mentoring: monthly over a year).</p>")
+    # --- capacity
+    out.append(_capacity(cap, both))
 
-    for heading, key, first in (("By career stage", "by_career_stage", "Career stage"),
-                                ("By department", "by_department", "Department")):
-        groups = list((s.get(key) or {}).items())
+    # --- groups
+    stages = [(words.stage_short(k), words.stage(k), g) for k, g in (s.get("by_career_stage") or {}).items()]
+    depts = [(words.group(k), words.group(k), g) for k, g in (s.get("by_department") or {}).items()]
+    for heading, groups, first, what in (
+        ("By career stage", stages, "Career stage", "career stage"),
+        ("By department", depts, words.header("department", "Department"), "department"),
+    ):
         if not groups:
             continue
-        out.append(f"<h2>{_e(heading)}</h2>")
-        out.append(_legend())
-        out.append(_stacked_chart(groups[:40], heading))
-        out.append(_group_table(groups, first))
+        out.append(f'<div class="keep"><h2>{_e(heading)}</h2>')
+        out.append(f'<p class="meta">Staff in each {_e(what)}, by recommendation.</p>')
+        out.append("<figure style=\"margin:0\">")
+        out.append(_legend(words, [k for k in SERIES if any(g.get(k) for _, _, g in groups)]))
+        out.append(_stacked_chart(groups[:CHART_GROUPS], heading, words))
+        out.append("</figure></div>")
+        if len(groups) > CHART_GROUPS:
+            out.append(f'<p class="meta">The chart shows the first {CHART_GROUPS} of '
+                       f"{len(groups):,}; the table lists them all.</p>")
+        out.append(_group_table([(full, g) for _, full, g in groups], first, words))
 
-    errors = s.get("error_rows") or s.get("first_errors") or []
-    out.append("<h2>Rows with errors</h2>")
-    if not s.get("errors"):
-        out.append("<p>None: every row was assessed.</p>")
-    else:
-        shown_n = len(errors)
-        note = "" if shown_n >= s["errors"] else f" (the first {shown_n:,} of {s['errors']:,})"
-        out.append(f"<p>{s['errors']:,} row(s) could not be assessed{_e(note)}. Fix them in the "
-                   "source file and run again; the results file marks each with status “error”.</p>")
-        out.append('<table><thead><tr><th class="n">Row</th><th>staff_id</th><th>Problem</th></tr></thead><tbody>')
-        for e in errors:
-            out.append(f'<tr><td class="n">{_num(e.get("row"))}</td><td>{_e(e.get("staff_id") or "—")}</td>'
-                       f'<td>{_e(e.get("error", ""))}</td></tr>')
-        out.append("</tbody></table>")
+    # --- errors
+    out.append(_errors(s, words, sid_header, inp))
     dup = s.get("duplicate_staff_ids") or {}
     if dup.get("rows"):
-        out.append(f'<p class="warn">Warning: {dup["rows"]:,} row(s) repeat a staff_id already seen: '
+        what = f"“{sid_header}”" if sid_header else "staff id"
+        out.append(f'<p class="warn">Warning: {_plural(dup["rows"], "row repeats", "rows repeat")} '
+                   f"a {_e(what)} already used in an earlier row: "
                    + "; ".join(f"{_e(d['staff_id'])} (rows {', '.join(map(str, d['rows']))})"
                                for d in dup.get("examples", [])[:20]) + ".</p>")
-    out.append('<p class="meta">This report holds counts, row numbers and staff_id values only: '
-               "no names or free text from the input.</p>")
+
+    out.append(_footer(s, sid_header, source))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
+
+
+def _file_name(name: Any) -> str:
+    if not isinstance(name, str) or not name:
+        return ""
+    if name == "<stdin>":
+        return "read from standard input"
+    return name.replace("\\", "/").rsplit("/", 1)[-1]
+
+
+def _capacity(cap: dict[str, Any], both: int) -> str:
+    out = ['<div class="keep"><h2>Capacity to plan for</h2>',
+           f'<table class="keep"><thead><tr><th>Support</th><th class="n">Staff who need it</th>'
+           '<th class="n">Sessions each</th><th class="n">Hours a session</th>'
+           '<th class="n">Supporter hours in all</th></tr></thead><tbody>']
+    known = []
+    for kind, noun in (("coaching", "Coaching"), ("mentoring", "Mentoring")):
+        c = cap.get(kind, {})
+        note = f" (including the {both:,} who need both)" if both else ""
+        cells = [c.get("sessions_each"), c.get("hours_per_session"), c.get("hours")]
+        if c.get("hours") is not None:
+            known.append(kind)
+        out.append(
+            f"<tr><td>{noun}{_e(note)}</td><td class=\"n\">{_num(c.get('relationships', 0))}</td>"
+            + "".join(f'<td class="n">{_num(v) if v is not None else "—"}</td>' for v in cells)
+            + "</tr>"
+        )
+    out.append("</tbody></table>")
+    explain = ("“Supporter hours in all” is the time the coaches and mentors give over the "
+               "whole of each relationship: staff who need it × sessions each × hours a "
+               "session. The staff they support give the same time again. The sessions and "
+               "hours are estimates from the rule base's plans (a school can set its own), "
+               "not a timetable.")
+    if len(known) < 2:
+        explain += " “—”: the rule base gives no session plan for it, so no estimate."
+    out.append(f'<p class="meta">{_e(explain)}</p></div>')
+    return "".join(out)
+
+
+def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, Any]) -> str:
+    n = s.get("errors", 0)
+    out = ["<h2>Rows that could not be assessed</h2>"]
+    if not n:
+        out.append("<p>None: every row was assessed.</p>")
+        return "".join(out)
+    errors = s.get("error_rows") or s.get("first_errors") or []
+    shown_n = len(errors)
+    note = "" if shown_n >= n else f" The first {shown_n:,} are listed."
+    header_row = inp.get("header_row")
+    where = ("“Row” numbers the staff rows from 1, not counting the header"
+             + (f"; in the spreadsheet, row N is on line N+{header_row}." if isinstance(header_row, int)
+                else "."))
+    out.append(f"<p>{_plural(n, 'row', 'rows')} could not be assessed.{_e(note)} Correct them in "
+               "the staff list and run it again; in the results file each has the status "
+               f"“error”. {_e(where)}</p>")
+    with_sid = bool(sid_header) or any(e.get("staff_id") for e in errors)
+    sid_th = f'<th class="id">{_e(sid_header or "Staff id")}</th>' if with_sid else ""
+    out.append(f'<table{_table_class(shown_n)}><thead><tr><th class="n">Row</th>{sid_th}'
+               "<th>Problem</th></tr></thead><tbody>")
+    for e in errors:
+        sid = f"<td>{_e(e.get('staff_id') or '—')}</td>" if with_sid else ""
+        out.append(f'<tr><td class="n">{_num(e.get("row"))}</td>{sid}'
+                   f'<td>{_e(_problem(str(e.get("error", "")), words))}</td></tr>')
+    out.append("</tbody></table>")
+    return f"<div{_table_class(shown_n)}>" + "".join(out) + "</div>"
+
+
+_FIELD_PREFIX = re.compile(r"(^|; )([a-z][a-z0-9_]*): (?=[^;]*column ')")
+
+
+def _problem(message: str, words: Wording) -> str:
+    """An error row's message without its leading field id ('career_stage: ') where the rest
+    names the column in the user's own words; anything else is left as it is."""
+    known = set(words.columns) | set(words.fields)
+    plain = _FIELD_PREFIX.sub(lambda m: m.group(1) if m.group(2) in known else m.group(0), message)
+    return plain if plain == message else plain[:1].upper() + plain[1:]
+
+
+def _footer(s: dict[str, Any], sid_header: str, source: str) -> str:
+    rules = s.get("rules", {})
+    ids = f"“{sid_header}” values" if sid_header else "staff ids"
+    parts = [
+        f"Made by coachmentor {_e(s.get('coachmentor_version', '?'))} with the rule base "
+        f"{_e(rules.get('name', '?'))}, version {_e(rules.get('version', '?'))} "
+        f"({_e(rules.get('date', '?'))}); fingerprint {_e(rules.get('hash', '?'))}, which "
+        "identifies the exact rules used: the same staff list and rules give the same report.",
+        f"This report holds counts, row numbers and {_e(ids)} only: no names or other "
+        "text from the staff list.",
+    ]
+    if source:
+        parts.insert(0, f"Staff list: {_e(source)}.")
+    return '<footer class="meta"><p>' + " ".join(parts) + "</p></footer>"

@@ -19,7 +19,7 @@ from ..normalise import fold
 from ..ruleset import RuleSet
 from .columns import Columns
 from .core import EXTRA_VALUES, Tail, row_numbers
-from .messages import row_ref, shown
+from .messages import shown
 
 FIRST_ERRORS = 5
 _VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?' in column ")
@@ -283,8 +283,21 @@ def _dept_order(kv: tuple[str, Counter]) -> tuple:
 # --- rendering -----------------------------------------------------------------------------
 
 
-def render_text(d: dict[str, Any]) -> str:
-    """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id)."""
+# A group's breakdown, in brief (the line above it gives the rule base's full headlines).
+IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
+            "other": "other support first"}
+
+
+def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
+    """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
+
+    People read it: recommendations, alternatives and career stages are in the rule base's
+    words (`rules`, else the shipped rule base when `d` was made with it, else the ids in
+    words), and staff ids are named by the user's own column header."""
+    from ..report_html import wording
+
+    words = wording(d, rules)
+    sid = shown(words.header("staff_id", "staff_id"), 30)
     lines = []
     head = f"coachmentor assess: {d['rows']:,} row(s): {d['ok']:,} ok, {d['errors']:,} error(s)"
     if d.get("blank_rows_skipped"):
@@ -293,23 +306,25 @@ def render_text(d: dict[str, Any]) -> str:
         head += f" ({d['elapsed_seconds']:.2f} s)"
     lines.append(head)
     recs = d["recommendations"]
-    lines.append("  recommendations: " + ", ".join(f"{k} {v:,}" for k, v in recs.items()))
+    lines.append("  recommendations: " + ", ".join(f"{words.rec(k)} {v:,}" for k, v in recs.items()))
     if d["alternatives"]:
-        lines.append("  'other' means: " + ", ".join(f"{k} {v:,}" for k, v in d["alternatives"].items()))
+        lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
+            f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
     if d.get("rows_with_warnings"):
         lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent: "
-                     "see their 'warnings' cell")
-    for title, key in (("by career stage", "by_career_stage"), ("by department", "by_department")):
+                     "see their 'warnings' column")
+    for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
+                                ("by department", "by_department", words.group)):
         groups = d.get(key) or {}
         if not groups:
             continue
         lines.append(f"  {title}:")
         shown_groups = list(groups.items())
         for name, g in shown_groups[:15]:
-            parts = [f"{r} {g[r]:,}" for r in RECOMMENDATIONS if g[r]]
+            parts = [f"{IN_BRIEF[r]} {g[r]:,}" for r in RECOMMENDATIONS if g[r]]
             if g["errors"]:
                 parts.append(f"errors {g['errors']:,}")
-            lines.append(f"    {shown(name, 30)}: {g['rows']:,} ({', '.join(parts)})")
+            lines.append(f"    {shown(name_of(name), 60)}: {g['rows']:,} ({', '.join(parts)})")
         if len(shown_groups) > 15:
             lines.append(f"    ... and {len(shown_groups) - 15} more")
     cap = d["capacity"]
@@ -329,14 +344,16 @@ def render_text(d: dict[str, Any]) -> str:
         lines.append(f"  errors ({d['errors']:,} row(s); the first "
                      f"{len(d['first_errors'])}{sheet_rows}):")
         for e in d["first_errors"]:
-            lines.append(f"    {row_ref(e['row'], e['staff_id'])}: {e['error']}")
+            value = shown(e["staff_id"].strip(), 30) if (e["staff_id"] or "").strip() else ""
+            where = f"row {e['row']} ({sid} {value})" if value else f"row {e['row']}"
+            lines.append(f"    {where}: {e['error']}")
     dup = d["duplicate_staff_ids"]
     if dup["rows"]:
-        lines.append(f"  warning: {dup['rows']:,} row(s) repeat a staff_id given in an earlier row:")
+        lines.append(f"  warning: {dup['rows']:,} row(s) repeat a {sid} given in an earlier row:")
         for e in dup["examples"][:5]:
-            lines.append(f"    staff_id {e['staff_id']}: rows {', '.join(map(str, e['rows']))}")
+            lines.append(f"    {sid} {e['staff_id']}: rows {', '.join(map(str, e['rows']))}")
     if not dup["checked_all"]:
-        lines.append(f"  note: repeated staff_id checked among the first {IdTable.capacity():,} "
+        lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
     if "redacted_columns" in d:  # --redact: which columns were treated how, by header
         named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
