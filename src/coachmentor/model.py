@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .normalise import words
+
 Id = str
 Condition = dict[Id, str | list[str]]
 OPTIONS = ("coaching", "mentoring")
@@ -57,6 +59,13 @@ class Choice(Strict):
     label: str
     help: str | None = None
     synonyms: list[str] = Field(default_factory=list)
+    prefixes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "a value that begins with one of these whole words means this choice, e.g. 'Head of' "
+            "for 'Head of Maths' (values and synonyms are matched first; the longest prefix wins)"
+        ),
+    )
     neutral: bool = Field(False, description="deliberately scores nothing (silences the lint)")
     phrase: str | None = Field(None, description="'what if' wording, e.g. 'they were new to the role'")
     leans: Literal["coaching", "mentoring"] | None = Field(
@@ -85,10 +94,20 @@ class Question(Strict):
     @classmethod
     def _unique_values(cls, choices: list[Choice]) -> list[Choice]:
         seen: set[str] = set()
+        prefixes: dict[str, str] = {}
         for c in choices:
             if c.value in seen:
                 raise ValueError(f"choice '{c.value}' is listed twice")
             seen.add(c.value)
+            for p in c.prefixes:
+                key = words(p)
+                if len(key.replace(" ", "")) < 2:
+                    raise ValueError(f"choice '{c.value}': a prefix needs at least two letters")
+                if prefixes.get(key, c.value) != c.value:
+                    raise ValueError(
+                        f"prefix '{p}' is given for both '{prefixes[key]}' and '{c.value}'"
+                    )
+                prefixes[key] = c.value
         return choices
 
 
