@@ -86,8 +86,8 @@ def nearest_field(rules: "RuleSet", text: str) -> str | None:
 
 
 def did_you_mean(suggestion: str | None) -> str:
-    """' (did you mean 'x'?)' or ''."""
-    return f" (did you mean '{suggestion}'?)" if suggestion else ""
+    """"; did you mean 'x'?" to follow a message, or ''."""
+    return f"; did you mean '{suggestion}'?" if suggestion else ""
 
 
 __all__ = ["did_you_mean", "field_words", "nearest", "nearest_field", "nearest_value", "value_words"]
