@@ -78,11 +78,15 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         shown = answer(child, "3")
         assert "What is the main development need?" in shown
 
-        # an invalid value is refused and the accepted values listed; the question stays
+        # an invalid value is refused, saying what to type; the question stays
         shown = answer(child, "teleportation")
         assert "'teleportation' is not one of the choices" in shown
-        assert "specific_practice" in " ".join(shown.split())
+        assert "type a number 1–13, or ? for help" in " ".join(shown.split())
+        assert "specific_practice" not in shown  # thirteen ids are not listed
         assert "Has this person just taken on" not in shown
+        # a near miss gets the nearest choice
+        shown = answer(child, "specfic practise")
+        assert "Did you mean 4, 'specific_practice'" in " ".join(shown.split())
 
         # '<' goes back to career stage, which remembers the answer
         shown = answer(child, "<")
@@ -163,7 +167,7 @@ def test_ctrl_c_mid_questionnaire_exits_130(tmp_path):
         if child.isalive():
             child.terminate(force=True)
     assert code == 130, rest
-    assert "interrupted" in rest
+    assert "stopped" in rest and "error" not in rest
     assert "Traceback" not in "".join(child.transcript)
 
 
@@ -180,7 +184,9 @@ def test_ctrl_c_typed_as_a_character_exits_130(tmp_path):
     assert "Traceback" not in "".join(child.transcript)
 
 
-def test_end_of_input_exits_130_pointing_at_answers_and_set(tmp_path):
+def test_ctrl_d_at_a_prompt_is_a_calm_stop_like_ctrl_c(tmp_path):
+    # Ctrl-D at a terminal is a person stopping, not a script that ran out of input: no
+    # "error", no advice about --answers (that is for a run with no terminal).
     child = spawn(tmp_path)
     try:
         expect(child, PROMPT)
@@ -192,8 +198,8 @@ def test_end_of_input_exits_130_pointing_at_answers_and_set(tmp_path):
             child.terminate(force=True)
     assert code == 130, rest
     flat = " ".join(rest.split())
-    assert "end of input" in flat
-    assert "--answers" in flat and "--set" in flat
+    assert "stopped" in flat
+    assert "error" not in flat and "end of input" not in flat and "--answers" not in flat
     assert "Traceback" not in "".join(child.transcript)
 
 
