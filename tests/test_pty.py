@@ -86,7 +86,7 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         assert "Has this person just taken on" not in shown
         # a near miss gets the nearest choice
         shown = answer(child, "specfic practise")
-        assert "Did you mean 4, 'specific_practice'" in " ".join(shown.split())
+        assert "Did you mean 'specific_practice' (4: One specific aspect of practice)?" in " ".join(shown.split())
 
         # '<' goes back to career stage, which remembers the answer
         shown = answer(child, "<")

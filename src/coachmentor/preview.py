@@ -99,6 +99,15 @@ def box_for(console: Any, box: Any) -> Any:
     return box
 
 
+def _height() -> int:
+    for fd in (2, 1, 0):
+        try:
+            return max(1, os.get_terminal_size(fd).lines)
+        except OSError:
+            continue
+    return 25
+
+
 def make_console(*, stderr: bool = True, file: TextIO | None = None, width: int | None = None) -> Any:
     """A rich Console that follows the policy above."""
     from rich.console import Console
@@ -107,6 +116,7 @@ def make_console(*, stderr: bool = True, file: TextIO | None = None, width: int 
         stderr=stderr,
         file=file,
         width=width or terminal_width(),
+        height=_height(),  # with a width, or rich takes a dumb terminal to be 80 columns
         highlight=False,
         emoji=False,
         safe_box=True,

@@ -219,8 +219,8 @@ class Questionnaire:
         near = nearest_value(self.rules, qid, raw)
         if near is not None:
             n = self.rules.choice_values[qid].index(near) + 1
-            label = printable(choice_label(self.rules, qid, near))
-            text += f" Did you mean {n}, '{near}' ({label})?"
+            label = printable(choice_label(self.rules, qid, near).split(" (")[0])
+            text += f" Did you mean '{near}' ({n}: {label})?"
         self.say_wrapped(text, "yellow")
 
     def show_help(self, qid: str) -> None:

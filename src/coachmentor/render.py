@@ -83,11 +83,10 @@ def confidence_word(rules: RuleSet, doc: dict[str, Any]) -> str:
 
 
 def summary_line(rules: RuleSet, doc: dict[str, Any]) -> str:
-    """'Recommendation: Mentoring (induction mentoring), confidence 0.64, moderate.'"""
-    types = _type_line(doc)
+    """'Recommendation: Mentoring, confidence 0.64 (moderate).' (the types are in the box)"""
     return (
-        f"Recommendation: {headline(rules, doc)}{' (' + types + ')' if types else ''}, "
-        f"confidence {doc['confidence']:.2f}, {confidence_word(rules, doc)}."
+        f"Recommendation: {headline(rules, doc)}, "
+        f"confidence {doc['confidence']:.2f} ({confidence_word(rules, doc)})."
     )
 
 
@@ -196,9 +195,10 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
     if doc.get("compared"):
         console.print(Text("\nSide by side", style="bold underline"))
         table = Table(show_lines=True, expand=False, box=box_for(console, boxes.HEAVY_HEAD))
-        table.add_column("")
+        table.add_column("", overflow="fold")  # a long word is folded, never cut with '…'
         for c in doc["compared"]:
-            table.add_column(Text(f"{c['label']} ({score_text(c['score'], g.minus)})", style="bold"))
+            table.add_column(Text(f"{c['label']} ({score_text(c['score'], g.minus)})", style="bold"),
+                             overflow="fold")
         table.add_row("What it is", *[Text(c["summary"]) for c in doc["compared"]])
         table.add_row("What it offers", *[Text(c["offers"]) for c in doc["compared"]])
         table.add_row("Downside", *[Text(c["downside"]) for c in doc["compared"]])
