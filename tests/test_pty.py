@@ -28,12 +28,15 @@ pytestmark = [
 ]
 
 
-def spawn(tmp_path, *args: str):
-    env = dict(os.environ, COLUMNS="100", LINES="50", TERM="xterm")
-    env.pop("COACHMENTOR_RULES", None)
+def spawn(tmp_path, *args: str, env: dict | None = None, size: tuple[int, int] = (50, 100)):
+    rows, cols = size
+    full = dict(os.environ, COLUMNS=str(cols), LINES=str(rows), TERM="xterm")
+    full.pop("COACHMENTOR_RULES", None)
+    full.pop("NO_COLOR", None)
+    full.update(env or {})
     child = pexpect.spawn(
-        str(EXE), ["advise", *args], env=env, cwd=str(tmp_path), encoding="utf-8",
-        timeout=TIMEOUT, dimensions=(50, 100), codec_errors="replace",
+        str(EXE), ["advise", *args], env=full, cwd=str(tmp_path), encoding="utf-8",
+        timeout=TIMEOUT, dimensions=size, codec_errors="replace",
     )
     child.transcript = []  # everything read, for the failure messages and final checks
     return child
@@ -78,11 +81,15 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         shown = answer(child, "3")
         assert "What is the main development need?" in shown
 
-        # an invalid value is refused and the accepted values listed; the question stays
+        # an invalid value is refused, saying what to type; the question stays
         shown = answer(child, "teleportation")
         assert "'teleportation' is not one of the choices" in shown
-        assert "specific_practice" in " ".join(shown.split())
+        assert "type a number 1–13, or ? for help" in " ".join(shown.split())
+        assert "specific_practice" not in shown  # thirteen ids are not listed
         assert "Has this person just taken on" not in shown
+        # a near miss gets the nearest choice
+        shown = answer(child, "specfic practise")
+        assert "Did you mean 'specific_practice' (4: One specific aspect of practice)?" in " ".join(shown.split())
 
         # '<' goes back to career stage, which remembers the answer
         shown = answer(child, "<")
@@ -163,7 +170,7 @@ def test_ctrl_c_mid_questionnaire_exits_130(tmp_path):
         if child.isalive():
             child.terminate(force=True)
     assert code == 130, rest
-    assert "interrupted" in rest
+    assert "stopped" in rest and "error" not in rest
     assert "Traceback" not in "".join(child.transcript)
 
 
@@ -180,7 +187,9 @@ def test_ctrl_c_typed_as_a_character_exits_130(tmp_path):
     assert "Traceback" not in "".join(child.transcript)
 
 
-def test_end_of_input_exits_130_pointing_at_answers_and_set(tmp_path):
+def test_ctrl_d_at_a_prompt_is_a_calm_stop_like_ctrl_c(tmp_path):
+    # Ctrl-D at a terminal is a person stopping, not a script that ran out of input: no
+    # "error", no advice about --answers (that is for a run with no terminal).
     child = spawn(tmp_path)
     try:
         expect(child, PROMPT)
@@ -192,8 +201,8 @@ def test_end_of_input_exits_130_pointing_at_answers_and_set(tmp_path):
             child.terminate(force=True)
     assert code == 130, rest
     flat = " ".join(rest.split())
-    assert "end of input" in flat
-    assert "--answers" in flat and "--set" in flat
+    assert "stopped" in flat
+    assert "error" not in flat and "end of input" not in flat and "--answers" not in flat
     assert "Traceback" not in "".join(child.transcript)
 
 
@@ -261,3 +270,104 @@ def test_inconsistent_answers_are_asked_about_at_review(tmp_path, shipped_rules)
             child.terminate(force=True)
     assert code == 0, rest
     assert "Check these answers" not in rest
+
+
+# --- counting, echoing, wrapping, plain terminals --------------------------------------------
+
+
+def _positions(text: str) -> list[str]:
+    return re.findall(r"(\d+ of (?:about )?\d+)  ", text)
+
+
+def test_questions_are_counted_as_a_person_counts_them(tmp_path, shipped_rules):
+    # An early career teacher is never asked the follow-up for established staff: the count
+    # runs 1, 2, 3 ... with no gap, out of the questions that apply to them.
+    applies = [q for q in shipped_rules.question_order
+               if shipped_rules.applies(shipped_rules.questions[q], {"career_stage": "early_career"})]
+    assert len(applies) < len(shipped_rules.question_order), "needs a follow-up that is skipped"
+    child = spawn(tmp_path)
+    seen = []
+    try:
+        seen += _positions(expect(child, PROMPT))
+        seen += _positions(answer(child, "ECT"))
+        seen += _positions(answer(child, "induction"))
+        for _ in range(len(applies) - 2):
+            seen += _positions(answer(child, ""))
+        assert "Review your answers" in child.transcript[-1]
+    finally:
+        child.terminate(force=True)
+    total = len(applies)
+    assert seen[0] == f"1 of about {len(shipped_rules.question_order)}"  # not known until asked
+    assert seen[1:] == [f"{n} of {total}" for n in range(2, total + 1)]
+
+
+def test_an_established_teacher_counts_the_follow_up(tmp_path, shipped_rules):
+    child = spawn(tmp_path)
+    try:
+        expect(child, PROMPT)
+        shown = answer(child, "established")
+        assert f"2 of {len(shipped_rules.question_order)}" in shown
+    finally:
+        child.terminate(force=True)
+
+
+def test_a_typed_synonym_is_echoed_as_it_was_read(tmp_path, shipped_rules):
+    label = next(c.label for c in shipped_rules.questions["career_stage"].choices if c.value == "early_career")
+    child = spawn(tmp_path)
+    try:
+        expect(child, PROMPT)
+        shown = answer(child, "ECT")
+        assert f"ECT → {label}" in shown
+        shown = answer(child, "induction")  # the value itself: nothing to explain
+        assert "→" not in shown
+        shown = answer(child, "Y")
+        assert "Y → Yes" in shown
+    finally:
+        child.terminate(force=True)
+
+
+def test_a_long_refusal_wraps_with_a_hanging_indent(tmp_path):
+    child = spawn(tmp_path, size=(50, 60))
+    try:
+        expect(child, PROMPT)
+        answer(child, "3")
+        shown = answer(child, "specfic practise")
+    finally:
+        child.terminate(force=True)
+    lines = [line for line in shown.split("\r\n") if line.strip()]
+    start = next(i for i, line in enumerate(lines) if "is not one of the choices" in line)
+    message = lines[start:-1]  # up to the prompt
+    assert len(message) >= 2, message
+    assert message[0].startswith("  '") and all(line.startswith("    ") for line in message[1:])
+    assert all(len(line) <= 60 for line in message)
+    flat = " ".join(" ".join(message).split())
+    assert "type a number 1–13, or ? for help" in flat
+    assert "Did you mean 'specific_practice'" in flat
+    assert "monitoring_concern" not in flat
+
+
+@pytest.mark.parametrize("env", [{"TERM": "dumb"}, {"NO_COLOR": "1"}], ids=["TERM=dumb", "NO_COLOR"])
+def test_no_escape_codes_at_all(tmp_path, env):
+    child = spawn(tmp_path, env=env, size=(40, 60))
+    raw = []
+    try:
+        child.expect(PROMPT)
+        raw.append(child.before)
+        for typed in ("ECT", "inducion", "induction", *[""] * 8):  # to the review
+            child.sendline(typed)
+            child.expect(PROMPT)
+            raw.append(child.before)
+        child.sendline("")  # the review: show the result
+        child.expect(pexpect.EOF)
+        raw.append(child.before)
+        child.close()
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    everything = "".join(raw)
+    assert child.exitstatus == 0, everything[-2000:]
+    assert "\x1b" not in everything
+    assert "Recommendation: " in everything
+    if env.get("TERM") == "dumb":  # and no box drawing: plain ASCII
+        assert not set(everything) & set("█░•╭╮╰╯│─┏┃━┡┩└┘├┤┼"), sorted(set(everything) & set("█░•│─"))
+        assert "+--" in everything

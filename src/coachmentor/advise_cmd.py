@@ -30,13 +30,10 @@ def run_advise(
     if interactive:
         # Plain `coachmentor advise` at a terminal: put the first question on screen from
         # the parsed YAML, then validate the rule base while the person reads it.
-        import shutil
-
         from .preview import preview_first_question
 
         document, filename, digest = parse_rule_file(rules_path)
-        width = shutil.get_terminal_size((80, 24)).columns
-        shown = preview_first_question(document.data, sys.stderr, width=width)
+        shown = preview_first_question(document.data, sys.stderr)
         rules = rules_from_document(document, filename, digest)
     else:
         rules = load_rules(rules_path)
@@ -57,15 +54,14 @@ def run_advise(
                 f"missing required answer(s): {', '.join(missing)} ({why}); "
                 f"supply them with --set {missing[0]}=VALUE or --answers FILE",
             )
-        from rich.console import Console
-
+        from .preview import make_console
         from .questionnaire import Questionnaire
 
-        console = Console(stderr=True, highlight=False)
+        console = make_console(stderr=True)
         answers = Questionnaire(rules, console, answers, shown=shown).run()
 
     from .advice import build_advice
-    from .render import render_markdown, render_text, text_to_string, to_json
+    from .render import render_markdown, render_text, save_command, text_to_string, to_json
 
     doc = build_advice(rules, answers, supplied.info)
     if output is not None:
@@ -88,11 +84,11 @@ def run_advise(
     elif fmt == "markdown":
         write_stdout(render_markdown(rules, doc))
     elif sys.stdout.isatty():
-        from rich.console import Console
+        from .preview import make_console
 
-        render_text(rules, doc, Console(highlight=False))
+        render_text(rules, doc, make_console(stderr=False), save=save_command(doc, rules_path))
     else:
         import shutil
 
         width = shutil.get_terminal_size((100, 24)).columns
-        write_stdout(text_to_string(rules, doc, width=width))
+        write_stdout(text_to_string(rules, doc, width=width, save=save_command(doc, rules_path)))

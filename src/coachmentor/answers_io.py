@@ -2,7 +2,8 @@
 
 The same validation as at the prompt: keys may be ids or header aliases, values may be
 choices, labels' synonyms or yes/no words; anything else is an error naming the file, the
-line, the field and the accepted values.
+line, the field and the accepted values, with the nearest accepted one when a key or a value
+looks misspelt (`suggest.py`).
 """
 
 from __future__ import annotations
@@ -90,8 +91,11 @@ def field_id(rules: RuleSet, key: Any, where: str) -> str:
     """The field a key names (an id or a header alias), or an error listing the fields."""
     fid = rules.header_lookup.get(fold(key)) if isinstance(key, str) else None
     if fid is None:
+        from .suggest import did_you_mean, nearest_field
+
         known = ", ".join([*rules.info_fields, *rules.question_order])
-        raise AnswersError(f"{where}: unknown field '{key}' (known fields: {known})")
+        hint = did_you_mean(nearest_field(rules, key)) if isinstance(key, str) else ""
+        raise AnswersError(f"{where}: unknown field '{key}'{hint} (known fields: {known})")
     return fid
 
 
@@ -101,13 +105,17 @@ def canonical_value(rules: RuleSet, fid: str, value: Any, where: str) -> str | N
         return None
     canonical = rules.match_value(fid, value)
     if canonical is None:
+        hint = ""
         if isinstance(value, (dict, list)):
             shown = _kind(value)
         else:
+            from .suggest import did_you_mean, nearest_value
+
             text = str(value)
             shown = "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
+            hint = did_you_mean(nearest_value(rules, fid, text))
         raise AnswersError(
-            f"{where}: {fid}: {shown} is not an accepted value "
+            f"{where}: {fid}: {shown} is not an accepted value{hint} "
             f"(expected one of: {', '.join(rules.choice_values[fid])})"
         )
     return canonical

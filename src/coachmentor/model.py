@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from .normalise import fold, words
+
 Id = str
 MAX_POINTS = 100.0  # a rule's points and the decision's thresholds stay far from overflow
 
@@ -87,6 +89,13 @@ class Choice(Strict):
     label: str
     help: str | None = None
     synonyms: list[str] = Field(default_factory=list)
+    prefixes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "a value that begins with one of these whole words means this choice, e.g. 'Head of' "
+            "for 'Head of Maths' (values and synonyms are matched first; the longest prefix wins)"
+        ),
+    )
     neutral: bool = Field(False, description="deliberately scores nothing (silences the lint)")
     phrase: str | None = Field(None, description="'what if' wording, e.g. 'they were new to the role'")
     leans: Literal["coaching", "mentoring"] | None = Field(
@@ -114,17 +123,25 @@ class Question(Strict):
     @field_validator("choices")
     @classmethod
     def _unique_values(cls, choices: list[Choice]) -> list[Choice]:
-        from .normalise import fold
-
         seen: set[str] = set()
-        words: dict[str, str] = {}
+        prefixes: dict[str, str] = {}
         for c in choices:
             if c.value in seen:
                 raise ValueError(f"choice '{c.value}' is listed twice")
             seen.add(c.value)
+            for p in c.prefixes:
+                key = words(p)
+                if len(key.replace(" ", "")) < 2:
+                    raise ValueError(f"choice '{c.value}': a prefix needs at least two letters")
+                if prefixes.get(key, c.value) != c.value:
+                    raise ValueError(
+                        f"prefix '{p}' is given for both '{prefixes[key]}' and '{c.value}'"
+                    )
+                prefixes[key] = c.value
+        typed: dict[str, str] = {}
         for c in choices:  # a typed word must mean one choice, never two
             for word in [c.value, *c.synonyms]:
-                other = words.setdefault(fold(word), c.value)
+                other = typed.setdefault(fold(word), c.value)
                 if other != c.value:
                     raise ValueError(f"'{word}' would match both '{other}' and '{c.value}'")
         return choices

@@ -7,12 +7,15 @@ still works) and reads lines through `read`, which tests can replace.
 
 from __future__ import annotations
 
+import sys
+import textwrap
 from typing import Any, Callable
 
 from .advice import choice_label
 from .errors import EXIT_INTERRUPTED, CoachmentorError
-from .preview import INTRO, TITLE
+from .preview import box_for, glyphs, print_intro, print_question, progress
 from .ruleset import RuleSet
+from .normalise import fold
 from .textsafe import printable, rich_text
 
 BACK = {"<", "b", "back"}
@@ -20,49 +23,19 @@ HELP = {"?", "h", "help"}
 
 
 class EndOfInput(CoachmentorError):
+    """Input ended with no terminal to ask at (a pipe, a script): say how to answer instead."""
+
     exit_code = EXIT_INTERRUPTED
 
 
-def print_intro(console: Any) -> None:
-    from rich.text import Text
+def _stopped() -> BaseException:
+    """Ctrl-D or Ctrl-C at a prompt: a calm stop, exit 130 (the message is already shown)."""
+    from typer import Exit
 
-    console.print(Text(TITLE, style="bold"))
-    console.print(Text(INTRO, style="dim"))
+    return Exit(EXIT_INTERRUPTED)
 
 
-def print_question(
-    console: Any,
-    *,
-    prompt: str,
-    required: bool,
-    choices: list[tuple[str, str]],
-    position: str = "",
-    current: str | None = None,
-) -> None:
-    """Show one question with numbered choices ((value, label) pairs)."""
-    from rich.text import Text
-
-    title = Text(f"\n{position + '  ' if position else ''}", style="dim")
-    title.append(printable(prompt), style="bold")
-    if required:
-        title.append("  (required)", style="dim")
-    console.print(title)
-    from rich.table import Table
-
-    grid = Table.grid(padding=(0, 1))  # a wrapped label stays indented under its number
-    for n, (value, label) in enumerate(choices, 1):
-        line = rich_text(label)
-        line.append(f"  [{printable(value)}]", style="dim")
-        if value == current:
-            line.append("  ← current", style="green")
-        grid.add_row(Text(f"  {n:>2}."), line)
-    console.print(grid)
-    hints = ["number or value", "? help", "< back"]
-    if current:
-        hints.append("Enter keeps the current answer")
-    elif not required:
-        hints.append("Enter skips")
-    console.print(Text("  " + " · ".join(hints), style="dim"))
+STOPPED = "coachmentor: stopped; nothing was saved."
 
 
 class Questionnaire:
@@ -73,6 +46,8 @@ class Questionnaire:
         answers: dict[str, str],
         read: Callable[[str], str] | None = None,
         shown: str | None = None,
+        *,
+        at_terminal: bool | None = None,
     ) -> None:
         self.rules = rules
         self.console = console
@@ -80,21 +55,49 @@ class Questionnaire:
         self.prefilled = set(answers)
         self._read = read or (lambda prompt: console.input(prompt))
         self.shown = shown  # the first question, already on screen (see preview_first_question)
+        # A person at a terminal stops with Ctrl-D as with Ctrl-C; a script that runs out of
+        # input is told how to give answers without prompts.
+        self.at_terminal = (read is None and sys.stdin.isatty()) if at_terminal is None else at_terminal
+        self.visited: set[str] = set()  # questions reached in turn (answered or skipped)
+        self.g = glyphs(console)
 
     # --- plumbing ---------------------------------------------------------------------
     def read(self, prompt: str, where: str) -> str:
         try:
             return self._read(prompt)
         except EOFError:
+            if self.at_terminal:
+                self.stop()
             raise EndOfInput(
                 f"end of input while asking '{where}'; to answer without prompts use "
                 "--answers FILE or --set id=value (and --no-input)"
             ) from None
+        except KeyboardInterrupt:
+            if self.at_terminal:
+                self.stop()
+            raise
+
+    def stop(self) -> None:
+        from rich.text import Text
+
+        self.console.print()
+        self.console.print(Text(STOPPED))
+        raise _stopped() from None
 
     def say(self, text: Any = "", style: str | None = None) -> None:
         from rich.text import Text
 
         self.console.print(text if not isinstance(text, str) else Text(text, style=style))
+
+    def say_wrapped(self, text: str, style: str | None = None) -> None:
+        """A message in two spaces, its later lines in four (a hanging indent), at the
+        console's width. `text` must be printable already."""
+        from rich.text import Text
+
+        width = max(20, self.console.width - 1)
+        lines = textwrap.wrap(text, width, initial_indent="  ", subsequent_indent="    ",
+                              break_long_words=True, break_on_hyphens=False)
+        self.console.print(Text("\n".join(lines), style=style or ""), soft_wrap=True)
 
     # --- the flow -----------------------------------------------------------------------
     def run(self) -> dict[str, str]:
@@ -108,24 +111,47 @@ class Questionnaire:
     def applicable(self) -> list[str]:
         return [q for q in self.rules.question_order if self.rules.applies(self.rules.questions[q], self.answers)]
 
-    def ask_in_turn(self, ids: list[str]) -> None:
+    def ask_in_turn(self, ids: list[str], *, numbered: bool = True) -> None:
         history: list[int] = []
         i = 0
         while i < len(ids):
             qid = ids[i]
             if not self.rules.applies(self.rules.questions[qid], self.answers):
                 self.answers.pop(qid, None)
+                self.visited.add(qid)
                 i += 1
                 continue
-            step = self.ask(qid, position=f"{i + 1}/{len(ids)}")
+            step = self.ask(qid, position=self.progress(ids, qid) if numbered else "")
             if step == "back":
                 if history:
                     i = history.pop()
                 else:
                     self.say("This is the first question.", "yellow")
                 continue
+            self.visited.add(qid)
             history.append(i)
             i += 1
+
+    def may_apply(self, qid: str) -> bool | None:
+        """True if the question applies given the answers so far, False if it cannot, None
+        while it depends on a question not reached yet."""
+        when = self.rules.questions[qid].when
+        unknown = False
+        for fid, want in (when or {}).items():
+            have = self.answers.get(fid)
+            if have is None and fid not in self.visited:
+                unknown = True
+            elif have not in ([want] if isinstance(want, str) else want):
+                return False
+        return None if unknown else True
+
+    def progress(self, ids: list[str], qid: str) -> str:
+        """'3 of 10': numbered among the questions asked, out of those that apply given the
+        answers so far ('of about 11' while a follow-up may or may not be asked)."""
+        counted = [(q, self.may_apply(q)) for q in ids]
+        counted = [(q, sure) for q, sure in counted if sure is not False or q == qid]
+        position = 1 + next(i for i, (q, _) in enumerate(counted) if q == qid)
+        return progress(position, len(counted), any(sure is None for _, sure in counted))
 
     def ask(self, qid: str, position: str = "") -> str:
         """Ask one question until it gets a valid answer; returns 'answered', 'skipped' or 'back'."""
@@ -161,25 +187,41 @@ class Questionnaire:
                 self.say("  This question needs an answer to give a recommendation.", "yellow")
                 continue
             value = None
-            if raw.isascii() and raw.isdigit() and len(raw) <= 3:
+            by_number = raw.isascii() and raw.isdigit() and len(raw) <= 3
+            if by_number:
                 n = int(raw)
                 if 1 <= n <= len(q.choices):
                     value = q.choices[n - 1].value
             else:
                 value = self.rules.match_value(qid, raw)
             if value is None:
-                # What was typed, echoed: pasted text may hold escape sequences.
-                shown = printable(raw if len(raw) <= 30 else raw[:27] + "...")
-                self.say(
-                    Text(
-                        f"  '{shown}' is not one of the choices: type 1–{len(q.choices)}, "
-                        f"or one of {', '.join(self.rules.choice_values[qid])}.",
-                        style="yellow",
-                    )
-                )
+                self.refuse(qid, raw)
                 continue
+            if not by_number and fold(raw) != fold(value):
+                # A synonym, a label or a job title: show how it was read.
+                shown = printable(raw if len(raw) <= 40 else raw[:37] + "...")
+                label = printable(choice_label(self.rules, qid, value))
+                self.say_wrapped(f"{shown} {self.g.arrow} {label}", "green")
             self.answers[qid] = value
             return "answered"
+
+    def refuse(self, qid: str, raw: str) -> None:
+        """Not a choice: say what to type, and the nearest choice when one is close."""
+        from .suggest import nearest_value
+
+        q = self.rules.questions[qid]
+        # What was typed, echoed: pasted text may hold escape sequences.
+        shown = printable(raw if len(raw) <= 30 else raw[:27] + "...")
+        text = (
+            f"'{shown}' is not one of the choices: type a number 1{self.g.range}{len(q.choices)}, "
+            "or ? for help."
+        )
+        near = nearest_value(self.rules, qid, raw)
+        if near is not None:
+            n = self.rules.choice_values[qid].index(near) + 1
+            label = printable(choice_label(self.rules, qid, near).split(" (")[0])
+            text += f" Did you mean '{near}' ({n}: {label})?"
+        self.say_wrapped(text, "yellow")
 
     def show_help(self, qid: str) -> None:
         from rich.padding import Padding
@@ -200,12 +242,14 @@ class Questionnaire:
         return [w.text for w in warnings(self.rules, answers)]
 
     def review(self) -> None:
+        from rich.box import HEAVY_HEAD
         from rich.table import Table
         from rich.text import Text
 
         while True:
             shown = self.applicable()
-            table = Table(title="Review your answers", title_justify="left", show_header=True)
+            table = Table(title="Review your answers", title_justify="left", show_header=True,
+                          box=box_for(self.console, HEAVY_HEAD))
             table.add_column("#", justify="right")
             table.add_column("Question")
             table.add_column("Answer")
@@ -224,18 +268,19 @@ class Questionnaire:
                 # they have seen what looks wrong and chosen to keep it.
                 self.say("These answers look inconsistent:", "bold yellow")
                 for text in flagged:
-                    self.say(f"  • {text}", "yellow")
-                self.say("Are they right? Enter keeps them and shows the result · a number changes "
-                         "that answer · < changes the last one", "dim")
+                    self.say(f"  {self.g.bullet} {text}", "yellow")
+                self.say(f"Are they right? Enter keeps them and shows the result {self.g.dot} a number "
+                         f"changes that answer {self.g.dot} < changes the last one", "dim")
             else:
-                self.say("Enter shows the result · a number changes that answer · < changes the last one", "dim")
+                self.say(f"Enter shows the result {self.g.dot} a number changes that answer {self.g.dot} "
+                         "< changes the last one", "dim")
             raw = self.read("> ", "review").strip().lower()
             if not raw:
                 missing = [q for q in self.rules.required if q not in self.answers]
                 if not missing:
                     return
                 self.say(f"Still needed: {', '.join(missing)}.", "yellow")
-                self.ask_in_turn(missing)
+                self.ask_in_turn(missing, numbered=False)
                 continue
             if raw in BACK:
                 target = shown[-1]

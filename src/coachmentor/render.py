@@ -59,9 +59,49 @@ def staff_line(doc: dict[str, Any]) -> str:
     return " · ".join(staff[k] for k in ("staff_id", "name", "department") if k in staff)
 
 
-def _bar(value: float, top: float, width: int = 24) -> str:
+def _bar(value: float, top: float, width: int = 24, full: str = "█", empty: str = "░") -> str:
     filled = 0 if top <= 0 else round(max(0.0, value) / top * width)
-    return "█" * filled + "░" * (width - filled)
+    return full * filled + empty * (width - filled)
+
+
+SCORES_EXPLAINED = (
+    "Points from the answers: the higher is recommended, or both when both are high; "
+    "a negative score counts against that option."
+)
+
+
+def score_text(value: float, minus: str = "−") -> str:
+    """'6', or '−3 (counts against)': a negative score is never just an empty bar."""
+    if value < 0:
+        return f"{minus}{-value:g} (counts against)"
+    return f"{value:g}"
+
+
+def confidence_word(rules: RuleSet, doc: dict[str, Any]) -> str:
+    """'moderate': the confidence text up to its explanation."""
+    return _confidence_words(rules, doc).split(" — ")[0].strip()
+
+
+def summary_line(rules: RuleSet, doc: dict[str, Any]) -> str:
+    """'Recommendation: Mentoring, confidence 0.64 (moderate).' (the types are in the box)"""
+    return (
+        f"Recommendation: {headline(rules, doc)}, "
+        f"confidence {doc['confidence']:.2f} ({confidence_word(rules, doc)})."
+    )
+
+
+def save_command(doc: dict[str, Any], rules_path: Any = None, output: str = "report.md") -> str:
+    """The command that writes this result to a report: every answer given, as --set (values
+    are ids, safe in a shell); no staff details (names stay out of shell history)."""
+    import shlex
+
+    parts = ["coachmentor", "advise"]
+    if rules_path is not None:
+        parts += ["--rules", shlex.quote(str(rules_path))]
+    for fid, value in doc["answers"].items():
+        parts.append(f"--set {fid}={shlex.quote(str(value))}")
+    parts += ["--format", "markdown", "-o", output]
+    return " ".join(parts)
 
 
 def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
@@ -77,11 +117,18 @@ def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
 # --- text (rich) ---------------------------------------------------------------------------
 
 
-def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
+def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str | None = None) -> None:
+    """The result for people. It ends with a one-line summary of the recommendation, so that
+    the recommendation is on screen when the output stops, and, given `save` (see
+    `save_command`), how to keep it."""
+    from rich import box as boxes
     from rich.panel import Panel
     from rich.table import Table
     from rich.text import Text
 
+    from .preview import box_for, glyphs
+
+    g = glyphs(console)
     doc = safe_doc(doc)
     rec = doc["recommendation"]
     title = Text(headline(rules, doc), style="bold")
@@ -97,18 +144,21 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
         body.append(f"\nWhere to turn: {doc['alternative_detail']['where_to_turn']}")
     who = staff_line(doc)
     panel_title = Text(f"Recommendation{' for ' + who if who else ''}")
-    console.print(Panel(body, title=panel_title, title_align="left", expand=False))
+    console.print(Panel(body, title=panel_title, title_align="left", expand=False,
+                        box=box_for(console, boxes.ROUNDED)))
     if doc.get("warnings"):
         console.print(Text("Check these answers", style="bold yellow underline"))
-        console.print(_bullets(Text(w["text"], style="yellow") for w in doc["warnings"]))
+        console.print(_bullets((Text(w["text"], style="yellow") for w in doc["warnings"]), g.bullet))
 
     scores = doc["scores"]
     top = max([abs(v) for v in scores.values()] + [1.0])
     t = Table.grid(padding=(0, 1))
     for option in ("coaching", "mentoring"):
-        t.add_row(Text(option.capitalize(), style="bold"), Text(_bar(scores[option], top)), Text(f"{scores[option]:g}"))
+        t.add_row(Text(option.capitalize(), style="bold"), Text(_bar(scores[option], top, full=g.full, empty=g.empty)),
+                  Text(score_text(scores[option], g.minus)))
     console.print(Text("Scores", style="bold underline"))
     console.print(t)
+    console.print(Text(SCORES_EXPLAINED, style="dim"))
 
     console.print(Text("\nWhy", style="bold underline"))
     why = Table.grid(padding=(0, 1))
@@ -126,7 +176,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
 
     console.print(Text("\nWhat would change it", style="bold underline"))
     if doc.get("what_if_text"):
-        console.print(_bullets(Text(s) for s in doc["what_if_text"]))
+        console.print(_bullets((Text(s) for s in doc["what_if_text"]), g.bullet))
     else:
         console.print(Text("No single different answer would change this recommendation."))
 
@@ -140,14 +190,15 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
                 cell.append(item["text"], style="")
                 cell.append(f"\n{item['source']}", style="dim")
                 cells.append(cell)
-            console.print(_bullets(cells))
+            console.print(_bullets(cells, g.bullet))
 
     if doc.get("compared"):
         console.print(Text("\nSide by side", style="bold underline"))
-        table = Table(show_lines=True, expand=False)
-        table.add_column("")
+        table = Table(show_lines=True, expand=False, box=box_for(console, boxes.HEAVY_HEAD))
+        table.add_column("", overflow="fold")  # a long word is folded, never cut with '…'
         for c in doc["compared"]:
-            table.add_column(Text(f"{c['label']} ({c['score']:g})", style="bold"))
+            table.add_column(Text(f"{c['label']} ({score_text(c['score'], g.minus)})", style="bold"),
+                             overflow="fold")
         table.add_row("What it is", *[Text(c["summary"]) for c in doc["compared"]])
         table.add_row("What it offers", *[Text(c["offers"]) for c in doc["compared"]])
         table.add_row("Downside", *[Text(c["downside"]) for c in doc["compared"]])
@@ -168,19 +219,24 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
             style="dim",
         )
     )
+    # Last, so that it is on screen when the output stops (the result is long).
+    console.print()
+    console.print(Text(summary_line(rules, doc), style="bold"))
+    if save:
+        console.print(Text(f"Save this: {printable(save)}"), soft_wrap=True)  # one line to copy
 
 
-def _bullets(cells: Any) -> Any:
+def _bullets(cells: Any, bullet: str = "•") -> Any:
     from rich.table import Table
     from rich.text import Text
 
     grid = Table.grid(padding=(0, 1))
     for cell in cells:
-        grid.add_row(Text("•"), cell)
+        grid.add_row(Text(bullet), cell)
     return grid
 
 
-def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100) -> str:
+def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100, *, save: str | None = None) -> str:
     """The text output without colour, for a file or a pipe."""
     import io
 
@@ -188,7 +244,7 @@ def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100) -> str
 
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False)
-    render_text(rules, doc, console)
+    render_text(rules, doc, console, save=save)
     # rich pads table cells to their width; a file or a pipe has no use for trailing spaces
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
@@ -219,7 +275,10 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     lines.append(f"- Confidence: {doc['confidence']:.2f} ({_md(_confidence_words(rules, doc))})")
     if doc.get("borderline"):
         lines.append("- Borderline: the two options scored close together.")
-    lines.append(f"- Scores: coaching {doc['scores']['coaching']:g}, mentoring {doc['scores']['mentoring']:g}")
+    lines.append(
+        f"- Scores: coaching {score_text(doc['scores']['coaching'])}, "
+        f"mentoring {score_text(doc['scores']['mentoring'])}. {_md(SCORES_EXPLAINED)}"
+    )
     if doc.get("alternative_detail"):
         lines.append(f"- Where to turn: {_md(doc['alternative_detail']['where_to_turn'])}")
     if doc.get("warnings"):
@@ -251,7 +310,7 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
             lines.append("")
     if doc.get("compared"):
         lines += ["", "## Side by side", ""]
-        head = " | ".join(f"{_md(c['label'])} ({c['score']:g})" for c in doc["compared"])
+        head = " | ".join(f"{_md(c['label'])} ({score_text(c['score'])})" for c in doc["compared"])
         lines.append(f"| | {head} |")
         lines.append("|---" * (len(doc["compared"]) + 1) + "|")
         for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .normalise import fold
+from .normalise import begins_with, fold, words
 
 if TYPE_CHECKING:  # pragma: no cover
     from .model import Citation, Question, RuleBase
@@ -44,6 +44,14 @@ class RuleSet:
                 for word in c.synonyms:
                     table.setdefault(fold(word), c.value)
             self.value_lookup[q.id] = table
+        # per question: (prefix as `words`, value), longest first (see Choice.prefixes)
+        self.value_prefixes: dict[str, list[tuple[str, str]]] = {
+            q.id: sorted(
+                ((words(p), c.value) for c in q.choices for p in c.prefixes),
+                key=lambda pv: -len(pv[0]),
+            )
+            for q in model.questions
+        }
         # folded header -> field id (questions and info fields, ids and aliases)
         self.header_lookup: dict[str, str] = {}
         for item in [*model.fields, *model.questions]:
@@ -156,7 +164,11 @@ class RuleSet:
             raw = str(raw)
         if not isinstance(raw, str):
             return None
-        return self.value_lookup[field].get(fold(raw))
+        found = self.value_lookup[field].get(fold(raw))
+        if found is None and self.value_prefixes[field]:
+            text = words(raw)
+            found = next((v for p, v in self.value_prefixes[field] if begins_with(text, p)), None)
+        return found
 
     def citation_text(self, cite: "Citation") -> str:
         doc = self.model.sources.get(cite.doc)
