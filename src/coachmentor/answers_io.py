@@ -73,53 +73,16 @@ def apply_sets(sets: list[str], rules: RuleSet, into: SuppliedAnswers) -> None:
 
 
 def _take(rules: RuleSet, into: SuppliedAnswers, key: str, value: Any, where: str) -> None:
-    fid = field_id(rules, key, where)
+    fid = rules.field_id(key, where)
     if fid in rules.info_fields:
         if isinstance(value, (dict, list)):  # the value itself is never shown: personal data
-            raise AnswersError(f"{where}: {fid}: expected text, not {_kind(value)}")
+            kind = "a list" if isinstance(value, list) else "a mapping"
+            raise AnswersError(f"{where}: {fid}: expected text, not {kind}")
         if value is not None:
             into.info[fid] = str(value)
         return
-    canonical = canonical_value(rules, fid, value, where)
+    canonical = rules.canonical_value(fid, value, where)
     if canonical is None:
         into.answers.pop(fid, None)
     else:
         into.answers[fid] = canonical
-
-
-def field_id(rules: RuleSet, key: Any, where: str) -> str:
-    """The field a key names (an id or a header alias), or an error listing the fields."""
-    fid = rules.header_lookup.get(fold(key)) if isinstance(key, str) else None
-    if fid is None:
-        from .suggest import did_you_mean, nearest_field
-
-        known = ", ".join([*rules.info_fields, *rules.question_order])
-        hint = did_you_mean(nearest_field(rules, key)) if isinstance(key, str) else ""
-        raise AnswersError(f"{where}: unknown field '{key}'{hint} (known fields: {known})")
-    return fid
-
-
-def canonical_value(rules: RuleSet, fid: str, value: Any, where: str) -> str | None:
-    """A question's canonical value for what was supplied; None when it is empty."""
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    canonical = rules.match_value(fid, value)
-    if canonical is None:
-        hint = ""
-        if isinstance(value, (dict, list)):
-            shown = _kind(value)
-        else:
-            from .suggest import did_you_mean, nearest_value
-
-            text = str(value)
-            shown = "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
-            hint = did_you_mean(nearest_value(rules, fid, text))
-        raise AnswersError(
-            f"{where}: {fid}: {shown} is not an accepted value{hint} "
-            f"(expected one of: {', '.join(rules.choice_values[fid])})"
-        )
-    return canonical
-
-
-def _kind(value: Any) -> str:
-    return "a list" if isinstance(value, list) else "a mapping"

@@ -161,14 +161,12 @@ def normalise_answers(
     Keys may be ids or header aliases. Empty values count as not answered. Fields that
     are not questions (staff_id, name, department, ...) are ignored here.
     """
-    from .answers_io import canonical_value, field_id
-
     out: dict[str, str] = {}
     for key, value in raw.items():
-        fid = field_id(rules, key, origin)
+        fid = rules.field_id(key, origin)
         if fid not in rules.questions:
             continue  # staff_id, name, department: carried, not scored
-        canonical = canonical_value(rules, fid, value, origin)
+        canonical = rules.canonical_value(fid, value, origin)
         if canonical is None:
             continue
         if fid in out and out[fid] != canonical:

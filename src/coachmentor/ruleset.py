@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
+from .errors import AnswersError
 from .normalise import begins_with, fold, words
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -169,6 +170,38 @@ class RuleSet:
             text = words(raw)
             found = next((v for p, v in self.value_prefixes[field] if begins_with(text, p)), None)
         return found
+
+    def field_id(self, key: Any, where: str) -> str:
+        """The field a key names (an id or a header alias), or an error listing the fields."""
+        fid = self.header_lookup.get(fold(key)) if isinstance(key, str) else None
+        if fid is None:
+            from .suggest import did_you_mean, nearest_field
+
+            known = ", ".join([*self.info_fields, *self.question_order])
+            hint = did_you_mean(nearest_field(self, key)) if isinstance(key, str) else ""
+            raise AnswersError(f"{where}: unknown field '{key}'{hint} (known fields: {known})")
+        return fid
+
+    def canonical_value(self, fid: str, value: Any, where: str) -> str | None:
+        """A question's canonical value for what was supplied; None when it is empty."""
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        canonical = self.match_value(fid, value)
+        if canonical is None:
+            hint = ""
+            if isinstance(value, (dict, list)):
+                shown = "a list" if isinstance(value, list) else "a mapping"
+            else:
+                from .suggest import did_you_mean, nearest_value
+
+                text = str(value)
+                shown = "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"
+                hint = did_you_mean(nearest_value(self, fid, text))
+            raise AnswersError(
+                f"{where}: {fid}: {shown} is not an accepted value{hint} "
+                f"(expected one of: {', '.join(self.choice_values[fid])})"
+            )
+        return canonical
 
     def citation_text(self, cite: "Citation") -> str:
         doc = self.model.sources.get(cite.doc)
