@@ -23,7 +23,7 @@ MAX_WHAT_IF_SHOWN = 4
 
 def recommendation_phrase(rules: RuleSet, recommendation: str, alternative: str | None) -> str:
     if recommendation == "other":
-        alt = rules.model.alternatives.get(alternative) if alternative else None  # type: ignore[arg-type]
+        alt = rules.model.alternatives.get(alternative) if alternative else None
         label = alt.label.lower() if alt else (alternative or "another kind of support")
         return f"another kind of support first ({label})"
     return REC_PHRASE[recommendation]
@@ -88,7 +88,7 @@ def build_advice(
     doc.update(a.to_dict())
     alternative = None
     if a.alternative is not None and a.alternative in m.alternatives:
-        alt = m.alternatives[a.alternative]  # type: ignore[index]
+        alt = m.alternatives[a.alternative]
         alternative = {"id": a.alternative, "label": alt.label, "where_to_turn": alt.where_to_turn}
         alternative.update(_cite(rules, alt.source))
         gate = next((g for g in m.gates if g.id == a.decided_by), None)
@@ -133,7 +133,8 @@ def build_advice(
         }
     doc["plan"] = plan
 
-    if a.recommendation in ("coaching", "mentoring"):
+    order: list[str]
+    if a.recommendation in ("coaching", "mentoring") and a.runner_up is not None:
         order = [a.recommendation, a.runner_up]
     else:
         order = sorted(("coaching", "mentoring"), key=lambda o: -a.scores[o])

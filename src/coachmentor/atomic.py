@@ -231,7 +231,7 @@ def remove_stale_temps(path: str | os.PathLike[str], older_than: float) -> list[
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
     pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}" + re.escape(".tmp"))
-    removed = []
+    removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:

@@ -92,7 +92,7 @@ def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
     return tuple(out)
 
 
-def _explain(err: dict[str, Any], data: Any, loc: tuple[str | int, ...]) -> str:
+def _explain(err: Any, data: Any, loc: tuple[str | int, ...]) -> str:
     kind = err["type"]
     if kind == "extra_forbidden":
         return f"unknown key '{loc[-1]}'"

@@ -87,7 +87,7 @@ class Questionnaire:
     def say(self, text: Any = "", style: str | None = None) -> None:
         from rich.text import Text
 
-        self.console.print(text if not isinstance(text, str) else Text(text, style=style))
+        self.console.print(text if not isinstance(text, str) else Text(text, style=style or ""))
 
     def say_wrapped(self, text: str, style: str | None = None) -> None:
         """A message in two spaces, its later lines in four (a hanging indent), at the

@@ -172,7 +172,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
     pref = doc.get("preference")
     if pref:
         console.print(Text("\nTheir preference", style="bold underline"))
-        console.print(Text(pref["note"], style=None if pref["honoured"] else "yellow"))
+        console.print(Text(pref["note"], style="" if pref["honoured"] else "yellow"))
 
     console.print(Text("\nWhat would change it", style="bold underline"))
     if doc.get("what_if_text"):

@@ -357,7 +357,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
         f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
     ]
-    inp = s.get("input") if isinstance(s.get("input"), dict) else {}
+    inp: dict[str, Any] = s["input"] if isinstance(s.get("input"), dict) else {}
     source = _file_name(inp.get("name"))
     out.append(
         '<p>For each member of staff in the list'

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from .normalise import fold
 
@@ -73,7 +73,8 @@ def nearest_value(rules: "RuleSet", fid: str, text: str) -> str | None:
 def field_words(rules: "RuleSet") -> dict[str, str]:
     """Every field id and header alias -> the field id."""
     words: dict[str, str] = {}
-    for item in [*rules.model.fields, *rules.model.questions]:
+    items: list[Any] = [*rules.model.fields, *rules.model.questions]
+    for item in items:
         words.setdefault(item.id, item.id)
         for alias in item.aliases:
             words.setdefault(alias, item.id)

@@ -468,7 +468,7 @@ def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
     return data
 
 
-def _explain(err: dict[str, Any], loc: tuple[str | int, ...], value: Any = None) -> str:
+def _explain(err: Any, loc: tuple[str | int, ...], value: Any = None) -> str:
     kind = err["type"]
     if kind == "string_type":
         if isinstance(value, list):
@@ -481,7 +481,7 @@ def _explain(err: dict[str, Any], loc: tuple[str | int, ...], value: Any = None)
     if kind == "extra_forbidden":
         shape = tuple(p for p in loc[:-1] if isinstance(p, str))
         model = _MODEL_AT.get(shape)
-        allowed = f" (expected one of: {', '.join(model.model_fields)})" if model else ""
+        allowed = f" (expected one of: {', '.join(model.model_fields)})" if model else ""  # type: ignore[attr-defined]
         return f"unknown key '{loc[-1]}'{allowed}"
     if kind == "missing":
         return f"missing required key '{loc[-1]}'"
