@@ -331,7 +331,7 @@ class Matching(Strict):
     specialism: Preference = Field(
         default_factory=lambda: _pref(1, "a specialist in this type of coaching or mentoring"))
     load_spread: Preference = Field(
-        default_factory=lambda: _pref(1, "has room to spare (load spread fairly)"))
+        default_factory=lambda: _pref(1, "spreads the load fairly"))
 
 
 class RuleBase(Strict):
