@@ -128,18 +128,22 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
         else:
             lines.append(f"  unmatched: {unmatched(nd, sups, eligible[nd.index], load)[1]}")
             best = None
-        others = [(score(nd, sups[j], w, load[j] + 1), j) for j in np.flatnonzero(eligible[nd.index])
-                  if j != chosen]
+        others = [(score(nd, sups[j], w, min(load[j] + 1, sups[j].capacity)), j)
+                  for j in np.flatnonzero(eligible[nd.index]) if j != chosen]
         others.sort(key=lambda t: (-t[0], t[1]))
         for value, j in others[:2]:
             sup = sups[j]
             gap = f", {value - best:+.2f} against the chosen" if best is not None else ""
-            room = "full" if load[j] >= sup.capacity else f"{load[j]}/{sup.capacity} places used"
+            if load[j] >= sup.capacity:
+                held = [needs[i].label for i, k in pairs.items() if k == j]
+                room = f"full: {', '.join(held)}" if held else "capacity 0"
+            else:
+                room = f"{load[j]}/{sup.capacity} places used"
             lines.append(f"  next: {sup.staff_id}: score {value:.2f}{gap} ({room})")
-            if best is not None and value > best:
-                lines.append("    (taking them here would leave another relationship unmatched, "
-                             "or a trainee's or early career teacher's mentoring, or cost more "
-                             "elsewhere: the optimum is over everyone)")
+        if others and best is not None and others[0][0] > best:
+            lines.append("  (a better-scoring supporter is full: moving them would unmatch someone, "
+                         "or a trainee's or ECT's mentoring, or lose more score elsewhere; the "
+                         "optimum is over everyone)")
         for code, group in excluded(nd, sups).items():
             if code == "offers":
                 lines.append(f"  not offering {nd.role}: {len(group)}")
