@@ -27,9 +27,11 @@ CAUSES = {
 }
 
 
-def _ids(sups: Sequence[Supporter], extra: str = "") -> str:
+def _ids(sups: Sequence[Supporter], extra: str = "", total: int | None = None) -> str:
+    """The first few ids, then "and N more" (of `total`, when only the first few are given)."""
+    total = len(sups) if total is None else total
     shown = [s.staff_id + extra.format(s=s) for s in sups[:LISTED]]
-    more = f" and {len(sups) - LISTED} more" if len(sups) > LISTED else ""
+    more = f" and {total - LISTED} more" if total > LISTED else ""
     return ", ".join(shown) + more
 
 
@@ -73,20 +75,26 @@ def _stage_hint(need: Need, by_stage: list[Supporter]) -> str:
 
 
 def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
-              load: list[int]) -> tuple[str, str]:
-    """(cause code, words) for a need nobody was matched to."""
+              load: Sequence[int], offering: np.ndarray | None = None) -> tuple[str, str]:
+    """(cause code, words) for a need nobody was matched to. `offering`: which supporters
+    offer this need's role (worked out once per role by the caller, for speed)."""
     role = need.role
-    offering = [s for s in sups if (s.coaching if role == "coaching" else s.mentoring)]
-    if not offering:
+    if offering is None:
+        offering = np.array([s.coaching if role == "coaching" else s.mentoring for s in sups],
+                            bool)
+    if not offering.any():
         return "no_offer", f"no supporter offers {role}"
-    eligible = [sups[j] for j in np.flatnonzero(eligible_row)]
-    if eligible:
-        full = [s for s in eligible if load[s.index] >= s.capacity]
-        text = _ids(full, " ({s.capacity}/{s.capacity})")
-        if len(full) < len(eligible):  # cannot happen at an optimum; said rather than hidden
-            return "capacity", f"not matched although {len(eligible) - len(full)} eligible " \
+    eligible = np.flatnonzero(eligible_row)
+    if eligible.size:
+        loads = np.asarray(load)[eligible]
+        caps = np.fromiter((sups[j].capacity for j in eligible), np.int64, eligible.size)
+        if (loads < caps).any():  # cannot happen at an optimum; said rather than hidden
+            return "capacity", f"not matched although {int((loads < caps).sum())} eligible " \
                                "supporter(s) have room (please report this)"
+        text = _ids([sups[j] for j in eligible[:LISTED]], " ({s.capacity}/{s.capacity})",
+                    total=int(eligible.size))
         return "capacity", f"every eligible supporter is at capacity: {text}"
+    offering = [sups[j] for j in np.flatnonzero(offering)]
     groups = excluded(need, offering)
     words = []
     for code in ("self", "line_manager", "assessor", "stage"):

@@ -50,7 +50,7 @@ class SolverBug(AssertionError):
 class Problem:
     """The value matrix and what its rows and columns stand for (also used by the bench)."""
 
-    values: np.ndarray  # rows x places, float64 holding integers
+    cost: np.ndarray  # places x rows, float64 holding integers: minus each pair's value
     rows: np.ndarray  # need index of each row
     place_of: np.ndarray  # supporter index of each column
     big: int
@@ -89,15 +89,18 @@ def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
     if n * (big + matched + p) >= EXACT:
         raise ValueError(f"{n} relationships are too many for one exact solve")
     scale = p / top
-    values = earned_matrix([needs[i] for i in rows], sups, w)[:, place_of]
+    # Built transposed (places x rows) and negated (a cost to minimise), so that the solver
+    # neither transposes nor negates a copy of it: one matrix in memory, not three.
+    cost = earned_matrix([needs[i] for i in rows], sups, w).T[place_of]
     if place_of.size:
-        values += w["load_spread"] * (1.0 - turn / cap[place_of])[None, :]
-    values *= scale
-    np.rint(values, out=values)
-    values += matched
-    values += novices[:, None] * float(big)
-    values *= E[rows][:, place_of]
-    return Problem(values, rows, place_of, big, matched, scale)
+        cost += w["load_spread"] * (1.0 - turn / cap[place_of])[:, None]
+    cost *= scale
+    np.rint(cost, out=cost)
+    cost += matched
+    cost += novices[None, :] * float(big)
+    cost *= E[rows].T[place_of]
+    np.negative(cost, out=cost)
+    return Problem(cost, rows, place_of, big, matched, scale)
 
 
 def solve(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any) -> Solution:
@@ -107,12 +110,12 @@ def solve(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any) -> So
     E = eligible_matrix(needs, sups)
     prob = build(needs, sups, matching, E)
     t1 = time.perf_counter()
-    r, c = linear_sum_assignment(prob.values, maximize=True) if prob.values.size else ((), ())
+    c, r = linear_sum_assignment(prob.cost) if prob.cost.size else ((), ())
     t2 = time.perf_counter()
     pairs: dict[int, int] = {}
     load = [0] * len(sups)
-    for ri, ci in zip(r, c):
-        if prob.values[ri, ci] <= 0:
+    for ci, ri in zip(c, r):
+        if prob.cost[ci, ri] >= 0:
             continue  # a forbidden pair, or nothing: this row is not matched
         need, sup = needs[int(prob.rows[ri])], sups[int(prob.place_of[ci])]
         broken = exclusion(need, sup)
@@ -123,6 +126,6 @@ def solve(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any) -> So
     for sup in sups:
         if load[sup.index] > sup.capacity:
             raise SolverBug(f"{sup.staff_id} holds {load[sup.index]} > capacity {sup.capacity}")
-    stats = {"rows": int(prob.values.shape[0]), "places": int(prob.values.shape[1]),
+    stats = {"rows": int(prob.cost.shape[1]), "places": int(prob.cost.shape[0]),
              "build_seconds": round(t1 - t0, 3), "solve_seconds": round(t2 - t1, 3)}
     return Solution(dict(sorted(pairs.items())), load, E, stats)

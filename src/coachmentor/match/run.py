@@ -8,6 +8,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
 from .explain import explain_person, pair_reasons, unmatched
 from .io import choose_format, needs_of, read_staff, read_supporters, render
@@ -50,6 +52,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
 
     records: list[dict[str, Any]] = []
     causes: Counter[str] = Counter()
+    offering = {role: np.array([getattr(x, role) for x in sups], bool)
+                for role in ("coaching", "mentoring")}
     for nd in needs:
         rec = _record(nd.staff, pseudonym)
         rec.update(support=nd.role, type=nd.type)
@@ -61,7 +65,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                        score=round(score(nd, sup, w, sol.load[j]), 2),
                        reasons=pair_reasons(nd, sup, matching, w, sol.load[j]))
         else:
-            cause, words = unmatched(nd, sups, sol.eligible[nd.index], sol.load)
+            cause, words = unmatched(nd, sups, sol.eligible[nd.index], sol.load,
+                                     offering[nd.role])
             causes[cause] += 1
             rec.update(status="unmatched", unmatched_reason=words)
         records.append(rec)
