@@ -9,6 +9,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from .cli_batch import interrupts_as_keyboard_interrupt
 from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
 from .textsafe import printable
 
@@ -63,7 +64,7 @@ def match(
     input.
     """
     result: dict = {}
-    with guarded(debug):
+    with guarded(debug), interrupts_as_keyboard_interrupt():
         from .match.run import match_files, summary_text
 
         ruleset = load_ruleset(rules)

@@ -75,9 +75,10 @@ def _stage_hint(need: Need, by_stage: list[Supporter]) -> str:
 
 
 def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
-              load: Sequence[int], offering: np.ndarray | None = None) -> tuple[str, str]:
-    """(cause code, words) for a need nobody was matched to. `offering`: which supporters
-    offer this need's role (worked out once per role by the caller, for speed)."""
+              load: Sequence[int], offering: np.ndarray | None = None,
+              caps: np.ndarray | None = None) -> tuple[str, str]:
+    """(cause code, words) for a need nobody was matched to. `offering` (which supporters
+    offer this need's role), `load` and `caps` may be given as arrays, worked out once."""
     role = need.role
     if offering is None:
         offering = np.array([s.coaching if role == "coaching" else s.mentoring for s in sups],
@@ -86,10 +87,11 @@ def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
         return "no_offer", f"no supporter offers {role}"
     eligible = np.flatnonzero(eligible_row)
     if eligible.size:
-        loads = np.asarray(load)[eligible]
-        caps = np.fromiter((sups[j].capacity for j in eligible), np.int64, eligible.size)
-        if (loads < caps).any():  # cannot happen at an optimum; said rather than hidden
-            return "capacity", f"not matched although {int((loads < caps).sum())} eligible " \
+        if caps is None:
+            caps = np.array([s.capacity for s in sups])
+        room = np.asarray(load)[eligible] < caps[eligible]
+        if room.any():  # cannot happen at an optimum; said rather than hidden
+            return "capacity", f"not matched although {int(room.sum())} eligible " \
                                "supporter(s) have room (please report this)"
         text = _ids([sups[j] for j in eligible[:LISTED]], " ({s.capacity}/{s.capacity})",
                     total=int(eligible.size))

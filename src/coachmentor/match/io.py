@@ -300,7 +300,8 @@ def render(records: list[dict[str, Any]], fmt: str, guard: bool = True) -> str:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
     for r in records:
-        cells = ["" if r[c] is None else str(r[c]) for c in COLUMNS]
+        cells = ["" if r[c] is None else f"{r[c]:.2f}" if c == "score" else str(r[c])
+                 for c in COLUMNS]
         if guard:
             cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         writer.writerow(cells)

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
-from .explain import explain_person, pair_reasons, unmatched
+from .explain import CAUSES, explain_person, pair_reasons, unmatched
 from .io import choose_format, needs_of, read_staff, read_supporters, render
 from .optimise import solve
 from .preferences import score, weights
@@ -54,6 +54,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     causes: Counter[str] = Counter()
     offering = {role: np.array([getattr(x, role) for x in sups], bool)
                 for role in ("coaching", "mentoring")}
+    load_arr = np.array(sol.load, np.int64)
+    caps = np.array([x.capacity for x in sups], np.int64)
     for nd in needs:
         rec = _record(nd.staff, pseudonym)
         rec.update(support=nd.role, type=nd.type)
@@ -65,8 +67,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                        score=round(score(nd, sup, w, sol.load[j]), 2),
                        reasons=pair_reasons(nd, sup, matching, w, sol.load[j]))
         else:
-            cause, words = unmatched(nd, sups, sol.eligible[nd.index], sol.load,
-                                     offering[nd.role])
+            cause, words = unmatched(nd, sups, sol.eligible[nd.index], load_arr,
+                                     offering[nd.role], caps)
             causes[cause] += 1
             rec.update(status="unmatched", unmatched_reason=words)
         records.append(rec)
@@ -150,8 +152,6 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines.append(f"  {other['other']} row(s) need another kind of support; "
                      f"{other['error']} error row(s)")
     for cause, n in summary["unmatched_by_cause"].items():
-        from .explain import CAUSES
-
         lines.append(f"  unmatched, {CAUSES.get(cause, cause)}: {n}")
     full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
     lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
