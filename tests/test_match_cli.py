@@ -199,3 +199,26 @@ def test_xlsx_supporters(tmp_path: Path) -> None:
     r = CliRunner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.xlsx")])
     assert r.exit_code == 0, r.stderr
     assert rows(r.stdout)[0]["status"] == "matched"
+
+
+def test_keep_and_avoid(tmp_path: Path) -> None:
+    (tmp_path / "keep.csv").write_text("staff_id,supporter_id\nM01,S04\n")
+    (tmp_path / "avoid.csv").write_text("staff_id,supporter_id,support\nT01,S03,mentoring\n")
+    r = run(tmp_path, STAFF, SUPPORTERS, "--keep", str(tmp_path / "keep.csv"),
+            "--avoid", str(tmp_path / "avoid.csv"))
+    out = {(o["staff_id"], o["support"]): o for o in rows(r.stdout)}
+    assert out[("M01", "coaching")]["supporter_id"] == "S04"
+    assert out[("M01", "coaching")]["reasons"].startswith("kept (--keep)")
+    assert out[("T01", "mentoring")]["supporter_id"] != "S03"
+    (tmp_path / "keep.csv").write_text("staff_id,supporter_id\nM01,S06\n")
+    r = run(tmp_path, STAFF, SUPPORTERS, "--keep", str(tmp_path / "keep.csv"))
+    assert r.exit_code == 2 and "S06 cannot be M01's coach: is their line manager" in r.stderr
+
+
+def test_every_pair_avoided_is_the_cause(tmp_path: Path) -> None:
+    staff = "staff_id,career_stage,focus,recommendation\nA1,established,specific_practice,coaching\n"
+    sups = "staff_id,offers,capacity\nC1,coaching,1\n"
+    (tmp_path / "avoid.csv").write_text("staff_id,supporter_id\nA1,C1\n")
+    r = run(tmp_path, staff, sups, "--avoid", str(tmp_path / "avoid.csv"))
+    assert r.exit_code == 1
+    assert "C1 is a pair to avoid (--avoid)" in rows(r.stdout)[0]["unmatched_reason"]

@@ -57,7 +57,7 @@ def random_instance(rng: random.Random, n_staff: int, n_sups: int):
     return staff, needs, sups
 
 
-def max_flow(needs, sups, only=None) -> int:
+def max_flow(needs, sups, only=None, avoid=frozenset()) -> int:
     """The most relationships the hard rules and capacities allow (optionally among `only`
     needs), by maximum flow: source -> need (1) -> supporter (1) -> sink (capacity)."""
     keep = [nd for nd in needs if only is None or only(nd)]
@@ -67,7 +67,7 @@ def max_flow(needs, sups, only=None) -> int:
     for a, nd in enumerate(keep):
         rows.append(src), cols.append(1 + a), caps.append(1)
         for sup in sups:
-            if exclusion(nd, sup) is None:
+            if exclusion(nd, sup) is None and (nd.index, sup.index) not in avoid:
                 rows.append(1 + a), cols.append(1 + n + sup.index), caps.append(1)
     for sup in sups:
         rows.append(1 + n + sup.index), cols.append(sink), caps.append(sup.capacity)
@@ -222,3 +222,30 @@ def test_every_preference_has_words_and_a_source() -> None:
     for name in PREFERENCES:
         pref = getattr(MATCHING, name)
         assert pref.reason and pref.source is not None
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_avoided_pairs_are_never_made_and_the_rest_is_still_the_maximum(seed: int) -> None:
+    rng = random.Random(500 + seed)
+    staff, needs, sups = random_instance(rng, rng.randrange(5, 30), rng.randrange(2, 10))
+    allowed = [(nd.index, s.index) for nd in needs for s in sups if exclusion(nd, s) is None]
+    avoid = frozenset(rng.sample(allowed, len(allowed) // 3))
+    sol = solve(needs, sups, MATCHING, avoid=sorted(avoid))
+    check_valid(needs, sups, sol)
+    assert not set(sol.pairs.items()) & avoid
+    assert len(sol.pairs) == max_flow(needs, sups, avoid=avoid)
+
+
+def test_kept_pairs_hold_their_places() -> None:
+    rng = random.Random(11)
+    staff, needs, sups = random_instance(rng, 25, 8)
+    free = solve(needs, sups, MATCHING)
+    i, j = next(iter(free.pairs.items()))
+    # keep a pair the optimum would not have made, where the supporter has room
+    other = next((nd.index, s.index) for nd in needs for s in sups
+                 if exclusion(nd, s) is None and free.pairs.get(nd.index) != s.index
+                 and s.capacity > 0)
+    sol = solve(needs, sups, MATCHING, fixed=dict([other]))
+    check_valid(needs, sups, sol)
+    assert sol.pairs[other[0]] == other[1]
+    assert len(sol.pairs) >= len(free.pairs) - 1

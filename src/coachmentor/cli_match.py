@@ -35,6 +35,13 @@ def match(
         "--explain", help="Print the full reasoning for one staff_id on standard output (the "
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
         "The pairs are then written only with -o.", show_default=False)] = None,
+    keep: Annotated[Optional[Path], typer.Option(
+        "--keep", help="CSV or .xlsx of pairs to keep as they are (staff_id, supporter_id, "
+        "optional support): they hold their places and the rest is matched around them. A "
+        "kept pair must keep the hard rules.", show_default=False)] = None,
+    avoid: Annotated[Optional[Path], typer.Option(
+        "--avoid", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
+        "optional support).", show_default=False)] = None,
     redact: Annotated[bool, typer.Option(
         "--redact", help="Names (staff and supporters) become pseudonyms, as for assess; "
         "stable across runs when COACHMENTOR_REDACT_KEY is set.")] = False,
@@ -71,7 +78,8 @@ def match(
         opts = {k: v for k, v in (("sheet", sheet), ("encoding", encoding)) if v is not None}
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
-                             guard=not no_formula_guard, read_opts=opts)
+                             guard=not no_formula_guard, keep=keep, avoid=avoid,
+                             read_opts=opts)
         if not quiet:
             sys.stderr.write(printable(summary_text(result), newlines=True))
     raise typer.Exit(result.get("exit_code", 0))

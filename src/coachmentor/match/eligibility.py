@@ -36,6 +36,7 @@ RULE_WORDS = {
     "line_manager": "is their line manager (a coach must be neutral)",
     "assessor": "is one of their assessors (a coach must be neutral)",
     "stage": "has not done their role: career stage {stage}",
+    "avoided": "is a pair to avoid (--avoid)",  # not a hard rule: the leader's --avoid
 }
 
 

@@ -22,6 +22,7 @@ CAUSES = {
     "neutral": "the only coaches are their line manager or assessors",
     "stage": "no mentor has done their role",
     "self": "the only supporter is themselves",
+    "avoided": "every possible pair is one to avoid (--avoid)",
     "mixed": "everyone who offers it is excluded by a hard rule",
     "capacity": "every eligible supporter is at capacity",
 }
@@ -56,12 +57,15 @@ def pair_reasons(need: Need, sup: Supporter, matching: Any, w: dict[str, float],
     return text + ("; not met: " + ", ".join(unmet) if unmet else "")
 
 
-def excluded(need: Need, sups: Sequence[Supporter]) -> dict[str, list[Supporter]]:
-    """Rule code -> the supporters it excludes for this need (those offering the role only,
-    except under 'offers')."""
+def excluded(need: Need, sups: Sequence[Supporter],
+             eligible_row: np.ndarray | None = None) -> dict[str, list[Supporter]]:
+    """Rule code -> the supporters it excludes for this need (a pair the rules allow but
+    the leader asked to avoid is 'avoided')."""
     out: dict[str, list[Supporter]] = {}
     for sup in sups:
         code = exclusion(need, sup)
+        if code is None and eligible_row is not None and not eligible_row[sup.index]:
+            code = "avoided"
         if code is not None:
             out.setdefault(code, []).append(sup)
     return out
@@ -97,9 +101,9 @@ def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
                     total=int(eligible.size))
         return "capacity", f"every eligible supporter is at capacity: {text}"
     offering = [sups[j] for j in np.flatnonzero(offering)]
-    groups = excluded(need, offering)
+    groups = excluded(need, offering, eligible_row)
     words = []
-    for code in ("self", "line_manager", "assessor", "stage"):
+    for code in ("self", "line_manager", "assessor", "stage", "avoided"):
         if code in groups:
             rule = RULE_WORDS[code].format(role=role, stage="")
             if code == "stage":
@@ -109,7 +113,8 @@ def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
                 words.append(f"{_ids(groups[code])} {rule}")
     codes = set(groups)
     cause = ("neutral" if codes <= {"line_manager", "assessor"} else
-             "stage" if codes == {"stage"} else "self" if codes == {"self"} else "mixed")
+             "stage" if codes == {"stage"} else "self" if codes == {"self"} else
+             "avoided" if codes == {"avoided"} else "mixed")
     return cause, f"no one eligible: {len(offering)} offer {role}; " + "; ".join(words)
 
 
@@ -154,7 +159,7 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
             lines.append("  (a better-scoring supporter is full: moving them would unmatch someone, "
                          "or a trainee's or ECT's mentoring, or lose more score elsewhere; the "
                          "optimum is over everyone)")
-        for code, group in excluded(nd, sups).items():
+        for code, group in excluded(nd, sups, eligible[nd.index]).items():
             if code == "offers":
                 lines.append(f"  not offering {nd.role}: {len(group)}")
                 continue

@@ -306,3 +306,41 @@ def render(records: list[dict[str, Any]], fmt: str, guard: bool = True) -> str:
             cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         writer.writerow(cells)
     return buf.getvalue()
+
+
+# --- pairs (--keep, --avoid) ---------------------------------------------------------------
+
+PAIR_COLUMNS = {"staff_id": ["staff_id", "staff id", "staff"],
+                "supporter_id": ["supporter_id", "supporter id", "supporter", "coach", "mentor"],
+                "support": ["support", "role"]}
+
+
+def read_pairs(source: str | Path, flag: str, **opts: Any) -> list[tuple[int, str, str, str]]:
+    """(row, staff_id, supporter_id, role or "" for either) for each row of a pairs file:
+    columns staff_id, supporter_id and optionally support (coaching or mentoring)."""
+    own = _lookup(PAIR_COLUMNS)
+
+    def is_header(row: list[str]) -> bool:
+        return {"staff_id", "supporter_id"} <= {own.get(fold(c)) for c in row}
+
+    table = open_table(source, is_header=is_header, **opts)
+    try:
+        cols = _map(table.header, table.name, lambda text: own.get(fold(text)))
+        if not {"staff_id", "supporter_id"} <= set(cols):
+            raise InputFileError(f"{flag} {table.name}: needs the columns staff_id and "
+                                 "supporter_id (and optionally support)")
+        out = []
+        for n, cells in _rows(table):
+            got = {f: cells[i].strip() if i < len(cells) else "" for f, i in cols.items()}
+            role = fold(got.get("support", ""))
+            role = {"coach": "coaching", "mentor": "mentoring"}.get(role, role)
+            if not got["staff_id"] or not got["supporter_id"]:
+                raise InputFileError(f"{flag} {table.name}: row {n}: staff_id and supporter_id "
+                                     "are both needed")
+            if role not in ("", "coaching", "mentoring"):
+                raise InputFileError(f"{flag} {table.name}: row {n}: support: not coaching or "
+                                     "mentoring (or blank for either)")
+            out.append((n, got["staff_id"], got["supporter_id"], role))
+    finally:
+        table.close()
+    return out

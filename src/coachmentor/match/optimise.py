@@ -67,15 +67,21 @@ class Solution:
 
 
 def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
-          eligible: np.ndarray | None = None) -> Problem:
+          eligible: np.ndarray | None = None, spare: Sequence[int] | None = None,
+          held: Sequence[int] | None = None) -> Problem:
+    """The cost matrix. `spare`: places left per supporter (default: capacity); `held`:
+    relationships they already hold (kept pairs), so their next place is not their first."""
     w = weights(matching)
     E = eligible_matrix(needs, sups) if eligible is None else eligible
     rows = np.flatnonzero(E.any(axis=1)) if len(sups) else np.zeros(0, np.int64)
     cap = np.fromiter((x.capacity for x in sups), np.int64, len(sups))
-    places = np.minimum(cap, E[rows].sum(axis=0)) if rows.size else np.zeros(len(sups), np.int64)
+    room = cap if spare is None else np.asarray(spare, np.int64)
+    places = np.minimum(room, E[rows].sum(axis=0)) if rows.size else np.zeros(len(sups), np.int64)
     place_of = np.repeat(np.arange(len(sups)), places)
     starts = np.repeat(np.cumsum(places) - places, places)
     turn = np.arange(place_of.size) - starts  # 0 for a supporter's first place, 1, ...
+    if held is not None:
+        turn = turn + np.asarray(held, np.int64)[place_of]
     n = int(rows.size)
     top = sum(w.values()) or 1.0
     p = PREFERENCE_SCALE
@@ -103,22 +109,35 @@ def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
     return Problem(cost, rows, place_of, big, matched, scale)
 
 
-def solve(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any) -> Solution:
+def solve(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any, *,
+          avoid: Sequence[tuple[int, int]] = (), fixed: dict[int, int] | None = None) -> Solution:
+    """The optimum. `avoid`: (need, supporter) pairs never to make (--avoid); `fixed`: need ->
+    supporter pairs already decided (--keep; checked by the caller), which hold places and
+    are not re-solved."""
     from scipy.optimize import linear_sum_assignment
 
     t0 = time.perf_counter()
+    fixed = fixed or {}
     E = eligible_matrix(needs, sups)
-    prob = build(needs, sups, matching, E)
+    for i, j in avoid:
+        E[i, j] = False
+    held = [0] * len(sups)
+    for j in fixed.values():
+        held[j] += 1
+    free = E.copy()
+    free[list(fixed)] = False
+    spare = [max(0, s.capacity - held[s.index]) for s in sups]
+    prob = build(needs, sups, matching, free, spare, held)
     t1 = time.perf_counter()
     c, r = linear_sum_assignment(prob.cost) if prob.cost.size else ((), ())
     t2 = time.perf_counter()
-    pairs: dict[int, int] = {}
-    load = [0] * len(sups)
+    pairs: dict[int, int] = dict(fixed)
+    load = list(held)
     for ci, ri in zip(c, r):
         if prob.cost[ci, ri] >= 0:
             continue  # a forbidden pair, or nothing: this row is not matched
         need, sup = needs[int(prob.rows[ri])], sups[int(prob.place_of[ci])]
-        broken = exclusion(need, sup)
+        broken = exclusion(need, sup) or ("avoid" if not E[need.index, sup.index] else None)
         if broken is not None:
             raise SolverBug(f"pair {need.label} - {sup.staff_id} breaks the rule '{broken}'")
         pairs[need.index] = sup.index

@@ -34,12 +34,14 @@ def _check_paths(inputs: list[str], named: list[tuple[str, Path | None]]) -> Non
 def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
                 fmt: str | None = None, summary_path: Path | None = None,
                 redact: bool = False, explain: str | None = None, guard: bool = True,
+                keep: Path | None = None, avoid: Path | None = None,
                 read_opts: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's)."""
     from ..atomic import write_output, write_stdout
 
     fmt = choose_format(fmt, output)
-    _check_paths([staff_path, supporters_path], [("-o/--output", output),
+    inputs = [staff_path, supporters_path] + [str(p) for p in (keep, avoid) if p is not None]
+    _check_paths(inputs, [("-o/--output", output),
                                                   ("--summary", summary_path)])
     opts = read_opts or {}
     staff, _ = read_staff(rules, staff_path, **opts)
@@ -47,7 +49,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     needs = needs_of(staff)
     matching = rules.model.matching
     w = weights(matching)
-    sol = solve(needs, sups, matching)
+    avoided = _pairs(avoid, "--avoid", needs, sups, opts, keep=False) if avoid else []
+    kept = _pairs(keep, "--keep", needs, sups, opts, keep=True) if keep else []
+    _check_kept(kept, avoided, sups)
+    sol = solve(needs, sups, matching, avoid=avoided, fixed=dict(kept))
+    kept_needs = {i for i, _ in kept}
     pseudonym = _pseudonymiser() if redact else (lambda text: text)
 
     records: list[dict[str, Any]] = []
@@ -65,7 +71,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
             rec.update(status="matched", supporter_id=sup.staff_id,
                        supporter_name=pseudonym(sup.name),
                        score=round(score(nd, sup, w, sol.load[j]), 2),
-                       reasons=pair_reasons(nd, sup, matching, w, sol.load[j]))
+                       reasons=("kept (--keep); " if nd.index in kept_needs else "")
+                       + pair_reasons(nd, sup, matching, w, sol.load[j]))
         else:
             cause, words = unmatched(nd, sups, sol.eligible[nd.index], load_arr,
                                      offering[nd.role], caps)
@@ -92,6 +99,58 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if summary_path is not None:
         write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
+
+
+def _pairs(path: Path, flag: str, needs: list, sups: list, opts: dict[str, Any], *,
+           keep: bool) -> list[tuple[int, int]]:
+    """(need index, supporter index) for each row of a --keep or --avoid file. A row naming a
+    supporter who is not in SUPPORTERS, or (for --keep) no need of that person, is exit 2;
+    for --avoid a person with no such need is simply nothing to avoid."""
+    from .eligibility import exclusion
+    from .explain import RULE_WORDS
+    from .io import read_pairs
+
+    by_id = {s.staff_id: s for s in sups}
+    by_staff: dict[str, list] = {}
+    for nd in needs:
+        by_staff.setdefault(nd.staff.staff_id, []).append(nd)
+    out = []
+    for n, sid, sup_id, role in read_pairs(path, flag, **opts):
+        where = f"{flag} {path}: row {n}"
+        sup = by_id.get(sup_id)
+        if sup is None:
+            raise InputFileError(f"{where}: supporter_id {sup_id} is not in the supporters file")
+        mine = [nd for nd in by_staff.get(sid, []) if not role or nd.role == role]
+        if keep and not mine:
+            raise InputFileError(f"{where}: staff_id {sid} needs no {role or 'coach or mentor'} "
+                                 "in the staff file")
+        if keep and len(mine) > 1:
+            raise InputFileError(f"{where}: staff_id {sid} needs a coach and a mentor; say "
+                                 "which in a support column")
+        for nd in mine:
+            broken = exclusion(nd, sup) if keep else None
+            if broken is not None:
+                rule = RULE_WORDS[broken].format(role=nd.role, stage="")
+                raise InputFileError(f"{where}: {sup_id} cannot be {sid}'s "
+                                     f"{'coach' if nd.role == 'coaching' else 'mentor'}: {rule}")
+            out.append((nd.index, sup.index))
+    return out
+
+
+def _check_kept(kept: list[tuple[int, int]], avoided: list[tuple[int, int]], sups: list) -> None:
+    seen: dict[int, int] = {}
+    held = Counter(j for _, j in kept)
+    for i, j in kept:
+        if i in seen and seen[i] != j:
+            raise InputFileError(f"--keep: two supporters are kept for one need "
+                                 f"({sups[seen[i]].staff_id} and {sups[j].staff_id})")
+        seen[i] = j
+        if (i, j) in set(avoided):
+            raise InputFileError(f"--keep and --avoid both name the pair with {sups[j].staff_id}")
+    for j, n in held.items():
+        if n > sups[j].capacity:
+            raise InputFileError(f"--keep: {sups[j].staff_id} is kept for {n} relationships, "
+                                 f"beyond their capacity of {sups[j].capacity}")
 
 
 def _pseudonymiser() -> Any:
