@@ -222,3 +222,14 @@ def test_every_pair_avoided_is_the_cause(tmp_path: Path) -> None:
     r = run(tmp_path, staff, sups, "--avoid", str(tmp_path / "avoid.csv"))
     assert r.exit_code == 1
     assert "C1 is a pair to avoid (--avoid)" in rows(r.stdout)[0]["unmatched_reason"]
+
+
+@pytest.mark.parametrize("name", ["sup.csv", "sup.xlsx"])
+def test_supporters_template_is_a_valid_supporters_file(tmp_path: Path, name: str) -> None:
+    r = CliRunner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
+    assert r.exit_code == 0, r.stderr
+    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
+    r = CliRunner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / name)])
+    assert r.exit_code == 1 and rows(r.stdout)[0]["supporter_id"] in ("S201", "S203")
+    r = CliRunner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
+    assert r.exit_code == 2 and "already exists" in r.stderr
