@@ -54,7 +54,8 @@ def write_files(folder: Path, n_staff: int, n_sups: int, seed: int) -> tuple[Pat
             fh.write(",".join([
                 f"P{i:05d}", f"Person {i}", pick(rng, STAGES), pick(rng, FOCUS),
                 rng.choice(["yes", "no"]), rng.choice(["short", "long", "open"]),
-                rng.choice(["low", "moderate", "high"]), rng.choice(["advice", "own_answers", "none"]),
+                rng.choice(["low", "moderate", "high"]),
+                rng.choice(["advice", "own_answers", "none"]),
                 rng.choice(["yes", "no", "unsure"]), rng.choice(SCHOOLS), rng.choice(SUBJECTS),
                 rng.choice(sup_ids), assessors]) + "\n")
     sups = folder / f"supporters_{n_sups}.csv"

@@ -169,7 +169,8 @@ def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
     stages = ["trainee", "ECT", "established", "middle_leader", "senior_leader"]
     staff = "staff_id,career_stage,focus,recommendation,school,subject,line_manager_id\n" + "".join(
         f"P{i},{rng.choice(stages)},induction,{rng.choice(['coaching', 'mentoring', 'both'])},"
-        f"{rng.choice('ABC')},{rng.choice(['Maths', 'Art'])},S{rng.randrange(30)}\n" for i in range(150))
+        f"{rng.choice('ABC')},{rng.choice(['Maths', 'Art'])},S{rng.randrange(30)}\n"
+        for i in range(150))
     sups = "staff_id,offers,career_stage,capacity,school,subject,trained\n" + "".join(
         f"S{j},{rng.choice(['coach', 'mentor', 'both'])},{rng.choice(stages[1:])},"
         f"{rng.randrange(4)},{rng.choice('ABC')},{rng.choice(['Maths', 'Art'])},"
@@ -216,7 +217,8 @@ def test_keep_and_avoid(tmp_path: Path) -> None:
 
 
 def test_every_pair_avoided_is_the_cause(tmp_path: Path) -> None:
-    staff = "staff_id,career_stage,focus,recommendation\nA1,established,specific_practice,coaching\n"
+    staff = ("staff_id,career_stage,focus,recommendation\n"
+             "A1,established,specific_practice,coaching\n")
     sups = "staff_id,offers,capacity\nC1,coaching,1\n"
     (tmp_path / "avoid.csv").write_text("staff_id,supporter_id\nA1,C1\n")
     r = run(tmp_path, staff, sups, "--avoid", str(tmp_path / "avoid.csv"))

@@ -133,7 +133,8 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
         staff = nd.staff
         lines.append(f"{staff_id} (row {staff.row}) needs {nd.role}"
                      f"{' (' + nd.type + ')' if nd.type else ''}; recommendation "
-                     f"{staff.recommendation} ({'from the file' if staff.decided_by == 'leader' else 'assessed'})")
+                     f"{staff.recommendation} "
+                     f"({'from the file' if staff.decided_by == 'leader' else 'assessed'})")
         chosen = pairs.get(nd.index)
         if chosen is not None:
             sup = sups[chosen]
@@ -156,7 +157,8 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
                 room = f"{load[j]}/{sup.capacity} places used"
             lines.append(f"  next: {sup.staff_id}: score {value:.2f}{gap} ({room})")
         if others and best is not None and others[0][0] > best:
-            lines.append("  (a better-scoring supporter is full: moving them would unmatch someone, "
+            lines.append("  (a better-scoring supporter is full: moving them would unmatch "
+                         "someone, "
                          "or a trainee's or ECT's mentoring, or lose more score elsewhere; the "
                          "optimum is over everyone)")
         for code, group in excluded(nd, sups, eligible[nd.index]).items():

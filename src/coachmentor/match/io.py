@@ -188,7 +188,8 @@ def needs_of(staff: list[StaffRow]) -> list[Need]:
 
 # --- supporters ----------------------------------------------------------------------------
 
-def read_supporters(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[Supporter], bool]:
+def read_supporters(rules: RuleSet, source: str | Path,
+                    **opts: Any) -> tuple[list[Supporter], bool]:
     """The supporters (and whether the file has a name column). Exit 2 on any bad row."""
     own = _lookup(SUPPORTER_COLUMNS)
 

@@ -74,7 +74,8 @@ def load_share(m: int, capacity: int) -> float:
     return 1.0 - (m - 1) / (2.0 * capacity) if capacity else 0.0
 
 
-def parts(need: Need, sup: Supporter, w: dict[str, float], load: int) -> list[tuple[str, float, float]]:
+def parts(need: Need, sup: Supporter, w: dict[str, float],
+          load: int) -> list[tuple[str, float, float]]:
     """(preference, weight if it applies, weight earned) for each preference that applies;
     `load` is how many relationships the supporter holds in the matching (this one included)."""
     out = []
@@ -102,7 +103,8 @@ def _codes(values: list[str], table: dict[str, int], blank: int) -> np.ndarray:
     return out
 
 
-def earned_matrix(needs: Sequence[Need], sups: Sequence[Supporter], w: dict[str, float]) -> np.ndarray:
+def earned_matrix(needs: Sequence[Need], sups: Sequence[Supporter],
+                  w: dict[str, float]) -> np.ndarray:
     """The weight each pair earns, load_spread aside (float, len(needs) x len(sups))."""
     n, s = len(needs), len(sups)
     out = np.zeros((n, s))
