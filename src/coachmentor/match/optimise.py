@@ -15,7 +15,8 @@ integer, built so that comparing totals compares the contract's objectives in or
   teacher's mentoring beats any number of other relationships.
 
 Totals stay below 2**53, so float64 sums are exact (P is lowered if ever needed). Maximising
-the total gives the lexicographic optimum. A forbidden pair has value 0: assigning it gains
+the total gives the lexicographic optimum; the matrix handed to the solver is its negation
+(a cost), transposed (places x rows), so that the solver copies nothing. A forbidden pair has value 0: assigning it gains
 nothing, so it is never needed, and any the solver returns is dropped as "no pair". Every
 pair kept is checked again against the hard rules pair by pair (`eligibility.exclusion`)
 and against capacity; a failure is a bug and stops the run.
