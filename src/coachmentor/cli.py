@@ -188,6 +188,10 @@ from . import cli_batch  # noqa: E402 - imports only typer at module level
 app.command("assess")(cli_batch.assess)
 app.command("template")(cli_batch.template)
 
+from . import cli_match  # noqa: E402 - imports only typer at module level
+
+app.command("match")(cli_match.match)
+
 
 def main() -> None:
     app()

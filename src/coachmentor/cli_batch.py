@@ -213,6 +213,10 @@ def template(
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")
     ] = False,
+    supporters: Annotated[
+        bool, typer.Option("--supporters", help="A supporters file for `match` instead "
+                           "(staff_id, offers, career_stage, capacity, ...).")
+    ] = False,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -222,6 +226,13 @@ def template(
     'guide' sheet explaining every field.
     """
     with guarded(debug):
+        if supporters:
+            from .match.template import write_supporters_template
+
+            fmt = write_supporters_template(output, format_, force=force)
+            if output is not None:
+                sys.stderr.write(f"coachmentor: wrote {printable(str(output))} ({fmt})\n")
+            return
         from .batch.template import write_template
 
         ruleset = load_ruleset(rules)

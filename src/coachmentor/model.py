@@ -318,6 +318,39 @@ class Texts(Strict):
     )
 
 
+class Preference(Strict):
+    """One of `match`'s preferences: how much it counts, and how a pair's reasons word it."""
+
+    weight: float = Field(ge=0, le=MAX_POINTS, description="its share of a pair's score")
+    reason: str = Field(min_length=3, description="the words shown when a pair has it")
+    source: Citation | None = None
+
+
+def _pref(weight: float, reason: str) -> Preference:
+    return Preference(weight=weight, reason=reason)
+
+
+class Matching(Strict):
+    """`coachmentor match`: what makes one eligible supporter better than another. The hard
+    rules (who may coach or mentor whom) are the contract's and not here; these only rank
+    the pairs the hard rules allow. A pair's score is the weights it earns over the weights
+    that apply to the need (0..1)."""
+
+    same_school: Preference = Field(default_factory=lambda: _pref(3, "works at the same school"))
+    same_subject: Preference = Field(
+        default_factory=lambda: _pref(3, "teaches the same subject or phase (mentoring)"))
+    trained: Preference = Field(default_factory=lambda: _pref(2, "trained for this role"))
+    stage_gap: Preference = Field(
+        default_factory=lambda: _pref(2, "one or two career stages ahead (mentoring)"))
+    outside_line: Preference = Field(
+        default_factory=lambda: _pref(2, "from outside the person's subject or department "
+                                         "(coaching)"))
+    specialism: Preference = Field(
+        default_factory=lambda: _pref(1, "a specialist in this type of coaching or mentoring"))
+    load_spread: Preference = Field(
+        default_factory=lambda: _pref(1, "spreads the load fairly"))
+
+
 class RuleBase(Strict):
     name: str
     version: str
@@ -338,6 +371,7 @@ class RuleBase(Strict):
         default_factory=dict
     )
     texts: Texts = Field(default_factory=Texts)
+    matching: Matching = Field(default_factory=Matching)
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "RuleBase":

@@ -254,6 +254,9 @@ class RuleSet:
         for key, plan in m.plans.items():
             for i, item in enumerate(plan.items):
                 yield ("plans", key, "items", i, "source"), item.source
+        for key, pref in m.matching:
+            if pref.source is not None:
+                yield ("matching", key, "source"), pref.source
 
     def reference_errors(self) -> list[tuple[Loc, str]]:
         m = self.model

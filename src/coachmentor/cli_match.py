@@ -1,0 +1,85 @@
+"""The `match` command: a thin wrapper over coachmentor.match (imported inside the command,
+so that `--help` and `--version` stay fast)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .cli_batch import interrupts_as_keyboard_interrupt
+from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
+from .textsafe import printable
+
+
+def match(
+    staff: Annotated[str, typer.Argument(
+        help="Staff list (CSV, .xlsx or '-'): as for assess, or an assess output whose "
+             "recommendation column the leader has edited.", show_default=False,
+        metavar="STAFF")],
+    supporters: Annotated[str, typer.Argument(
+        help="Supporters (CSV or .xlsx): staff_id, offers, career_stage, capacity, school, "
+             "subject, trained, specialisms.", show_default=False, metavar="SUPPORTERS")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="Write the pairs to this file (atomically) instead of standard "
+        "output.", show_default=False)] = None,
+    format_: Annotated[Optional[str], typer.Option(
+        "--format", "-f", help="csv, jsonl or json (default: from the -o name, else csv).",
+        show_default=False)] = None,
+    summary: Annotated[Optional[Path], typer.Option(
+        "--summary", help="Also write a JSON summary: coverage by support and school, each "
+        "supporter's load against capacity, unmatched by cause.", show_default=False)] = None,
+    explain: Annotated[Optional[str], typer.Option(
+        "--explain", help="Print the full reasoning for one staff_id on standard output (the "
+        "chosen supporter, the next two and how much worse, who each hard rule excluded). "
+        "The pairs are then written only with -o.", show_default=False)] = None,
+    keep: Annotated[Optional[Path], typer.Option(
+        "--keep", help="CSV or .xlsx of pairs to keep as they are (staff_id, supporter_id, "
+        "optional support): they hold their places and the rest is matched around them. A "
+        "kept pair must keep the hard rules.", show_default=False)] = None,
+    avoid: Annotated[Optional[Path], typer.Option(
+        "--avoid", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
+        "optional support).", show_default=False)] = None,
+    redact: Annotated[bool, typer.Option(
+        "--redact", help="Names (staff and supporters) become pseudonyms, as for assess; "
+        "stable across runs when COACHMENTOR_REDACT_KEY is set.")] = False,
+    no_formula_guard: Annotated[bool, typer.Option(
+        "--no-formula-guard", help="Keep cells that start with = + - @ tab or CR as they are "
+        "in CSV output.")] = False,
+    sheet: Annotated[Optional[str], typer.Option(
+        "--sheet", help="Worksheet to read from .xlsx files (default: the first).",
+        show_default=False)] = None,
+    encoding: Annotated[Optional[str], typer.Option(
+        "--encoding", help="Text encoding of the CSV files (default: UTF-8, cp1252 detected).",
+        show_default=False)] = None,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="No summary on standard error.")] = False,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """Pair the staff who need coaching or mentoring with the colleagues able to give it.
+
+    Hard rules: a coach offers coaching and a mentor mentoring; nobody supports themselves; a
+    coach is never the person's line manager or assessor; a mentor's career stage is at least
+    the mentee's (later for trainees and ECTs; earlier for reverse mentoring; a senior leader
+    for succession); nobody beyond capacity. Among the pairings they allow: as many trainees'
+    and ECTs' mentoring needs as possible, then as many relationships as possible, then the
+    best pairs by the rule base's preferences. One row per needed relationship, then one per
+    'other' or error row. Exit 0: all matched; 1: some unmatched or error rows; 2: unusable
+    input.
+    """
+    result: dict = {}
+    with guarded(debug), interrupts_as_keyboard_interrupt():
+        from .match.run import match_files, summary_text
+
+        ruleset = load_ruleset(rules)
+        opts = {k: v for k, v in (("sheet", sheet), ("encoding", encoding)) if v is not None}
+        result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
+                             summary_path=summary, redact=redact, explain=explain,
+                             guard=not no_formula_guard, keep=keep, avoid=avoid,
+                             read_opts=opts)
+        if not quiet:
+            sys.stderr.write(printable(summary_text(result), newlines=True))
+    raise typer.Exit(result.get("exit_code", 0))

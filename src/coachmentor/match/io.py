@@ -1,0 +1,347 @@
+"""Reading `match`'s two files and writing its rows.
+
+Both files are read with `batch.source.open_table` (CSV in any of the encodings `assess`
+reads, standard input, .xlsx), and held in memory (a staff list of 10,000 rows is small).
+
+Staff file: the columns `assess` reads, plus school, subject, line_manager_id, assessor_id
+(`;`-separated) and, from an edited `assess` output, recommendation, coaching_type and
+mentoring_type. The match's own columns are looked up first, so `School` and `Subject` are
+the site and the subject here (for `assess` they are aliases of department).
+
+Supporters file: a bad row is FATAL (exit 2), not skipped: the list is short and kept by
+hand, and a supporter silently left out changes who everyone else is paired with. The
+message names the file, the row and the field, and how many other rows have problems; it
+never quotes a cell (a name typed in the wrong column must not reach the terminal).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from ..batch.columns import field_of
+from ..batch.source import open_table
+from ..engine import brief
+from ..errors import InputFileError
+from ..model import COACHING_TYPES, MENTORING_TYPES
+from ..normalise import fold
+from ..ruleset import RuleSet
+from .people import NEEDS, STAGE, Need, StaffRow, Supporter
+
+STAFF_COLUMNS = {
+    "school": ["school", "site", "campus", "academy"],
+    "subject": ["subject", "subject area"],
+    "line_manager_id": ["line_manager_id", "line manager", "line manager id", "manager id",
+                        "line_manager"],
+    "assessor_id": ["assessor_id", "assessor ids", "assessor", "assessors", "assessor_ids"],
+    "recommendation": ["recommendation"],
+    "coaching_type": ["coaching_type"],
+    "mentoring_type": ["mentoring_type"],
+    # assess's other result columns: read past, never used
+    "_result": ["status", "confidence", "reasons", "error", "alternative", "warnings",
+                "rules_name", "rules_version", "rules_hash"],
+}
+SUPPORTER_COLUMNS = {
+    "offers": ["offers", "offer", "role", "offers to", "support", "supports"],
+    "capacity": ["capacity", "places", "max", "max relationships"],
+    "school": ["school", "site", "campus", "academy"],
+    "subject": ["subject", "subject area", "department", "dept", "faculty", "phase"],
+    "trained": ["trained"],
+    "specialisms": ["specialisms", "specialism", "specialities", "speciality", "types"],
+}
+OFFERS = {"coaching": (True, False), "coach": (True, False), "mentoring": (False, True),
+          "mentor": (False, True), "both": (True, True), "coachingandmentoring": (True, True),
+          "coachandmentor": (True, True)}
+YES = {"yes", "y", "true", "1"}
+NO = {"no", "n", "false", "0"}
+SPECIALISMS = frozenset(COACHING_TYPES) | frozenset(MENTORING_TYPES)
+RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
+MAX_CAPACITY = 1000
+
+
+def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
+    return {fold(alias): key for key, aliases in table.items() for alias in aliases}
+
+
+def _map(header: list[str], name: str, resolve: Callable[[str], str | None]) -> dict[str, int]:
+    """Field -> column index; two columns for one field is an error (exit 2)."""
+    out: dict[str, int] = {}
+    for i, text in enumerate(header):
+        fid = resolve(text.strip()) if text.strip() else None
+        if fid is None or fid == "_result":
+            continue
+        if fid in out:
+            raise InputFileError(f"{name}: columns {out[fid] + 1} and {i + 1} are both {fid}; "
+                                 "remove or rename one")
+        out[fid] = i
+    return out
+
+
+def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
+    """(row number, cells) of each non-blank data row; the row number is the CSV line or the
+    sheet row where the record starts, as a spreadsheet shows it."""
+    n = table.header_line
+    try:
+        for cells in table.rows:
+            n = (table.line() or n + 1) if table.reader is not None else n + 1
+            notes = table.check_row(cells) if table.suspect[0] else []
+            if any(c.strip() for c in cells) or notes:
+                yield n, cells
+    except csv.Error as exc:
+        raise InputFileError(f"{table.name}: line {table.line()}: cannot be read as CSV "
+                             f"({exc})") from None
+
+
+# --- staff ---------------------------------------------------------------------------------
+
+def read_staff(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[StaffRow], bool]:
+    """The staff rows (and whether the file has a name column)."""
+    own = _lookup(STAFF_COLUMNS)
+
+    def resolve(text: str) -> str | None:
+        return own.get(fold(text)) or field_of(rules, text)
+
+    def is_header(row: list[str]) -> bool:
+        found = {resolve(c) for c in row if c.strip()}
+        return set(rules.required) <= found or "recommendation" in found
+
+    table = open_table(source, is_header=is_header, **opts)
+    try:
+        cols = _map(table.header, table.name, resolve)
+        if not set(rules.required) <= set(cols) and "recommendation" not in cols:
+            missing = ", ".join(f for f in rules.required if f not in cols)
+            raise InputFileError(f"{table.name}: missing required column(s): {missing} "
+                                 "(or a recommendation column)")
+        out = [_staff_row(rules, n, cells, cols) for n, cells in _rows(table)]
+    finally:
+        table.close()
+    return out, "name" in cols
+
+
+def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int]) -> StaffRow:
+    def cell(fid: str) -> str:
+        i = cols.get(fid)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    row = StaffRow(row=n, staff_id=cell("staff_id"), name=cell("name"), school=cell("school"),
+                   subject=cell("subject"), department=cell("department"),
+                   line_manager=cell("line_manager_id"),
+                   assessors=frozenset(a.strip() for a in cell("assessor_id").split(";")
+                                       if a.strip()))
+    problems, answers = [], {}
+    for fid in rules.question_order:
+        text = cell(fid)
+        if not text:
+            continue
+        value = rules.match_value(fid, text)
+        if value is None:
+            problems.append(f"{fid}: not an accepted value (expected one of: "
+                            f"{', '.join(rules.choice_values[fid])})")
+        else:
+            answers[fid] = value
+    row.stage = STAGE.get(answers.get("career_stage", ""))
+    row.focus = answers.get("focus", "")
+    leader = fold(cell("recommendation"))
+    if leader and leader not in RECOMMENDATIONS:
+        problems.insert(0, "recommendation: not one of " + ", ".join(RECOMMENDATIONS))
+    if leader in RECOMMENDATIONS and not problems:
+        row.recommendation, row.decided_by = leader, "leader"
+        row.coaching_type = fold(cell("coaching_type")) if fold(cell("coaching_type")) in \
+            COACHING_TYPES else ""
+        row.mentoring_type = fold(cell("mentoring_type")) if fold(cell("mentoring_type")) in \
+            MENTORING_TYPES else ""
+    elif not problems:
+        missing = [f for f in rules.required if f not in answers]
+        if missing:
+            problems = [f"{f}: empty; a recommendation needs it" for f in missing]
+        else:
+            b = brief(rules, answers)
+            row.recommendation, row.decided_by = b.recommendation, "assessed"
+            row.alternative = b.alternative or ""
+            row.coaching_type, row.mentoring_type = b.coaching_type or "", b.mentoring_type or ""
+    if not problems and "mentoring" in NEEDS[row.recommendation] and row.stage is None:
+        problems.append("career_stage: empty or not accepted; a mentor is chosen by it")
+    if problems:
+        row.status, row.error, row.recommendation = "error", "; ".join(problems), ""
+    return row
+
+
+def needs_of(staff: list[StaffRow]) -> list[Need]:
+    """Every needed relationship, in STAFF order, coaching before mentoring."""
+    out: list[Need] = []
+    for row in staff:
+        for role in NEEDS.get(row.recommendation, ()):
+            if role == "coaching":
+                need = Need(len(out), row, role, type=row.coaching_type)
+            else:
+                marks = {row.focus, row.mentoring_type}
+                kind = "reverse" if "reverse" in marks else (
+                    "succession" if "succession" in marks else "normal")
+                need = Need(len(out), row, role, kind=kind, type=row.mentoring_type)
+            row.needs.append(need)
+            out.append(need)
+    return out
+
+
+# --- supporters ----------------------------------------------------------------------------
+
+def read_supporters(rules: RuleSet, source: str | Path,
+                    **opts: Any) -> tuple[list[Supporter], bool]:
+    """The supporters (and whether the file has a name column). Exit 2 on any bad row."""
+    own = _lookup(SUPPORTER_COLUMNS)
+
+    def resolve(text: str) -> str | None:
+        fid = own.get(fold(text)) or field_of(rules, text)
+        return fid if fid in ("staff_id", "name", "career_stage", *SUPPORTER_COLUMNS) else None
+
+    def is_header(row: list[str]) -> bool:
+        return {"staff_id", "offers"} <= {resolve(c) for c in row if c.strip()}
+
+    table = open_table(source, is_header=is_header, **opts)
+    try:
+        name = table.name
+        cols = _map(table.header, name, resolve)
+        missing = [f for f in ("staff_id", "offers") if f not in cols]
+        if missing:
+            raise InputFileError(f"{name}: missing required column(s): {', '.join(missing)} "
+                                 "(a supporters file needs staff_id and offers)")
+        out: list[Supporter] = []
+        problems: list[str] = []
+        seen: dict[str, int] = {}
+        for n, cells in _rows(table):
+            sup, problem = _supporter(rules, len(out), n, cells, cols)
+            if problem is None and sup.staff_id in seen:
+                problem = (f"staff_id: {sup.staff_id} is also on row {seen[sup.staff_id]}; "
+                           "each supporter once (offers: both for someone who does both)")
+            if problem is not None:
+                problems.append(f"row {n}: {problem}")
+                continue
+            seen[sup.staff_id] = n
+            out.append(sup)
+    finally:
+        table.close()
+    if problems:
+        more = f" (and {len(problems) - 1} more row(s) with problems)" if len(problems) > 1 else ""
+        raise InputFileError(f"{name}: {problems[0]}{more}",
+                             hint="fix the supporters file and run again; a supporter "
+                                  "is never left out silently")
+    return out, "name" in cols
+
+
+def _supporter(rules: RuleSet, index: int, n: int, cells: list[str],
+               cols: dict[str, int]) -> tuple[Supporter, str | None]:
+    def cell(fid: str) -> str:
+        i = cols.get(fid)
+        return cells[i].strip() if i is not None and i < len(cells) else ""
+
+    sid = cell("staff_id")
+    offers = OFFERS.get(fold(cell("offers")))
+    stage_text = cell("career_stage")
+    stage = rules.match_value("career_stage", stage_text) if stage_text else None
+    cap_text = cell("capacity") or "1"
+    trained_text = fold(cell("trained"))
+    specs = {fold(s).replace("-", "_") for s in cell("specialisms").replace(",", ";").split(";")
+             if s.strip()}
+    problem = None
+    if not sid:
+        problem = "staff_id: empty; every supporter needs one"
+    elif offers is None:
+        problem = "offers: empty or not one of coaching, mentoring, both (coach, mentor)"
+    elif stage_text and stage is None:
+        problem = "career_stage: not an accepted value (expected one of: " \
+                  f"{', '.join(rules.choice_values['career_stage'])})"
+    elif offers[1] and stage is None:
+        problem = "career_stage: empty; required for anyone who offers mentoring"
+    elif not (cap_text.isdigit() and int(cap_text) <= MAX_CAPACITY):
+        problem = f"capacity: not a whole number from 0 to {MAX_CAPACITY}"
+    elif trained_text and trained_text not in YES | NO:
+        problem = "trained: not yes or no"
+    elif specs - SPECIALISMS:
+        problem = ("specialisms: not coaching or mentoring types (" +
+                   ", ".join(sorted(SPECIALISMS)) + "), separated by ;")
+    coaching, mentoring = offers or (False, False)
+    sup = Supporter(index=index, row=n, staff_id=sid, name=cell("name"), coaching=coaching,
+                    mentoring=mentoring, stage=STAGE.get(stage or ""),
+                    capacity=int(cap_text) if cap_text.isdigit() else 0,
+                    school=cell("school"), subject=cell("subject"),
+                    trained=True if trained_text in YES else (False if trained_text else None),
+                    specialisms=frozenset(specs))
+    return sup, problem
+
+
+# --- output --------------------------------------------------------------------------------
+
+COLUMNS = ("staff_id", "name", "row", "recommendation", "support", "type", "status",
+           "supporter_id", "supporter_name", "score", "reasons", "unmatched_reason", "error")
+SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
+                  ".json": "json"}
+FORMATS = ("csv", "jsonl", "json")
+DANGER = ("=", "+", "-", "@", "\t", "\r")
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    from ..errors import check_format
+
+    if fmt is not None:
+        return check_format(fmt, FORMATS)
+    if output is not None and output.suffix.lower() in (".xlsx", ".xls", ".ods"):
+        raise InputFileError(f"{output}: match writes CSV, JSON Lines or JSON; use a .csv name")
+    return SUFFIX_FORMATS.get(output.suffix.lower(), "csv") if output is not None else "csv"
+
+
+def render(records: list[dict[str, Any]], fmt: str, guard: bool = True) -> str:
+    if fmt == "json":
+        return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
+    if fmt == "jsonl":
+        return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for r in records:
+        cells = ["" if r[c] is None else f"{r[c]:.2f}" if c == "score" else str(r[c])
+                 for c in COLUMNS]
+        if guard:
+            cells = ["'" + c if c[:1] in DANGER else c for c in cells]
+        writer.writerow(cells)
+    return buf.getvalue()
+
+
+# --- pairs (--keep, --avoid) ---------------------------------------------------------------
+
+PAIR_COLUMNS = {"staff_id": ["staff_id", "staff id", "staff"],
+                "supporter_id": ["supporter_id", "supporter id", "supporter", "coach", "mentor"],
+                "support": ["support", "role"]}
+
+
+def read_pairs(source: str | Path, flag: str, **opts: Any) -> list[tuple[int, str, str, str]]:
+    """(row, staff_id, supporter_id, role or "" for either) for each row of a pairs file:
+    columns staff_id, supporter_id and optionally support (coaching or mentoring)."""
+    own = _lookup(PAIR_COLUMNS)
+
+    def is_header(row: list[str]) -> bool:
+        return {"staff_id", "supporter_id"} <= {own.get(fold(c)) for c in row}
+
+    table = open_table(source, is_header=is_header, **opts)
+    try:
+        cols = _map(table.header, table.name, lambda text: own.get(fold(text)))
+        if not {"staff_id", "supporter_id"} <= set(cols):
+            raise InputFileError(f"{flag} {table.name}: needs the columns staff_id and "
+                                 "supporter_id (and optionally support)")
+        out = []
+        for n, cells in _rows(table):
+            got = {f: cells[i].strip() if i < len(cells) else "" for f, i in cols.items()}
+            role = fold(got.get("support", ""))
+            role = {"coach": "coaching", "mentor": "mentoring"}.get(role, role)
+            if not got["staff_id"] or not got["supporter_id"]:
+                raise InputFileError(f"{flag} {table.name}: row {n}: staff_id and supporter_id "
+                                     "are both needed")
+            if role not in ("", "coaching", "mentoring"):
+                raise InputFileError(f"{flag} {table.name}: row {n}: support: not coaching or "
+                                     "mentoring (or blank for either)")
+            out.append((n, got["staff_id"], got["supporter_id"], role))
+    finally:
+        table.close()
+    return out

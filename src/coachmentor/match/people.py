@@ -1,0 +1,90 @@
+"""The records `match` works on: one needed relationship (`Need`), one supporter (`Supporter`),
+and one staff row with what it needs (`StaffRow`). School and subject are kept as typed and
+compared after `normalise.fold` (case, spaces, hyphens and underscores ignored: 'Maths' and
+' maths ' are one subject)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+STAGES = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
+STAGE = {name: i for i, name in enumerate(STAGES)}
+NOVICE = frozenset({STAGE["trainee"], STAGE["early_career"]})
+ROLES = ("coaching", "mentoring")
+NEEDS = {"coaching": ("coaching",), "mentoring": ("mentoring",),
+         "both": ("coaching", "mentoring"), "other": ()}
+STAGE_WORDS = {
+    "trainee": "a trainee", "early_career": "an early career teacher",
+    "established": "an established teacher", "middle_leader": "a middle leader",
+    "senior_leader": "a senior leader",
+}
+
+
+def stage_name(stage: int | None) -> str:
+    return STAGES[stage] if stage is not None else "unknown"
+
+
+@dataclass
+class StaffRow:
+    """One data row of the staff file: what it needs, or why it needs no supporter."""
+
+    row: int  # the row's number in the file (the header is row 1 of a CSV)
+    staff_id: str
+    name: str
+    recommendation: str = ""  # coaching, mentoring, both, other; "" for an error row
+    decided_by: str = ""  # "leader" (the file's recommendation column) or "assessed"
+    status: str = "ok"  # ok | error
+    error: str = ""
+    alternative: str = ""
+    stage: int | None = None
+    focus: str = ""
+    coaching_type: str = ""
+    mentoring_type: str = ""
+    school: str = ""
+    subject: str = ""
+    department: str = ""
+    line_manager: str = ""
+    assessors: frozenset[str] = frozenset()
+    needs: list["Need"] = field(default_factory=list)
+
+
+@dataclass
+class Need:
+    """One relationship a staff member needs: a coach or a mentor."""
+
+    index: int  # position in the list of needs (STAFF order, coaching before mentoring)
+    staff: StaffRow
+    role: str  # coaching | mentoring
+    kind: str = "normal"  # mentoring only: normal | reverse | succession
+    type: str = ""  # the coaching or mentoring type, when known
+
+    @property
+    def novice(self) -> bool:
+        """A trainee's or early career teacher's mentoring: the optimum's first objective."""
+        return self.role == "mentoring" and self.staff.stage in NOVICE
+
+    @property
+    def label(self) -> str:
+        sid = self.staff.staff_id or f"row {self.staff.row}"
+        return f"{sid} ({self.role})"
+
+
+@dataclass
+class Supporter:
+    index: int  # position in the supporters file (data rows, from 0)
+    row: int
+    staff_id: str
+    name: str
+    coaching: bool
+    mentoring: bool
+    stage: int | None
+    capacity: int
+    school: str = ""
+    subject: str = ""
+    trained: bool | None = None
+    specialisms: frozenset[str] = frozenset()
+
+    @property
+    def offers(self) -> str:
+        return "both" if self.coaching and self.mentoring else (
+            "coaching" if self.coaching else "mentoring")

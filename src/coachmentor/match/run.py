@@ -1,0 +1,217 @@
+"""`coachmentor match`, end to end: read both files, solve, explain, write."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
+from .explain import CAUSES, explain_person, pair_reasons, unmatched
+from .io import choose_format, needs_of, read_staff, read_supporters, render
+from .optimise import solve
+from .preferences import score, weights
+
+
+def _check_paths(inputs: list[str], named: list[tuple[str, Path | None]]) -> None:
+    for flag, path in named:
+        if path is None:
+            continue
+        for source in inputs:
+            if source != "-" and os.path.exists(source) and path.exists() \
+                    and os.path.samefile(source, path):
+                raise InputFileError(f"{flag} {path} is an input file; refusing to overwrite it")
+        if path.is_dir():
+            raise InputFileError(f"{flag} {path} is a folder; give a file name")
+    if inputs.count("-") > 1:
+        raise InputFileError("only one of STAFF and SUPPORTERS can be standard input ('-')")
+
+
+def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
+                fmt: str | None = None, summary_path: Path | None = None,
+                redact: bool = False, explain: str | None = None, guard: bool = True,
+                keep: Path | None = None, avoid: Path | None = None,
+                read_opts: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Run the match; returns the summary (its `exit_code` is the command's)."""
+    from ..atomic import write_output, write_stdout
+
+    fmt = choose_format(fmt, output)
+    inputs = [staff_path, supporters_path] + [str(p) for p in (keep, avoid) if p is not None]
+    _check_paths(inputs, [("-o/--output", output),
+                                                  ("--summary", summary_path)])
+    opts = read_opts or {}
+    staff, _ = read_staff(rules, staff_path, **opts)
+    sups, _ = read_supporters(rules, supporters_path, **opts)
+    needs = needs_of(staff)
+    matching = rules.model.matching
+    w = weights(matching)
+    avoided = _pairs(avoid, "--avoid", needs, sups, opts, keep=False) if avoid else []
+    kept = _pairs(keep, "--keep", needs, sups, opts, keep=True) if keep else []
+    _check_kept(kept, avoided, sups)
+    sol = solve(needs, sups, matching, avoid=avoided, fixed=dict(kept))
+    kept_needs = {i for i, _ in kept}
+    pseudonym = _pseudonymiser() if redact else (lambda text: text)
+
+    records: list[dict[str, Any]] = []
+    causes: Counter[str] = Counter()
+    offering = {role: np.array([getattr(x, role) for x in sups], bool)
+                for role in ("coaching", "mentoring")}
+    load_arr = np.array(sol.load, np.int64)
+    caps = np.array([x.capacity for x in sups], np.int64)
+    for nd in needs:
+        rec = _record(nd.staff, pseudonym)
+        rec.update(support=nd.role, type=nd.type)
+        j = sol.pairs.get(nd.index)
+        if j is not None:
+            sup = sups[j]
+            rec.update(status="matched", supporter_id=sup.staff_id,
+                       supporter_name=pseudonym(sup.name),
+                       score=round(score(nd, sup, w, sol.load[j]), 2),
+                       reasons=("kept (--keep); " if nd.index in kept_needs else "")
+                       + pair_reasons(nd, sup, matching, w, sol.load[j]))
+        else:
+            cause, words = unmatched(nd, sups, sol.eligible[nd.index], load_arr,
+                                     offering[nd.role], caps)
+            causes[cause] += 1
+            rec.update(status="unmatched", unmatched_reason=words)
+        records.append(rec)
+    for row in staff:
+        if not row.needs:
+            rec = _record(row, pseudonym)
+            rec.update(status="error" if row.status == "error" else "none", error=row.error,
+                       reasons=f"needs {row.alternative} first, not a coach or mentor"
+                       if row.alternative else "")
+            records.append(rec)
+
+    summary = _summary(staff, needs, sups, sol, causes)
+    if explain is not None:
+        write_stdout(explain_person(explain, needs, sups, sol.pairs, sol.load, sol.eligible,
+                                    matching, w))
+    text = render(records, fmt, guard=guard and fmt == "csv")
+    if output is not None:
+        write_output(output, text)
+    elif explain is None:
+        write_stdout(text)
+    if summary_path is not None:
+        write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary
+
+
+def _pairs(path: Path, flag: str, needs: list, sups: list, opts: dict[str, Any], *,
+           keep: bool) -> list[tuple[int, int]]:
+    """(need index, supporter index) for each row of a --keep or --avoid file. A row naming a
+    supporter who is not in SUPPORTERS, or (for --keep) no need of that person, is exit 2;
+    for --avoid a person with no such need is simply nothing to avoid."""
+    from .eligibility import exclusion
+    from .explain import RULE_WORDS
+    from .io import read_pairs
+
+    by_id = {s.staff_id: s for s in sups}
+    by_staff: dict[str, list] = {}
+    for nd in needs:
+        by_staff.setdefault(nd.staff.staff_id, []).append(nd)
+    out = []
+    for n, sid, sup_id, role in read_pairs(path, flag, **opts):
+        where = f"{flag} {path}: row {n}"
+        sup = by_id.get(sup_id)
+        if sup is None:
+            raise InputFileError(f"{where}: supporter_id {sup_id} is not in the supporters file")
+        mine = [nd for nd in by_staff.get(sid, []) if not role or nd.role == role]
+        if keep and not mine:
+            raise InputFileError(f"{where}: staff_id {sid} needs no {role or 'coach or mentor'} "
+                                 "in the staff file")
+        if keep and len(mine) > 1:
+            raise InputFileError(f"{where}: staff_id {sid} needs a coach and a mentor; say "
+                                 "which in a support column")
+        for nd in mine:
+            broken = exclusion(nd, sup) if keep else None
+            if broken is not None:
+                rule = RULE_WORDS[broken].format(role=nd.role, stage="")
+                raise InputFileError(f"{where}: {sup_id} cannot be {sid}'s "
+                                     f"{'coach' if nd.role == 'coaching' else 'mentor'}: {rule}")
+            out.append((nd.index, sup.index))
+    return out
+
+
+def _check_kept(kept: list[tuple[int, int]], avoided: list[tuple[int, int]], sups: list) -> None:
+    seen: dict[int, int] = {}
+    held = Counter(j for _, j in kept)
+    for i, j in kept:
+        if i in seen and seen[i] != j:
+            raise InputFileError(f"--keep: two supporters are kept for one need "
+                                 f"({sups[seen[i]].staff_id} and {sups[j].staff_id})")
+        seen[i] = j
+        if (i, j) in set(avoided):
+            raise InputFileError(f"--keep and --avoid both name the pair with {sups[j].staff_id}")
+    for j, n in held.items():
+        if n > sups[j].capacity:
+            raise InputFileError(f"--keep: {sups[j].staff_id} is kept for {n} relationships, "
+                                 f"beyond their capacity of {sups[j].capacity}")
+
+
+def _pseudonymiser() -> Any:
+    from ..redact import Redactor
+
+    return Redactor().pseudonym
+
+
+def _record(row: Any, pseudonym: Any) -> dict[str, Any]:
+    return {"staff_id": row.staff_id, "name": pseudonym(row.name), "row": row.row,
+            "recommendation": row.recommendation, "support": "", "type": "", "status": "",
+            "supporter_id": "", "supporter_name": "", "score": None, "reasons": "",
+            "unmatched_reason": "", "error": ""}
+
+
+def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter) -> dict[str, Any]:
+    def tally() -> dict[str, int]:
+        return {"needed": 0, "matched": 0}
+
+    by_support = {"coaching": tally(), "mentoring": tally(), "novice_mentoring": tally()}
+    by_school: dict[str, dict[str, dict[str, int]]] = {}
+    for nd in needs:
+        hit = int(nd.index in sol.pairs)
+        school = by_school.setdefault(nd.staff.school or "(no school)",
+                                      {"coaching": tally(), "mentoring": tally()})
+        for t in (by_support[nd.role], school[nd.role]) + (
+                (by_support["novice_mentoring"],) if nd.novice else ()):
+            t["needed"] += 1
+            t["matched"] += hit
+    matched = len(sol.pairs)
+    errors = sum(1 for r in staff if r.status == "error")
+    return {
+        "staff_rows": len(staff),
+        "relationships": {"needed": len(needs), "matched": matched,
+                          "unmatched": len(needs) - matched},
+        "rows_without_need": {"other": sum(1 for r in staff if r.status == "ok" and not r.needs),
+                              "error": errors},
+        "by_support": by_support,
+        "by_school": dict(sorted(by_school.items())),
+        "unmatched_by_cause": dict(sorted(causes.items())),
+        "supporters": [{"staff_id": s.staff_id, "offers": s.offers, "school": s.school,
+                        "capacity": s.capacity, "load": sol.load[s.index]} for s in sups],
+        "solver": sol.stats,
+        "exit_code": EXIT_OK if matched == len(needs) and not errors else EXIT_ROW_ERRORS,
+    }
+
+
+def summary_text(summary: dict[str, Any]) -> str:
+    """A few lines for stderr: counts only (ids and school names at most, never a name)."""
+    rel, sup = summary["relationships"], summary["by_support"]
+    lines = [f"match: {rel['matched']} of {rel['needed']} relationships matched "
+             f"(coaching {sup['coaching']['matched']}/{sup['coaching']['needed']}, "
+             f"mentoring {sup['mentoring']['matched']}/{sup['mentoring']['needed']}; "
+             f"trainees' and ECTs' mentoring {sup['novice_mentoring']['matched']}/"
+             f"{sup['novice_mentoring']['needed']})"]
+    other = summary["rows_without_need"]
+    if other["other"] or other["error"]:
+        lines.append(f"  {other['other']} row(s) need another kind of support; "
+                     f"{other['error']} error row(s)")
+    for cause, n in summary["unmatched_by_cause"].items():
+        lines.append(f"  unmatched, {CAUSES.get(cause, cause)}: {n}")
+    full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
+    lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,71 @@
+"""`coachmentor template --supporters`: a ready-to-fill supporters file (CSV or .xlsx with a
+drop-down list for offers, career_stage and trained). The example rows are made up."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+from ..errors import InputFileError
+from .people import STAGES
+
+HEADER = ["staff_id", "name", "offers", "career_stage", "capacity", "school", "subject",
+          "trained", "specialisms"]
+EXAMPLES = [
+    ["S201", "Example Mentor", "mentoring", "middle_leader", "2", "Oakfield Primary", "KS1",
+     "yes", "induction"],
+    ["S203", "Example Coach", "both", "senior_leader", "1", "Hillcrest High", "Science",
+     "yes", "leadership;executive"],
+]
+LISTS = {"offers": ["coaching", "mentoring", "both"], "career_stage": list(STAGES),
+         "trained": ["yes", "no"]}
+
+
+def supporters_csv() -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerows([HEADER, *EXAMPLES])
+    return buf.getvalue()
+
+
+def supporters_xlsx() -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "supporters"
+    ws.append(HEADER)
+    for row in EXAMPLES:
+        ws.append([int(c) if c.isdigit() else c for c in row])
+    for name, values in LISTS.items():
+        col = get_column_letter(HEADER.index(name) + 1)
+        dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
+        ws.add_data_validation(dv)
+        dv.add(f"{col}2:{col}1000")
+    cap = DataValidation(type="whole", operator="between", formula1="0", formula2="1000")
+    ws.add_data_validation(cap)
+    cap.add("E2:E1000")
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def write_supporters_template(output: Path | None, fmt: str | None, *, force: bool) -> str:
+    fmt = (fmt or (output.suffix.lower().lstrip(".") if output is not None else "csv")).lower()
+    fmt = "csv" if fmt == "txt" else fmt
+    if fmt not in ("csv", "xlsx"):
+        raise InputFileError(f"--format: '{fmt}' is not one of csv, xlsx")
+    from ..atomic import write_output, write_stdout
+
+    if output is None:
+        if fmt == "xlsx":
+            raise InputFileError("--format xlsx writes a workbook: give its file name with -o")
+        write_stdout(supporters_csv())
+        return fmt
+    if output.is_file() and not force:
+        raise InputFileError(f"{output} already exists; use --force to replace it")
+    write_output(output, supporters_csv() if fmt == "csv" else supporters_xlsx(), private=False)
+    return fmt

@@ -1,0 +1,237 @@
+"""`coachmentor match` through the command line: outputs, exit codes, stderr, privacy."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from coachmentor.cli import app
+
+STAFF = """staff_id,name,career_stage,focus,new_to_role,school,subject,line_manager_id,assessor_id
+T01,Amy Trainee,trainee,induction,yes,North,Maths,S03,S03
+E01,Ben Early,ECT,induction,yes,North,English,S04,S04;S05
+E02,Cara Early,ECT,induction,yes,South,Maths,S05,S06
+M01,Dan Middle,middle_leader,leadership_challenge,no,South,Science,S06,
+L01,Eve Senior,senior_leader,strategic_perspective,yes,East,,S09,
+X01,Fay Other,established,specific_practice,no,East,History,S06,
+"""
+SUPPORTERS = """staff_id,name,offers,career_stage,capacity,school,subject,trained,specialisms
+S03,Gus Mentor,both,established,2,North,Maths,yes,induction
+S04,Hal Head,coaching,middle_leader,1,North,English,yes,
+S05,Ivy Lead,mentoring,middle_leader,1,South,Maths,no,
+S06,Jo Deputy,both,senior_leader,2,South,Science,yes,leadership
+S09,Kit Exec,coaching,senior_leader,1,East,,yes,executive
+"""
+NAMES = ["Amy", "Ben", "Cara", "Dan", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo ", "Kit"]
+
+
+def run(tmp_path: Path, staff: str = STAFF, sups: str = SUPPORTERS, *args: str):
+    (tmp_path / "staff.csv").write_text(staff, encoding="utf-8")
+    (tmp_path / "sup.csv").write_text(sups, encoding="utf-8")
+    runner = CliRunner()
+    return runner.invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.csv"),
+                               *args])
+
+
+def rows(text: str) -> list[dict[str, str]]:
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def assert_no_names(text: str) -> None:
+    for name in NAMES:
+        assert name not in text, name
+
+
+def test_all_matched_exit_0(tmp_path: Path) -> None:
+    r = run(tmp_path)
+    assert r.exit_code == 0, r.stderr
+    out = rows(r.stdout)
+    assert [(o["staff_id"], o["support"]) for o in out if o["status"] == "matched"][:3] == [
+        ("T01", "mentoring"), ("E01", "mentoring"), ("E02", "mentoring")]
+    assert all(o["status"] in ("matched", "none") for o in out)
+    both = [o["support"] for o in out if o["staff_id"] == "L01"]
+    assert both == ["coaching", "mentoring"]  # coaching before mentoring
+    for o in out:
+        if o["status"] == "matched":
+            assert 0 <= float(o["score"]) <= 1 and o["reasons"].count("score") == 1
+    assert_no_names(r.stderr)
+    assert "matched" in r.stderr
+
+
+def test_hard_rules_hold_in_the_output(tmp_path: Path) -> None:
+    out = rows(run(tmp_path).stdout)
+    by = {(o["staff_id"], o["support"]): o["supporter_id"] for o in out}
+    assert by[("M01", "coaching")] != "S06"  # their line manager
+    assert by[("E01", "mentoring")] not in ("S04",)  # S04 does not mentor
+    assert by[("T01", "mentoring")] in ("S03", "S05", "S06")
+
+
+def test_unmatched_exit_1_with_the_cause(tmp_path: Path) -> None:
+    sups = "staff_id,offers,career_stage,capacity\nS04,coaching,middle_leader,1\n" \
+           "S10,mentoring,early_career,3\n"
+    r = run(tmp_path, STAFF, sups)
+    assert r.exit_code == 1
+    out = rows(r.stdout)
+    t01 = next(o for o in out if o["staff_id"] == "T01")
+    assert t01["supporter_id"] == "S10"  # an ECT may mentor a trainee
+    e01 = next(o for o in out if o["staff_id"] == "E01")
+    assert e01["status"] == "unmatched" and e01["score"] == ""
+    assert "not done their role" in e01["unmatched_reason"]
+    assert "established, middle_leader, senior_leader" in e01["unmatched_reason"]
+    e01c = [o for o in out if o["staff_id"] == "E01"]
+    assert len(e01c) == 1
+    assert_no_names(r.stderr)
+
+
+def test_only_coach_is_the_line_manager(tmp_path: Path) -> None:
+    staff = "staff_id,career_stage,focus,line_manager_id,recommendation\n" \
+            "A1,established,specific_practice,C1,coaching\n"
+    sups = "staff_id,offers,capacity\nC1,coaching,1\n"
+    r = run(tmp_path, staff, sups)
+    assert r.exit_code == 1
+    (o,) = rows(r.stdout)
+    assert "C1 is their line manager" in o["unmatched_reason"]
+
+
+def test_capacity_cause_names_who_is_full(tmp_path: Path) -> None:
+    staff = "staff_id,career_stage,focus,recommendation\n" \
+            "A1,established,specific_practice,coaching\nA2,established,specific_practice,coaching\n"
+    sups = "staff_id,offers,capacity\nC1,coaching,1\n"
+    out = rows(run(tmp_path, staff, sups).stdout)
+    assert out[1]["unmatched_reason"] == "every eligible supporter is at capacity: C1 (1/1)"
+
+
+def test_leader_recommendation_is_used_as_it_is(tmp_path: Path) -> None:
+    staff = "staff_id,career_stage,focus,recommendation,mentoring_type\n" \
+            "A1,senior_leader,wellbeing,mentoring,reverse\nA2,established,wellbeing,other,\n"
+    sups = "staff_id,offers,career_stage\nY1,mentoring,early_career\n"
+    r = run(tmp_path, staff, sups)
+    out = rows(r.stdout)
+    assert out[0]["supporter_id"] == "Y1" and "reverse mentoring" in out[0]["reasons"]
+    assert out[1]["status"] == "none" and out[1]["support"] == ""
+    assert r.exit_code == 0
+
+
+def test_error_rows_come_last_and_exit_1(tmp_path: Path) -> None:
+    staff = STAFF + "Z9,Zed,astronaut,induction,yes,North,Maths,,\n"
+    r = run(tmp_path, staff)
+    assert r.exit_code == 1
+    last = rows(r.stdout)[-1]
+    assert last["status"] == "error" and last["error"].startswith("career_stage")
+
+
+@pytest.mark.parametrize("bad,field", [
+    ("S11,Lee,mentoring,,1,,,,", "career_stage"),
+    ("S11,Lee,teaching,established,1,,,,", "offers"),
+    ("S11,Lee,coaching,established,-1,,,,", "capacity"),
+    ("S11,Lee,coaching,established,1,,,maybe,", "trained"),
+    ("S03,Lee,coaching,established,1,,,,", "staff_id"),
+])
+def test_bad_supporter_row_is_exit_2_one_line(tmp_path: Path, bad: str, field: str) -> None:
+    r = run(tmp_path, STAFF, SUPPORTERS + bad + "\n")
+    assert r.exit_code == 2
+    assert r.stdout == ""
+    first = r.stderr.splitlines()[0]
+    assert "sup.csv: row 7: " + field in first
+    assert "Traceback" not in r.stderr and "Lee" not in r.stderr
+
+
+def test_missing_supporter_column_is_exit_2(tmp_path: Path) -> None:
+    r = run(tmp_path, STAFF, "staff_id,name\nS1,Lee\n")
+    assert r.exit_code == 2 and "offers" in r.stderr and "Lee" not in r.stderr
+
+
+def test_formats_summary_and_redact(tmp_path: Path) -> None:
+    r = run(tmp_path, STAFF, SUPPORTERS, "-o", str(tmp_path / "pairs.json"), "--summary",
+            str(tmp_path / "sum.json"), "--redact")
+    assert r.exit_code == 0 and r.stdout == ""
+    data = json.loads((tmp_path / "pairs.json").read_text())
+    assert data[0]["name"].startswith("anon-") and data[0]["supporter_name"].startswith("anon-")
+    assert_no_names((tmp_path / "pairs.json").read_text())
+    summary = json.loads((tmp_path / "sum.json").read_text())
+    assert summary["relationships"]["needed"] == summary["relationships"]["matched"]
+    assert summary["by_support"]["novice_mentoring"] == {"needed": 3, "matched": 3}
+    assert {s["staff_id"] for s in summary["supporters"]} == {"S03", "S04", "S05", "S06", "S09"}
+    assert all(s["load"] <= s["capacity"] for s in summary["supporters"])
+    r = run(tmp_path, STAFF, SUPPORTERS, "--format", "jsonl")
+    assert all(json.loads(line)["staff_id"] for line in r.stdout.splitlines())
+
+
+def test_output_is_byte_identical_across_runs(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    stages = ["trainee", "ECT", "established", "middle_leader", "senior_leader"]
+    staff = "staff_id,career_stage,focus,recommendation,school,subject,line_manager_id\n" + "".join(
+        f"P{i},{rng.choice(stages)},induction,{rng.choice(['coaching', 'mentoring', 'both'])},"
+        f"{rng.choice('ABC')},{rng.choice(['Maths', 'Art'])},S{rng.randrange(30)}\n"
+        for i in range(150))
+    sups = "staff_id,offers,career_stage,capacity,school,subject,trained\n" + "".join(
+        f"S{j},{rng.choice(['coach', 'mentor', 'both'])},{rng.choice(stages[1:])},"
+        f"{rng.randrange(4)},{rng.choice('ABC')},{rng.choice(['Maths', 'Art'])},"
+        f"{rng.choice(['yes', 'no'])}\n" for j in range(30))
+    a = run(tmp_path, staff, sups)
+    b = run(tmp_path, staff, sups)
+    assert a.stdout == b.stdout and a.stdout.count("\n") == 1 + len(rows(a.stdout))
+
+
+def test_explain_one_person(tmp_path: Path) -> None:
+    r = run(tmp_path, STAFF, SUPPORTERS, "--explain", "M01")
+    assert r.exit_code == 0
+    assert "chosen:" in r.stdout and "excluded, is their line manager" in r.stdout
+    assert "S06" in r.stdout
+    assert_no_names(r.stdout)
+
+
+def test_xlsx_supporters(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    for line in SUPPORTERS.splitlines():
+        ws.append([int(c) if c.isdigit() else c for c in line.split(",")])
+    wb.save(tmp_path / "sup.xlsx")
+    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
+    r = CliRunner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.xlsx")])
+    assert r.exit_code == 0, r.stderr
+    assert rows(r.stdout)[0]["status"] == "matched"
+
+
+def test_keep_and_avoid(tmp_path: Path) -> None:
+    (tmp_path / "keep.csv").write_text("staff_id,supporter_id\nM01,S04\n")
+    (tmp_path / "avoid.csv").write_text("staff_id,supporter_id,support\nT01,S03,mentoring\n")
+    r = run(tmp_path, STAFF, SUPPORTERS, "--keep", str(tmp_path / "keep.csv"),
+            "--avoid", str(tmp_path / "avoid.csv"))
+    out = {(o["staff_id"], o["support"]): o for o in rows(r.stdout)}
+    assert out[("M01", "coaching")]["supporter_id"] == "S04"
+    assert out[("M01", "coaching")]["reasons"].startswith("kept (--keep)")
+    assert out[("T01", "mentoring")]["supporter_id"] != "S03"
+    (tmp_path / "keep.csv").write_text("staff_id,supporter_id\nM01,S06\n")
+    r = run(tmp_path, STAFF, SUPPORTERS, "--keep", str(tmp_path / "keep.csv"))
+    assert r.exit_code == 2 and "S06 cannot be M01's coach: is their line manager" in r.stderr
+
+
+def test_every_pair_avoided_is_the_cause(tmp_path: Path) -> None:
+    staff = ("staff_id,career_stage,focus,recommendation\n"
+             "A1,established,specific_practice,coaching\n")
+    sups = "staff_id,offers,capacity\nC1,coaching,1\n"
+    (tmp_path / "avoid.csv").write_text("staff_id,supporter_id\nA1,C1\n")
+    r = run(tmp_path, staff, sups, "--avoid", str(tmp_path / "avoid.csv"))
+    assert r.exit_code == 1
+    assert "C1 is a pair to avoid (--avoid)" in rows(r.stdout)[0]["unmatched_reason"]
+
+
+@pytest.mark.parametrize("name", ["sup.csv", "sup.xlsx"])
+def test_supporters_template_is_a_valid_supporters_file(tmp_path: Path, name: str) -> None:
+    r = CliRunner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
+    assert r.exit_code == 0, r.stderr
+    (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
+    r = CliRunner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / name)])
+    assert r.exit_code == 1 and rows(r.stdout)[0]["supporter_id"] in ("S201", "S203")
+    r = CliRunner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
+    assert r.exit_code == 2 and "already exists" in r.stderr
