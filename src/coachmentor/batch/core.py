@@ -24,16 +24,27 @@ CHUNK = 1024  # rows between writes (and summary tallies, progress)
 MEMO_MAX = 1 << 15  # answer sets whose Result is remembered (least recently used go first)
 
 
+class Unknown(Exception):
+    """A row has a cell its column's dict does not know (a new text, or one not valid)."""
+
+
 def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Callable[[tuple], Result]:
-    """canonical answers (scored column order) -> Result; the only memo of engine answers."""
+    """canonical answers (scored column order) -> Result: the only memo of engine answers,
+    bounded (the least recently used go first). A key with a None in it (a cell not known)
+    raises Unknown, which nothing caches. `memo.engine_runs[0]` counts the engine's runs."""
     fids = [fid for _, fid in checks.scored]
     stage = fids.index("career_stage") if "career_stage" in fids else None
+    runs = [0]
 
     @lru_cache(maxsize=MEMO_MAX)
     def memo(key: tuple) -> Result:
+        if None in key:
+            raise Unknown
+        runs[0] += 1
         answers = {fid: v for fid, v in zip(fids, key) if v}
         return results.ok(brief(rules, answers), key[stage] or None if stage is not None else None)
 
+    memo.engine_runs = runs  # type: ignore[attr-defined]
     return memo
 
 
@@ -64,17 +75,21 @@ class Loop:
             try:
                 for row in rows:
                     n, line = line + 1, reader.line_num if reader is not None else line + 1
-                    text = "".join(lines) if keep_text else None
+                    text = None
+                    if keep_text:
+                        text = lines.pop()
+                        if lines:  # a record over several lines
+                            text = "".join(lines) + text
                     lines.clear()
                     if len(row) != width or suspect[0]:
                         result = chk.slow(row, n, t.check_row(row) if suspect[0] else None)
                         text = None
                     else:
-                        key = tuple(map(dict.get, known, pick(row)))
-                        if None in key:
+                        try:
+                            result = memo(tuple(map(dict.get, known, pick(row))))
+                        except Unknown:
                             result, text = chk.resolve(row, n), None
                         else:
-                            result = memo(key)
                             for i in others:
                                 if row[i][:1] in DANGER:
                                     guard_row(row)
@@ -85,7 +100,10 @@ class Loop:
                     if result is None:
                         blanks += 1
                         continue
-                    out.append(row), texts.append(text), results.append(result), numbers.append(n)
+                    out.append(row)
+                    texts.append(text)
+                    results.append(result)
+                    numbers.append(n)
                     if len(out) >= CHUNK:
                         self._emit(out, texts, results, numbers, blanks, line)
                         out, texts, results, numbers, blanks = [], [], [], [], 0
