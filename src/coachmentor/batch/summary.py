@@ -48,7 +48,7 @@ _STATUS_REC = attrgetter("status_rec")
 NO_DEPARTMENT = "(none)"
 UNKNOWN_STAGE = "(missing or not recognised)"
 ROW_NUMBERS = ("as in the file: the CSV line or .xlsx sheet row where the row starts (the "
-               "file's first line is row 1, usually the header)")
+               "header is row 1 when there is no title above it)")
 
 
 class SummaryBuilder:
