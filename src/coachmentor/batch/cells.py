@@ -110,14 +110,14 @@ class Results:
 
     def _finish(self, result: Result) -> Result:
         cells = result.cells()
-        key = (cells, result.stage)
-        shared = self._shared.get(key)
-        if shared is not None:
-            return shared
         if self.guard:
             cells = tuple(map(guard_text, cells))
         self._writer.writerow(cells)
         result.csv = self.delimiter + self._lines.pop()[:-2] + self.newline
+        key = (result.csv, result.stage)
+        shared = self._shared.get(key)
+        if shared is not None:
+            return shared
         if len(self._shared) >= INTERN_MAX:
             self._shared.clear()  # sharing only saves memory: nothing is computed again
         self._shared[key] = result

@@ -39,7 +39,7 @@ class RowChecks:
         # Per scored column: raw text -> canonical value, for the texts the loop may take as
         # they are: valid, not a blank required answer, nothing for the formula guard.
         self.known: list[dict[str, str]] = [{} for _ in self.scored]
-        self.memo: Callable[[tuple], Result] = lambda key: None  # set by core.Loop
+        self.memo: Callable[[str], Result] = lambda key: None  # set by run.py: core.make_memo
 
     # --- values --------------------------------------------------------------------------
     def value(self, k: int, fid: str, cell: str) -> str | None:
@@ -95,7 +95,7 @@ class RowChecks:
             if not any(c.strip() for c in row):
                 return None
             return self._error(n, row, "; ".join(problems), self._stage(values))
-        return self.memo(tuple(values))
+        return self.memo("\x1f".join(values))  # core.SEP
 
     def slow(self, row: list[str], n: int,
              notes: list[tuple[int, str, bool]] | None = None) -> Result | None:

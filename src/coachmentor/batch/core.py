@@ -1,7 +1,7 @@
 """The loop of `assess`: rows in, one output row per data row out, in chunks.
 
 Each scored cell's text is looked up in a dict of its column (raw text -> canonical value,
-filled by checks.RowChecks.value); the tuple of canonical answers is looked up in one bounded
+filled by checks.RowChecks.value); the canonical answers, joined, are looked up in one bounded
 LRU memo of finished Results (the engine runs on a miss: `engine.brief`). A row with a cell
 those dicts do not know, or of the wrong width, goes to checks.RowChecks, which says what is
 wrong with it. Row numbers are the file's: the CSV line a record starts on, the sheet row.
@@ -21,28 +21,27 @@ from .checks import RowChecks
 from .messages import csv_failure
 
 CHUNK = 1024  # rows between writes (and summary tallies, progress)
-MEMO_MAX = 1 << 15  # answer sets whose Result is remembered (least recently used go first)
+MEMO_MAX = 1 << 14  # answer sets whose Result is remembered (least recently used go first)
 
 
-class Unknown(Exception):
-    """A row has a cell its column's dict does not know (a new text, or one not valid)."""
+SEP = "\x1f"  # between the canonical answers of a memo key (no value holds it)
 
 
-def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Callable[[tuple], Result]:
-    """canonical answers (scored column order) -> Result: the only memo of engine answers,
-    bounded (the least recently used go first). A key with a None in it (a cell not known)
-    raises Unknown, which nothing caches. `memo.engine_runs[0]` counts the engine's runs."""
+def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Callable[[str], Result]:
+    """canonical answers (scored column order, joined by SEP) -> Result: the only memo of
+    engine answers, bounded (the least recently used go first). A key is one string, the
+    smallest thing that can be one (the memo is most of the batch's memory).
+    `memo.engine_runs[0]` counts the engine's runs."""
     fids = [fid for _, fid in checks.scored]
     stage = fids.index("career_stage") if "career_stage" in fids else None
     runs = [0]
 
     @lru_cache(maxsize=MEMO_MAX)
-    def memo(key: tuple) -> Result:
-        if None in key:
-            raise Unknown
+    def memo(key: str) -> Result:
         runs[0] += 1
-        answers = {fid: v for fid, v in zip(fids, key) if v}
-        return results.ok(brief(rules, answers), key[stage] or None if stage is not None else None)
+        values = key.split(SEP)
+        answers = {fid: v for fid, v in zip(fids, values) if v}
+        return results.ok(brief(rules, answers), values[stage] or None if stage is not None else None)
 
     memo.engine_runs = runs  # type: ignore[attr-defined]
     return memo
@@ -69,7 +68,7 @@ class Loop:
         idx = [i for i, _ in chk.scored]
         pick = itemgetter(*idx) if len(idx) > 1 else lambda row: (row[idx[0]],)
         others = [i for i in range(width) if i not in idx] if chk.guard else []
-        keep_text = self.pass_through
+        keep_text, join = self.pass_through, SEP.join
         out, texts, results, numbers, blanks = [], [], [], [], 0
         while True:
             try:
@@ -86,10 +85,11 @@ class Loop:
                         text = None
                     else:
                         try:
-                            result = memo(tuple(map(dict.get, known, pick(row))))
-                        except Unknown:
+                            key = join(map(dict.get, known, pick(row)))
+                        except TypeError:  # a None: a cell its column's dict does not know
                             result, text = chk.resolve(row, n), None
                         else:
+                            result = memo(key)
                             for i in others:
                                 if row[i][:1] in DANGER:
                                     guard_row(row)
@@ -150,4 +150,4 @@ class _Kept:
         return [row[i] for i in self.keep if i < n] + row[self.width:]
 
 
-__all__ = ["Loop", "make_memo", "CHUNK", "MEMO_MAX"]
+__all__ = ["Loop", "make_memo", "CHUNK", "MEMO_MAX", "SEP"]
