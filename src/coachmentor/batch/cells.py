@@ -111,7 +111,7 @@ class Results:
     def _finish(self, result: Result) -> Result:
         cells = result.cells()
         if self.guard:
-            cells = tuple(map(guard_text, cells))
+            cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         self._writer.writerow(cells)
         result.csv = self.delimiter + self._lines.pop()[:-2] + self.newline
         key = (result.csv, result.stage)

@@ -19,7 +19,8 @@ from .source import unmark
 
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
 EXTRA_VALUES = "the extra values, kept here: "
-SHIFTED = "its cells may be shifted, so every cell but an accepted answer is pseudonymised (--redact)"
+SHIFTED = ("its cells may be shifted, so every cell but an accepted answer is pseudonymised "
+           "(--redact)")
 INVALID = None
 
 
