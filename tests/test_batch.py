@@ -108,7 +108,7 @@ def test_wrong_encoding_makes_error_rows_naming_the_flag(run_cli):
     assert [r["status"] for r in recs] == ["error", "error"]
     assert "'name'" in recs[0]["error"] and "0xe9" in recs[0]["error"]
     assert "--encoding" in recs[0]["error"] and "\ufffd" in recs[0]["name"]
-    assert "row 1 (staff_id C1)" in result.stderr and "Ren" not in result.stderr
+    assert "row 2 (staff_id C1)" in result.stderr and "Ren" not in result.stderr
 
 
 def test_bytes_neither_utf8_nor_cp1252(run_cli):
@@ -117,7 +117,7 @@ def test_bytes_neither_utf8_nor_cp1252(run_cli):
     (rec,) = records(stdout(result))
     assert rec["status"] == "error" and rec["name"] == "Ann\ufffd"
     assert "0x81" in rec["error"] and "--encoding" in rec["error"]
-    assert "row 1 (staff_id Z1)" in result.stderr and "Traceback" not in result.stderr
+    assert "row 2 (staff_id Z1)" in result.stderr and "Traceback" not in result.stderr
 
 
 def test_explicit_encoding_reads_what_detection_would_not(run_cli):
@@ -183,9 +183,11 @@ def test_bad_rows_are_kept_in_order_and_say_why(run_cli, shipped_rules, tmp_path
     assert "short, long, open" in recs[4]["error"]
     s = json.loads(summary.read_text())
     assert (s["rows"], s["ok"], s["errors"]) == (6, 3, 3)
-    assert [(e["row"], e["staff_id"]) for e in s["first_errors"]] == [(2, "B2"), (3, "B3"),
-                                                                     (5, "B5")]
-    assert "row 2 (staff_id B2)" in result.stderr
+    # Row numbers are the file's (the header is row 1): where a person will find the row.
+    assert s["row_numbers"].startswith("as in the file")
+    assert [(e["row"], e["staff_id"]) for e in s["first_errors"]] == [(3, "B2"), (4, "B3"),
+                                                                     (6, "B5")]
+    assert "row 3 (staff_id B2)" in result.stderr
     # Names never leave the results file.
     for name in ("Alice", "Brenda", "Badstage", "Carl", "Nofocus", "Eve", "Badtime"):
         assert name not in result.stderr
@@ -234,7 +236,7 @@ def test_ragged_rows_become_error_rows_and_blank_rows_are_skipped(run_cli, tmp_p
     assert recs[2]["notes"] == "x"
     s = json.loads(summary.read_text())
     assert s["blank_rows_skipped"] == 2 and s["rows"] == 5
-    assert [e["row"] for e in s["first_errors"]] == [2, 3]
+    assert [e["row"] for e in s["first_errors"]] == [3, 4]  # lines 3 and 4 of the file
 
 
 def test_nul_bytes_make_an_error_row_not_a_crash(run_cli):
@@ -249,7 +251,7 @@ def test_unclosed_quote_is_a_file_error_and_writes_no_file(run_cli, tmp_path):
     out = tmp_path / "r.csv"
     result = run_cli("assess", fixture("unclosed_quote.csv"), "-o", out)
     assert result.exit_code == 2
-    assert "never closed" in result.stderr and "row 2, line 3" in result.stderr
+    assert "never closed (line 3)" in result.stderr
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -411,8 +413,8 @@ def test_repeated_staff_ids_are_a_warning(run_cli, tmp_path):
     assert result.exit_code == 0
     dup = json.loads(summary.read_text())["duplicate_staff_ids"]
     assert dup["rows"] == 2
-    assert dup["examples"] == [{"staff_id": "S1", "rows": [1, 3]}, {"staff_id": "S2", "rows": [2, 4]}]
-    assert "staff_id S1: rows 1, 3" in result.stderr
+    assert dup["examples"] == [{"staff_id": "S1", "rows": [2, 4]}, {"staff_id": "S2", "rows": [3, 5]}]
+    assert "staff_id S1: rows 2, 4" in result.stderr
     assert "again" not in result.stderr and "Ann" not in result.stderr
 
 
@@ -467,7 +469,7 @@ def test_xlsx_first_sheet(run_cli, shipped_rules, tmp_path):
     assert recs[0]["New to role"] == "TRUE" and recs[0]["Started"] == "2024-09-01"
     assert recs[1]["Started"] == "2024-09-01 08:30:00" and recs[1]["Score"] == "'-2"
     assert [r["status"] for r in recs] == ["ok", "ok", "error", "ok"]
-    assert "'bogus'" in recs[2]["error"] and "row 4 (Staff No 103)" in result.stderr
+    assert "'bogus'" in recs[2]["error"] and "row 5 (Staff No 103)" in result.stderr  # sheet row
     assert recs[3]["Teacher"] == "'@SUM(A1)"  # text that a spreadsheet would run: guarded
     assert recs[3]["Started"] == ""  # a formula is read as its cached value (none here)
     for r in (recs[0], recs[1], recs[3]):
@@ -566,7 +568,7 @@ def test_xlsx_title_rows_and_sheet_row_numbers(run_cli, tmp_path):
     wb.save(book)
     result = run_cli("assess", book)
     assert result.exit_code == 1
-    assert "row 2 (Staff ID A2)" in result.stderr and "sheet row N+3" in result.stderr
+    assert "row 5 (Staff ID A2)" in result.stderr and "sheet row N+" not in result.stderr
 
 
 @pytest.mark.parametrize("header", ["New to role?", "New to role ?", "Career stage *",
@@ -604,7 +606,7 @@ def test_report_html_from_the_same_summary(run_cli, tmp_path):
     html = report.read_text()
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html
     s = json.loads(summary.read_text())
-    assert [e["row"] for e in s["error_rows"]] == [2, 3, 5]
+    assert [e["row"] for e in s["error_rows"]] == [3, 4, 6]
     for e in s["error_rows"]:
         assert f'<td class="n">{e["row"]}</td><td>{e["staff_id"]}</td>' in html
     for name in ("Alice", "Brenda", "Carl", "Eve"):
@@ -623,5 +625,5 @@ def test_error_rows_are_bounded_and_in_row_order(shipped_rules, tmp_path):
                    + "".join(f"S{i},nonsense,induction\n" for i in range(1, ERROR_ROWS + 51)))
     s = assess_file(shipped_rules, src, output=tmp_path / "r.csv")
     assert s["errors"] == ERROR_ROWS + 50
-    assert [e["row"] for e in s["error_rows"]] == list(range(1, ERROR_ROWS + 1))
+    assert [e["row"] for e in s["error_rows"]] == list(range(2, ERROR_ROWS + 2))
     assert s["first_errors"] == s["error_rows"][:FIRST_ERRORS]

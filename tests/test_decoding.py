@@ -50,7 +50,7 @@ def test_bad_byte_in_the_middle_makes_one_error_row(run_cli, tmp_path):
     assert "not valid in the file's encoding" in bad["error"] and "--encoding" in bad["error"]
     assert [r["status"] for r in recs[:5_000]] == ["ok"] * 5_000
     assert [r["status"] for r in recs[5_001:]] == ["ok"] * 4_999
-    assert "row 5001 (staff_id S5001)" in result.stderr and "Person" not in result.stderr
+    assert "row 5002 (staff_id S5001)" in result.stderr and "Person" not in result.stderr
     assert "Traceback" not in result.stderr
 
 

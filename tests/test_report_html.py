@@ -110,7 +110,7 @@ def test_report_is_self_contained_and_has_its_sections(summary):
 def test_error_rows_are_listed_by_row_and_staff_id(summary):
     p = Structure()
     p.feed(render_report(summary))
-    errors = [r for r in p.table_rows if r[:2] == ["3", "S3"]]
+    errors = [r for r in p.table_rows if r[:2] == ["4", "S3"]]  # line 4 of the file
     assert errors and "career_stage" in errors[0][2]
 
 

@@ -327,7 +327,7 @@ def test_formula_without_saved_value_says_so(run_cli, tmp_path):
     assert "cell D3" in err and "formula with no saved value" in err
     assert "open and save the workbook in Excel, or export CSV" in err
     assert "empty" not in err
-    assert "row 2 (staff_id F2)" in result.stderr and "Bob" not in result.stderr
+    assert "row 3 (staff_id F2)" in result.stderr and "Bob" not in result.stderr
 
 
 def test_formula_note_follows_its_cell_when_earlier_columns_are_dropped(run_cli, tmp_path):

@@ -74,12 +74,12 @@ def _progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def _print_summary(result: dict) -> None:
+def _print_summary(result: dict, rules: Any) -> None:
     from .batch.summary import render_text
 
     # Every value in it was escaped where it was quoted; once more per line, so that no
     # control character in any message can reach the terminal raw.
-    text = "\n".join(printable(line) for line in render_text(result).split("\n"))
+    text = "\n".join(printable(line) for line in render_text(result, rules).split("\n"))
     if sys.stderr.isatty():
         from rich.console import Console
         from rich.text import Text
@@ -195,7 +195,7 @@ def assess(
                 report_path=report,
             )
         if not quiet:
-            _print_summary(result)
+            _print_summary(result, ruleset)
     raise typer.Exit(result.get("exit_code", 0))
 
 

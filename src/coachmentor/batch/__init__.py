@@ -5,9 +5,9 @@
     summary = assess_file(load_rules(), "staff.csv", output=Path("results.csv"))
     summary["recommendations"]      # {'coaching': 20, 'mentoring': 15, 'both': 8, 'other': 4}
 
-Modules: source (reading CSV/xlsx), columns (header -> field), core (the per-row work),
-sinks (CSV/JSON writers), summary (the summary dict and its text), run (the whole run),
-template (`coachmentor template`).
+Modules: source (reading CSV/xlsx), columns (header -> field), core (the loop and its memo),
+checks (bad rows), cells (result cells, the formula guard), sinks (CSV/JSON writers), summary
+(the summary dict and its text), run (the whole run), template (`coachmentor template`).
 """
 
 from __future__ import annotations

@@ -21,7 +21,9 @@ from typing import IO, Any, Callable, Iterator
 from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError, check_format
 from ..ruleset import RuleSet
 from .columns import header_test, map_columns
-from .core import RowAssessor, Stream
+from .cells import Results
+from .checks import RowChecks
+from .core import Loop, make_memo
 from .sinks import FORMATS, make_sink
 from .source import Table, open_table
 from .summary import SummaryBuilder
@@ -138,9 +140,11 @@ def assess_file(
         guard = formula_guard and fmt == "csv"
         redactor = _redactor(rules, columns, guard) if redact else None
         newline = table.newline if table.kind == "csv" else "\r\n"
-        assessor = RowAssessor(rules, columns, guard=guard, delimiter=table.delimiter or ",",
-                               newline=newline, on_error=summary.note_error,
-                               redactor=redactor)
+        results = Results(rules, delimiter=table.delimiter or ",", newline=newline, guard=guard)
+        checks = RowChecks(rules, columns, results, guard=guard,
+                           delimiter=table.delimiter or ",", on_error=summary.note_error,
+                           redactor=redactor)
+        checks.memo = memo = make_memo(rules, checks, results)
         bom = table.bom or (output is not None and fmt == "csv" and (
             table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
         extras = [p for p in (summary_path, report_path) if p is not None]
@@ -148,18 +152,18 @@ def assess_file(
             sink = make_sink(fmt, fh, columns, delimiter=table.delimiter or ",",
                              newline=newline, guard=guard)
 
-            def emit(rows: list, texts: list | None, tails: list, start: int,
-                     blanks: list[int]) -> None:
+            def emit(rows: list, texts: list | None, results: list, numbers: list[int],
+                     blanks: int) -> None:
                 if redactor is not None:
                     # Last, after every check on the rows (a cell that swallowed rows is found
                     # by its text), first before anything is written or counted.
-                    redactor.rows(rows, (t.status for t in tails))
-                sink.write(rows, texts, tails)
-                summary.absorb(rows, tails, start, blanks)
+                    redactor.rows(rows, (r.status for r in results))
+                sink.write(rows, texts, results)
+                summary.absorb(rows, results, numbers, blanks)
 
             tick = progress(table) if progress is not None else None
-            Stream(table, assessor, emit, tick,
-                   pass_through=fmt == "csv" and redactor is None).run()
+            Loop(table, checks, emit, tick,
+                 pass_through=fmt == "csv" and redactor is None).run()
             sink.close()
     finally:
         table.close()
@@ -189,7 +193,8 @@ def assess_file(
         result["pseudonyms_stable"] = bool(os.environ.get(KEY_ENV))
     if stale:
         result["stale_temporary_files_removed"] = stale
-    result["distinct_answer_combinations"] = assessor.distinct_combinations
+    # Engine runs: one per distinct answer set while the memo holds them all.
+    result["distinct_answer_combinations"] = memo.engine_runs[0]
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
     written = [str(output) if output is not None else "the results to standard output"]
@@ -202,7 +207,7 @@ def assess_file(
         from ..report_html import render_report
 
         with _not_written_after([], written):
-            write_output(report_path, render_report(result))
+            write_output(report_path, render_report(result, rules))
     return result
 
 

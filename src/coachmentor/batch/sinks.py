@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import csv
 import json
-from itertools import chain, repeat
+from itertools import repeat
 from operator import attrgetter
 from typing import IO, Any, Iterator
 
+from .cells import LineBuffer, Result, guard_text
 from .columns import OUTPUT_COLUMNS, Columns
-from .core import Tail, LineBuffer, guard_text
 
-_HEAD, _MID, _REST = attrgetter("head"), attrgetter("mid"), attrgetter("rest")
+_CSV = attrgetter("csv")
 
 FORMATS = ("csv", "jsonl", "json")
 _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
@@ -25,7 +25,7 @@ _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"
 
 class CsvSink:
     """The input cells are written by csv.writer into a list (one string per row), or taken as
-    read; each row's tail is already CSV text (`Tail.head/mid/rest`), rendered once per
+    read; each row's result cells are already CSV text (`Result.csv`), rendered once per
     outcome; one write per chunk."""
 
     def __init__(self, fh: IO[str], columns: Columns, *, delimiter: str, newline: str,
@@ -38,7 +38,7 @@ class CsvSink:
         fh.write(self.lines.pop()[:-2] + newline)
 
     def write(self, rows: list[list[str]], texts: list[str | None] | None,
-              tails: list[Tail]) -> None:
+              results: list[Result]) -> None:
         """`texts`, when given, hold each row's input text as read (None: serialise the row)."""
         lines = self.lines
         if texts is None:
@@ -52,8 +52,7 @@ class CsvSink:
         # Either way each text ends with its line ending (or none, at the end of the input):
         # strip it; a line ending inside a cell is quoted, so only the line's own goes.
         texts = map(str.rstrip, texts, repeat("\r\n"))
-        self.fh.write("".join(chain.from_iterable(
-            zip(texts, map(_HEAD, tails), map(_MID, tails), map(_REST, tails)))))
+        self.fh.write("".join(map(str.__add__, texts, map(_CSV, results))))
         lines.clear()
 
     def close(self) -> None:
@@ -75,16 +74,16 @@ class JsonLinesSink:
                 text = text.replace(ch, esc)
         return text
 
-    def records(self, rows: list[list[str]], tails: list[Tail]) -> Iterator[str]:
+    def records(self, rows: list[list[str]], results: list[Result]) -> Iterator[str]:
         keys, width, dumps, safe = self.keys, self.width, self.dumps, self._safe
-        for row, tail in zip(rows, tails):
+        for row, result in zip(rows, results):
             record: dict[str, Any] = dict(zip(keys, row[:width]))
-            record.update(tail.record())
+            record.update(result.record())
             yield safe(dumps(record))
 
-    def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
         write = self.fh.write
-        for line in self.records(rows, tails):  # one record at a time: memory stays flat
+        for line in self.records(rows, results):  # one record at a time: memory stays flat
             write(line)
             write("\n")
 
@@ -98,9 +97,9 @@ class JsonArraySink(JsonLinesSink):
         self.separator = "\n"
         fh.write("[")
 
-    def write(self, rows: list[list[str]], texts: list | None, tails: list[Tail]) -> None:
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
         write = self.fh.write
-        for line in self.records(rows, tails):
+        for line in self.records(rows, results):
             write(self.separator)
             write(line)
             self.separator = ",\n"

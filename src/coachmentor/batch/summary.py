@@ -17,8 +17,9 @@ from typing import Any
 from .. import __version__
 from ..normalise import fold
 from ..ruleset import RuleSet
+from .cells import Result
+from .checks import EXTRA_VALUES
 from .columns import Columns
-from .core import EXTRA_VALUES, Tail, row_numbers
 from .messages import shown
 
 FIRST_ERRORS = 5
@@ -46,6 +47,8 @@ OTHER_DEPARTMENTS = "(other departments)"
 _STATUS_REC = attrgetter("status_rec")
 NO_DEPARTMENT = "(none)"
 UNKNOWN_STAGE = "(missing or not recognised)"
+ROW_NUMBERS = ("as in the file: the CSV line or .xlsx sheet row where the row starts (the "
+               "header is row 1 when there is no title above it)")
 
 
 class SummaryBuilder:
@@ -54,7 +57,7 @@ class SummaryBuilder:
         self.columns = columns
         self.sid_col = columns.fields.get("staff_id")
         self.dept_col = columns.fields.get("department")
-        self._tails: Counter[Tail] = Counter()  # rows per tail, since the last fold
+        self._results: Counter[Result] = Counter()  # rows per result, since the last fold
         self._depts: Counter[tuple] = Counter()  # rows per (department text, status_rec), idem
         # (status, recommendation, alternative, career stage) -> rows
         self.outcomes: Counter[tuple] = Counter()
@@ -82,29 +85,32 @@ class SummaryBuilder:
         entries.sort(key=itemgetter(0))
         self.error_rows = entries[:ERROR_ROWS]
 
-    def absorb(self, rows: list[list[str]], tails: list[Tail], start: int,
-               blanks: list[int]) -> None:
-        """Count one chunk, with C-level counting only (Counter.update of an iterable); the
-        counters are folded into the totals now and then, so they stay small."""
-        self.blank_rows += len(blanks)
+    def absorb(self, rows: list[list[str]], results: list[Result], numbers: list[int],
+               blanks: int) -> None:
+        """Count one chunk (`numbers`: each row's number in the file), with C-level counting
+        only (Counter.update of an iterable); the counters are folded into the totals now and
+        then, so they stay small."""
+        self.blank_rows += blanks
         if not rows:
             return
-        self._tails.update(tails)
+        self._results.update(results)
         if self.dept_col is not None:
-            self._depts.update(zip(map(itemgetter(self.dept_col), rows), map(_STATUS_REC, tails)))
-        if len(self._tails) > FOLD_AT or len(self._depts) > FOLD_AT:
+            self._depts.update(zip(map(itemgetter(self.dept_col), rows),
+                                   map(_STATUS_REC, results)))
+        if len(self._results) > FOLD_AT or len(self._depts) > FOLD_AT:
             self._fold()
         if self.sid_col is not None and not self.ids_capped:
-            self._staff_ids(rows, start, blanks)
+            self._staff_ids(rows, numbers)
 
     def _fold(self) -> None:
-        for tail, count in self._tails.items():
-            self.outcomes[(tail.status, tail.recommendation, tail.alternative, tail.stage)] += count
-            if tail.warnings:  # answers that look inconsistent: worth a second look
+        for result, count in self._results.items():
+            self.outcomes[(result.status, result.recommendation, result.alternative,
+                           result.stage)] += count
+            if result.warnings:  # answers that look inconsistent: worth a second look
                 self.warned_rows += count
         for (dept, (status, rec)), count in self._depts.items():
             self.by_dept[(self._department(dept), status, rec)] += count
-        self._tails.clear()
+        self._results.clear()
         self._depts.clear()
 
     def _department(self, text: str) -> str:
@@ -128,16 +134,15 @@ class SummaryBuilder:
             self.departments[key] = known = text
         return known
 
-    def _staff_ids(self, rows: list[list[str]], start: int, blanks: list[int]) -> None:
+    def _staff_ids(self, rows: list[list[str]], numbers: list[int]) -> None:
         table = self.seen_ids
         if table is None:
             table = self.seen_ids = IdTable()
-        number = row_numbers(start, blanks)
         add = table.add
-        for k, sid in enumerate(map(str.strip, map(itemgetter(self.sid_col), rows))):
+        for n, sid in zip(numbers, map(str.strip, map(itemgetter(self.sid_col), rows))):
             if not sid:
                 continue
-            first = add(hash(sid), number(k))
+            first = add(hash(sid), n)
             if first is None:
                 continue
             self.duplicate_rows += 1
@@ -145,7 +150,7 @@ class SummaryBuilder:
             if rows_of is None and len(self.duplicates) < DUPLICATES_SHOWN:
                 self.duplicates[sid] = rows_of = [first]
             if rows_of is not None and len(rows_of) < 10:
-                rows_of.append(number(k))
+                rows_of.append(n)
         if table.full():
             self.ids_capped = True
             self.seen_ids = None
@@ -198,6 +203,7 @@ class SummaryBuilder:
                         sorted(self.columns.fields.items(), key=itemgetter(1))},
             "unused_columns": list(self.columns.unused),
             "rows": ok + errors,
+            "row_numbers": ROW_NUMBERS,
             "ok": ok,
             "errors": errors,
             "blank_rows_skipped": self.blank_rows,
@@ -339,10 +345,8 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
     )
     inp = d.get("input") or {}
     if d["errors"]:
-        sheet_rows = (f"; data row N is sheet row N+{inp['header_row']}"
-                      if inp.get("kind") == "xlsx" else "")
         lines.append(f"  errors ({d['errors']:,} row(s); the first "
-                     f"{len(d['first_errors'])}{sheet_rows}):")
+                     f"{len(d['first_errors'])}):")
         for e in d["first_errors"]:
             value = shown(e["staff_id"].strip(), 30) if (e["staff_id"] or "").strip() else ""
             where = f"row {e['row']} ({sid} {value})" if value else f"row {e['row']}"

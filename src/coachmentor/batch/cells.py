@@ -1,0 +1,124 @@
+"""The result cells of a row, and the formula guard: what the loop (core), the writers (sinks)
+and the summary share, so that none of them needs another's internals.
+
+A `Result` is made once per outcome (one engine answer, or one error message) and shared by
+every row with that outcome: `csv` holds its result columns already written as CSV (the
+delimiter before them and the line ending after), `record()` gives them typed, for JSON.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any
+
+DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
+INTERN_MAX = 1 << 14  # distinct outcomes shared (beyond that a result is simply not shared)
+
+
+def guard_text(text: str) -> str:
+    """OWASP's guard against formula injection, as the contract words it: every cell starting
+    with = + - @ tab or CR gets a leading ' (numbers too: `-2+3` is a formula, and telling
+    safe signed numbers from formulas is exactly the guessing the guard exists to avoid)."""
+    if text and text[0] in DANGER:
+        return "'" + text
+    return text
+
+
+def guard_row(row: list[str]) -> bool:
+    """Guard the cells of `row` in place; True if any changed."""
+    changed = False
+    for i, c in enumerate(row):
+        if c and c[0] in DANGER:
+            row[i] = "'" + c
+            changed = True
+    return changed
+
+
+class LineBuffer(list):
+    """A list that csv.writer can write to: one string per row, ending "\\r\\n" (csv quotes a
+    cell holding a line-ending character, so only the row's own is at the end)."""
+
+    write = list.append
+
+
+class Result:
+    """The result columns of one outcome, in OUTPUT_COLUMNS order (see columns.py)."""
+
+    __slots__ = ("status", "recommendation", "confidence", "coaching_type", "mentoring_type",
+                 "reasons", "error", "alternative", "warnings", "rules", "stage", "status_rec",
+                 "csv")
+
+    def __init__(self, status: str, stage: str | None, rules: tuple[str, str, str], *,
+                 recommendation: str = "", confidence: float | None = None,
+                 coaching_type: str = "", mentoring_type: str = "",
+                 reasons: tuple[str, ...] = (), error: str = "", alternative: str = "",
+                 warnings: tuple[str, ...] = ()) -> None:
+        self.status, self.stage, self.rules = status, stage, rules
+        self.recommendation, self.confidence = recommendation, confidence
+        self.coaching_type, self.mentoring_type = coaching_type, mentoring_type
+        self.reasons, self.error = reasons, error
+        self.alternative, self.warnings = alternative, warnings
+        self.status_rec = (status, recommendation)
+        self.csv = ""
+
+    def cells(self) -> tuple[str, ...]:
+        """The result cells as text (before any formula guard)."""
+        return (self.status, self.recommendation,
+                "" if self.confidence is None else repr(self.confidence),
+                self.coaching_type, self.mentoring_type, " | ".join(self.reasons), self.error,
+                self.alternative, " | ".join(self.warnings), *self.rules)
+
+    def record(self) -> dict[str, Any]:
+        """The result fields for JSON output (typed: a number, lists, nulls)."""
+        name, version, hash_ = self.rules
+        return {
+            "status": self.status,
+            "recommendation": self.recommendation or None,
+            "confidence": self.confidence,
+            "coaching_type": self.coaching_type or None,
+            "mentoring_type": self.mentoring_type or None,
+            "reasons": list(self.reasons),
+            "error": self.error or None,
+            "alternative": self.alternative or None,
+            "warnings": list(self.warnings),
+            "rules_name": name,
+            "rules_version": version,
+            "rules_hash": hash_,
+        }
+
+
+class Results:
+    """Makes Results: renders each one's CSV text once, and shares one Result per outcome."""
+
+    def __init__(self, rules: Any, *, delimiter: str, newline: str, guard: bool) -> None:
+        self.rules = (rules.name, rules.version, rules.hash)
+        self.delimiter, self.newline, self.guard = delimiter, newline, guard
+        self._lines = LineBuffer()
+        self._writer = csv.writer(self._lines, delimiter=delimiter, lineterminator="\r\n")
+        self._shared: dict[tuple, Result] = {}
+
+    def ok(self, brief: Any, stage: str | None) -> Result:
+        return self._finish(Result(
+            "ok", stage, self.rules, recommendation=brief.recommendation,
+            confidence=brief.confidence, coaching_type=brief.coaching_type or "",
+            mentoring_type=brief.mentoring_type or "",
+            reasons=tuple(r.text for r in brief.reasons), alternative=brief.alternative or "",
+            warnings=tuple(w.text for w in brief.warnings)))
+
+    def error(self, message: str, stage: str | None = None) -> Result:
+        return self._finish(Result("error", stage, self.rules, error=message))
+
+    def _finish(self, result: Result) -> Result:
+        cells = result.cells()
+        if self.guard:
+            cells = ["'" + c if c[:1] in DANGER else c for c in cells]
+        self._writer.writerow(cells)
+        result.csv = self.delimiter + self._lines.pop()[:-2] + self.newline
+        key = (result.csv, result.stage)
+        shared = self._shared.get(key)
+        if shared is not None:
+            return shared
+        if len(self._shared) >= INTERN_MAX:
+            self._shared.clear()  # sharing only saves memory: nothing is computed again
+        self._shared[key] = result
+        return result

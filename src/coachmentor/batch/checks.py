@@ -1,0 +1,203 @@
+"""The rows the loop (core.py) does not take as they are: a row of the wrong width, a row read
+after a NUL or undecodable byte, a row with an answer that is not valid or a required answer
+missing, a record the csv reader refused, a cell that swallowed rows (an unclosed quote).
+
+Each gives an error Result that says what is wrong, and the summary is told (`on_error`,
+with the row's number as in the file). A blank row gives None: it is not a data row.
+"""
+
+from __future__ import annotations
+
+import csv
+from typing import Any, Callable
+
+from ..ruleset import RuleSet
+from .cells import DANGER, Result, Results, guard_row
+from .columns import Columns
+from .messages import shown
+from .source import unmark
+
+VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
+EXTRA_VALUES = "the extra values, kept here: "
+SHIFTED = ("its cells may be shifted, so every cell but an accepted answer is pseudonymised "
+           "(--redact)")
+INVALID = None
+
+
+class RowChecks:
+    def __init__(self, rules: RuleSet, columns: Columns, results: Results, *, guard: bool,
+                 delimiter: str | None, on_error: Callable[[int, str | None, str], None],
+                 redactor: Any = None) -> None:
+        self.rules, self.cols, self.results = rules, columns, results
+        self.guard, self.delimiter, self.on_error = guard, delimiter, on_error
+        # --redact (redact.RowRedactor): error cells quote no cell value and keep no extra
+        # value; a row whose cells do not line up gets pseudonyms in every column it may
+        # have shifted a name into. (Cells are otherwise redacted as they are written.)
+        self.redactor = redactor
+        self.width = columns.width
+        self.scored = columns.scored
+        self.staff_col = columns.fields.get("staff_id")
+        # Per scored column: raw text -> canonical value, for the texts the loop may take as
+        # they are: valid, not a blank required answer, nothing for the formula guard.
+        self.known: list[dict[str, str]] = [{} for _ in self.scored]
+        self.memo: Callable[[str], Result] = lambda key: None  # set by run.py: core.make_memo
+
+    # --- values --------------------------------------------------------------------------
+    def value(self, k: int, fid: str, cell: str) -> str | None:
+        """The canonical value of one scored cell: a value, "" (blank) or INVALID."""
+        value = "" if not cell.strip() else self.rules.match_value(fid, cell)
+        known = self.known[k]
+        if (value is not INVALID and len(known) < VALUE_CACHE_MAX
+                and not (value == "" and fid in self.rules.required)
+                and not (self.guard and cell[:1] in DANGER)):
+            known[cell] = value
+        return value
+
+    def _problems(self, raw: list[str], values: list) -> list[str]:
+        out = []
+        rules = self.rules
+        for (i, fid), cell, value in zip(self.scored, raw, values):
+            expected = ", ".join(rules.choice_values[fid])
+            if value is INVALID and self.redactor is not None:
+                out.append(f"{fid}: the value in column {self.cols.label(i)} is not an accepted "
+                           f"value (expected one of: {expected})")
+            elif value is INVALID:
+                out.append(f"{fid}: '{shown(cell.strip())}' in column {self.cols.label(i)} is not "
+                           f"an accepted value (expected one of: {expected})")
+            elif value == "" and fid in rules.required:
+                out.append(f"{fid}: column {self.cols.label(i)} is empty; a recommendation needs "
+                           f"it (one of: {expected})")
+        return out
+
+    def _stage(self, values: list) -> str | None:
+        for (_, fid), v in zip(self.scored, values):
+            if fid == "career_stage":
+                return v or None
+        return None
+
+    # --- rows ----------------------------------------------------------------------------
+    def note(self, n: int, row: list[str], message: str) -> None:
+        col = self.staff_col
+        self.on_error(n, row[col] if col is not None and col < len(row) else None, message)
+
+    def _error(self, n: int, row: list[str], message: str, stage: str | None = None) -> Result:
+        self.note(n, row, message)
+        return self.results.error(message, stage)
+
+    def resolve(self, row: list[str], n: int) -> Result | None:
+        """A row of the right width with a cell the loop did not know."""
+        raw = [row[i] for i, _ in self.scored]
+        values = [self.value(k, fid, cell) for k, ((_, fid), cell) in
+                  enumerate(zip(self.scored, raw))]
+        if self.guard:
+            guard_row(row)
+        problems = self._problems(raw, values)
+        if problems:
+            if not any(c.strip() for c in row):
+                return None
+            return self._error(n, row, "; ".join(problems), self._stage(values))
+        return self.memo("\x1f".join(values))  # core.SEP
+
+    def slow(self, row: list[str], n: int,
+             notes: list[tuple[int, str, bool]] | None = None) -> Result | None:
+        """A row of the wrong width, or read after a NUL or undecodable byte: check it cell by
+        cell. `notes` are the source's findings on this row (Table.check_row)."""
+        if not any(c.strip() for c in row) and not notes:
+            return None
+        label = self.cols.label
+        width = self.width
+        problems = []
+        if notes:
+            scored = {i for i, _ in self.scored}
+            problems.extend(
+                message.replace("{column}", label(i) if i < width else f"cell {i + 1}")
+                for i, message, scored_only in notes if not scored_only or i in scored)
+        bad = [i for i, c in enumerate(row) if "\x00" in c]
+        if bad:
+            where = ", ".join(label(i) if i < width else f"cell {i + 1}" for i in bad[:3])
+            problems.append(f"NUL byte in {where} (binary data, or a file in another encoding: "
+                            "try --encoding)")
+        misaligned = False
+        if len(row) > width:
+            extra = [c for c in row[width:] if c.strip()]
+            if extra:
+                problems.append(
+                    f"the row has {len(row)} cells but the header has {width}: "
+                    f"{len(extra)} value(s) after the last column {label(width - 1)} (an "
+                    f"unquoted '{_printable(self.delimiter)}' inside a cell?)")
+                misaligned = True
+                if self.redactor is not None:
+                    problems.append(f"{len(extra)} extra value{'s' if len(extra) > 1 else ''} "
+                                    "removed (--redact)")
+                else:
+                    # The output has the header's columns only, so the extra cells are kept
+                    # here, in this row's own error cell: nothing is lost.
+                    problems.append(EXTRA_VALUES + " | ".join(extra))
+            del row[width:]
+        elif len(row) < width:
+            if len(row) < self.cols.min_width:
+                missing = [label(i) for i in range(len(row), self.cols.min_width)
+                           if self.cols.header[i].strip()]
+                more = len(missing) - 4
+                problems.append(
+                    f"the row has {len(row)} cells but the header has {width}: no cell for "
+                    f"{', '.join(missing[:4])}{f' and {more} more' if more > 0 else ''}")
+                misaligned = True
+            row.extend([""] * (width - len(row)))
+        if not problems:
+            return self.resolve(row, n)
+        if misaligned and self.redactor is not None:
+            self.redactor.misaligned(row)
+            problems.append(SHIFTED)
+        if self.guard:
+            guard_row(row)
+        values = [self.value(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
+        return self._error(n, row, "; ".join(problems), self._stage(values))
+
+    def unreadable(self, n: int, lines: list[str], reason: str) -> tuple[list[str], Result]:
+        """A record the csv reader refused (text after a closing quote): an error row that
+        says why, with its cells as a lenient reader sees them, so that nothing is lost."""
+        try:
+            cells = next(csv.reader(lines, delimiter=self.delimiter or ","), [])
+        except csv.Error:
+            cells = []
+        cells = cells[: self.width] + [""] * (self.width - len(cells))
+        marked = unmark(cells)  # undecodable bytes: never written out as they were read
+        if self.redactor is not None:
+            self.redactor.misaligned(cells)
+        if self.guard:
+            guard_row(cells)
+        if "expected after" in reason:
+            reason = ("text follows a closing quote; a quote inside a cell must be doubled "
+                      '("") and the whole cell quoted')
+        message = f"cannot read this row as CSV (line {n}): {reason}"
+        if marked:
+            message += ("; and it held bytes that are not valid in the file's encoding "
+                        "(try --encoding)")
+        if self.redactor is not None:
+            message += "; " + SHIFTED
+        return cells, self._error(n, cells, message)
+
+    def swallowed(self, row: list[str], n: int, result: Result) -> Result:
+        """A record over several lines: if a cell holds lines that look like rows of their
+        own (an unclosed quote), the row is an error row that says so."""
+        if self.delimiter is None or self.width < 2:
+            return result
+        need = max(self.width - 1, 2)
+        for i, cell in enumerate(row):
+            if "\n" not in cell and "\r" not in cell:
+                continue
+            lines = cell.replace("\r\n", "\n").replace("\r", "\n").split("\n")[1:]
+            rowlike = sum(1 for ln in lines if ln.count(self.delimiter) >= need)
+            if rowlike:
+                message = (f"{self.cols.label(i)} holds {rowlike} line(s) that look like rows of "
+                           "their own: probably a quote opened in this cell and not closed "
+                           "where it should be")
+                prior = result.error
+                return self._error(n, row, f"{message}; {prior}" if prior else message,
+                                   result.stage)
+        return result
+
+
+def _printable(delim: str | None) -> str:
+    return {"\t": "tab", None: ","}.get(delim, delim or ",")
