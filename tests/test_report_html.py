@@ -347,4 +347,4 @@ def test_stderr_summary_uses_labels(realistic, shipped_rules):
     for raw in ("early_career:", "middle_leader:", "'other' means", "feedback_first",
                 "(missing or not recognised)"):
         assert raw not in err
-    assert "row 7 (Staff No P007)" in err and "(staff_id " not in err
+    assert "row 8 (Staff No P007)" in err and "(staff_id " not in err  # the file's line: header is 1
