@@ -11,6 +11,10 @@ from typing import Any
 from ..errors import InputFileError
 from ..textsafe import printable
 
+# The name of the codec error handler that reads a stray byte of an auto-detected file as
+# cp1252 (registered by the table reader); named here so the messages can retry with it.
+FALLBACK_ERRORS = "coachmentor-cp1252-fallback"
+
 MAX_SHOWN = 40
 
 
@@ -98,8 +102,6 @@ def csv_failure(exc: BaseException, table: Any, where: str = "", row: int | None
         located = None
         if table.path is not None:
             py_enc = "utf-8-sig" if enc == "auto" else enc
-            from .source import FALLBACK_ERRORS
-
             located = locate_decode_error(
                 table.path, py_enc, FALLBACK_ERRORS if enc == "auto" else "strict"
             )

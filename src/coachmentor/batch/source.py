@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 from ..errors import InputFileError
-from .messages import shown
+from .messages import FALLBACK_ERRORS, bad_bytes, csv_failure, decode_failure, no_saved_value, shown
 
 SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 256 * 1024
@@ -73,7 +73,6 @@ XML_RUN_LIMIT = FIELD_LIMIT  # bytes with no < or >: the text of one cell, at mo
 
 # --- cp1252 fallback for bytes that are not UTF-8 -----------------------------------------
 
-FALLBACK_ERRORS = "coachmentor-cp1252-fallback"
 
 
 class _FallbackCount:
@@ -424,8 +423,6 @@ def _open_csv(
         suspect=suspect,
         check_row=_bad_bytes_check(label),
     )
-    from .messages import csv_failure
-
     try:
         header, skipped = find_header(
             reader, is_header, lambda exc: csv_failure(exc, table, where="in the header"))
@@ -438,8 +435,6 @@ def _open_csv(
     marked = unmark(header) if suspect[0] else []
     if marked:
         close()
-        from .messages import decode_failure
-
         raise decode_failure(name, label, marked[0][1], reader.line_num)
     table.header = header
     table.header_line = reader.line_num
@@ -449,8 +444,6 @@ def _open_csv(
 
 def _bad_bytes_check(encoding: str) -> Callable[[list[str]], list[tuple[int, str, bool]]]:
     """check_row for CSV: the cells that held undecodable bytes, cleaned, and why."""
-    from .messages import bad_bytes
-
     def check(row: list[str]) -> list[tuple[int, str, bool]]:
         return [(i, bad_bytes(encoding, byte), False) for i, byte in unmark(row)]
 
@@ -633,8 +626,6 @@ def _open_xlsx(
     while header and not header[-1].strip():
         header.pop()
     state["width"] = len(header)
-
-    from .messages import no_saved_value
 
     def check_row(row: list[str]) -> list[tuple[int, str, bool]]:
         # Found by the cell itself, not its sheet column: columns may have been dropped since.
