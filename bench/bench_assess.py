@@ -177,7 +177,7 @@ def spellings(rules, fid: str) -> list[str]:
 
 def generate_worst(path: Path, rows: int, seed: int = 11) -> None:
     """The worst case: each answer uniform over its question's spellings (blank included)."""
-    from coachmentor.loader import load_rules
+    from coachmentor.rulebase.loader import load_rules
 
     rules = load_rules()
     rnd = random.Random(seed)
@@ -193,7 +193,7 @@ def generate_worst(path: Path, rows: int, seed: int = 11) -> None:
 def distinct_answer_sets(path: Path) -> int:
     """Distinct canonical answer sets among the rows the engine is asked about (both required
     answers present and every answer valid)."""
-    from coachmentor.loader import load_rules
+    from coachmentor.rulebase.loader import load_rules
 
     rules = load_rules()
     seen: set[tuple] = set()
@@ -254,7 +254,7 @@ def library(src: Path, dst: Path) -> dict:
     """assess_file() in-process; also the time spent inside the engine (one call per distinct
     answer set), measured by wrapping the engine function the batch calls."""
     from coachmentor.batch import assess_file, core
-    from coachmentor.loader import load_rules
+    from coachmentor.rulebase.loader import load_rules
 
     rules = load_rules()  # a fresh RuleSet, and assess_file makes a fresh memo
     engine = core.brief

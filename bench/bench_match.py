@@ -74,10 +74,10 @@ def write_files(folder: Path, n_staff: int, n_sups: int, seed: int) -> tuple[Pat
 def bench(n_staff: int, n_sups: int, repeat: int, seed: int) -> dict:
     from scipy.optimize import linear_sum_assignment
 
-    from coachmentor.loader import load_rules
     from coachmentor.match.io import needs_of, read_staff, read_supporters
     from coachmentor.match.optimise import build
     from coachmentor.match.run import match_files
+    from coachmentor.rulebase.loader import load_rules
 
     rules = load_rules(None)
     with tempfile.TemporaryDirectory() as tmp:

@@ -76,7 +76,7 @@ def cli_runner():
 @pytest.fixture
 def run_cli(cli_runner) -> Callable[..., object]:
     """run_cli(*args, input=None, env=None) -> typer Result of `coachmentor ARGS`."""
-    from coachmentor.cli import app
+    from coachmentor.cli.app import app
 
     def run(*args: str | Path, input: str | bytes | None = None, env: dict | None = None):
         argv: Sequence[str] = [str(a) for a in args]
@@ -116,7 +116,7 @@ def run_questionnaire(rules, lines, answers=None):
 
     from rich.console import Console
 
-    from coachmentor.questionnaire import Questionnaire
+    from coachmentor.cli.questionnaire import Questionnaire
 
     feed = iter(lines)
 

@@ -17,7 +17,7 @@ import pytest
 
 from coachmentor.batch.columns import OUTPUT_COLUMNS
 from coachmentor.engine import assess
-from coachmentor.normalise import fold
+from coachmentor.rulebase.normalise import fold
 
 FIXTURES = Path(__file__).parent / "fixtures" / "batch"
 
@@ -424,7 +424,8 @@ def test_quiet_prints_nothing_on_stderr(run_cli):
 
 
 def test_summary_dict_is_reusable_without_the_cli(shipped_rules, tmp_path):
-    from coachmentor.batch import assess_file, render_text
+    from coachmentor.batch import assess_file
+    from coachmentor.render.summary import render_text
 
     out = tmp_path / "r.csv"
     s = assess_file(shipped_rules, fixture("bad_rows_mixed.csv"), output=out)
@@ -511,7 +512,7 @@ def test_cli_module_imports_no_heavy_batch_dependencies():
     import subprocess
     import sys
 
-    code = ("import sys, coachmentor.cli; "
+    code = ("import sys, coachmentor.cli.app; "
             "heavy = [m for m in ('openpyxl', 'rich', 'pydantic', 'coachmentor.batch') "
             "if m in sys.modules]; print(heavy)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
@@ -588,7 +589,7 @@ def test_decorated_header_values_are_checked(run_cli):
 
 
 def test_sniffer_is_not_misled_by_a_title_line():
-    from coachmentor.batch.source import sniff_delimiter
+    from coachmentor.files.table import sniff_delimiter
 
     assert sniff_delimiter("Report, autumn\na;b;c\n1;2;3\n4;5;6\n") == ";"
     assert sniff_delimiter("a\tb\tc\n1\t2,5\t3\n") == "\t"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coachmentor.atomic import atomic_open
+from coachmentor.files.atomic import atomic_open
 
 
 @pytest.mark.parametrize("exc", [ValueError, KeyboardInterrupt])

@@ -11,11 +11,10 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import one_error_line
 
 from coachmentor import __version__
 from coachmentor.engine import assess
-
-from conftest import one_error_line
 
 NQT = {"career_stage": "NQT", "focus": "induction"}
 CONTRACT_KEYS = {
@@ -57,7 +56,7 @@ def _command_paths():
     """Every command and subcommand of the app, as argv prefixes ([] is the app itself)."""
     import typer.main
 
-    from coachmentor.cli import app
+    from coachmentor.cli.app import app
 
     root = typer.main.get_command(app)
     paths: list[tuple[list[str], object]] = []

@@ -11,10 +11,9 @@ from __future__ import annotations
 import csv
 import io
 
+from conftest import one_error_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
-from conftest import one_error_line
 
 HEADER = "staff_id,name,career_stage,focus\n"
 
@@ -31,7 +30,7 @@ def records(result) -> list[dict]:
 def with_bad_byte(n: int, row: int, byte: bytes, encoding: str = "utf-8") -> bytes:
     data = (HEADER + rows_text(n)).encode(encoding)
     target = f"Person {row},".encode(encoding)
-    at = data.index(target) + len(f"Per".encode(encoding))
+    at = data.index(target) + len("Per".encode(encoding))
     return data[:at] + byte + data[at:]
 
 

@@ -10,11 +10,10 @@ import csv
 import io
 
 import pytest
+from conftest import one_error_line
 
 from coachmentor.engine import assess
-from coachmentor.suggest import nearest, nearest_field, nearest_value
-
-from conftest import one_error_line
+from coachmentor.rulebase.suggest import nearest, nearest_field, nearest_value
 
 YES_NO = ["new_to_role", "assessment_needed", "open_to_coaching", "self_identified"]
 BASE = {"career_stage": "established", "focus": "specific_practice"}
@@ -199,13 +198,13 @@ def test_written_report_has_the_summary_but_no_save_hint(tmp_path, run_cli):
 @pytest.mark.parametrize("env,plain", [({"TERM": "dumb"}, True), ({"TERM": "xterm", "NO_COLOR": "1"}, True),
                                        ({"TERM": "xterm", "NO_COLOR": ""}, False), ({"TERM": "xterm"}, False)])
 def test_no_escapes_when_dumb_or_no_color(env, plain):
-    from coachmentor.preview import no_escapes
+    from coachmentor.cli.preview import no_escapes
 
     assert no_escapes(env) is plain
 
 
 def test_width_is_capped_and_floored():
-    from coachmentor.preview import MAX_WIDTH, MIN_WIDTH, terminal_width
+    from coachmentor.cli.preview import MAX_WIDTH, MIN_WIDTH, terminal_width
 
     assert terminal_width({"COLUMNS": "300"}) == MAX_WIDTH
     assert terminal_width({"COLUMNS": "5"}) == MIN_WIDTH
@@ -216,7 +215,7 @@ def test_non_utf8_console_gets_ascii_boxes_bars_and_bullets(shipped_rules):
     from rich.console import Console
 
     from coachmentor.advice import build_advice
-    from coachmentor.render import render_text
+    from coachmentor.render.text import render_text
 
     class Latin1(io.StringIO):
         encoding = "latin-1"

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from coachmentor.cli import app
+from coachmentor.cli.app import app
 
 STAFF = """staff_id,name,career_stage,focus,new_to_role,school,subject,line_manager_id,assessor_id
 T01,Amy Trainee,trainee,induction,yes,North,Maths,S03,S03

@@ -11,12 +11,11 @@ import pytest
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import maximum_flow
 
-from coachmentor.loader import load_rules
 from coachmentor.match.eligibility import eligible_matrix, exclusion
 from coachmentor.match.optimise import PREFERENCE_SCALE, solve
 from coachmentor.match.people import STAGES, Need, StaffRow, Supporter
-from coachmentor.match.preferences import (PREFERENCES, earned_matrix, load_share, parts,
-                                           weights)
+from coachmentor.match.preferences import PREFERENCES, earned_matrix, load_share, parts, weights
+from coachmentor.rulebase.loader import load_rules
 
 MATCHING = load_rules(None).model.matching
 W = weights(MATCHING)

@@ -23,7 +23,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import CLI_ENV, one_error_line
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0

@@ -16,16 +16,15 @@ import re
 from pathlib import Path
 
 import pytest
+from conftest import run_questionnaire
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from coachmentor.answers_io import SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.engine import RECOMMENDATIONS, assess, normalise_answers
 from coachmentor.errors import AnswersError, CoachmentorError, RuleFileError
-from coachmentor.loader import load_rules
-from coachmentor.model import ALTERNATIVES
-
-from conftest import run_questionnaire
+from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
+from coachmentor.rulebase.loader import load_rules
+from coachmentor.rulebase.model import ALTERNATIVES
 
 SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "coachmentor.yaml"
 RULES = load_rules()  # the shipped rule base, once
@@ -326,7 +325,7 @@ def test_mutation_strategy_does_produce_both_outcomes(workdir):
 @settings(max_examples=100, deadline=None)
 @given(st.lists(st.one_of(st.text(max_size=20), st.sampled_from(["", "<", "?", "1", "2", "13", "0", "ECT", "²", "٣", "9" * 5000, " 1 "])), max_size=40))
 def test_questionnaire_only_ends_with_an_answer_or_end_of_input(lines):
-    from coachmentor.questionnaire import EndOfInput
+    from coachmentor.cli.questionnaire import EndOfInput
 
     try:
         answers, _ = run_questionnaire(RULES, lines)
@@ -348,7 +347,7 @@ json_like = st.recursive(
 @FAST
 @given(json_like)
 def test_first_question_preview_never_raises(data):
-    from coachmentor.preview import preview_first_question
+    from coachmentor.cli.preview import preview_first_question
 
     shown = preview_first_question(data, io.StringIO(), width=100)
     assert shown is None or isinstance(shown, str)

@@ -1,6 +1,6 @@
 """--redact pseudonyms: stable under a key, different under another, never the name."""
 
-from coachmentor.redact import Redactor
+from coachmentor.files.redact import Redactor
 
 
 def test_same_key_same_pseudonym_and_no_name():

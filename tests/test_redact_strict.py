@@ -14,7 +14,6 @@ import json
 import string
 from pathlib import Path
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -238,7 +237,7 @@ def test_only_stale_temporary_files_of_the_output_are_removed(tmp_path):
     import os
     import time
 
-    from coachmentor.atomic import remove_stale_temps
+    from coachmentor.files.atomic import remove_stale_temps
 
     now = time.time()
     names = {

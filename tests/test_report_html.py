@@ -13,7 +13,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from coachmentor.report_html import render_report
+from coachmentor.render.html_report import render_report
 
 NAMES = ("Jane Secretname", "Bob Hiddenname", "Al Private")
 CSV = (
@@ -250,7 +250,7 @@ def test_chart_labels_are_never_cut(realistic):
 
 
 def test_wrapped_label_lines_fit_their_area():
-    from coachmentor.report_html import LABEL_MAX, text_width, wrap
+    from coachmentor.render.html_report import LABEL_MAX, text_width, wrap
 
     for text in (LONG_DEPARTMENT, LONG_WORD, "Established, experienced classroom teacher", "Art"):
         lines = wrap(text, LABEL_MAX - 12)
@@ -260,7 +260,7 @@ def test_wrapped_label_lines_fit_their_area():
 
 
 def test_short_labels_are_whole_words():
-    from coachmentor.report_html import short_label
+    from coachmentor.render.words import short_label
 
     assert short_label("Early career teacher (ECT, NQT, RQT)") == "Early career teacher"
     assert short_label("Established, experienced classroom teacher") == \

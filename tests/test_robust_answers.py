@@ -13,12 +13,11 @@ import sys
 from pathlib import Path
 
 import pytest
-
-from coachmentor.answers_io import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
-from coachmentor.errors import AnswersError, CoachmentorError, EXIT_INTERRUPTED
-from coachmentor.loader import load_rules
-
 from conftest import one_error_line, run_questionnaire
+
+from coachmentor.errors import EXIT_INTERRUPTED, AnswersError, CoachmentorError
+from coachmentor.files.answers import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
+from coachmentor.rulebase.loader import load_rules
 
 ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
 CAREER_STAGES = "trainee, early_career, established, middle_leader, senior_leader"
@@ -36,7 +35,7 @@ def _runner():
 
 
 def cli(*args: str | Path, input: str | bytes | None = None):
-    from coachmentor.cli import app
+    from coachmentor.cli.app import app
 
     return _runner().invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
 
@@ -359,7 +358,7 @@ def test_questionnaire_recovers_from_garbage(rules):
 
 
 def test_questionnaire_end_of_input_is_exit_130_naming_the_question(rules):
-    from coachmentor.questionnaire import EndOfInput
+    from coachmentor.cli.questionnaire import EndOfInput
 
     with pytest.raises(EndOfInput) as info:
         run_questionnaire(rules, ["ECT"])

@@ -16,11 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import one_error_line
 
 from coachmentor.errors import CoachmentorError, RuleFileError
-from coachmentor.loader import MAX_RULE_FILE_BYTES, load_rules
-
-from conftest import one_error_line
+from coachmentor.rulebase.loader import MAX_RULE_FILE_BYTES, load_rules
 
 SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "coachmentor.yaml"
 ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
@@ -37,7 +36,7 @@ def _runner():
 
 
 def cli(*args: str | Path, env: dict | None = None):
-    from coachmentor.cli import app
+    from coachmentor.cli.app import app
 
     # catch_exceptions=False: anything but a clean exit fails the test with its traceback.
     return _runner().invoke(app, [str(a) for a in args], env=env, catch_exceptions=False)
@@ -535,7 +534,7 @@ def test_rejected_value_never_shown(tmp_path, command, old, new):
 def test_model_hides_input_in_validation_errors():
     from pydantic import ValidationError
 
-    from coachmentor.model import Decision, RuleBase
+    from coachmentor.rulebase.model import Decision, RuleBase
 
     for model, data in [
         (RuleBase, {"name": {"x": SECRET}}),

@@ -13,18 +13,17 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import one_error_line
 
 from coachmentor import engine
-from coachmentor.loader import load_rules
-from coachmentor.suite import (
+from coachmentor.rulebase.loader import load_rules
+from coachmentor.rulebase.suite import (
     SuiteError,
     answer_sets,
     load_suite,
     parse_space,
     run_suite,
 )
-
-from conftest import one_error_line
 
 HERE = Path(__file__).resolve().parent
 FIXTURES = HERE / "fixtures" / "suites"
@@ -381,7 +380,7 @@ def test_bad_rule_base_is_one_error_line(run_cli, tmp_path):
 
 
 def test_debug_shows_the_traceback(cli_runner, tmp_path):
-    from coachmentor.cli import app
+    from coachmentor.cli.app import app
 
     suite = write(tmp_path, BAD_SUITES[0][0])
     result = cli_runner.invoke(app, ["rules", "test", str(suite), "--rules", str(TINY), "--debug"])

@@ -4,7 +4,7 @@ editor validating rules/coachmentor.yaml checks exactly what `rules check` check
 import json
 from pathlib import Path
 
-from coachmentor.model import RuleBase
+from coachmentor.rulebase.model import RuleBase
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from coachmentor.engine import brief, decide
-from coachmentor.suite import answer_sets, run_suites
+from coachmentor.rulebase.suite import answer_sets, run_suites
 
 SUITES = Path(__file__).resolve().parents[1] / "rules" / "suites"
 SHIPPED_SUITES = ("sources.yaml", "readiness.yaml", "example.yaml")
@@ -57,7 +57,7 @@ def test_the_suite_fails_a_rule_base_that_mentors_everyone(rules_copy):
     """'Mentoring everywhere' must fail: with the coaching needs scored for mentoring, the
     positive statements break (Complete Introduction: "Coaching is usually directed towards
     a specific area of development for a more established teacher")."""
-    from coachmentor.loader import load_rules
+    from coachmentor.rulebase.loader import load_rules
 
     text = rules_copy.read_text(encoding="utf-8")
     for rule in ("specific_practice_coaching", "interpersonal_coaching", "conflict_coaching",

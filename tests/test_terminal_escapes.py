@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import run_questionnaire
 
 # YAML double-quoted escapes: \e ESC, \a BEL, \x9b the one-byte (C1) CSI.

@@ -21,8 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from coachmentor.batch import source
 from coachmentor.errors import InputFileError
+from coachmentor.files import table as source
 
 AS_LIMIT = 1 << 30
 PEAK_LIMIT_KIB = 400 * 1024

@@ -20,15 +20,15 @@ __all__ = ["__version__", "load_rules", "assess", "what_if", "CoachmentorError"]
 
 def __getattr__(name: str) -> Any:
     if name == "load_rules":
-        from .loader import load_rules
+        from coachmentor.rulebase.loader import load_rules
 
         return load_rules
     if name in ("assess", "what_if"):
-        from . import engine
+        from coachmentor import engine
 
         return getattr(engine, name)
     if name == "CoachmentorError":
-        from .errors import CoachmentorError
+        from coachmentor.errors import CoachmentorError
 
         return CoachmentorError
     raise AttributeError(f"module 'coachmentor' has no attribute {name!r}")

@@ -1,3 +1,3 @@
-from .cli import main
+from coachmentor.cli.app import main
 
 main()

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .engine import Assessment, WhatIf, assess_canonical, what_if
-from .ruleset import RuleSet, condition_blocks, condition_holds
+from coachmentor.engine import Assessment, WhatIf, assess_canonical, what_if
+from coachmentor.rulebase.ruleset import RuleSet, condition_blocks, condition_holds
 
 REC_PHRASE = {
     "coaching": "coaching",

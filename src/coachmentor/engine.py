@@ -27,8 +27,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Mapping
 
-from .errors import AnswersError, MissingAnswersError
-from .ruleset import RuleSet, holds
+from coachmentor.errors import AnswersError, MissingAnswersError
+from coachmentor.rulebase.ruleset import RuleSet, holds
 
 RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 import csv
 from typing import Any, Callable
 
-from ..ruleset import RuleSet
-from .cells import DANGER, Result, Results, guard_row
-from .columns import Columns
-from .messages import shown
-from .source import unmark
+from coachmentor.batch.cells import DANGER, Result, Results, guard_row
+from coachmentor.batch.columns import Columns
+from coachmentor.files.messages import shown
+from coachmentor.files.table import unmark
+from coachmentor.rulebase.ruleset import RuleSet
 
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
 EXTRA_VALUES = "the extra values, kept here: "

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import InputFileError
-from ..normalise import fold
-from ..ruleset import RuleSet
-from .messages import column, shown
+from coachmentor.errors import InputFileError
+from coachmentor.files.messages import column, shown
+from coachmentor.rulebase.normalise import fold
+from coachmentor.rulebase.ruleset import RuleSet
 
 # The contract's result columns, in its order; then the ones coachmentor adds after them.
 RESULT_COLUMNS = ("status", "recommendation", "confidence", "coaching_type", "mentoring_type",

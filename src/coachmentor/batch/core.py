@@ -14,11 +14,11 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any, Callable, Iterable
 
-from ..engine import brief
-from ..ruleset import RuleSet
-from .cells import DANGER, Result, Results, guard_row
-from .checks import RowChecks
-from .messages import csv_failure
+from coachmentor.batch.cells import DANGER, Result, Results, guard_row
+from coachmentor.batch.checks import RowChecks
+from coachmentor.engine import brief
+from coachmentor.files.messages import csv_failure
+from coachmentor.rulebase.ruleset import RuleSet
 
 CHUNK = 1024  # rows between writes (and summary tallies, progress)
 # Answer sets whose Result is remembered, the least recently used going first. The memo is

@@ -18,15 +18,15 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
-from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError, check_format
-from ..ruleset import RuleSet
-from .columns import header_test, map_columns
-from .cells import Results
-from .checks import RowChecks
-from .core import Loop, make_memo
-from .sinks import FORMATS, make_sink
-from .source import Table, open_table
-from .summary import SummaryBuilder
+from coachmentor.batch.cells import Results
+from coachmentor.batch.checks import RowChecks
+from coachmentor.batch.columns import header_test, map_columns
+from coachmentor.batch.core import Loop, make_memo
+from coachmentor.batch.sinks import FORMATS, make_sink
+from coachmentor.batch.summary import SummaryBuilder
+from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError, check_format
+from coachmentor.files.table import Table, open_table
+from coachmentor.rulebase.ruleset import RuleSet
 
 SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl",
                   ".ndjson": "jsonl", ".json": "json"}
@@ -81,7 +81,7 @@ def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[
     device or pipe straight), else standard output. A failed write is an OutputError."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path is not None:
-        from ..atomic import open_output
+        from coachmentor.files.atomic import open_output
 
         with open_output(path, "w", encoding=encoding, newline="") as fh:
             yield fh
@@ -94,7 +94,7 @@ def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[
     except BrokenPipeError:
         raise
     except OSError as exc:
-        from ..atomic import STDOUT, stdout_failed
+        from coachmentor.files.atomic import STDOUT, stdout_failed
 
         if stdout is not None:  # a caller's stream: theirs to deal with, not ours to silence
             raise OutputError(STDOUT, exc.strerror or str(exc)) from None
@@ -182,7 +182,7 @@ def assess_file(
                 "formula_guard": guard},
     )
     if redact:
-        from ..redact import KEY_ENV
+        from coachmentor.files.redact import KEY_ENV
 
         personal, unknown = _redacted_columns(rules, columns)
         def head(i: int) -> str:
@@ -203,8 +203,8 @@ def assess_file(
             write_summary(summary_path, result)
         written.append(str(summary_path))
     if report_path is not None:
-        from ..atomic import write_output
-        from ..report_html import render_report
+        from coachmentor.files.atomic import write_output
+        from coachmentor.render.html_report import render_report
 
         with _not_written_after([], written):
             write_output(report_path, render_report(result, rules))
@@ -229,7 +229,7 @@ def _remove_stale_temps(paths: list[Path | None], started_at: float) -> list[str
     """A run killed outright (kill -9) leaves its hidden temporary file (`.NAME.XXXXXXXX.tmp`,
     full of staff data unless --redact) beside the output: the next run writing the same
     file removes it, if it was last modified before this run started."""
-    from ..atomic import remove_stale_temps
+    from coachmentor.files.atomic import remove_stale_temps
 
     removed = []
     for path in paths:
@@ -252,7 +252,7 @@ def _redacted_columns(rules: RuleSet, columns: Any) -> tuple[list[int], list[int
 def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
     """The --redact policy for this file's columns (see redact.RowRedactor): keyed-hash
     pseudonyms, stable across runs when COACHMENTOR_REDACT_KEY is set."""
-    from ..redact import Redactor, RowRedactor
+    from coachmentor.files.redact import Redactor, RowRedactor
 
     personal, unknown = _redacted_columns(rules, columns)
     scored_idx = {i for i, _ in columns.scored}
@@ -267,6 +267,6 @@ def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
 def write_summary(path: Path, summary: dict[str, Any]) -> None:
     import json
 
-    from ..atomic import write_output
+    from coachmentor.files.atomic import write_output
 
     write_output(path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")

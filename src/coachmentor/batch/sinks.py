@@ -14,8 +14,8 @@ from itertools import repeat
 from operator import attrgetter
 from typing import IO, Any, Iterator
 
-from .cells import LineBuffer, Result, guard_text
-from .columns import OUTPUT_COLUMNS, Columns
+from coachmentor.batch.cells import LineBuffer, Result, guard_text
+from coachmentor.batch.columns import OUTPUT_COLUMNS, Columns
 
 _CSV = attrgetter("csv")
 

@@ -8,19 +8,19 @@ name, a note, or any other cell.
 
 from __future__ import annotations
 
-from array import array
 import re
+from array import array
 from collections import Counter
 from operator import attrgetter, itemgetter
 from typing import Any
 
-from .. import __version__
-from ..normalise import fold
-from ..ruleset import RuleSet
-from .cells import Result
-from .checks import EXTRA_VALUES
-from .columns import Columns
-from .messages import shown
+from coachmentor import __version__
+from coachmentor.batch.cells import Result
+from coachmentor.batch.checks import EXTRA_VALUES
+from coachmentor.batch.columns import Columns
+from coachmentor.files.messages import shown
+from coachmentor.rulebase.normalise import fold
+from coachmentor.rulebase.ruleset import RuleSet
 
 FIRST_ERRORS = 5
 _VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?' in column ")
@@ -290,103 +290,3 @@ def _dept_order(kv: tuple[str, Counter]) -> tuple:
 
 
 # A group's breakdown, in brief (the line above it gives the rule base's full headlines).
-IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
-            "other": "other support first"}
-
-
-def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
-    """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
-
-    People read it: recommendations, alternatives and career stages are in the rule base's
-    words (`rules`, else the shipped rule base when `d` was made with it, else the ids in
-    words), and staff ids are named by the user's own column header."""
-    from ..report_html import wording
-
-    words = wording(d, rules)
-    sid = shown(words.header("staff_id", "staff_id"), 30)
-    lines = []
-    head = f"coachmentor assess: {d['rows']:,} row(s): {d['ok']:,} ok, {d['errors']:,} error(s)"
-    if d.get("blank_rows_skipped"):
-        head += f"; {d['blank_rows_skipped']:,} blank row(s) skipped"
-    if d.get("elapsed_seconds") is not None:
-        head += f" ({d['elapsed_seconds']:.2f} s)"
-    lines.append(head)
-    recs = d["recommendations"]
-    lines.append("  recommendations: " + ", ".join(f"{words.rec(k)} {v:,}" for k, v in recs.items()))
-    if d["alternatives"]:
-        lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
-            f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
-    if d.get("rows_with_warnings"):
-        lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent: "
-                     "see their 'warnings' column")
-    for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
-                                ("by department", "by_department", words.group)):
-        groups = d.get(key) or {}
-        if not groups:
-            continue
-        lines.append(f"  {title}:")
-        shown_groups = list(groups.items())
-        for name, g in shown_groups[:15]:
-            parts = [f"{IN_BRIEF[r]} {g[r]:,}" for r in RECOMMENDATIONS if g[r]]
-            if g["errors"]:
-                parts.append(f"errors {g['errors']:,}")
-            lines.append(f"    {shown(name_of(name), 60)}: {g['rows']:,} ({', '.join(parts)})")
-        if len(shown_groups) > 15:
-            lines.append(f"    ... and {len(shown_groups) - 15} more")
-    cap = d["capacity"]
-    c, m = cap["coaching"], cap["mentoring"]
-    lines.append(
-        f"  capacity: {c['relationships']:,} coaching relationship(s)"
-        + (f", about {c['hours']:,} coach hours" if c["hours"] is not None else "")
-        + (f" ({c['sessions_each']} sessions x {c['hours_per_session']} h)" if c["hours"] else "")
-        + f"; {m['relationships']:,} mentoring relationship(s)"
-        + (f", about {m['hours']:,} mentor hours" if m["hours"] is not None else "")
-        + (f" ({m['sessions_each']} sessions x {m['hours_per_session']} h)" if m["hours"] else "")
-    )
-    inp = d.get("input") or {}
-    if d["errors"]:
-        lines.append(f"  errors ({d['errors']:,} row(s); the first "
-                     f"{len(d['first_errors'])}):")
-        for e in d["first_errors"]:
-            value = shown(e["staff_id"].strip(), 30) if (e["staff_id"] or "").strip() else ""
-            where = f"row {e['row']} ({sid} {value})" if value else f"row {e['row']}"
-            lines.append(f"    {where}: {e['error']}")
-    dup = d["duplicate_staff_ids"]
-    if dup["rows"]:
-        lines.append(f"  warning: {dup['rows']:,} row(s) repeat a {sid} given in an earlier row:")
-        for e in dup["examples"][:5]:
-            lines.append(f"    {sid} {e['staff_id']}: rows {', '.join(map(str, e['rows']))}")
-    if not dup["checked_all"]:
-        lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
-                     "distinct ids only")
-    if "redacted_columns" in d:  # --redact: which columns were treated how, by header
-        named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
-        lines.append(f"  redacted (--redact): name columns pseudonymised: {named}")
-        unknown = d.get("pseudonymised_unknown_columns") or []
-        if unknown:
-            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-            lines.append("  redacted (--redact): columns coachmentor does not know, pseudonymised: "
-                         + ", ".join(f"'{shown(u, 30)}'" for u in unknown[:10]) + more)
-        if d["errors"]:
-            lines.append("  redacted (--redact): in error rows, values that are not accepted "
-                         "answers are pseudonymised, extra values removed")
-        if not d.get("pseudonyms_stable"):
-            lines.append("  redacted (--redact): pseudonyms differ between runs (set "
-                         "COACHMENTOR_REDACT_KEY to keep them)")
-    elif d["unused_columns"]:
-        lines.append("  columns carried through, not used: " + ", ".join(
-            f"'{shown(u, 30)}'" for u in d["unused_columns"][:10]))
-    stale = d.get("stale_temporary_files_removed") or []
-    if stale:
-        lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "
-                     "was killed: " + ", ".join(f"'{shown(name, 400)}'" for name in stale[:5]))
-    if inp.get("rows_above_header_skipped"):
-        where = "sheet row" if inp.get("kind") == "xlsx" else "line"
-        lines.append(f"  note: the header is on {where} {inp['header_row']}; "
-                     f"{inp['rows_above_header_skipped']} row(s) above it skipped")
-    if (inp.get("encoding") or "").startswith("cp1252"):
-        lines.append("  note: the input is not UTF-8; it was read as cp1252 (set --encoding to override)")
-    lines.append(
-        f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
-    )
-    return "\n".join(lines) + "\n"

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from pathlib import Path
 from typing import IO
 
-from ..errors import InputFileError, check_format
-from ..ruleset import RuleSet
+from coachmentor.errors import InputFileError, check_format
+from coachmentor.rulebase.ruleset import RuleSet
 
 TEMPLATE_FORMATS = ("csv", "xlsx")
 EXAMPLE = {
@@ -64,7 +63,7 @@ def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, 
             raise InputFileError(f"-o {output}: the folder {output.parent} does not exist")
     elif fmt == "xlsx":
         raise InputFileError("--format xlsx writes a workbook: give its file name with -o FILE")
-    from ..atomic import write_output, write_stdout
+    from coachmentor.files.atomic import write_output, write_stdout
 
     # No personal data in a template (its example row is made up): a new file gets the
     # usual mode (0666 less the umask), not the 0600 kept for results.

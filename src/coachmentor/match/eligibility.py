@@ -25,7 +25,7 @@ from typing import Sequence
 
 import numpy as np
 
-from .people import NOVICE, STAGE, STAGES, Need, Supporter
+from coachmentor.match.people import NOVICE, STAGE, STAGES, Need, Supporter
 
 SENIOR = STAGE["senior_leader"]
 

@@ -11,9 +11,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .eligibility import RULE_WORDS, exclusion, stages_allowed
-from .people import STAGE_WORDS, STAGES, Need, Supporter
-from .preferences import parts, score
+from coachmentor.match.eligibility import RULE_WORDS, exclusion, stages_allowed
+from coachmentor.match.people import STAGE_WORDS, STAGES, Need, Supporter
+from coachmentor.match.preferences import parts, score
 
 LISTED = 3  # supporters named per cause before "and N more"
 

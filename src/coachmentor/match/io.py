@@ -22,14 +22,14 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..batch.columns import field_of
-from ..batch.source import open_table
-from ..engine import brief
-from ..errors import InputFileError
-from ..model import COACHING_TYPES, MENTORING_TYPES
-from ..normalise import fold
-from ..ruleset import RuleSet
-from .people import NEEDS, STAGE, Need, StaffRow, Supporter
+from coachmentor.batch.columns import field_of
+from coachmentor.engine import brief
+from coachmentor.errors import InputFileError
+from coachmentor.files.table import open_table
+from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
+from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES
+from coachmentor.rulebase.normalise import fold
+from coachmentor.rulebase.ruleset import RuleSet
 
 STAFF_COLUMNS = {
     "school": ["school", "site", "campus", "academy"],
@@ -283,7 +283,7 @@ DANGER = ("=", "+", "-", "@", "\t", "\r")
 
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
-    from ..errors import check_format
+    from coachmentor.errors import check_format
 
     if fmt is not None:
         return check_format(fmt, FORMATS)

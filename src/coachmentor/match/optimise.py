@@ -35,9 +35,9 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from .eligibility import eligible_matrix, exclusion
-from .people import Need, Supporter
-from .preferences import earned_matrix, weights
+from coachmentor.match.eligibility import eligible_matrix, exclusion
+from coachmentor.match.people import Need, Supporter
+from coachmentor.match.preferences import earned_matrix, weights
 
 EXACT = 2**53
 PREFERENCE_SCALE = 1000

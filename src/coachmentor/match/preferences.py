@@ -20,8 +20,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from ..normalise import fold
-from .people import Need, Supporter
+from coachmentor.match.people import Need, Supporter
+from coachmentor.rulebase.normalise import fold
 
 PREFERENCES = ("same_school", "same_subject", "trained", "stage_gap", "outside_line",
                "specialism", "load_spread")

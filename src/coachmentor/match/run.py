@@ -10,11 +10,11 @@ from typing import Any
 
 import numpy as np
 
-from ..errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
-from .explain import CAUSES, explain_person, pair_reasons, unmatched
-from .io import choose_format, needs_of, read_staff, read_supporters, render
-from .optimise import solve
-from .preferences import score, weights
+from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
+from coachmentor.match.explain import CAUSES, explain_person, pair_reasons, unmatched
+from coachmentor.match.io import choose_format, needs_of, read_staff, read_supporters, render
+from coachmentor.match.optimise import solve
+from coachmentor.match.preferences import score, weights
 
 
 def _check_paths(inputs: list[str], named: list[tuple[str, Path | None]]) -> None:
@@ -37,7 +37,7 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 keep: Path | None = None, avoid: Path | None = None,
                 read_opts: dict[str, Any] | None = None) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's)."""
-    from ..atomic import write_output, write_stdout
+    from coachmentor.files.atomic import write_output, write_stdout
 
     fmt = choose_format(fmt, output)
     inputs = [staff_path, supporters_path] + [str(p) for p in (keep, avoid) if p is not None]
@@ -106,9 +106,9 @@ def _pairs(path: Path, flag: str, needs: list, sups: list, opts: dict[str, Any],
     """(need index, supporter index) for each row of a --keep or --avoid file. A row naming a
     supporter who is not in SUPPORTERS, or (for --keep) no need of that person, is exit 2;
     for --avoid a person with no such need is simply nothing to avoid."""
-    from .eligibility import exclusion
-    from .explain import RULE_WORDS
-    from .io import read_pairs
+    from coachmentor.match.eligibility import exclusion
+    from coachmentor.match.explain import RULE_WORDS
+    from coachmentor.match.io import read_pairs
 
     by_id = {s.staff_id: s for s in sups}
     by_staff: dict[str, list] = {}
@@ -154,7 +154,7 @@ def _check_kept(kept: list[tuple[int, int]], avoided: list[tuple[int, int]], sup
 
 
 def _pseudonymiser() -> Any:
-    from ..redact import Redactor
+    from coachmentor.files.redact import Redactor
 
     return Redactor().pseudonym
 

@@ -7,8 +7,8 @@ import csv
 import io
 from pathlib import Path
 
-from ..errors import InputFileError
-from .people import STAGES
+from coachmentor.errors import InputFileError
+from coachmentor.match.people import STAGES
 
 HEADER = ["staff_id", "name", "offers", "career_stage", "capacity", "school", "subject",
           "trained", "specialisms"]
@@ -58,7 +58,7 @@ def write_supporters_template(output: Path | None, fmt: str | None, *, force: bo
     fmt = "csv" if fmt == "txt" else fmt
     if fmt not in ("csv", "xlsx"):
         raise InputFileError(f"--format: '{fmt}' is not one of csv, xlsx")
-    from ..atomic import write_output, write_stdout
+    from coachmentor.files.atomic import write_output, write_stdout
 
     if output is None:
         if fmt == "xlsx":

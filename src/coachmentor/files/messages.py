@@ -8,8 +8,8 @@ import codecs
 import csv
 from typing import Any
 
-from ..errors import InputFileError
-from ..textsafe import printable
+from coachmentor.errors import InputFileError
+from coachmentor.textsafe import printable
 
 # The name of the codec error handler that reads a stray byte of an auto-detected file as
 # cp1252 (registered by the table reader); named here so the messages can retry with it.

@@ -9,11 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
-from .errors import AnswersError
-from .normalise import begins_with, fold, words
+from coachmentor.errors import AnswersError
+from coachmentor.rulebase.normalise import begins_with, fold, words
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .model import Citation, Question, RuleBase
+    from coachmentor.rulebase.model import Citation, Question, RuleBase
 
 Loc = tuple[str | int, ...]
 
@@ -175,7 +175,7 @@ class RuleSet:
         """The field a key names (an id or a header alias), or an error listing the fields."""
         fid = self.header_lookup.get(fold(key)) if isinstance(key, str) else None
         if fid is None:
-            from .suggest import did_you_mean, nearest_field
+            from coachmentor.rulebase.suggest import did_you_mean, nearest_field
 
             known = ", ".join([*self.info_fields, *self.question_order])
             hint = did_you_mean(nearest_field(self, key)) if isinstance(key, str) else ""
@@ -192,7 +192,7 @@ class RuleSet:
             if isinstance(value, (dict, list)):
                 shown = "a list" if isinstance(value, list) else "a mapping"
             else:
-                from .suggest import did_you_mean, nearest_value
+                from coachmentor.rulebase.suggest import did_you_mean, nearest_value
 
                 text = str(value)
                 shown = "'" + (text if len(text) <= 40 else text[:37] + "...") + "'"

@@ -16,7 +16,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .normalise import fold, words
+from coachmentor.rulebase.normalise import fold, words
 
 Id = str
 MAX_POINTS = 100.0  # a rule's points and the decision's thresholds stay far from overflow

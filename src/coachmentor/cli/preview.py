@@ -151,7 +151,7 @@ def print_question(
     """Show one question with numbered choices ((value, label) pairs)."""
     from rich.text import Text
 
-    from .textsafe import printable, rich_text
+    from coachmentor.textsafe import printable, rich_text
 
     g = glyphs(console)
     title = Text(f"\n{position + '  ' if position else ''}", style="dim")

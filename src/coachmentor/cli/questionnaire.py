@@ -11,12 +11,12 @@ import sys
 import textwrap
 from typing import Any, Callable
 
-from .advice import choice_label
-from .errors import EXIT_INTERRUPTED, CoachmentorError
-from .preview import box_for, glyphs, print_intro, print_question, progress
-from .ruleset import RuleSet
-from .normalise import fold
-from .textsafe import printable, rich_text
+from coachmentor.advice import choice_label
+from coachmentor.cli.preview import box_for, glyphs, print_intro, print_question, progress
+from coachmentor.errors import EXIT_INTERRUPTED, CoachmentorError
+from coachmentor.rulebase.normalise import fold
+from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.textsafe import printable, rich_text
 
 BACK = {"<", "b", "back"}
 HELP = {"?", "h", "help"}
@@ -155,7 +155,6 @@ class Questionnaire:
 
     def ask(self, qid: str, position: str = "") -> str:
         """Ask one question until it gets a valid answer; returns 'answered', 'skipped' or 'back'."""
-        from rich.text import Text
 
         q = self.rules.questions[qid]
         current = self.answers.get(qid)
@@ -207,7 +206,7 @@ class Questionnaire:
 
     def refuse(self, qid: str, raw: str) -> None:
         """Not a choice: say what to type, and the nearest choice when one is close."""
-        from .suggest import nearest_value
+        from coachmentor.rulebase.suggest import nearest_value
 
         q = self.rules.questions[qid]
         # What was typed, echoed: pasted text may hold escape sequences.
@@ -225,7 +224,6 @@ class Questionnaire:
 
     def show_help(self, qid: str) -> None:
         from rich.padding import Padding
-        from rich.text import Text
 
         q = self.rules.questions[qid]
         text = rich_text(q.help or "No further help for this question.", "cyan", newlines=True)
@@ -236,7 +234,7 @@ class Questionnaire:
 
     def inconsistencies(self) -> list[str]:
         """The rule base's checks that hold for the answers given so far (see `checks:`)."""
-        from .engine import warnings
+        from coachmentor.engine import warnings
 
         answers = {q: v for q, v in self.answers.items() if q in self.applicable()}
         return [w.text for w in warnings(self.rules, answers)]
@@ -244,7 +242,6 @@ class Questionnaire:
     def review(self) -> None:
         from rich.box import HEAVY_HEAD
         from rich.table import Table
-        from rich.text import Text
 
         while True:
             shown = self.applicable()

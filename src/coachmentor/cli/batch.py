@@ -16,8 +16,8 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
-from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
-from .textsafe import printable
+from coachmentor.cli.common import DebugOption, RulesOption, guarded, load_ruleset
+from coachmentor.textsafe import printable
 
 
 @contextmanager
@@ -50,8 +50,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         yield None
         return
     from rich.console import Console
-    from rich.progress import (BarColumn, Progress, SpinnerColumn, TextColumn,
-                               TimeElapsedColumn)
+    from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
     bar = Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                    TimeElapsedColumn(), console=Console(stderr=True), transient=True)
@@ -75,7 +74,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
 
 
 def _print_summary(result: dict, rules: Any) -> None:
-    from .batch.summary import render_text
+    from coachmentor.render.summary import render_text
 
     # Every value in it was escaped where it was quoted; once more per line, so that no
     # control character in any message can reach the terminal raw.
@@ -172,7 +171,7 @@ def assess(
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
-        from .batch.run import assess_file
+        from coachmentor.batch.run import assess_file
 
         ruleset = load_ruleset(rules)
         if input == "-" and sys.stdin.isatty() and not quiet:
@@ -227,13 +226,13 @@ def template(
     """
     with guarded(debug):
         if supporters:
-            from .match.template import write_supporters_template
+            from coachmentor.match.template import write_supporters_template
 
             fmt = write_supporters_template(output, format_, force=force)
             if output is not None:
                 sys.stderr.write(f"coachmentor: wrote {printable(str(output))} ({fmt})\n")
             return
-        from .batch.template import write_template
+        from coachmentor.batch.template import write_template
 
         ruleset = load_ruleset(rules)
         fmt = write_template(ruleset, output, format_, force=force)

@@ -42,9 +42,9 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from .errors import AnswersError, CoachmentorError
-from .ruleset import holds
-from .yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
+from coachmentor.errors import AnswersError, CoachmentorError
+from coachmentor.rulebase.ruleset import holds
+from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
 
 MAX_SUITE_BYTES = 2 * 1024 * 1024
 MAX_EXAMPLES = 3  # counterexamples kept per invariant
@@ -89,7 +89,7 @@ def engine_adapter(rules: Any) -> tuple[Callable[[Mapping[str, Any]], Outcome], 
     """(assess, fast): `assess` takes answers as --answers does (ids or aliases, values or
     synonyms) and raises AnswersError; `fast` takes canonical answers (question id -> value,
     blanks left out) and is what the sweep calls hundreds of thousands of times."""
-    from . import engine
+    from coachmentor import engine
 
     def outcome(r: Any) -> Outcome:
         return Outcome(
@@ -119,7 +119,7 @@ class Vocabulary:
 
 
 def vocabulary(rules: Any) -> Vocabulary:
-    from . import model
+    from coachmentor.rulebase import model
 
     m = rules.model
     try:

@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .errors import AnswersError
-from .normalise import fold
-from .ruleset import RuleSet
-from .yamlsafe import decode_text, parse_yaml
+from coachmentor.errors import AnswersError
+from coachmentor.rulebase.normalise import fold
+from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.rulebase.yamlsafe import decode_text, parse_yaml
 
 MAX_ANSWERS_BYTES = 256 * 1024
 

@@ -13,10 +13,10 @@ import difflib
 import re
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .normalise import fold
+from coachmentor.rulebase.normalise import fold
 
 if TYPE_CHECKING:  # pragma: no cover
-    from .ruleset import RuleSet
+    from coachmentor.rulebase.ruleset import RuleSet
 
 CUTOFF = 0.75  # difflib's similarity ratio (0..1) a candidate must reach
 MIN_LENGTH = 3  # folded texts shorter than this get no suggestion

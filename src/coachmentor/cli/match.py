@@ -9,9 +9,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from .cli_batch import interrupts_as_keyboard_interrupt
-from .cli_common import DebugOption, RulesOption, guarded, load_ruleset
-from .textsafe import printable
+from coachmentor.cli.batch import interrupts_as_keyboard_interrupt
+from coachmentor.cli.common import DebugOption, RulesOption, guarded, load_ruleset
+from coachmentor.textsafe import printable
 
 
 def match(
@@ -72,7 +72,7 @@ def match(
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
-        from .match.run import match_files, summary_text
+        from coachmentor.match.run import match_files, summary_text
 
         ruleset = load_ruleset(rules)
         opts = {k: v for k, v in (("sheet", sheet), ("encoding", encoding)) if v is not None}

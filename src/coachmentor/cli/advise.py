@@ -5,10 +5,10 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from .answers_io import SuppliedAnswers, apply_sets, read_answers_file
-from .errors import MissingAnswersError, check_format
-from .textsafe import printable
-from .loader import load_rules, parse_rule_file, rules_from_document
+from coachmentor.errors import MissingAnswersError, check_format
+from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
+from coachmentor.rulebase.loader import load_rules, parse_rule_file, rules_from_document
+from coachmentor.textsafe import printable
 
 FORMATS = ("text", "json", "markdown")
 
@@ -30,7 +30,7 @@ def run_advise(
     if interactive:
         # Plain `coachmentor advise` at a terminal: put the first question on screen from
         # the parsed YAML, then validate the rule base while the person reads it.
-        from .preview import preview_first_question
+        from coachmentor.cli.preview import preview_first_question
 
         document, filename, digest = parse_rule_file(rules_path)
         shown = preview_first_question(document.data, sys.stderr)
@@ -42,7 +42,7 @@ def run_advise(
         read_answers_file(answers_file, rules, supplied)
     apply_sets(sets, rules, supplied)
 
-    from .engine import missing_required
+    from coachmentor.engine import missing_required
 
     answers = supplied.answers
     missing = missing_required(rules, answers)
@@ -54,14 +54,14 @@ def run_advise(
                 f"missing required answer(s): {', '.join(missing)} ({why}); "
                 f"supply them with --set {missing[0]}=VALUE or --answers FILE",
             )
-        from .preview import make_console
-        from .questionnaire import Questionnaire
+        from coachmentor.cli.preview import make_console
+        from coachmentor.cli.questionnaire import Questionnaire
 
         console = make_console(stderr=True)
         answers = Questionnaire(rules, console, answers, shown=shown).run()
 
-    from .advice import build_advice
-    from .render import render_markdown, render_text, save_command, text_to_string, to_json
+    from coachmentor.advice import build_advice
+    from coachmentor.render.text import render_markdown, render_text, save_command, text_to_string, to_json
 
     doc = build_advice(rules, answers, supplied.info)
     if output is not None:
@@ -71,20 +71,20 @@ def run_advise(
             content = render_markdown(rules, doc)
         else:
             content = text_to_string(rules, doc)
-        from .atomic import write_output
+        from coachmentor.files.atomic import write_output
 
         write_output(output, content)
         sys.stderr.write(f"coachmentor: wrote {printable(str(output))}\n")
         sys.stderr.flush()
         return
-    from .atomic import write_stdout
+    from coachmentor.files.atomic import write_stdout
 
     if fmt == "json":
         write_stdout(to_json(doc))
     elif fmt == "markdown":
         write_stdout(render_markdown(rules, doc))
     elif sys.stdout.isatty():
-        from .preview import make_console
+        from coachmentor.cli.preview import make_console
 
         render_text(rules, doc, make_console(stderr=False), save=save_command(doc, rules_path))
     else:

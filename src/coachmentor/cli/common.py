@@ -13,8 +13,8 @@ from typing import Annotated, Iterator, Optional
 
 import typer
 
-from .errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
-from .textsafe import printable
+from coachmentor.errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
+from coachmentor.textsafe import printable
 
 RulesOption = Annotated[
     Optional[Path],
@@ -77,6 +77,6 @@ def guarded(debug: bool = False) -> Iterator[None]:
 
 
 def load_ruleset(path: Optional[Path]):
-    from .loader import load_rules
+    from coachmentor.rulebase.loader import load_rules
 
     return load_rules(path)

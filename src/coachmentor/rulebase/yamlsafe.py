@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .errors import CoachmentorError
+from coachmentor.errors import CoachmentorError
 
 MAX_YAML_BYTES = 2 * 1024 * 1024  # a rule base is tens of KB; an answers file a few hundred bytes
 MAX_NODES = 100_000

@@ -37,8 +37,8 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from ..errors import InputFileError
-from .messages import FALLBACK_ERRORS, bad_bytes, csv_failure, decode_failure, no_saved_value, shown
+from coachmentor.errors import InputFileError
+from coachmentor.files.messages import FALLBACK_ERRORS, bad_bytes, csv_failure, decode_failure, no_saved_value, shown
 
 SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 256 * 1024

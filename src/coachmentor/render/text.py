@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .advice import choice_label, recommendation_phrase
-from .ruleset import RuleSet
-from .textsafe import printable, printable_tree
+from coachmentor.advice import choice_label, recommendation_phrase
+from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.textsafe import printable, printable_tree
+
 
 def to_json(doc: dict[str, Any]) -> str:
     """The document as JSON, exact: json escapes C0 controls itself; C1 controls (U+009B is
@@ -126,7 +127,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
     from rich.table import Table
     from rich.text import Text
 
-    from .preview import box_for, glyphs
+    from coachmentor.cli.preview import box_for, glyphs
 
     g = glyphs(console)
     doc = safe_doc(doc)

@@ -16,10 +16,10 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from .engine import decide
-from .errors import EXIT_OK, EXIT_USAGE
-from .loader import default_rules_path, load_rules
-from .ruleset import RuleSet
+from coachmentor.engine import decide
+from coachmentor.errors import EXIT_OK, EXIT_USAGE
+from coachmentor.rulebase.loader import default_rules_path, load_rules
+from coachmentor.rulebase.ruleset import RuleSet
 
 MAX_ENUMERATION = 3_000_000  # the walk stops as soon as every outcome is seen
 SAMPLE = 5_000

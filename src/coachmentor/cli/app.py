@@ -7,8 +7,8 @@ from typing import Annotated, List, Optional
 
 import typer
 
-from . import __version__
-from .cli_common import DebugOption, RulesOption, guarded
+from coachmentor import __version__
+from coachmentor.cli.common import DebugOption, RulesOption, guarded
 
 app = typer.Typer(
     name="coachmentor",
@@ -94,7 +94,7 @@ def advise(
     '<' to go back. With --answers/--set supplying every required answer it never prompts.
     """
     with guarded(debug):
-        from .advise_cmd import run_advise
+        from coachmentor.cli.advise import run_advise
 
         run_advise(
             answers_file=answers,
@@ -127,7 +127,7 @@ def rules_check(
 ) -> None:
     """Validate a rule base and lint it (unused choices, unwinnable options, YAML 1.1 booleans)."""
     with guarded(debug):
-        from .lint import run_check
+        from coachmentor.rulebase.lint import run_check
 
         code = run_check(file, strict=strict, sources_dir=sources)
     raise typer.Exit(code)
@@ -159,10 +159,10 @@ def rules_test(
     combination of answers (the whole answer space, or the part that `space:` selects).
     """
     with guarded(debug):
-        from .cli_common import load_ruleset
-        from .errors import check_format
-        from .suite import parse_space, run_suites
-        from .suite_report import render_json, render_text
+        from coachmentor.cli.common import load_ruleset
+        from coachmentor.errors import check_format
+        from coachmentor.render.suite import render_json, render_text
+        from coachmentor.rulebase.suite import parse_space, run_suites
 
         fmt = check_format(format_, ("text", "json"))
         ruleset = load_ruleset(rules)
@@ -177,18 +177,18 @@ def rules_schema(debug: DebugOption = False) -> None:
     with guarded(debug):
         import json
 
-        from .model import RuleBase
+        from coachmentor.rulebase.model import RuleBase
 
         typer.echo(json.dumps(RuleBase.model_json_schema(), indent=2, sort_keys=True))
 
 
 # --- batch commands (assess, template): registered here, defined in cli_batch ------------
-from . import cli_batch  # noqa: E402 - imports only typer at module level
+from coachmentor.cli import batch as cli_batch  # noqa: E402 - imports only typer at module level
 
 app.command("assess")(cli_batch.assess)
 app.command("template")(cli_batch.template)
 
-from . import cli_match  # noqa: E402 - imports only typer at module level
+from coachmentor.cli import match as cli_match  # noqa: E402 - imports only typer at module level
 
 app.command("match")(cli_match.match)
 

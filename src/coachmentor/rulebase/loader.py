@@ -7,9 +7,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .errors import RuleFileError
-from .ruleset import RuleSet
-from .yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
+from coachmentor.errors import RuleFileError
+from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
 
 DEFAULT_RULES_NAME = "coachmentor.yaml"
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
@@ -17,11 +17,11 @@ MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
 
 def default_rules_path() -> Path:
     """The rule base shipped with the package (or, from a source checkout, `rules/`)."""
-    here = Path(__file__).resolve().parent
-    packaged = here / "rules" / DEFAULT_RULES_NAME
+    package = Path(__file__).resolve().parents[1]  # coachmentor/
+    packaged = package / "rules" / DEFAULT_RULES_NAME
     if packaged.is_file():
         return packaged
-    return here.parent.parent / "rules" / DEFAULT_RULES_NAME
+    return package.parent.parent / "rules" / DEFAULT_RULES_NAME
 
 
 def read_rule_text(path: Path) -> tuple[str, bytes]:
@@ -60,7 +60,7 @@ def load_rules(path: str | os.PathLike[str] | None = None) -> RuleSet:
 def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSet:
     from pydantic import ValidationError
 
-    from .model import RuleBase
+    from coachmentor.rulebase.model import RuleBase
 
     if not isinstance(doc.data, dict):
         raise RuleFileError(f"{filename}:1: a rule base must be a mapping (name:, version:, ...)")

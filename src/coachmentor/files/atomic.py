@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
 
-from .errors import OutputError
+from coachmentor.errors import OutputError
 
 PRIVATE_MODE = 0o600
 _FD_NAME = re.compile(r"/(?:dev|proc/self|proc/thread-self|proc/(\d+))/fd/(\d+)")
