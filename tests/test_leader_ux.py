@@ -198,13 +198,13 @@ def test_written_report_has_the_summary_but_no_save_hint(tmp_path, run_cli):
 @pytest.mark.parametrize("env,plain", [({"TERM": "dumb"}, True), ({"TERM": "xterm", "NO_COLOR": "1"}, True),
                                        ({"TERM": "xterm", "NO_COLOR": ""}, False), ({"TERM": "xterm"}, False)])
 def test_no_escapes_when_dumb_or_no_color(env, plain):
-    from coachmentor.cli.preview import no_escapes
+    from coachmentor.render.console import no_escapes
 
     assert no_escapes(env) is plain
 
 
 def test_width_is_capped_and_floored():
-    from coachmentor.cli.preview import MAX_WIDTH, MIN_WIDTH, terminal_width
+    from coachmentor.render.console import MAX_WIDTH, MIN_WIDTH, terminal_width
 
     assert terminal_width({"COLUMNS": "300"}) == MAX_WIDTH
     assert terminal_width({"COLUMNS": "5"}) == MIN_WIDTH

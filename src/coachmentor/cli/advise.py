@@ -54,8 +54,8 @@ def run_advise(
                 f"missing required answer(s): {', '.join(missing)} ({why}); "
                 f"supply them with --set {missing[0]}=VALUE or --answers FILE",
             )
-        from coachmentor.cli.preview import make_console
         from coachmentor.cli.questionnaire import Questionnaire
+        from coachmentor.render.console import make_console
 
         console = make_console(stderr=True)
         answers = Questionnaire(rules, console, answers, shown=shown).run()
@@ -84,7 +84,7 @@ def run_advise(
     elif fmt == "markdown":
         write_stdout(render_markdown(rules, doc))
     elif sys.stdout.isatty():
-        from coachmentor.cli.preview import make_console
+        from coachmentor.render.console import make_console
 
         render_text(rules, doc, make_console(stderr=False), save=save_command(doc, rules_path))
     else:

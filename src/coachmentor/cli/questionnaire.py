@@ -12,8 +12,9 @@ import textwrap
 from typing import Any, Callable
 
 from coachmentor.advice import choice_label
-from coachmentor.cli.preview import box_for, glyphs, print_intro, print_question, progress
+from coachmentor.cli.preview import print_intro, print_question, progress
 from coachmentor.errors import EXIT_INTERRUPTED, CoachmentorError
+from coachmentor.render.console import box_for, glyphs
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.textsafe import printable, rich_text

@@ -127,7 +127,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
     from rich.table import Table
     from rich.text import Text
 
-    from coachmentor.cli.preview import box_for, glyphs
+    from coachmentor.render.console import box_for, glyphs
 
     g = glyphs(console)
     doc = safe_doc(doc)

@@ -11,12 +11,9 @@ from __future__ import annotations
 
 import difflib
 import re
-from typing import TYPE_CHECKING, Any, Iterable, Mapping
+from typing import Any, Iterable, Mapping
 
 from coachmentor.rulebase.normalise import fold
-
-if TYPE_CHECKING:  # pragma: no cover
-    from coachmentor.rulebase.ruleset import RuleSet
 
 CUTOFF = 0.75  # difflib's similarity ratio (0..1) a candidate must reach
 MIN_LENGTH = 3  # folded texts shorter than this get no suggestion
@@ -52,7 +49,8 @@ def nearest(
     return folded[best[0]] if best else None
 
 
-def value_words(rules: "RuleSet", fid: str) -> dict[str, str]:
+# `rules` below is a RuleSet; it is not imported here, as the rule set calls this module.
+def value_words(rules: Any, fid: str) -> dict[str, str]:
     """What a question accepts, as text -> canonical value: values, labels (and the part of a
     label before its brackets), synonyms and prefixes."""
     words: dict[str, str] = {}
@@ -65,12 +63,12 @@ def value_words(rules: "RuleSet", fid: str) -> dict[str, str]:
     return words
 
 
-def nearest_value(rules: "RuleSet", fid: str, text: str) -> str | None:
+def nearest_value(rules: Any, fid: str, text: str) -> str | None:
     """The canonical value of question `fid` nearest to `text` (None when nothing is close)."""
     return nearest(value_words(rules, fid), text)
 
 
-def field_words(rules: "RuleSet") -> dict[str, str]:
+def field_words(rules: Any) -> dict[str, str]:
     """Every field id and header alias -> the field id."""
     words: dict[str, str] = {}
     items: list[Any] = [*rules.model.fields, *rules.model.questions]
@@ -81,7 +79,7 @@ def field_words(rules: "RuleSet") -> dict[str, str]:
     return words
 
 
-def nearest_field(rules: "RuleSet", text: str) -> str | None:
+def nearest_field(rules: Any, text: str) -> str | None:
     """The field id (question or info field) nearest to a key or header, or None."""
     return nearest(field_words(rules), text)
 
