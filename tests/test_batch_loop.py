@@ -10,6 +10,7 @@ import json
 
 from coachmentor.batch import assess_file, core
 from coachmentor.batch.summary import ROW_NUMBERS
+from coachmentor.cli.batch import write_extras
 from coachmentor.engine import brief
 
 
@@ -31,7 +32,8 @@ def test_csv_rows_are_numbered_by_the_line_they_start_on(shipped_rules, tmp_path
         "E1,Di,ECT,induction,\n",  # line 10: repeats E1
         encoding="utf-8")
     out, summary, report = tmp_path / "r.csv", tmp_path / "s.json", tmp_path / "r.html"
-    s = assess_file(shipped_rules, src, output=out, summary_path=summary, report_path=report)
+    s = assess_file(shipped_rules, src, output=out, also_writing=(summary, report))
+    write_extras(s, shipped_rules, output=out, summary=summary, report=report)
     assert (s["rows"], s["errors"], s["blank_rows_skipped"]) == (4, 2, 1)
     assert s["row_numbers"] == ROW_NUMBERS and "header is row 1" in ROW_NUMBERS
     assert [(e["row"], e["staff_id"]) for e in s["error_rows"]] == [(6, "E2"), (8, "E3")]

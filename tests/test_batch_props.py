@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coachmentor.batch import assess_file
+from coachmentor.batch.run import AssessOptions
 from coachmentor.engine import assess
 from coachmentor.errors import InputFileError
 
@@ -32,7 +33,7 @@ def spelt(values: list[str]) -> st.SearchStrategy[str]:
 
 def run(rules, data: bytes, fmt: str = "jsonl") -> tuple[dict, bytes]:
     out = io.BytesIO()
-    summary = assess_file(rules, "-", fmt=fmt, stdin=io.BytesIO(data), stdout=out)
+    summary = assess_file(rules, "-", options=AssessOptions(fmt=fmt), stdin=io.BytesIO(data), stdout=out)
     return summary, out.getvalue()
 
 

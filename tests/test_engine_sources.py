@@ -755,7 +755,7 @@ def test_every_quote_appears_in_its_cited_source(shipped_rules, sources_dir):
     """Issue 2: "Every criterion in the five sources, each rule citing its source (which
     document, and a short quote of the passage it encodes)". Every quote from a document with a
     stored copy must appear in it (ignoring case, spacing and curly quotes)."""
-    from coachmentor.rulebase.lint import lint
+    from coachmentor.verify.lint import lint
 
     findings = lint(shipped_rules, sources_dir)
     quote_problems = [f for f in findings if "quote" in f.message or "source file" in f.message]
@@ -772,7 +772,7 @@ def test_every_quote_appears_in_its_cited_source(shipped_rules, sources_dir):
 def test_quote_check_catches_a_misquote(rules_copy, sources_dir):
     """The check above is not vacuous: a quote altered in a copy of the rule base is reported."""
     from coachmentor import load_rules
-    from coachmentor.rulebase.lint import lint
+    from coachmentor.verify.lint import lint
 
     text = rules_copy.read_text(encoding="utf-8")
     genuine = "handling conflict situations so that they are resolved effectively"

@@ -17,7 +17,7 @@ from conftest import one_error_line
 
 from coachmentor import engine
 from coachmentor.rulebase.loader import load_rules
-from coachmentor.rulebase.suite import (
+from coachmentor.verify.suite import (
     SuiteError,
     answer_sets,
     load_suite,

@@ -20,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from coachmentor.engine import brief, decide
-from coachmentor.rulebase.suite import answer_sets, run_suites
+from coachmentor.verify.suite import answer_sets, run_suites
 
 SUITES = Path(__file__).resolve().parents[1] / "rules" / "suites"
 SHIPPED_SUITES = ("sources.yaml", "readiness.yaml", "example.yaml")

@@ -15,6 +15,7 @@ import os
 import sys
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Callable, Iterator
 
@@ -25,7 +26,8 @@ from coachmentor.batch.core import Loop, make_memo
 from coachmentor.batch.sinks import FORMATS, make_sink
 from coachmentor.batch.summary import SummaryBuilder
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError, check_format
-from coachmentor.files.table import Table, open_table
+from coachmentor.files.atomic import not_written_after
+from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
 SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl",
@@ -55,7 +57,7 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_paths(source: str, output: Path | None, summary: Path | None,
+def check_paths(source: str, output: Path | None, summary: Path | None = None,
                 report: Path | None = None) -> None:
     src = None if source == "-" else Path(source)
     named = [("-o/--output", output), ("--summary", summary), ("--report", report)]
@@ -106,34 +108,41 @@ def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[
             pass
 
 
+@dataclass(frozen=True)
+class AssessOptions:
+    """How to read the staff list and write the results: the CLI's options, as one value."""
+
+    read: TableOptions = TableOptions()
+    fmt: str | None = None  # csv | jsonl | json; None: from the output's name, else csv
+    formula_guard: bool = True
+    redact: bool = False
+
+
 def assess_file(
     rules: RuleSet,
     source: str | Path,
     *,
     output: Path | None = None,
-    fmt: str | None = None,
-    sheet: str | None = None,
-    encoding: str | None = None,
-    delimiter: str | None = None,
-    formula_guard: bool = True,
-    summary_path: Path | None = None,
+    options: AssessOptions = AssessOptions(),
     stdin: IO[bytes] | None = None,
     stdout: IO[bytes] | None = None,
     progress: Callable[[Table], Any] | None = None,
-    redact: bool = False,
-    report_path: Path | None = None,
+    also_writing: tuple[Path | None, ...] = (),
 ) -> dict[str, Any]:
-    """Assess every row of `source` ('-' = standard input); return the summary dict."""
+    """Assess every row of `source` ('-' = standard input) into `output` (None or '-':
+    standard output); return the summary dict. `also_writing`: the other files the caller
+    will write after (a summary, a report), so that none of them is the input or the output,
+    and so that a killed run's temporary files of theirs are cleared now."""
     started = time.perf_counter()
     started_at = time.time()
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, like no -o
-    fmt = choose_format(fmt, output)
+    fmt = choose_format(options.fmt, output)
+    formula_guard, redact = options.formula_guard, options.redact
     source = str(source)
-    check_paths(source, output, summary_path, report_path)
-    stale = _remove_stale_temps([output, summary_path, report_path], started_at)
-    table = open_table(source, encoding=encoding, delimiter=delimiter, sheet=sheet, stdin=stdin,
-                       is_header=header_test(rules))
+    check_paths(source, output, *also_writing)
+    stale = _remove_stale_temps([output, *also_writing], started_at)
+    table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())
     try:
         columns = map_columns(rules, table.header, table.name)
         summary = SummaryBuilder(rules, columns)
@@ -147,8 +156,8 @@ def assess_file(
         checks.memo = memo = make_memo(rules, checks, results)
         bom = table.bom or (output is not None and fmt == "csv" and (
             table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
-        extras = [p for p in (summary_path, report_path) if p is not None]
-        with _not_written_after(extras), _output(output, bom and fmt == "csv", stdout) as fh:
+        extras = [p for p in also_writing if p is not None]
+        with not_written_after(extras), _output(output, bom and fmt == "csv", stdout) as fh:
             sink = make_sink(fmt, fh, columns, delimiter=table.delimiter or ",",
                              newline=newline, guard=guard)
 
@@ -197,32 +206,7 @@ def assess_file(
     result["distinct_answer_combinations"] = memo.engine_runs[0]
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
-    written = [str(output) if output is not None else "the results to standard output"]
-    if summary_path is not None:
-        with _not_written_after([report_path] if report_path is not None else [], written):
-            write_summary(summary_path, result)
-        written.append(str(summary_path))
-    if report_path is not None:
-        from coachmentor.files.atomic import write_output
-        from coachmentor.render.html_report import render_report
-
-        with _not_written_after([], written):
-            write_output(report_path, render_report(result, rules))
     return result
-
-
-@contextmanager
-def _not_written_after(later: list[Path], written: list[str] | None = None) -> Iterator[None]:
-    """An OutputError here says exactly what was and was not written: 'wrote results.csv;
-    cannot write summary.json: Permission denied; report.html not written'."""
-    try:
-        yield
-    except OutputError as exc:
-        parts = [f"wrote {', '.join(written)}"] if written else []
-        parts.append(exc.message)
-        if later:
-            parts.append(f"{', '.join(str(p) for p in later)} not written")
-        raise OutputError(exc.target, exc.reason, "; ".join(parts)) from None
 
 
 def _remove_stale_temps(paths: list[Path | None], started_at: float) -> list[str]:

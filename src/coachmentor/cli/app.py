@@ -127,7 +127,7 @@ def rules_check(
 ) -> None:
     """Validate a rule base and lint it (unused choices, unwinnable options, YAML 1.1 booleans)."""
     with guarded(debug):
-        from coachmentor.rulebase.lint import run_check
+        from coachmentor.verify.lint import run_check
 
         code = run_check(file, strict=strict, sources_dir=sources)
     raise typer.Exit(code)
@@ -162,7 +162,7 @@ def rules_test(
         from coachmentor.cli.common import load_ruleset
         from coachmentor.errors import check_format
         from coachmentor.render.suite import render_json, render_text
-        from coachmentor.rulebase.suite import parse_space, run_suites
+        from coachmentor.verify.suite import parse_space, run_suites
 
         fmt = check_format(format_, ("text", "json"))
         ruleset = load_ruleset(rules)

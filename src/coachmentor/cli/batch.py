@@ -16,7 +16,16 @@ from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
-from coachmentor.cli.common import DebugOption, RulesOption, guarded, load_ruleset
+from coachmentor.cli.common import (
+    DebugOption,
+    DelimiterOption,
+    EncodingOption,
+    RulesOption,
+    SheetOption,
+    guarded,
+    load_ruleset,
+    table_options,
+)
 from coachmentor.textsafe import printable
 
 
@@ -73,6 +82,25 @@ def _progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
+def write_extras(result: dict, rules: Any, *, output: Path | None, summary: Path | None,
+                 report: Path | None) -> None:
+    """`--summary` (JSON) and `--report` (HTML) after the results: written here, not by the
+    library call that assesses, and a failure says exactly what was and was not written."""
+    from coachmentor.batch.run import write_summary
+    from coachmentor.files.atomic import not_written_after, write_output
+    from coachmentor.render.html_report import render_report
+
+    written = [str(output) if output is not None and str(output) != "-"
+               else "the results to standard output"]
+    if summary is not None:
+        with not_written_after([report] if report is not None else [], written):
+            write_summary(summary, result)
+        written.append(str(summary))
+    if report is not None:
+        with not_written_after([], written):
+            write_output(report, render_report(result, rules))
+
+
 def _print_summary(result: dict, rules: Any) -> None:
     from coachmentor.render.summary import render_text
 
@@ -114,21 +142,9 @@ def assess(
         typer.Option("--format", "-f", help="csv, jsonl or json (default: from the -o name, "
                      "else csv).", show_default=False),
     ] = None,
-    sheet: Annotated[
-        Optional[str],
-        typer.Option("--sheet", help="Worksheet to read from an .xlsx (default: the first).",
-                     show_default=False),
-    ] = None,
-    encoding: Annotated[
-        Optional[str],
-        typer.Option("--encoding", help="Text encoding of a CSV (default: UTF-8, with or without "
-                     "BOM; cp1252 detected).", show_default=False),
-    ] = None,
-    delimiter: Annotated[
-        Optional[str],
-        typer.Option("--delimiter", "-d", help="CSV delimiter: , ; | or tab (default: sniffed).",
-                     show_default=False),
-    ] = None,
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
     summary: Annotated[
         Optional[Path],
         typer.Option("--summary", help="Also write the summary as JSON to this file.",
@@ -171,7 +187,7 @@ def assess(
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
-        from coachmentor.batch.run import assess_file
+        from coachmentor.batch.run import AssessOptions, assess_file
 
         ruleset = load_ruleset(rules)
         if input == "-" and sys.stdin.isatty() and not quiet:
@@ -179,20 +195,13 @@ def assess(
                              "(end it with Ctrl-D)\n")
         show_progress = not quiet and sys.stderr.isatty()
         with _progress(show_progress) as progress:
-            result = assess_file(
-                ruleset,
-                input,
-                output=output,
-                fmt=format_,
-                sheet=sheet,
-                encoding=encoding,
-                delimiter=delimiter,
-                formula_guard=not no_formula_guard,
-                summary_path=summary,
-                progress=progress,
-                redact=redact,
-                report_path=report,
+            options = AssessOptions(
+                read=table_options(encoding, delimiter, sheet), fmt=format_,
+                formula_guard=not no_formula_guard, redact=redact,
             )
+            result = assess_file(ruleset, input, output=output, options=options,
+                                 progress=progress, also_writing=(summary, report))
+        write_extras(result, ruleset, output=output, summary=summary, report=report)
         if not quiet:
             _print_summary(result, ruleset)
     raise typer.Exit(result.get("exit_code", 0))

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Any, Iterator, Optional
 
 import typer
 
@@ -27,6 +27,30 @@ RulesOption = Annotated[
         dir_okay=True,
     ),
 ]
+SheetOption = Annotated[
+    Optional[str],
+    typer.Option("--sheet", help="Worksheet to read from an .xlsx (default: the first).",
+                 show_default=False),
+]
+EncodingOption = Annotated[
+    Optional[str],
+    typer.Option("--encoding", help="Text encoding of a CSV (default: UTF-8, with or without "
+                 "BOM; cp1252 detected).", show_default=False),
+]
+DelimiterOption = Annotated[
+    Optional[str],
+    typer.Option("--delimiter", "-d", help="CSV delimiter: , ; | or tab (default: sniffed).",
+                 show_default=False),
+]
+
+
+def table_options(encoding: str | None, delimiter: str | None, sheet: str | None) -> Any:
+    """The shared input options as the library takes them."""
+    from coachmentor.files.table import TableOptions
+
+    return TableOptions(encoding=encoding, delimiter=delimiter, sheet=sheet)
+
+
 DebugOption = Annotated[
     bool, typer.Option("--debug", help="Show a full traceback on errors (may show staff data).")
 ]

@@ -10,7 +10,16 @@ from typing import Annotated, Optional
 import typer
 
 from coachmentor.cli.batch import interrupts_as_keyboard_interrupt
-from coachmentor.cli.common import DebugOption, RulesOption, guarded, load_ruleset
+from coachmentor.cli.common import (
+    DebugOption,
+    DelimiterOption,
+    EncodingOption,
+    RulesOption,
+    SheetOption,
+    guarded,
+    load_ruleset,
+    table_options,
+)
 from coachmentor.textsafe import printable
 
 
@@ -48,12 +57,9 @@ def match(
     no_formula_guard: Annotated[bool, typer.Option(
         "--no-formula-guard", help="Keep cells that start with = + - @ tab or CR as they are "
         "in CSV output.")] = False,
-    sheet: Annotated[Optional[str], typer.Option(
-        "--sheet", help="Worksheet to read from .xlsx files (default: the first).",
-        show_default=False)] = None,
-    encoding: Annotated[Optional[str], typer.Option(
-        "--encoding", help="Text encoding of the CSV files (default: UTF-8, cp1252 detected).",
-        show_default=False)] = None,
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No summary on standard error.")] = False,
     rules: RulesOption = None,
@@ -75,7 +81,7 @@ def match(
         from coachmentor.match.run import match_files, summary_text
 
         ruleset = load_ruleset(rules)
-        opts = {k: v for k, v in (("sheet", sheet), ("encoding", encoding)) if v is not None}
+        opts = table_options(encoding, delimiter, sheet).as_kwargs()
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,

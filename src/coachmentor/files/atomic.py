@@ -248,3 +248,18 @@ def remove_stale_temps(path: str | os.PathLike[str], older_than: float) -> list[
         except OSError:
             continue
     return removed
+
+
+@contextmanager
+def not_written_after(later: list[Path], written: list[str] | None = None) -> Iterator[None]:
+    """An OutputError inside says exactly what was and was not written: 'wrote results.csv;
+    cannot write summary.json: Permission denied; report.html not written'."""
+    try:
+        yield
+    except OutputError as exc:
+        parts = [f"wrote {', '.join(written)}"] if written else []
+        parts.append(exc.message)
+        if later:
+            parts.append(f"{', '.join(str(p) for p in later)} not written")
+        raise OutputError(exc.target, exc.reason, "; ".join(parts)) from None
+

@@ -225,6 +225,19 @@ class _Prefixed(io.RawIOBase):
 # --- opening -----------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class TableOptions:
+    """How to read a staff table, as every command that reads one takes it (`--encoding`,
+    `--delimiter`, `--sheet`); None: detect (BOM, UTF-8 or cp1252; sniffed; the first sheet)."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+    def as_kwargs(self) -> dict[str, Any]:
+        return {"encoding": self.encoding, "delimiter": self.delimiter, "sheet": self.sheet}
+
+
 def open_table(
     source: str | Path,
     *,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coachmentor.rulebase.suite import CaseResult, Outcome, RunResult, SuiteResult, show
+from coachmentor.verify.suite import CaseResult, Outcome, RunResult, SuiteResult, show
 
 INDENT = "      "
 
