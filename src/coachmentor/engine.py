@@ -326,7 +326,7 @@ def warnings(rules: RuleSet, answers: Mapping[str, str]) -> tuple[Warning, ...]:
     )
 
 
-DECIDED_MAX = 250_000  # entries in a rule set's memo of decisions (see RuleSet.holding)
+DECIDED_MAX = 1_024  # decisions kept per rule set (see RuleSet.holding); the batch keeps its own LRU
 
 
 def brief(rules: RuleSet, answers: Mapping[str, str]) -> Brief:
