@@ -262,15 +262,38 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
         lead.append(("decision", d.other_reason, d.other_source))
     # Constraints apply in order, each to the result of the one before (an early career
     # teacher's coaching becomes both; then someone negative about coaching is mentored).
-    for ov, when, unless, if_rec in rules.c_overrides:
-        if recommendation in if_rec and holds(when, answers) and not (unless and holds(unless, answers)):
-            recommendation, alternative, decided_by = ov.recommendation, ov.alternative, ov.id
-            lead.insert(0, (ov.id, ov.reason, ov.source))
-            margin_factor = 0.75
+    recommendation, alternative, chain = _constrain(rules, answers, recommendation, alternative)
+    for ov in chain:
+        decided_by = ov.id
+        lead.insert(0, (ov.id, ov.reason, ov.source))
+        margin_factor = 0.75
+    if not chain and recommendation in ("coaching", "mentoring"):
+        # Won on the scores, but would a constraint have given the same result had the other
+        # option won? Then a constraint settles it (reverse mentoring is mentoring, however
+        # close the scores): say so, and it is not borderline.
+        other = "mentoring" if recommendation == "coaching" else "coaching"
+        if_other, _, settled = _constrain(rules, answers, other, None)
+        if settled and if_other == recommendation:
+            decided_by = settled[-1].id
+            lead.insert(0, (settled[-1].id, settled[-1].reason, settled[-1].source))
+            margin_factor = max(margin_factor, 0.75)
     return _Decision(
         answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
         margin_factor, lead,
     )
+
+
+def _constrain(
+    rules: RuleSet, answers: Mapping[str, str], recommendation: str, alternative: str | None
+) -> tuple[str, str | None, list[Any]]:
+    """Apply the constraints in order, each to the result of the one before; return the
+    result and the constraints that changed it."""
+    chain = []
+    for ov, when, unless, if_rec in rules.c_overrides:
+        if recommendation in if_rec and holds(when, answers) and not (unless and holds(unless, answers)):
+            recommendation, alternative = ov.recommendation, ov.alternative
+            chain.append(ov)
+    return recommendation, alternative, chain
 
 
 @dataclass(frozen=True)
