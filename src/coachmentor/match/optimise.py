@@ -16,10 +16,10 @@ integer, built so that comparing totals compares the contract's objectives in or
 
 Totals stay below 2**53, so float64 sums are exact (P is lowered if ever needed). Maximising
 the total gives the lexicographic optimum; the matrix handed to the solver is its negation
-(a cost), transposed (places x rows), so that the solver copies nothing. A forbidden pair has value 0: assigning it gains
-nothing, so it is never needed, and any the solver returns is dropped as "no pair". Every
-pair kept is checked again against the hard rules pair by pair (`eligibility.exclusion`)
-and against capacity; a failure is a bug and stops the run.
+(a cost), transposed (places x rows), so that the solver copies nothing. A forbidden pair has
+value 0: assigning it gains nothing, so it is never needed, and any the solver returns is
+dropped as "no pair". Every pair kept is checked again against the hard rules pair by pair
+(`eligibility.exclusion`) and against capacity; a failure is a bug and stops the run.
 
 Reductions that do not change the optimum: rows with no eligible supporter are left out (they
 cannot be matched), and a supporter has no more places than the rows they are eligible for.
