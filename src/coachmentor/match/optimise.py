@@ -86,7 +86,7 @@ def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
     n = int(rows.size)
     top = sum(w.values()) or 1.0
     p = PREFERENCE_SCALE
-    novices = np.fromiter((needs[i].novice for i in rows), bool, n)
+    novices = np.fromiter((needs[int(i)].novice for i in rows), bool, n)
     while True:
         matched = n * p + 1
         big = n * (matched + p) + 1 if novices.any() else 0
@@ -98,7 +98,7 @@ def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
     scale = p / top
     # Built transposed (places x rows) and negated (a cost to minimise), so that the solver
     # neither transposes nor negates a copy of it: one matrix in memory, not three.
-    cost = earned_matrix([needs[i] for i in rows], sups, w).T[place_of]
+    cost = earned_matrix([needs[int(i)] for i in rows], sups, w).T[place_of]
     if place_of.size:
         cost += w["load_spread"] * (1.0 - turn / cap[place_of])[:, None]
     cost *= scale
