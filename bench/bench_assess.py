@@ -337,7 +337,7 @@ def main() -> None:
           "| engine runs | engine share | library without the engine |")
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     try:
-        for name, (src, make) in files.items():
+        for _name, (src, make) in files.items():
             if not src.exists():
                 make(src, n)
         best = {(f, k): 1e9 for f in files for k in ("dict", "list", "lib", "cli")}

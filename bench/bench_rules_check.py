@@ -39,7 +39,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "big.yaml"
         path.write_text(text[:end] + extra + text[end:], encoding="utf-8")
-        load = best([sys.executable, "-c", f"from coachmentor.rulebase.loader import load_rules; load_rules({str(path)!r})"],
+        load = best([sys.executable, "-c",
+                     f"from coachmentor.rulebase.loader import load_rules; load_rules({str(path)!r})"],
                     args.repeat)
         check = best([sys.executable, "-m", "coachmentor", "rules", "check", str(path)], args.repeat)
     print(f"{args.rules + 40} rules: load {load:.2f} s, rules check {check:.2f} s, ratio {check / load:.2f}")

@@ -9,7 +9,7 @@ delimiter before them and the line ending after), `record()` gives them typed, f
 from __future__ import annotations
 
 import csv
-from typing import Any
+from typing import Any, Sequence
 
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 INTERN_MAX = 1 << 14  # distinct outcomes shared (beyond that a result is simply not shared)
@@ -109,7 +109,7 @@ class Results:
         return self._finish(Result("error", stage, self.rules, error=message))
 
     def _finish(self, result: Result) -> Result:
-        cells = result.cells()
+        cells: Sequence[str] = result.cells()
         if self.guard:
             cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         self._writer.writerow(cells)

@@ -9,7 +9,7 @@ with the row's number as in the file). A blank row gives None: it is not a data 
 from __future__ import annotations
 
 import csv
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
@@ -40,7 +40,7 @@ class RowChecks:
         # Per scored column: raw text -> canonical value, for the texts the loop may take as
         # they are: valid, not a blank required answer, nothing for the formula guard.
         self.known: list[dict[str, str]] = [{} for _ in self.scored]
-        self.memo: Callable[[str], Result] = lambda key: None  # set by run.py: core.make_memo
+        self.memo: Callable[[str], Result | None] = lambda key: None  # set by run.py: core.make_memo
 
     # --- values --------------------------------------------------------------------------
     def value(self, k: int, fid: str, cell: str) -> str | None:
@@ -96,7 +96,8 @@ class RowChecks:
             if not any(c.strip() for c in row):
                 return None
             return self._error(n, row, "; ".join(problems), self._stage(values))
-        return self.memo("\x1f".join(values))  # core.SEP
+        # no value is INVALID (None) here: each would have been a problem above
+        return self.memo("\x1f".join(cast(list[str], values)))  # core.SEP
 
     def slow(self, row: list[str], n: int,
              notes: list[tuple[int, str, bool]] | None = None) -> Result | None:
@@ -106,7 +107,7 @@ class RowChecks:
             return None
         label = self.cols.label
         width = self.width
-        problems = []
+        problems: list[str] = []
         if notes:
             scored = {i for i, _ in self.scored}
             problems.extend(

@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 from functools import lru_cache
 from operator import itemgetter
-from typing import Any, Callable, Iterable
+from typing import Any, Callable, Iterable, Protocol, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.checks import RowChecks
@@ -27,7 +27,15 @@ MEMO_MAX = 1 << 14
 SEP = "\x1f"  # between the canonical answers of a memo key (no value holds it)
 
 
-def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Callable[[str], Result]:
+class Memo(Protocol):
+    """make_memo's function: canonical answers -> Result, with its count of engine runs."""
+
+    engine_runs: list[int]
+
+    def __call__(self, key: str, /) -> Result: ...
+
+
+def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Memo:
     """canonical answers (scored column order, joined by SEP) -> Result: the only memo of
     engine answers (the engine keeps none). A key is one string, the smallest thing that can
     be one; a None among the answers (a cell not known) makes the join raise TypeError.
@@ -44,8 +52,9 @@ def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Callable[[
         return results.ok(brief(rules, answers),
                           values[stage] or None if stage is not None else None)
 
-    memo.engine_runs = runs  # type: ignore[attr-defined]
-    return memo
+    out = cast(Memo, memo)
+    out.engine_runs = runs
+    return out
 
 
 class Loop:
@@ -86,7 +95,8 @@ class Loop:
                         text = None
                     else:
                         try:
-                            key = join(map(dict.get, known, pick(row)))
+                            # a None (unknown cell) makes join raise TypeError on purpose
+                            key = join(map(dict.get, known, pick(row)))  # type: ignore[arg-type]
                         except TypeError:  # a None: a cell its column's dict does not know
                             result, text = chk.resolve(row, n), None
                         else:
@@ -116,7 +126,10 @@ class Loop:
                     raise csv_failure(exc, t, line=n) from None
                 cells, result = chk.unreadable(n, lines, str(exc))
                 lines.clear()
-                out.append(cells), texts.append(None), results.append(result), numbers.append(n)
+                out.append(cells)
+                texts.append(None)
+                results.append(result)
+                numbers.append(n)
             except UnicodeDecodeError as exc:
                 self._emit(out, texts, results, numbers, blanks, partial=True)
                 raise csv_failure(exc, t) from None

@@ -51,8 +51,8 @@ class CsvSink:
                     texts[k] = lines.pop()
         # Either way each text ends with its line ending (or none, at the end of the input):
         # strip it; a line ending inside a cell is quoted, so only the line's own goes.
-        texts = map(str.rstrip, texts, repeat("\r\n"))
-        self.fh.write("".join(map(str.__add__, texts, map(_CSV, results))))
+        stripped = map(str.rstrip, texts, repeat("\r\n"))
+        self.fh.write("".join(map(str.__add__, stripped, map(_CSV, results))))
         lines.clear()
 
     def close(self) -> None:

@@ -12,7 +12,7 @@ import re
 from array import array
 from collections import Counter
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, Literal
 
 from coachmentor import __version__
 from coachmentor.batch.cells import Result
@@ -178,7 +178,9 @@ class SummaryBuilder:
             _count(by_dept.setdefault(dept, Counter()), status, rec, n)
         plans = rules.model.plans
         capacity = {}
-        for kind, counted in (("coaching", ("coaching", "both")), ("mentoring", ("mentoring", "both"))):
+        kinds: tuple[tuple[Literal["coaching", "mentoring"], tuple[str, str]], ...] = (
+            ("coaching", ("coaching", "both")), ("mentoring", ("mentoring", "both")))
+        for kind, counted in kinds:
             n = sum(recs[r] for r in counted)
             plan = plans.get(kind)
             sessions = getattr(plan, "sessions", None)

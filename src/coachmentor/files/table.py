@@ -35,7 +35,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Literal
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import FALLBACK_ERRORS, bad_bytes, csv_failure, decode_failure, no_saved_value, shown
@@ -751,7 +751,7 @@ def _xlsx_rows(ws: Any, name: str, title: str, state: dict) -> Iterator[list[str
     try:
         for values in _sheet_values(ws):
             state["sheet_row"] += 1
-            row = []
+            row: list[str] = []
             for i, v in enumerate(values):
                 if v is NO_SAVED_VALUE:
                     unsaved = _Unsaved("")
@@ -882,7 +882,7 @@ def _limited_zip_class() -> Any:
 
         display_name = "<workbook>"
 
-        def open(self, name: Any, mode: str = "r", pwd: Any = None, **kwargs: Any) -> Any:
+        def open(self, name: Any, mode: Literal["r", "w"] = "r", pwd: Any = None, **kwargs: Any) -> Any:
             stream = super().open(name, mode, pwd, **kwargs)
             if mode != "r":
                 return stream

@@ -83,9 +83,9 @@ def eligible_matrix(needs: Sequence[Need], sups: Sequence[Supporter]) -> np.ndar
     out[~is_m] = coach
     rows = np.flatnonzero(is_m)
     if rows.size:
-        mine = np.fromiter((needs[i].staff.stage for i in rows), np.int64, rows.size)
-        kind = [needs[i].kind for i in rows]
-        novice = np.fromiter((needs[i].novice for i in rows), bool, rows.size)
+        mine = np.fromiter((needs[int(i)].staff.stage for i in rows), np.int64, rows.size)
+        kind = [needs[int(i)].kind for i in rows]
+        novice = np.fromiter((needs[int(i)].novice for i in rows), bool, rows.size)
         reverse = np.array([k == "reverse" for k in kind])
         succession = np.array([k == "succession" for k in kind])
         low = mine + novice

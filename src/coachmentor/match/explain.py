@@ -40,7 +40,8 @@ def pair_reasons(need: Need, sup: Supporter, matching: Any, w: dict[str, float],
     """'score 0.75: works at the same school 0.30, ...; not met: trained for this role'."""
     got = parts(need, sup, w, load)
     total = sum(weight for _, weight, _ in got) or 1.0
-    met, unmet = [], []
+    met: list[str] = []
+    unmet: list[str] = []
     for name, _, earned in got:
         words = getattr(matching, name).reason
         if name == "load_spread":
@@ -49,6 +50,8 @@ def pair_reasons(need: Need, sup: Supporter, matching: Any, w: dict[str, float],
                                               else words)
     lead = ""
     if need.role == "mentoring":
+        # a mentoring pair is only ever made between two people with a stage (rule 3)
+        assert sup.stage is not None and need.staff.stage is not None
         lead = (f"{STAGE_WORDS[STAGES[sup.stage]]} mentoring "
                 f"{STAGE_WORDS[STAGES[need.staff.stage]]}")
         lead += " (reverse mentoring); " if need.kind == "reverse" else "; "
@@ -79,7 +82,7 @@ def _stage_hint(need: Need, by_stage: list[Supporter]) -> str:
 
 
 def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
-              load: Sequence[int], offering: np.ndarray | None = None,
+              load: Sequence[int] | np.ndarray, offering: np.ndarray | None = None,
               caps: np.ndarray | None = None) -> tuple[str, str]:
     """(cause code, words) for a need nobody was matched to. `offering` (which supporters
     offer this need's role), `load` and `caps` may be given as arrays, worked out once."""
@@ -100,8 +103,8 @@ def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
         text = _ids([sups[j] for j in eligible[:LISTED]], " ({s.capacity}/{s.capacity})",
                     total=int(eligible.size))
         return "capacity", f"every eligible supporter is at capacity: {text}"
-    offering = [sups[j] for j in np.flatnonzero(offering)]
-    groups = excluded(need, offering, eligible_row)
+    offering_sups = [sups[int(j)] for j in np.flatnonzero(offering)]
+    groups = excluded(need, offering_sups, eligible_row)
     words = []
     for code in ("self", "line_manager", "assessor", "stage", "avoided"):
         if code in groups:
@@ -115,7 +118,7 @@ def unmatched(need: Need, sups: Sequence[Supporter], eligible_row: np.ndarray,
     cause = ("neutral" if codes <= {"line_manager", "assessor"} else
              "stage" if codes == {"stage"} else "self" if codes == {"self"} else
              "avoided" if codes == {"avoided"} else "mixed")
-    return cause, f"no one eligible: {len(offering)} offer {role}; " + "; ".join(words)
+    return cause, f"no one eligible: {len(offering_sups)} offer {role}; " + "; ".join(words)
 
 
 def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporter],
@@ -144,11 +147,11 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
         else:
             lines.append(f"  unmatched: {unmatched(nd, sups, eligible[nd.index], load)[1]}")
             best = None
-        others = [(score(nd, sups[j], w, min(load[j] + 1, sups[j].capacity)), j)
+        others = [(score(nd, sups[int(j)], w, min(load[j] + 1, sups[int(j)].capacity)), j)
                   for j in np.flatnonzero(eligible[nd.index]) if j != chosen]
         others.sort(key=lambda t: (-t[0], t[1]))
         for value, j in others[:2]:
-            sup = sups[j]
+            sup = sups[int(j)]
             gap = f", {value - best:+.2f} against the chosen" if best is not None else ""
             if load[j] >= sup.capacity:
                 held = [needs[i].label for i, k in pairs.items() if k == j]

@@ -16,10 +16,10 @@ integer, built so that comparing totals compares the contract's objectives in or
 
 Totals stay below 2**53, so float64 sums are exact (P is lowered if ever needed). Maximising
 the total gives the lexicographic optimum; the matrix handed to the solver is its negation
-(a cost), transposed (places x rows), so that the solver copies nothing. A forbidden pair has value 0: assigning it gains
-nothing, so it is never needed, and any the solver returns is dropped as "no pair". Every
-pair kept is checked again against the hard rules pair by pair (`eligibility.exclusion`)
-and against capacity; a failure is a bug and stops the run.
+(a cost), transposed (places x rows), so that the solver copies nothing. A forbidden pair has
+value 0: assigning it gains nothing, so it is never needed, and any the solver returns is
+dropped as "no pair". Every pair kept is checked again against the hard rules pair by pair
+(`eligibility.exclusion`) and against capacity; a failure is a bug and stops the run.
 
 Reductions that do not change the optimum: rows with no eligible supporter are left out (they
 cannot be matched), and a supporter has no more places than the rows they are eligible for.
@@ -86,7 +86,7 @@ def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
     n = int(rows.size)
     top = sum(w.values()) or 1.0
     p = PREFERENCE_SCALE
-    novices = np.fromiter((needs[i].novice for i in rows), bool, n)
+    novices = np.fromiter((needs[int(i)].novice for i in rows), bool, n)
     while True:
         matched = n * p + 1
         big = n * (matched + p) + 1 if novices.any() else 0
@@ -98,7 +98,7 @@ def build(needs: Sequence[Need], sups: Sequence[Supporter], matching: Any,
     scale = p / top
     # Built transposed (places x rows) and negated (a cost to minimise), so that the solver
     # neither transposes nor negates a copy of it: one matrix in memory, not three.
-    cost = earned_matrix([needs[i] for i in rows], sups, w).T[place_of]
+    cost = earned_matrix([needs[int(i)] for i in rows], sups, w).T[place_of]
     if place_of.size:
         cost += w["load_spread"] * (1.0 - turn / cap[place_of])[:, None]
     cost *= scale

@@ -35,12 +35,15 @@ CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-serif;margin:2rem auto;
 max-width:60rem;padding:0 1rem;color:#1d1d1f;line-height:1.45}
 h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px solid #ddd}
-.meta{color:#555;font-size:.9rem}.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:.7rem;margin:1rem 0}
+.meta{color:#555;font-size:.9rem}\
+.cards{display:grid;grid-template-columns:repeat(auto-fit,minmax(8.5rem,1fr));gap:.7rem;margin:1rem 0}
 .card{border:1px solid #ddd;border-radius:.5rem;padding:.6rem .8rem}
 .card b{display:block;font-size:1.5rem}.card small{display:block;color:#555}
 table{border-collapse:collapse;width:100%;font-size:.92rem;margin:.5rem 0}
 th,td{border-bottom:1px solid #e5e5e5;padding:.3rem .5rem;text-align:left;vertical-align:top}
-th{font-weight:600}th.id{white-space:nowrap}table.groups td:first-child{min-width:10rem;overflow-wrap:anywhere}td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
+th{font-weight:600}th.id{white-space:nowrap}\
+table.groups td:first-child{min-width:10rem;overflow-wrap:anywhere}\
+td.n,th.n{text-align:right;font-variant-numeric:tabular-nums}
 .warn{color:#8a4b00}.legend span{display:inline-block;margin-right:1rem;white-space:nowrap}
 .legend svg{vertical-align:middle;margin-right:.3rem}
 svg.chart{display:block;max-width:100%;height:auto;margin:.5rem 0}svg text{font-size:14px;fill:#1d1d1f}
@@ -162,7 +165,7 @@ def _bar_chart(items: list[tuple[str, str, int, str]], total: int, title: str) -
     height = sum(rows_h) + 6
     parts = _svg_open(WIDTH, height, title)
     y = 3.0
-    for (label, full, value, colour), text, ls, h in zip(items, values, lines, rows_h):
+    for (_chart_label, full, value, colour), text, ls, h in zip(items, values, lines, rows_h):
         mid = y + h / 2
         w = round(bar_w * value / top, 1)
         parts.append(_label(ls, mid))
@@ -183,7 +186,7 @@ def _stacked_chart(groups: list[tuple[str, str, dict[str, int]]], title: str, wo
     height = sum(rows_h) + 6
     parts = _svg_open(WIDTH, height, title)
     y = 3.0
-    for (label, full, g), text, ls, h in zip(groups, values, lines, rows_h):
+    for (_chart_label, full, g), text, ls, h in zip(groups, values, lines, rows_h):
         mid = y + h / 2
         parts.append(_label(ls, mid))
         x = float(label_w)
@@ -224,7 +227,8 @@ def _group_table(groups: list[tuple[str, dict[str, int]]], first: str, words: Wo
         cells = "".join(f'<td class="n">{g.get(k, 0):,}</td>' for k in SERIES)
         rows.append(f'<tr><td>{_e(name)}</td><td class="n">{g.get("rows", 0):,}</td>{cells}</tr>')
     return (
-        f'<table class="groups{" keep" if len(rows) <= 25 else ""}"><thead><tr><th>{_e(first)}</th><th class="n">Staff</th>'
+        f'<table class="groups{" keep" if len(rows) <= 25 else ""}"><thead><tr><th>{_e(first)}</th>'
+        '<th class="n">Staff</th>'
         f"{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
     )
 
@@ -298,8 +302,8 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
     if alts:
         other = words.rec("other")
         has_where = any(words.where_to_turn.get(k) for k in alts)
-        out.append(f"<div{_table_class(len(alts))}><p>“{_e(other)}”: neither coaching nor mentoring is the right first step "
-                   "for these staff. What fits instead:</p>")
+        out.append(f"<div{_table_class(len(alts))}><p>“{_e(other)}”: neither coaching nor mentoring "
+                   "is the right first step for these staff. What fits instead:</p>")
         out.append(f'<table{_table_class(len(alts))}><thead><tr><th>Support instead</th>'
                    '<th class="n">Staff</th>' + ("<th>Where to turn</th>" if has_where else "")
                    + "</tr></thead><tbody>")

@@ -327,7 +327,7 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         f"`{doc['rules_hash']}`. Sources:",
         "",
     ]
-    for sid, src in rules.model.sources.items():
+    for _sid, src in rules.model.sources.items():
         who_ = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
         url = f" <{printable(src.url)}>" if src.url else ""
         lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")

@@ -298,24 +298,28 @@ class Alternative(Strict):
     source: Citation
 
 
+def _headlines() -> dict[Literal["coaching", "mentoring", "both", "other"], str]:
+    return {
+        "coaching": "Coaching",
+        "mentoring": "Mentoring",
+        "both": "Both mentoring and coaching",
+        "other": "Another kind of support first",
+    }
+
+
+def _confidence() -> dict[Literal["high", "moderate", "low"], str]:
+    return {
+        "high": "high",
+        "moderate": "moderate",
+        "low": "low",
+    }
+
+
 class Texts(Strict):
     """The result's wording, so an organisation can word it for its own staff."""
 
-    headlines: dict[Literal["coaching", "mentoring", "both", "other"], str] = Field(
-        default_factory=lambda: {
-            "coaching": "Coaching",
-            "mentoring": "Mentoring",
-            "both": "Both mentoring and coaching",
-            "other": "Another kind of support first",
-        }
-    )
-    confidence: dict[Literal["high", "moderate", "low"], str] = Field(
-        default_factory=lambda: {
-            "high": "high",
-            "moderate": "moderate",
-            "low": "low",
-        }
-    )
+    headlines: dict[Literal["coaching", "mentoring", "both", "other"], str] = Field(default_factory=_headlines)
+    confidence: dict[Literal["high", "moderate", "low"], str] = Field(default_factory=_confidence)
 
 
 class Preference(Strict):
@@ -376,12 +380,14 @@ class RuleBase(Strict):
     @model_validator(mode="after")
     def _unique_ids(self) -> "RuleBase":
         seen: set[str] = set()
-        for item in [*self.fields, *self.questions]:
+        named: list[InfoField | Question] = [*self.fields, *self.questions]
+        for item in named:
             if item.id in seen:
                 raise ValueError(f"field or question id '{item.id}' is declared twice")
             seen.add(item.id)
         seen = set()
-        for r in [*self.rules, *self.gates, *self.overrides, *self.checks]:
+        ruled: list[Rule | Gate | Override | Check] = [*self.rules, *self.gates, *self.overrides, *self.checks]
+        for r in ruled:
             if r.id in seen:
                 raise ValueError(f"rule id '{r.id}' is declared twice")
             seen.add(r.id)

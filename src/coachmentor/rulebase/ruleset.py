@@ -13,7 +13,7 @@ from coachmentor.errors import AnswersError
 from coachmentor.rulebase.normalise import begins_with, fold, words
 
 if TYPE_CHECKING:  # pragma: no cover
-    from coachmentor.rulebase.model import Citation, Question, RuleBase
+    from coachmentor.rulebase.model import Citation, InfoField, Question, RuleBase
 
 Loc = tuple[str | int, ...]
 
@@ -55,9 +55,10 @@ class RuleSet:
         }
         # folded header -> field id (questions and info fields, ids and aliases)
         self.header_lookup: dict[str, str] = {}
-        for item in [*model.fields, *model.questions]:
+        named: list[InfoField | Question] = [*model.fields, *model.questions]
+        for item in named:
             self.header_lookup.setdefault(fold(item.id), item.id)
-        for item in [*model.fields, *model.questions]:
+        for item in named:
             for alias in item.aliases:
                 self.header_lookup.setdefault(fold(alias), item.id)
         self.personal_fields = [f.id for f in model.fields if f.personal]
@@ -245,6 +246,7 @@ class RuleSet:
             for i, t in enumerate(getattr(m.types, kind)):
                 yield ("types", kind, i, "source"), t.source
         yield ("decision", "other_source"), m.decision.other_source
+        key: str  # options, alternatives, plans and matching have keys of different types
         for key, opt in m.options.items():
             yield ("options", key, "source"), opt.source
             if opt.downside_source is not None:
@@ -295,14 +297,14 @@ class RuleSet:
                     ))
         # A column header must name one field, never two.
         owner: dict[str, tuple[str, Loc]] = {}
-        sections = [("fields", i, f) for i, f in enumerate(m.fields)]
+        sections: list[tuple[str, int, InfoField | Question]] = [("fields", i, f) for i, f in enumerate(m.fields)]
         sections += [("questions", i, q) for i, q in enumerate(m.questions)]
         for section, i, item in sections:
             for j, word in enumerate([item.id, *item.aliases]):
                 key = fold(word)
                 first = owner.setdefault(key, (item.id, (section, i)))
                 if first[0] != item.id:
-                    loc: Loc = (section, i, "aliases", j - 1) if j else (section, i, "id")
+                    loc = (section, i, "aliases", j - 1) if j else (section, i, "id")
                     problems.append((loc, f"header '{word}' would name both '{first[0]}' and '{item.id}'"))
         return problems
 

@@ -80,7 +80,8 @@ def _unwinnable(rules: RuleSet) -> list[Finding]:
     for s in spaces:
         size *= len(s)
     if size > MAX_ENUMERATION:
-        return [Finding(None, f"answer space too large to enumerate ({size} combinations); option reachability not checked")]
+        return [Finding(None, f"answer space too large to enumerate ({size} combinations); "
+                              "option reachability not checked")]
     seen: set[tuple[str, str | None]] = set()
     wanted = {(r, None) for r in ("coaching", "mentoring", "both")}
     wanted |= {("other", a) for a in rules.model.alternatives}
