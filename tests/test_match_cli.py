@@ -235,3 +235,28 @@ def test_supporters_template_is_a_valid_supporters_file(tmp_path: Path, name: st
     assert r.exit_code == 1 and rows(r.stdout)[0]["supporter_id"] in ("S201", "S203")
     r = CliRunner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
     assert r.exit_code == 2 and "already exists" in r.stderr
+
+
+STAGE_ORDER = ["trainee", "early_career", "established", "middle_leader", "senior_leader"]
+
+
+@pytest.mark.parametrize("drop", ["S06", "S09", "S03", "S04,S05"])
+def test_the_places_to_match_everyone_are_enough(tmp_path: Path, drop: str) -> None:
+    """Issue 13: the summary says how many more coaches or mentors, at which school and of
+    which career stage, would match everyone; adding exactly those places matches everyone."""
+    gone = set(drop.split(","))
+    sups = "\n".join(line for line in SUPPORTERS.splitlines() if line.split(",")[0] not in gone) + "\n"
+    summary = tmp_path / "s.json"
+    first = run(tmp_path, STAFF, sups, "-o", str(tmp_path / "p.csv"), "--summary", str(summary))
+    assert first.exit_code == 1, first.stderr
+    places = json.loads(summary.read_text())["places_to_match_everyone"]
+    assert places and sum(p["places"] for p in places) == json.loads(summary.read_text())[
+        "relationships"]["unmatched"]
+    assert "to match everyone" in first.stderr
+    extra = []
+    for k, p in enumerate(places):
+        stage = p["career_stages"][0] if p["career_stages"] else "senior_leader"
+        school = "" if p["school"] == "(no school)" else p["school"]
+        extra.append(f"N{k},New Person,{p['support']},{stage},{p['places']},{school},,yes,")
+    second = run(tmp_path, STAFF, sups + "\n".join(extra) + "\n", "-o", str(tmp_path / "p2.csv"))
+    assert second.exit_code == 0, second.stderr

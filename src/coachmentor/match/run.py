@@ -191,11 +191,30 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter) ->
         "by_support": by_support,
         "by_school": dict(sorted(by_school.items())),
         "unmatched_by_cause": dict(sorted(causes.items())),
+        "places_to_match_everyone": _shortfall(needs, sol),
         "supporters": [{"staff_id": s.staff_id, "offers": s.offers, "school": s.school,
                         "capacity": s.capacity, "load": sol.load[s.index]} for s in sups],
         "solver": sol.stats,
         "exit_code": EXIT_OK if matched == len(needs) and not errors else EXIT_ROW_ERRORS,
     }
+
+
+def _shortfall(needs: list, sol: Any) -> list[dict[str, Any]]:
+    """What would match everyone: for each unmatched need, one more place of the kind that
+    may take it (a new supporter is nobody's line manager or assessor), grouped by support,
+    school and the mentor career stages rule 3 allows. Adding these places is enough; fewer
+    may do, where one new supporter could take needs of several groups."""
+    from coachmentor.match.eligibility import stages_allowed
+    from coachmentor.match.people import STAGES
+
+    groups: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
+    for nd in needs:
+        if nd.index in sol.pairs:
+            continue
+        stages = tuple(STAGES[i] for i in stages_allowed(nd)) if nd.role == "mentoring" else ()
+        groups[(nd.role, nd.staff.school or "(no school)", stages)] += 1
+    return [{"support": role, "school": school, "career_stages": list(stages), "places": n}
+            for (role, school, stages), n in sorted(groups.items())]
 
 
 def summary_text(summary: dict[str, Any]) -> str:
@@ -212,6 +231,12 @@ def summary_text(summary: dict[str, Any]) -> str:
                      f"{other['error']} error row(s)")
     for cause, n in summary["unmatched_by_cause"].items():
         lines.append(f"  unmatched, {CAUSES.get(cause, cause)}: {n}")
+    for need in summary.get("places_to_match_everyone", []):
+        who = "coach" if need["support"] == "coaching" else "mentor"
+        stages = need["career_stages"]
+        stage = f" ({', '.join(s.replace('_', ' ') for s in stages)})" if stages else ""
+        lines.append(f"  to match everyone: {need['places']} more {who} place(s) at "
+                     f"{need['school']}{stage}")
     full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
     lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
     return "\n".join(lines) + "\n"
