@@ -30,8 +30,6 @@ from typing import Any, Mapping
 from coachmentor.errors import AnswersError, MissingAnswersError
 from coachmentor.rulebase.ruleset import RuleSet, holds
 
-RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
-
 
 @dataclass(frozen=True)
 class Contribution:

@@ -19,6 +19,7 @@ from coachmentor.batch.cells import Result
 from coachmentor.batch.checks import EXTRA_VALUES
 from coachmentor.batch.columns import Columns
 from coachmentor.files.messages import shown
+from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -42,7 +43,7 @@ DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped togeth
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
 FOLD_AT = 4096  # distinct keys the chunk counters may reach before they are folded
 DUPLICATES_SHOWN = 20
-RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
+
 OTHER_DEPARTMENTS = "(other departments)"
 _STATUS_REC = attrgetter("status_rec")
 NO_DEPARTMENT = "(none)"

@@ -27,7 +27,7 @@ from coachmentor.engine import brief
 from coachmentor.errors import InputFileError
 from coachmentor.files.table import open_table
 from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
-from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES
+from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES, RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -58,7 +58,7 @@ OFFERS = {"coaching": (True, False), "coach": (True, False), "mentoring": (False
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0"}
 SPECIALISMS = frozenset(COACHING_TYPES) | frozenset(MENTORING_TYPES)
-RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
+
 MAX_CAPACITY = 1000
 
 

@@ -19,6 +19,7 @@ from html import escape
 from typing import Any, Iterable
 
 from coachmentor.render.words import NOT_ASSESSED, Wording, wording
+from coachmentor.rulebase.model import RECOMMENDATIONS
 
 COLOURS = {
     "coaching": "#2f6db5",
@@ -28,7 +29,7 @@ COLOURS = {
     "errors": "#b23b3b",
 }
 SERIES = ("coaching", "mentoring", "both", "other", "errors")
-RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
+
 CHART_GROUPS = 40  # bars in a chart; its table lists every group
 
 CSS = """

@@ -50,6 +50,7 @@ def _label_only(text: str | None) -> str | None:
         raise ValueError("may contain '{label}' and no other '{' or '}'")
     return text
 OPTIONS = ("coaching", "mentoring")
+RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")  # the contract's four, in its order
 ALTERNATIVES = (
     "training",
     "referral",

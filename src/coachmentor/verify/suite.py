@@ -43,6 +43,7 @@ from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coachmentor.errors import AnswersError, CoachmentorError
+from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 from coachmentor.rulebase.ruleset import holds
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
 
@@ -50,16 +51,6 @@ MAX_SUITE_BYTES = 2 * 1024 * 1024
 MAX_EXAMPLES = 3  # counterexamples kept per invariant
 BLANK = ""  # in a suite file: 'left blank' (not answered)
 
-# From the contract: these never change.
-RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")
-CONTRACT_ALTERNATIVES = (
-    "training",
-    "referral",
-    "feedback_first",
-    "organisational",
-    "line_management",
-    "conversation",
-)
 
 
 class SuiteError(CoachmentorError):
@@ -130,7 +121,7 @@ def vocabulary(rules: Any) -> Vocabulary:
     except (AttributeError, TypeError):
         rule_ids = None
     return Vocabulary(
-        alternatives=tuple(getattr(model, "ALTERNATIVES", CONTRACT_ALTERNATIVES)),
+        alternatives=tuple(ALTERNATIVES),
         coaching_types=getattr(model, "COACHING_TYPES", None),
         mentoring_types=getattr(model, "MENTORING_TYPES", None),
         rule_ids=rule_ids,
