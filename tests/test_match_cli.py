@@ -260,3 +260,14 @@ def test_the_places_to_match_everyone_are_enough(tmp_path: Path, drop: str) -> N
         extra.append(f"N{k},New Person,{p['support']},{stage},{p['places']},{school},,yes,")
     second = run(tmp_path, STAFF, sups + "\n".join(extra) + "\n", "-o", str(tmp_path / "p2.csv"))
     assert second.exit_code == 0, second.stderr
+
+
+def test_a_bad_supporter_row_is_one_line_with_what_to_do(tmp_path: Path) -> None:
+    """One clear message: the problem and the hint on one line, never a second `hint:` line."""
+    bad = SUPPORTERS.replace("S05,Ivy Lead,mentoring,middle_leader,1", "S05,Ivy Lead,mentoring,middle_leader,lots")
+    r = run(tmp_path, STAFF, bad)
+    assert r.exit_code == 2
+    lines = r.stderr.splitlines()
+    assert len(lines) == 1, r.stderr
+    assert "capacity" in lines[0] and "fix the supporters file" in lines[0]
+    assert_no_names(r.stderr)

@@ -77,9 +77,8 @@ def guarded(debug: bool = False) -> Iterator[None]:
     except CoachmentorError as exc:
         if debug:
             raise
-        err(exc.message)
-        if exc.hint:
-            sys.stderr.write(f"hint: {printable(exc.hint)}\n")
+        # One line, the hint (what to do) after the problem: never a second line.
+        err(f"{exc.message}; {exc.hint}" if exc.hint else exc.message)
         raise typer.Exit(exc.exit_code) from None
     except (KeyboardInterrupt, EOFError):
         if debug:
