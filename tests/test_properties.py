@@ -20,7 +20,8 @@ from conftest import run_questionnaire
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from coachmentor.engine import RECOMMENDATIONS, assess, normalise_answers
+from coachmentor.engine import assess, normalise_answers
+from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.errors import AnswersError, CoachmentorError, RuleFileError
 from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules
