@@ -17,12 +17,12 @@ def run_advise(
     *,
     answers_file: Path | None,
     sets: list[str],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     no_input: bool,
     rules_path: Path | None,
 ) -> None:
-    fmt = check_format(fmt, FORMATS)
+    fmt = check_format("text" if fmt is None else fmt, FORMATS)
     shown = None
     interactive = (
         answers_file is None and not sets and not no_input and sys.stdin.isatty()

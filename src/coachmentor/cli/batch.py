@@ -123,6 +123,20 @@ def _print_summary(result: dict, rules: Any) -> None:
         sys.stderr.flush()
 
 
+ASSESS_EXAMPLES = (
+    "coachmentor assess staff.csv -o results.csv",
+    "coachmentor assess staff.xlsx --sheet Autumn -o results.csv --summary summary.json",
+    "coachmentor assess staff.csv -o results.jsonl          # format from the name",
+    "coachmentor assess staff.csv --redact -o shareable.csv --report report.html",
+    "coachmentor assess - --format jsonl < staff.csv        # for scripts",
+)
+TEMPLATE_EXAMPLES = (
+    "coachmentor template -o staff.xlsx                # drop-down lists and a guide sheet",
+    "coachmentor template -o staff.csv",
+    "coachmentor template --supporters -o supporters.xlsx",
+)
+
+
 def assess(
     input: Annotated[
         str,
@@ -134,25 +148,25 @@ def assess(
     ],
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write results to this file (atomically) instead of "
+        typer.Option("--output", "-o", metavar="FILE", help="Write results to this file (atomically) instead of "
                      "standard output.", show_default=False),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="csv, jsonl or json (default: from the -o name, "
-                     "else csv).", show_default=False),
+        typer.Option("--format", "-f", metavar="csv|jsonl|json", help="Output format "
+                     "(default: from the -o name, else csv).", show_default=False),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     summary: Annotated[
         Optional[Path],
-        typer.Option("--summary", help="Also write the summary as JSON to this file.",
+        typer.Option("--summary", metavar="FILE", help="Also write the summary as JSON to this file.",
                      show_default=False),
     ] = None,
     report: Annotated[
         Optional[Path],
-        typer.Option("--report", help="Also write a self-contained HTML report of the batch "
+        typer.Option("--report", metavar="FILE", help="Also write a self-contained HTML report of the batch "
                      "(counts, charts, capacity, error rows; no names).", show_default=False),
     ] = None,
     no_formula_guard: Annotated[
@@ -210,12 +224,12 @@ def assess(
 def template(
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write the template to this file (default: "
+        typer.Option("--output", "-o", metavar="FILE", help="Write the template to this file (default: "
                      "standard output; required for xlsx).", show_default=False),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="csv or xlsx (default: from the -o name, else csv).",
+        typer.Option("--format", "-f", metavar="csv|xlsx", help="Format (default: from the -o name, else csv).",
                      show_default=False),
     ] = None,
     force: Annotated[
