@@ -84,12 +84,12 @@ def advise(
     format_: Annotated[
         Optional[str],
         typer.Option("--format", "-f", metavar="text|json|markdown", show_default=False,
-                     help="Output format (default: text)."),
+                     help="Output format (default: from the -o name, else text)."),
     ] = None,
     output: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                     help="Write the result to this file."),
+                     help="Write the result to this file: .md markdown, .json JSON, .txt text."),
     ] = None,
     no_input: Annotated[
         bool,

@@ -85,7 +85,11 @@ def match(
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
+        from coachmentor.batch.run import choose_format
         from coachmentor.match.run import match_files, summary_text
+
+        if format_ is None and output is not None and str(output) != "-":
+            choose_format(None, output)  # pairs.md is refused, not filled with CSV
 
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
