@@ -137,6 +137,20 @@ TEMPLATE_EXAMPLES = (
 )
 
 
+SCREEN_NAMES = {"csv": ("CSV", "results.csv"), "jsonl": ("JSON Lines", "results.jsonl"),
+                "json": ("JSON", "results.json")}
+
+
+def _screen_hint(format_: str | None) -> None:
+    """At a terminal without -o: say where the results are going, before they scroll past."""
+    from coachmentor.batch.run import choose_format
+
+    what, name = SCREEN_NAMES[choose_format(format_, None)]
+    sys.stderr.write(f"coachmentor: writing {what} to the screen; use -o {name} to write "
+                     "a file\n")
+    sys.stderr.flush()
+
+
 def assess(
     input: Annotated[
         str,
@@ -204,6 +218,8 @@ def assess(
         from coachmentor.batch.run import AssessOptions, assess_file
 
         ruleset = load_ruleset(rules)
+        if (output is None or str(output) == "-") and sys.stdout.isatty() and not quiet:
+            _screen_hint(format_)
         if input == "-" and sys.stdin.isatty() and not quiet:
             sys.stderr.write("coachmentor: reading the staff list from standard input "
                              "(end it with Ctrl-D)\n")
