@@ -5,24 +5,42 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coachmentor.errors import MissingAnswersError, check_format
+from coachmentor.errors import CoachmentorError, MissingAnswersError, check_format
 from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules, parse_rule_file, rules_from_document
 from coachmentor.textsafe import printable
 
 FORMATS = ("text", "json", "markdown")
+SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
+
+
+def choose_format(fmt: str | None, output: Path | None) -> str:
+    """An explicit --format wins; else the -o name's extension (none: text); an extension no
+    format has is refused, so that advice.md is markdown and never the terminal layout."""
+    if fmt is not None:
+        return check_format(fmt, FORMATS)
+    if output is None or not output.suffix or str(output) == "-":
+        return "text"
+    suffix = output.suffix.lower()
+    if suffix not in SUFFIX_FORMATS:
+        if output.exists() and not output.is_file():
+            return "text"  # a FIFO or a device (results.pipe): its name is no format
+        raise CoachmentorError(
+            f"{output}: cannot tell the format from '{suffix}': name the file .md (markdown), "
+            ".json or .txt, or give --format text|json|markdown")
+    return SUFFIX_FORMATS[suffix]
 
 
 def run_advise(
     *,
     answers_file: Path | None,
     sets: list[str],
-    fmt: str,
+    fmt: str | None,
     output: Path | None,
     no_input: bool,
     rules_path: Path | None,
 ) -> None:
-    fmt = check_format(fmt, FORMATS)
+    fmt = choose_format(fmt, output)
     shown = None
     interactive = (
         answers_file is None and not sets and not no_input and sys.stdin.isatty()

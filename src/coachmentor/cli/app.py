@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from coachmentor import __version__
-from coachmentor.cli.common import DebugOption, RulesOption, guarded
+from coachmentor.cli.common import DebugOption, RulesOption, examples, guarded
 
 app = typer.Typer(
     name="coachmentor",
@@ -53,13 +53,19 @@ def main_callback(
 FORMATS = ("text", "json", "markdown")
 
 
-@app.command()
+@app.command(**examples(
+    "coachmentor advise                         # questions at the terminal, one at a time",
+    "coachmentor advise --set career_stage=ECT --set focus=induction",
+    "coachmentor advise --answers answers.yaml -o advice.md    # a markdown file",
+    "coachmentor advise --answers answers.yaml --format json   # for scripts",
+))
 def advise(
     answers: Annotated[
         Optional[Path],
         typer.Option(
             "--answers",
             "-a",
+            metavar="FILE",
             help="YAML or JSON file of answers (id: value); '-' reads standard input.",
             show_default=False,
             allow_dash=True,
@@ -70,16 +76,20 @@ def advise(
         typer.Option(
             "--set",
             "-s",
+            metavar="ID=VALUE",
             help="Answer one question, e.g. --set career_stage=ECT (repeatable).",
             show_default=False,
         ),
     ] = None,
     format_: Annotated[
-        str, typer.Option("--format", "-f", help="Output format: text, json or markdown.")
-    ] = "text",
+        Optional[str],
+        typer.Option("--format", "-f", metavar="text|json|markdown", show_default=False,
+                     help="Output format (default: from the -o name, else text)."),
+    ] = None,
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write the result to this file.", show_default=False),
+        typer.Option("--output", "-o", metavar="FILE", show_default=False,
+                     help="Write the result to this file: .md markdown, .json JSON, .txt text."),
     ] = None,
     no_input: Annotated[
         bool,
@@ -106,11 +116,15 @@ def advise(
         )
 
 
-@rules_app.command("check")
+@rules_app.command("check", **examples(
+    "coachmentor rules check                              # the shipped rule base",
+    "coachmentor rules check my-rules.yaml --strict       # warnings fail too",
+    "coachmentor rules check my-rules.yaml --sources DIR  # check every quote against the sources",
+))
 def rules_check(
     file: Annotated[
         Optional[Path],
-        typer.Argument(help="Rule file to check (default: the shipped rule base).", show_default=False),
+        typer.Argument(metavar="FILE", help="Rule file to check (default: the shipped rule base).", show_default=False),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 2 on warnings as well as errors.")
@@ -119,6 +133,7 @@ def rules_check(
         Optional[Path],
         typer.Option(
             "--sources",
+            metavar="FOLDER",
             help="Folder of the sources' stored copies: check every quote appears verbatim.",
             show_default=False,
         ),
@@ -133,22 +148,28 @@ def rules_check(
     raise typer.Exit(code)
 
 
-@rules_app.command("test")
+@rules_app.command("test", **examples(
+    "coachmentor rules test rules/suites/example.yaml",
+    "coachmentor rules test my-suite.yaml --rules my-rules.yaml",
+    "coachmentor rules test my-suite.yaml --space readiness_concern=,none   # narrow the sweep",
+    "coachmentor rules test my-suite.yaml --format json                     # for scripts",
+))
 def rules_test(
     suites: Annotated[
         List[Path],
-        typer.Argument(help="Suite file(s) of vignettes and invariants (YAML).", show_default=False),
+        typer.Argument(metavar="SUITE", help="Suite file(s) of vignettes and invariants (YAML).", show_default=False),
     ],
     space: Annotated[
         Optional[List[str]],
         typer.Option(
             "--space",
+            metavar="FIELD=V1,V2",
             help="Narrow the invariants' sweep: field=v1,v2 (repeatable; an empty value = blank).",
             show_default=False,
         ),
     ] = None,
     format_: Annotated[
-        str, typer.Option("--format", "-f", help="Output format: text or json.")
+        str, typer.Option("--format", "-f", metavar="text|json", help="Output format.")
     ] = "text",
     rules: RulesOption = None,
     debug: DebugOption = False,
@@ -171,7 +192,9 @@ def rules_test(
     raise typer.Exit(result.exit_code)
 
 
-@rules_app.command("schema")
+@rules_app.command("schema", **examples(
+    "coachmentor rules schema > coachmentor.schema.json   # JSON Schema for your editor",
+))
 def rules_schema(debug: DebugOption = False) -> None:
     """Print the JSON Schema of a rule file (for editors such as VS Code)."""
     with guarded(debug):
@@ -185,12 +208,12 @@ def rules_schema(debug: DebugOption = False) -> None:
 # --- batch commands (assess, template): registered here, defined in cli_batch ------------
 from coachmentor.cli import batch as cli_batch  # noqa: E402 - imports only typer at module level
 
-app.command("assess")(cli_batch.assess)
-app.command("template")(cli_batch.template)
+app.command("assess", **examples(*cli_batch.ASSESS_EXAMPLES))(cli_batch.assess)
+app.command("template", **examples(*cli_batch.TEMPLATE_EXAMPLES))(cli_batch.template)
 
 from coachmentor.cli import match as cli_match  # noqa: E402 - imports only typer at module level
 
-app.command("match")(cli_match.match)
+app.command("match", **examples(*cli_match.EXAMPLES))(cli_match.match)
 
 
 def main() -> None:

@@ -123,6 +123,34 @@ def _print_summary(result: dict, rules: Any) -> None:
         sys.stderr.flush()
 
 
+ASSESS_EXAMPLES = (
+    "coachmentor assess staff.csv -o results.csv",
+    "coachmentor assess staff.xlsx --sheet Autumn -o results.csv --summary summary.json",
+    "coachmentor assess staff.csv -o results.jsonl          # format from the name",
+    "coachmentor assess staff.csv --redact -o shareable.csv --report report.html",
+    "coachmentor assess - --format jsonl < staff.csv        # for scripts",
+)
+TEMPLATE_EXAMPLES = (
+    "coachmentor template -o staff.xlsx                # drop-down lists and a guide sheet",
+    "coachmentor template -o staff.csv",
+    "coachmentor template --supporters -o supporters.xlsx",
+)
+
+
+SCREEN_NAMES = {"csv": ("CSV", "results.csv"), "jsonl": ("JSON Lines", "results.jsonl"),
+                "json": ("JSON", "results.json")}
+
+
+def _screen_hint(format_: str | None) -> None:
+    """At a terminal without -o: say where the results are going, before they scroll past."""
+    from coachmentor.batch.run import choose_format
+
+    what, name = SCREEN_NAMES[choose_format(format_, None)]
+    sys.stderr.write(f"coachmentor: writing {what} to the screen; use -o {name} to write "
+                     "a file\n")
+    sys.stderr.flush()
+
+
 def assess(
     input: Annotated[
         str,
@@ -134,25 +162,25 @@ def assess(
     ],
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write results to this file (atomically) instead of "
+        typer.Option("--output", "-o", metavar="FILE", help="Write results to this file (atomically) instead of "
                      "standard output.", show_default=False),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="csv, jsonl or json (default: from the -o name, "
-                     "else csv).", show_default=False),
+        typer.Option("--format", "-f", metavar="csv|jsonl|json", help="Output format "
+                     "(default: from the -o name, else csv).", show_default=False),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     summary: Annotated[
         Optional[Path],
-        typer.Option("--summary", help="Also write the summary as JSON to this file.",
+        typer.Option("--summary", metavar="FILE", help="Also write the summary as JSON to this file.",
                      show_default=False),
     ] = None,
     report: Annotated[
         Optional[Path],
-        typer.Option("--report", help="Also write a self-contained HTML report of the batch "
+        typer.Option("--report", metavar="FILE", help="Also write a self-contained HTML report of the batch "
                      "(counts, charts, capacity, error rows; no names).", show_default=False),
     ] = None,
     no_formula_guard: Annotated[
@@ -190,6 +218,8 @@ def assess(
         from coachmentor.batch.run import AssessOptions, assess_file
 
         ruleset = load_ruleset(rules)
+        if (output is None or str(output) == "-") and sys.stdout.isatty() and not quiet:
+            _screen_hint(format_)
         if input == "-" and sys.stdin.isatty() and not quiet:
             sys.stderr.write("coachmentor: reading the staff list from standard input "
                              "(end it with Ctrl-D)\n")
@@ -210,12 +240,12 @@ def assess(
 def template(
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", help="Write the template to this file (default: "
+        typer.Option("--output", "-o", metavar="FILE", help="Write the template to this file (default: "
                      "standard output; required for xlsx).", show_default=False),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", help="csv or xlsx (default: from the -o name, else csv).",
+        typer.Option("--format", "-f", metavar="csv|xlsx", help="Format (default: from the -o name, else csv).",
                      show_default=False),
     ] = None,
     force: Annotated[

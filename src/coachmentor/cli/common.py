@@ -12,15 +12,62 @@ from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
 
 import typer
+from typer.core import TyperCommand
 
 from coachmentor.errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
 from coachmentor.textsafe import printable
+
+
+class HelpCommand(TyperCommand):
+    """A command whose --help reads as words: `assess [OPTIONS] INPUT`, `INPUT  Staff list...`
+    (no `{INPUT}` or `<str>`), and the epilog as a verbatim "Examples" section at the end."""
+
+    @staticmethod
+    def _plain_name(param: Any) -> str:
+        name = param.metavar or (param.name or "").upper()
+        return f"{name}..." if param.nargs != 1 else name
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []
+        for param in self.get_params(ctx):
+            if param.param_type_name == "argument":
+                name = self._plain_name(param)
+                pieces.append(name if param.required else f"[{name}]")
+        return pieces
+
+    def format_options(self, ctx: Any, formatter: Any) -> None:
+        args, opts = [], []
+        for param in self.get_params(ctx):
+            record = param.get_help_record(ctx)
+            if record is None:
+                continue
+            if param.param_type_name == "argument":
+                args.append((self._plain_name(param), record[1]))
+            else:
+                opts.append(record)
+        for title, rows in (("Arguments", args), ("Options", opts)):
+            if rows:
+                with formatter.section(title):
+                    formatter.write_dl(rows)
+
+    def format_epilog(self, ctx: Any, formatter: Any) -> None:
+        if self.epilog:
+            with formatter.section("Examples"):
+                for line in self.epilog.strip("\n").split("\n"):
+                    formatter.write(f"{' ' * formatter.current_indent}{line}\n" if line else "\n")
+
+
+def examples(*lines: str) -> dict[str, Any]:
+    """`@app.command(**examples(...))`: the plain help class and an Examples section."""
+    return {"cls": HelpCommand, "epilog": "\n".join(lines)}
+
 
 RulesOption = Annotated[
     Optional[Path],
     typer.Option(
         "--rules",
         "-r",
+        metavar="FILE",
         help="Rule base to use instead of the shipped one (a YAML file).",
         envvar="COACHMENTOR_RULES",
         show_default=False,
@@ -29,17 +76,17 @@ RulesOption = Annotated[
 ]
 SheetOption = Annotated[
     Optional[str],
-    typer.Option("--sheet", help="Worksheet to read from an .xlsx (default: the first).",
+    typer.Option("--sheet", metavar="NAME", help="Worksheet to read from an .xlsx (default: the first).",
                  show_default=False),
 ]
 EncodingOption = Annotated[
     Optional[str],
-    typer.Option("--encoding", help="Text encoding of a CSV (default: UTF-8, with or without "
+    typer.Option("--encoding", metavar="NAME", help="Text encoding of a CSV (default: UTF-8, with or without "
                  "BOM; cp1252 detected).", show_default=False),
 ]
 DelimiterOption = Annotated[
     Optional[str],
-    typer.Option("--delimiter", "-d", help="CSV delimiter: , ; | or tab (default: sniffed).",
+    typer.Option("--delimiter", "-d", metavar="CHAR", help="CSV delimiter: , ; | or tab (default: sniffed).",
                  show_default=False),
 ]
 

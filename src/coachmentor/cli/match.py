@@ -22,6 +22,13 @@ from coachmentor.cli.common import (
 )
 from coachmentor.textsafe import printable
 
+EXAMPLES = (
+    "coachmentor match staff.csv supporters.csv -o pairs.csv --summary summary.json",
+    "coachmentor match results.csv supporters.xlsx          # an assess output the leader edited",
+    "coachmentor match staff.csv supporters.csv --explain E322 -q     # one person's reasoning",
+    "coachmentor match staff.csv supporters.csv --keep current.csv --avoid never.csv",
+)
+
 
 def match(
     staff: Annotated[str, typer.Argument(
@@ -32,24 +39,24 @@ def match(
         help="Supporters (CSV or .xlsx): staff_id, offers, career_stage, capacity, school, "
              "subject, trained, specialisms.", show_default=False, metavar="SUPPORTERS")],
     output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", help="Write the pairs to this file (atomically) instead of standard "
+        "--output", "-o", metavar="FILE", help="Write the pairs to this file (atomically) instead of standard "
         "output.", show_default=False)] = None,
     format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", help="csv, jsonl or json (default: from the -o name, else csv).",
+        "--format", "-f", metavar="csv|jsonl|json", help="Output format (default: from the -o name, else csv).",
         show_default=False)] = None,
     summary: Annotated[Optional[Path], typer.Option(
-        "--summary", help="Also write a JSON summary: coverage by support and school, each "
+        "--summary", metavar="FILE", help="Also write a JSON summary: coverage by support and school, each "
         "supporter's load against capacity, unmatched by cause.", show_default=False)] = None,
     explain: Annotated[Optional[str], typer.Option(
-        "--explain", help="Print the full reasoning for one staff_id on standard output (the "
+        "--explain", metavar="STAFF_ID", help="Print the full reasoning for one staff_id on standard output (the "
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
         "The pairs are then written only with -o.", show_default=False)] = None,
     keep: Annotated[Optional[Path], typer.Option(
-        "--keep", help="CSV or .xlsx of pairs to keep as they are (staff_id, supporter_id, "
+        "--keep", metavar="FILE", help="CSV or .xlsx of pairs to keep as they are (staff_id, supporter_id, "
         "optional support): they hold their places and the rest is matched around them. A "
         "kept pair must keep the hard rules.", show_default=False)] = None,
     avoid: Annotated[Optional[Path], typer.Option(
-        "--avoid", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
+        "--avoid", metavar="FILE", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
         "optional support).", show_default=False)] = None,
     redact: Annotated[bool, typer.Option(
         "--redact", help="Names (staff and supporters) become pseudonyms, as for assess; "
@@ -78,7 +85,11 @@ def match(
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
+        from coachmentor.batch.run import choose_format
         from coachmentor.match.run import match_files, summary_text
+
+        if format_ is None and output is not None and str(output) != "-":
+            choose_format(None, output)  # pairs.md is refused, not filled with CSV
 
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
