@@ -21,11 +21,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from coachmentor.engine import assess, normalise_answers
-from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.errors import AnswersError, CoachmentorError, RuleFileError
 from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules
-from coachmentor.rulebase.model import ALTERNATIVES
+from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 
 SHIPPED = Path(__file__).resolve().parents[1] / "rules" / "coachmentor.yaml"
 RULES = load_rules()  # the shipped rule base, once
