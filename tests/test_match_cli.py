@@ -271,3 +271,42 @@ def test_a_bad_supporter_row_is_one_line_with_what_to_do(tmp_path: Path) -> None
     assert len(lines) == 1, r.stderr
     assert "capacity" in lines[0] and "fix the supporters file" in lines[0]
     assert_no_names(r.stderr)
+
+
+def test_report_is_a_page_for_planning_without_names(tmp_path: Path) -> None:
+    """Issue 13: `--report` writes an HTML page like `assess --report`: coverage by support and
+    school, the unmatched by cause, the places to match everyone, each supporter's load — and
+    no names (supporters by staff id)."""
+    from html.parser import HTMLParser
+
+    sups = "\n".join(line for line in SUPPORTERS.splitlines() if not line.startswith("S06")) + "\n"
+    report = tmp_path / "match.html"
+    r = run(tmp_path, STAFF, sups, "-o", str(tmp_path / "p.csv"), "--report", str(report))
+    assert r.exit_code == 1, r.stderr
+    html = report.read_text(encoding="utf-8")
+
+    class Text(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.parts: list[str] = []
+            self.tags: list[str] = []
+
+        def handle_starttag(self, tag, attrs):  # noqa: ANN001
+            self.tags.append(tag)
+
+        def handle_data(self, data):  # noqa: ANN001
+            self.parts.append(data)
+
+    page = Text()
+    page.feed(html)
+    text = " ".join(page.parts)
+    for heading in ("Coverage by support", "Coverage by school", "Not matched, and why",
+                    "To match everyone", "Supporters' load"):
+        assert heading in text, heading
+    assert "script" not in page.tags
+    for sid in ("S03", "S04", "S05", "S09"):
+        assert sid in text
+    assert_no_names(html)
+    # the report never replaces an input
+    same = run(tmp_path, STAFF, sups, "--report", str(tmp_path / "staff.csv"))
+    assert same.exit_code == 2 and "input file" in same.stderr

@@ -47,6 +47,10 @@ def match(
     summary: Annotated[Optional[Path], typer.Option(
         "--summary", metavar="FILE", help="Also write a JSON summary: coverage by support and school, each "
         "supporter's load against capacity, unmatched by cause.", show_default=False)] = None,
+    report: Annotated[Optional[Path], typer.Option(
+        "--report", metavar="FILE", help="Also write a self-contained HTML report for planning: "
+        "coverage by support and school, the unmatched by cause, the places that would match "
+        "everyone, each supporter's load (staff ids, no names).", show_default=False)] = None,
     explain: Annotated[Optional[str], typer.Option(
         "--explain", metavar="STAFF_ID", help="Print the full reasoning for one staff_id on standard output (the "
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
@@ -91,12 +95,25 @@ def match(
         if format_ is None and output is not None and str(output) != "-":
             choose_format(None, output)  # pairs.md is refused, not filled with CSV
 
+        if report is not None:
+            from coachmentor.batch.run import check_paths
+
+            for source in (staff, supporters):
+                check_paths(source, output, summary, report)
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
                              read_opts=opts)
+        if report is not None:
+            from coachmentor.files.atomic import not_written_after, write_output
+            from coachmentor.render.match_report import render_match_report
+
+            written = [str(output) if output is not None and str(output) != "-"
+                       else "the pairs to standard output"] + ([str(summary)] if summary else [])
+            with not_written_after([], written):
+                write_output(report, render_match_report(result))
         if not quiet:
             sys.stderr.write(printable(summary_text(result), newlines=True))
     raise typer.Exit(result.get("exit_code", 0))
