@@ -28,12 +28,11 @@ from coachmentor.batch.summary import SummaryBuilder
 from coachmentor.errors import (
     EXIT_OK,
     EXIT_ROW_ERRORS,
-    CoachmentorError,
     InputFileError,
     OutputError,
-    check_format,
 )
 from coachmentor.files.atomic import not_written_after
+from coachmentor.files.formats import format_for
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -43,23 +42,10 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
-    """An explicit --format wins; else the -o name's extension says the format (none: csv).
-    An extension no format has is refused rather than filled with CSV under a false name."""
-    if fmt is not None:
-        return check_format(fmt, FORMATS)
-    if output is None or not output.suffix:
-        return "csv"
-    suffix = output.suffix.lower()
-    if suffix in SPREADSHEET_SUFFIXES:
-        raise CoachmentorError(
-            f"{output}: {suffix[1:]} output is not supported yet: write .csv (Excel opens it)")
-    if suffix not in SUFFIX_FORMATS:
-        if output.exists() and not output.is_file():
-            return "csv"  # a FIFO or a device (results.pipe): its name is no format
-        raise CoachmentorError(
-            f"{output}: cannot tell the format from '{suffix}': name the file .csv, .jsonl "
-            "or .json (or .tsv, .txt, .ndjson), or give --format csv|jsonl|json")
-    return SUFFIX_FORMATS[suffix]
+    """An explicit --format wins; else the -o name's extension says the format (none: csv)."""
+    return format_for(fmt, output, formats=FORMATS, by_suffix=SUFFIX_FORMATS, default="csv",
+                      accepted=".csv, .jsonl or .json (or .tsv, .txt, .ndjson)",
+                      unsupported=SPREADSHEET_SUFFIXES)
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from coachmentor.errors import CoachmentorError, MissingAnswersError, check_format
+from coachmentor.errors import MissingAnswersError
 from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules, parse_rule_file, rules_from_document
 from coachmentor.textsafe import printable
@@ -15,20 +15,12 @@ SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", "
 
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
-    """An explicit --format wins; else the -o name's extension (none: text); an extension no
-    format has is refused, so that advice.md is markdown and never the terminal layout."""
-    if fmt is not None:
-        return check_format(fmt, FORMATS)
-    if output is None or not output.suffix or str(output) == "-":
-        return "text"
-    suffix = output.suffix.lower()
-    if suffix not in SUFFIX_FORMATS:
-        if output.exists() and not output.is_file():
-            return "text"  # a FIFO or a device (results.pipe): its name is no format
-        raise CoachmentorError(
-            f"{output}: cannot tell the format from '{suffix}': name the file .md (markdown), "
-            ".json or .txt, or give --format text|json|markdown")
-    return SUFFIX_FORMATS[suffix]
+    """An explicit --format wins; else the -o name's extension (none: text), so that
+    advice.md is markdown and never the terminal layout."""
+    from coachmentor.files.formats import format_for
+
+    return format_for(fmt, output, formats=FORMATS, by_suffix=SUFFIX_FORMATS, default="text",
+                      accepted=".md (markdown), .json or .txt")
 
 
 def run_advise(

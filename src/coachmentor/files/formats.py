@@ -1,0 +1,31 @@
+"""Which format an output file is written in: an explicit --format wins, else the name's
+extension says it, and an extension no format has is refused rather than filled with another
+format under a false name (one rule for `assess`, `match` and `advise`)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Mapping, Sequence
+
+from coachmentor.errors import CoachmentorError, check_format
+
+
+def format_for(fmt: str | None, output: Path | None, *, formats: Sequence[str],
+               by_suffix: Mapping[str, str], default: str, accepted: str,
+               unsupported: Sequence[str] = ()) -> str:
+    """`accepted`: the names to suggest in the refusal, e.g. ".csv, .jsonl or .json"."""
+    if fmt is not None:
+        return check_format(fmt, tuple(formats))
+    if output is None or not output.suffix or str(output) == "-":
+        return default
+    suffix = output.suffix.lower()
+    if suffix in unsupported:
+        raise CoachmentorError(
+            f"{output}: {suffix[1:]} output is not supported yet: write .csv (Excel opens it)")
+    if suffix not in by_suffix:
+        if output.exists() and not output.is_file():
+            return default  # a FIFO or a device (results.pipe): its name is no format
+        raise CoachmentorError(
+            f"{output}: cannot tell the format from '{suffix}': name the file {accepted}, "
+            f"or give --format {'|'.join(formats)}")
+    return by_suffix[suffix]
