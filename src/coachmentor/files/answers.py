@@ -16,7 +16,7 @@ from typing import Any
 from coachmentor.errors import AnswersError
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
-from coachmentor.rulebase.yamlsafe import decode_text, parse_yaml
+from coachmentor.rulebase.yamlsafe import decode_text, parse_yaml, read_bounded, within_limit
 
 MAX_ANSWERS_BYTES = 256 * 1024
 
@@ -30,19 +30,10 @@ class SuppliedAnswers:
 def read_answers_file(path: Path, rules: RuleSet, into: SuppliedAnswers) -> None:
     name = "<stdin>" if str(path) == "-" else str(path)
     if str(path) == "-":
-        raw = sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1)
+        raw = within_limit(sys.stdin.buffer.read(MAX_ANSWERS_BYTES + 1), name, "answers file",
+                           MAX_ANSWERS_BYTES, AnswersError)
     else:
-        try:
-            if not path.exists():
-                raise AnswersError(f"{name}: no such answers file")
-            if path.is_dir():
-                raise AnswersError(f"{name}: is a folder; give the path of an answers file")
-            with open(path, "rb") as fh:
-                raw = fh.read(MAX_ANSWERS_BYTES + 1)
-        except OSError as exc:  # also from exists(): a name too long, a folder we may not enter
-            raise AnswersError(f"{name}: cannot read answers file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_ANSWERS_BYTES:
-        raise AnswersError(f"{name}: answers file is too large (more than {MAX_ANSWERS_BYTES} bytes)")
+        raw = read_bounded(path, "answers file", MAX_ANSWERS_BYTES, AnswersError)
     doc = parse_yaml(decode_text(raw, name, AnswersError), name, AnswersError)
     if doc.data is None:
         return

@@ -9,7 +9,7 @@ from typing import Any
 
 from coachmentor.errors import RuleFileError
 from coachmentor.rulebase.ruleset import RuleSet
-from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
+from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
 
 DEFAULT_RULES_NAME = "coachmentor.yaml"
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
@@ -26,22 +26,7 @@ def default_rules_path() -> Path:
 
 def read_rule_text(path: Path) -> tuple[str, bytes]:
     name = str(path)
-    try:
-        if not path.exists():
-            raise RuleFileError(f"{name}: no such rule file")
-        if path.is_dir():
-            raise RuleFileError(f"{name}: is a folder; give the path of a rule file (.yaml)")
-        size = os.path.getsize(path)
-        if size > MAX_RULE_FILE_BYTES:
-            raise RuleFileError(
-                f"{name}: rule file is too large ({size} bytes; at most {MAX_RULE_FILE_BYTES})"
-            )
-        with open(path, "rb") as fh:  # bounded: a device or pipe reports size 0
-            raw = fh.read(MAX_RULE_FILE_BYTES + 1)
-    except OSError as exc:  # also from exists(): a name too long, a folder we may not enter
-        raise RuleFileError(f"{name}: cannot read rule file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_RULE_FILE_BYTES:
-        raise RuleFileError(f"{name}: rule file is too large (more than {MAX_RULE_FILE_BYTES} bytes)")
+    raw = read_bounded(path, "rule file", MAX_RULE_FILE_BYTES, RuleFileError, folder_hint=" (.yaml)")
     return decode_text(raw, name, RuleFileError), raw
 
 

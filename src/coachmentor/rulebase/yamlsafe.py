@@ -14,7 +14,9 @@ ourselves, so that we can:
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from coachmentor.errors import CoachmentorError
@@ -69,6 +71,36 @@ def _loader_class():  # imported lazily: yaml is not needed for --help/--version
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def read_bounded(path: Path, what: str, limit: int, error_cls: type[CoachmentorError], *,
+                 folder_hint: str = "") -> bytes:
+    """The bytes of a small file (a rule file, an answers file, a suite), or one error naming
+    it: missing, a folder, unreadable, or larger than `limit` (a regular file by its size,
+    before reading; anything else by reading at most limit + 1 bytes: a device or a pipe
+    reports size 0)."""
+    name = str(path)
+    try:
+        if not path.exists():
+            raise error_cls(f"{name}: no such {what}")
+        if path.is_dir():
+            raise error_cls(f"{name}: is a folder; give the path of a {what}{folder_hint}")
+        size = os.path.getsize(path)
+        if size > limit:
+            raise error_cls(f"{name}: {what} is too large ({size} bytes; at most {limit})")
+        with open(path, "rb") as fh:
+            raw = fh.read(limit + 1)
+    except OSError as exc:  # also from exists(): a name too long, a folder we may not enter
+        raise error_cls(f"{name}: cannot read {what}: {exc.strerror or exc}") from None
+    return within_limit(raw, name, what, limit, error_cls)
+
+
+def within_limit(raw: bytes, name: str, what: str, limit: int,
+                 error_cls: type[CoachmentorError]) -> bytes:
+    """`raw`, read as at most limit + 1 bytes, unless it ran past `limit`."""
+    if len(raw) > limit:
+        raise error_cls(f"{name}: {what} is too large (more than {limit} bytes)")
+    return raw
 
 
 def decode_text(raw: bytes, filename: str, error_cls: type[CoachmentorError]) -> str:

@@ -45,7 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from coachmentor.errors import AnswersError, CoachmentorError
 from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 from coachmentor.rulebase.ruleset import holds
-from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml
+from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
 
 MAX_SUITE_BYTES = 2 * 1024 * 1024
 MAX_EXAMPLES = 3  # counterexamples kept per invariant
@@ -344,18 +344,7 @@ class SuiteResult:
 
 def read_suite_document(path: str | os.PathLike[str]) -> tuple[YamlDocument, str]:
     name = str(path)
-    p = Path(path)
-    try:
-        if not p.exists():
-            raise SuiteError(f"{name}: no such suite file")
-        if p.is_dir():
-            raise SuiteError(f"{name}: is a folder; give the path of a suite file (.yaml)")
-        with open(p, "rb") as fh:
-            raw = fh.read(MAX_SUITE_BYTES + 1)
-    except OSError as exc:
-        raise SuiteError(f"{name}: cannot read suite file: {exc.strerror or exc}") from None
-    if len(raw) > MAX_SUITE_BYTES:
-        raise SuiteError(f"{name}: suite file is too large (more than {MAX_SUITE_BYTES} bytes)")
+    raw = read_bounded(Path(path), "suite file", MAX_SUITE_BYTES, SuiteError, folder_hint=" (.yaml)")
     return parse_yaml(decode_text(raw, name, SuiteError), name, SuiteError), name
 
 
