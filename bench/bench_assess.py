@@ -257,7 +257,7 @@ def library(src: Path, dst: Path) -> dict:
     from coachmentor.rulebase.loader import load_rules
 
     rules = load_rules()  # a fresh RuleSet, and assess_file makes a fresh memo
-    engine = core.brief
+    engine = core.decision_for
     spent = [0.0]
 
     def timed_engine(*args):
@@ -267,13 +267,13 @@ def library(src: Path, dst: Path) -> dict:
         finally:
             spent[0] += time.perf_counter() - t
 
-    core.brief = timed_engine
+    core.decision_for = timed_engine
     try:
         start = time.perf_counter()
         summary = assess_file(rules, src, output=dst)
         summary["_seconds"] = time.perf_counter() - start
     finally:
-        core.brief = engine
+        core.decision_for = engine
     summary["_engine"] = spent[0]
     return summary
 

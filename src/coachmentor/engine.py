@@ -24,7 +24,7 @@ Checks (`checks:`) flag answers that contradict each other or the sources, as wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from coachmentor.errors import AnswersError, MissingAnswersError
@@ -208,6 +208,7 @@ class _Decision:
     decided_by: str
     margin_factor: float
     lead: list[tuple[str, str, Any]]  # (rule id, reason, citation or None)
+    bits: int  # the conditions that hold (RuleSet.conditions_holding)
 
 
 def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
@@ -216,30 +217,36 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
     An answer to a follow-up question that does not apply (its `when` fails) counts for
     nothing, exactly as if the questionnaire had not asked it; it is reported in `ignored`.
     """
-    d = rules.model.decision
     answers = {f: v for f, v in given.items() if f in rules.questions}
     ignored: tuple[str, ...] = ()
     for fid, when in rules.follow_ups:
         if fid in answers and not holds(when, given):
             del answers[fid]
             ignored += (fid,)
+    return _decide(rules, rules.conditions_holding(answers), answers, ignored)
+
+
+def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[str, ...]
+            ) -> _Decision:
+    """The decision of the conditions that hold (`bits`); `answers` only travel with it."""
+    d = rules.model.decision
+    # Which rules fire, read off the bits of the conditions that hold (in rule order).
     need_c = need_m = person_c = person_m = 0.0
     fired = []
-    get = answers.get
-    for c in rules.c_rules:  # a plain loop, few calls: the batch's hot path
-        for fid, allowed in c.when:
-            if get(fid) not in allowed:
-                break
+    rule_at = rules.rule_at
+    whens, unless = rules.rule_bits
+    todo = bits & whens & ~((bits & unless) >> 1)  # RuleSet.in_force, inline: the hot path
+    while todo:
+        low = todo & -todo
+        todo ^= low
+        c = rule_at[low]
+        if c.need:
+            need_c += c.coaching
+            need_m += c.mentoring
         else:
-            if c.unless and holds(c.unless, answers):
-                continue
-            if c.need:
-                need_c += c.coaching
-                need_m += c.mentoring
-            else:
-                person_c += c.coaching
-                person_m += c.mentoring
-            fired.append(c)
+            person_c += c.coaching
+            person_m += c.mentoring
+        fired.append(c)
     cap = d.person_cap
     if cap is not None:  # the person refines the need; it cannot outvote it
         person_c = max(-cap, min(cap, person_c))
@@ -247,11 +254,13 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
     coaching, mentoring = round(need_c + person_c, 3), round(need_m + person_m, 3)
     lead: list[tuple[str, str, Any]] = []
     alternative: str | None = None
-    gate = next((g for g, when in rules.c_gates if holds(when, answers)), None)
-    if gate is not None:
+    gates = bits & rules.gate_bits
+    if gates:  # the first gate that holds (gates sit in order, the first at the lowest bit)
+        gate = rules.gate_at[gates & -gates]
         lead.append((gate.id, gate.reason, gate.source))
         return _Decision(
-            answers, ignored, coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0, lead
+            answers, ignored, coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0,
+            lead, bits,
         )
     recommendation, margin_factor = _by_scores(d, coaching, mentoring, need_c - need_m)
     decided_by = "scores"
@@ -260,7 +269,13 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
         lead.append(("decision", d.other_reason, d.other_source))
     # Constraints apply in order, each to the result of the one before (an early career
     # teacher's coaching becomes both; then someone negative about coaching is mentored).
-    recommendation, alternative, chain = _constrain(rules, answers, recommendation, alternative)
+    constraints = []
+    todo = rules.in_force(bits, rules.override_bits)
+    while todo:  # the constraints in force, in order (few: most answers meet none)
+        low = todo & -todo
+        todo ^= low
+        constraints.append(rules.override_by_bit[low])
+    recommendation, alternative, chain = _constrain(constraints, recommendation, alternative)
     for ov in chain:
         decided_by = ov.id
         lead.insert(0, (ov.id, ov.reason, ov.source))
@@ -270,25 +285,25 @@ def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
         # option won? Then a constraint settles it (reverse mentoring is mentoring, however
         # close the scores): say so, and it is not borderline.
         other = "mentoring" if recommendation == "coaching" else "coaching"
-        if_other, _, settled = _constrain(rules, answers, other, None)
+        if_other, _, settled = _constrain(constraints, other, None)
         if settled and if_other == recommendation:
             decided_by = settled[-1].id
             lead.insert(0, (settled[-1].id, settled[-1].reason, settled[-1].source))
             margin_factor = max(margin_factor, 0.75)
     return _Decision(
         answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
-        margin_factor, lead,
+        margin_factor, lead, bits,
     )
 
 
 def _constrain(
-    rules: RuleSet, answers: Mapping[str, str], recommendation: str, alternative: str | None
+    constraints: list[Any], recommendation: str, alternative: str | None
 ) -> tuple[str, str | None, list[Any]]:
-    """Apply the constraints in order, each to the result of the one before; return the
-    result and the constraints that changed it."""
+    """Apply the constraints in force, in order, each to the result of the one before;
+    return the result and the constraints that changed it."""
     chain = []
-    for ov, when, unless, if_rec in rules.c_overrides:
-        if recommendation in if_rec and holds(when, answers) and not (unless and holds(unless, answers)):
+    for ov, _, _, if_rec in constraints:
+        if recommendation in if_rec:
             recommendation, alternative = ov.recommendation, ov.alternative
             chain.append(ov)
     return recommendation, alternative, chain
@@ -305,23 +320,43 @@ class Brief:
     mentoring_type: str | None
     reasons: tuple[Reason, ...]
     warnings: tuple[Warning, ...] = ()
+    # Everything above but the confidence, as one object shared by every answer set that
+    # decides alike: a batch keys its rendered result cells by it (identity, cheap to hash).
+    decided: "Decided | None" = field(default=None, compare=False, repr=False)
+
+
+class Decided:
+    """A decision without its confidence: one object per distinct content (see `brief`)."""
+
+    __slots__ = ("recommendation", "alternative", "margin_factor", "coaching_type",
+                 "mentoring_type", "reasons", "warnings")
+
+    def __init__(self, content: tuple) -> None:
+        (self.recommendation, self.alternative, self.margin_factor, self.coaching_type,
+         self.mentoring_type, self.reasons, self.warnings) = content
 
 
 def _confidence(rules: RuleSet, margin_factor: float, answers: Mapping[str, str]) -> float:
     """The winning margin (or how clearly a gate or override decided), scaled by how many of
     the optional questions were answered."""
-    optional = rules.optional
-    answered = sum(1 for q in optional if q in answers)
-    completeness = answered / len(optional) if optional else 1.0  # (few questions: a plain count)
-    return round(margin_factor * (0.6 + 0.4 * completeness), 2)
+    return _scaled(rules, margin_factor, sum(1 for q in rules.optional if q in answers))
+
+
+def _scaled(rules: RuleSet, margin_factor: float, answered: int) -> float:
+    n = len(rules.optional)
+    return round(margin_factor * (0.6 + 0.4 * (answered / n if n else 1.0)), 2)
 
 
 def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
     coaching_type = mentoring_type = None
-    if dec.recommendation in ("coaching", "both"):
-        coaching_type = _first_type(rules.c_types["coaching"], dec.answers)
-    if dec.recommendation in ("mentoring", "both"):
-        mentoring_type = _first_type(rules.c_types["mentoring"], dec.answers)
+    rec = dec.recommendation
+    if rec == "other":
+        return None, None
+    in_force = rules.in_force(dec.bits, rules.type_bits)
+    if rec != "mentoring":
+        coaching_type = next((t for at, t in rules.type_at["coaching"] if in_force & at), None)
+    if rec != "coaching":
+        mentoring_type = next((t for at, t in rules.type_at["mentoring"] if in_force & at), None)
     return coaching_type, mentoring_type
 
 
@@ -330,49 +365,82 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     they see it was heard, even when a constraint points elsewhere), then the rules that
     pushed hardest towards the result."""
     limit = rules.model.decision.max_reasons
-    lead = [_reason(rules, rid, text, cite, 0.0) for rid, text, cite in dec.lead]
-    need = [_rule_reason(c, _toward(dec.recommendation, c)) for c in dec.fired if c.about_need]
+    lead = [_lead_reason(rules, rid, text, cite) for rid, text, cite in dec.lead]
+    rec = dec.recommendation
+    need = [_rule_reason(c, _toward(rec, c)) for c in dec.fired if c.about_need]
     out = lead[: max(1, limit - len(need))] + need  # the deciding reason and the need, always
+    if len(out) >= limit or rec == "other":  # nothing pushes towards "other" (_toward)
+        return tuple(out[:limit])
     shown = {r.rule for r in out}
-    out += [r for r in _supporting(dec.recommendation, dec.fired, limit) if r.rule not in shown]
+    out += [r for r in _supporting(rec, dec.fired, limit) if r.rule not in shown]
     return tuple(out[:limit])
 
 
-def warnings(rules: RuleSet, answers: Mapping[str, str]) -> tuple[Warning, ...]:
-    """The rule base's checks that hold for these answers: answers to ask the leader about."""
-    return tuple(
-        Warning(check.id, check.message, rules.citation_text(check.source), check.source.quote)
-        for check, when, unless in rules.c_checks
-        if holds(when, answers) and not (unless and holds(unless, answers))
-    )
+def warnings(rules: RuleSet, answers: Mapping[str, str], bits: int | None = None) -> tuple[Warning, ...]:
+    """The rule base's checks that hold for these answers: answers to ask the leader about.
+    `bits`: the conditions that hold, when the caller has them (RuleSet.conditions_holding)."""
+    if bits is None:
+        bits = rules.conditions_holding(answers)
+    in_force = rules.in_force(bits, rules.check_bits)
+    hit = rules.warned.get(in_force)  # few checks: every combination is kept
+    if hit is None:
+        hit = rules.warned[in_force] = tuple(
+            Warning(check.id, check.message, rules.citation_text(check.source), check.source.quote)
+            for (check, _, _), at in zip(rules.c_checks, rules.check_at) if in_force & at
+        )
+    return hit
 
 
-DECIDED_MAX = 1_024  # decisions kept per rule set (see RuleSet.holding); the batch keeps its own LRU
+# Decisions kept per rule set (see RuleSet.holding): enough for every combination of
+# conditions a uniform 200,000-row file meets (about 27,000 with the shipped rules). When the
+# memo is full it stops growing (no clearing, so no cliff): later combinations are decided anew.
+DECIDED_MAX = 1 << 15
 
 
 def brief(rules: RuleSet, answers: Mapping[str, str]) -> Brief:
     """The batch path: the same decision, confidence, types and reasons as `assess`.
 
     Everything but the confidence depends only on which of the rule base's conditions hold,
-    so it is worked out once per such combination (`RuleSet.holding`) and kept; the
-    confidence then needs only how many optional questions were answered. When the memo is
-    full it stops growing (no clearing, so no cliff): later combinations are decided anew."""
+    so it is worked out once per such combination (`RuleSet.holding`) and kept, and the
+    combinations that decide alike share one `Decided`; the confidence then needs only how
+    many optional questions were answered."""
     given = {f: v for f, v in answers.items() if v is not None and f in rules.questions}
     for fid, when in rules.follow_ups:
         if fid in given and not holds(when, given):
             del given[fid]
-    key = rules.holding(given)
-    hit = rules.decided.get(key)
-    if hit is None:
-        dec = decide(rules, given)
+    d = decision_for(rules, rules.holding(given))
+    return Brief(d.recommendation, d.alternative, _confidence(rules, d.margin_factor, given),
+                 d.coaching_type, d.mentoring_type, d.reasons, d.warnings, d)
+
+
+def decision_for(rules: RuleSet, key: int) -> Decided:
+    """The decision of the answers whose conditions holding are `key` (RuleSet.holding).
+
+    Worked out from the bits alone: once a gate holds, the key keeps only what can still
+    change a brief (the gate, the need's rules, the checks), so the scores of the rules it
+    drops may differ from `assess`'s, but a brief shows no scores."""
+    d = rules.decided.get(key)
+    if d is None:
+        dec = _decide(rules, key, {}, ())
         coaching_type, mentoring_type = _types(rules, dec)
-        hit = (dec.recommendation, dec.alternative, dec.margin_factor, coaching_type,
-               mentoring_type, _reasons(rules, dec), warnings(rules, dec.answers))
+        content = (dec.recommendation, dec.alternative, dec.margin_factor, coaching_type,
+                   mentoring_type, _reasons(rules, dec), warnings(rules, dec.answers, dec.bits))
+        # Reasons and warnings are kept objects (_rule_reason, _lead_reason, warnings), so
+        # their identities say what they are, and are cheaper to hash than their texts.
+        alike = (*content[:5], *map(id, content[5]), None, id(content[6]))
+        d = rules.decided_alike.get(alike)
+        if d is None:
+            d = Decided(content)
+            if len(rules.decided_alike) < DECIDED_MAX:
+                rules.decided_alike[alike] = d
         if len(rules.decided) < DECIDED_MAX:
-            rules.decided[key] = hit
-    recommendation, alternative, margin_factor, coaching_type, mentoring_type, reasons, warned = hit
-    return Brief(recommendation, alternative, _confidence(rules, margin_factor, given), coaching_type,
-                 mentoring_type, reasons, warned)
+            rules.decided[key] = d
+    return d
+
+
+def confidence_for(rules: RuleSet, d: Decided, answered: int) -> float:
+    """A decision's confidence when `answered` of the optional questions were answered."""
+    return _scaled(rules, d.margin_factor, answered)
 
 
 def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
@@ -415,7 +483,7 @@ def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
         unanswered=tuple(q for q in rules.optional if q not in answers and q not in dec.ignored),
         ignored=dec.ignored,
         preference=_preference(rules, answers, recommendation),
-        warnings=warnings(rules, answers),
+        warnings=warnings(rules, answers, dec.bits),
         rules_name=rules.name,
         rules_version=rules.version,
         rules_date=rules.date,
@@ -457,6 +525,14 @@ def _reason(rules: RuleSet, rule_id: str, text: str, cite: Any, weight: float) -
     )
 
 
+def _lead_reason(rules: RuleSet, rule_id: str, text: str, cite: Any) -> Reason:
+    """What decided it (a gate, a constraint or the scores' `other`): one Reason each."""
+    hit = rules.lead_reasons.get((rule_id, text))
+    if hit is None:
+        hit = rules.lead_reasons[(rule_id, text)] = _reason(rules, rule_id, text, cite, 0.0)
+    return hit
+
+
 def _toward(recommendation: str, c: Any) -> float:
     """How far a rule pushed towards `recommendation` (negative: away from it)."""
     pc, pm = c.coaching, c.mentoring
@@ -471,13 +547,17 @@ def _toward(recommendation: str, c: Any) -> float:
 
 def _supporting(recommendation: str, fired: list[Any], limit: int) -> list[Reason]:
     """Rules that pushed towards the recommendation, strongest first (ties: rule order)."""
-    ranked: list[tuple[float, int, Any]] = []
-    for order, c in enumerate(fired):
-        weight = _toward(recommendation, c)
-        if weight > 0:
-            ranked.append((-weight, order, c))
-    ranked.sort(key=lambda t: (t[0], t[1]))
-    return [_rule_reason(c, -w) for w, _, c in ranked[:limit]]
+    if recommendation == "other":
+        return []  # nothing pushes towards "other" (see _toward)
+    if recommendation == "coaching":
+        weights = [c.coaching - c.mentoring for c in fired]
+    elif recommendation == "mentoring":
+        weights = [c.mentoring - c.coaching for c in fired]
+    else:
+        weights = [max(c.coaching, c.mentoring) for c in fired]
+    # (-weight, order): strongest first, ties in rule order; never compares two rules
+    ranked = sorted((-w, order) for order, w in enumerate(weights) if w > 0)
+    return [_rule_reason(fired[order], -w) for w, order in ranked[:limit]]
 
 
 def _rule_reason(c: Any, weight: float) -> Reason:
@@ -489,13 +569,6 @@ def _rule_reason(c: Any, weight: float) -> Reason:
             text=rule.reason, source=c.source, quote=rule.source.quote, rule=rule.id, weight=weight
         )
     return hit
-
-
-def _first_type(type_rules: list[Any], answers: dict[str, str]) -> str | None:
-    for t, when, unless in type_rules:
-        if holds(when, answers) and not (unless and holds(unless, answers)):
-            return t.type
-    return None
 
 
 def _preference(rules: RuleSet, answers: dict[str, str], recommendation: str) -> dict[str, Any] | None:

@@ -97,13 +97,15 @@ class Results:
         self._writer = csv.writer(self._lines, delimiter=delimiter, lineterminator="\r\n")
         self._shared: dict[tuple, Result] = {}
 
-    def ok(self, brief: Any, stage: str | None) -> Result:
+    def ok(self, decided: Any, confidence: float, stage: str | None) -> Result:
+        """The Result of an engine decision (engine.Decided) with its confidence."""
         return self._finish(Result(
-            "ok", stage, self.rules, recommendation=brief.recommendation,
-            confidence=brief.confidence, coaching_type=brief.coaching_type or "",
-            mentoring_type=brief.mentoring_type or "",
-            reasons=tuple(r.text for r in brief.reasons), alternative=brief.alternative or "",
-            warnings=tuple(w.text for w in brief.warnings)))
+            "ok", stage, self.rules, recommendation=decided.recommendation,
+            confidence=confidence, coaching_type=decided.coaching_type or "",
+            mentoring_type=decided.mentoring_type or "",
+            reasons=tuple(r.text for r in decided.reasons),
+            alternative=decided.alternative or "",
+            warnings=tuple(w.text for w in decided.warnings)))
 
     def error(self, message: str, stage: str | None = None) -> Result:
         return self._finish(Result("error", stage, self.rules, error=message))

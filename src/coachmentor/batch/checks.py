@@ -13,6 +13,7 @@ from typing import Any, Callable, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
+from coachmentor.batch.keys import RowKeys
 from coachmentor.files.messages import shown
 from coachmentor.files.table import unmark
 from coachmentor.rulebase.ruleset import RuleSet
@@ -37,20 +38,27 @@ class RowChecks:
         self.width = columns.width
         self.scored = columns.scored
         self.staff_col = columns.fields.get("staff_id")
-        # Per scored column: raw text -> canonical value, for the texts the loop may take as
-        # they are: valid, not a blank required answer, nothing for the formula guard.
-        self.known: list[dict[str, str]] = [{} for _ in self.scored]
-        self.memo: Callable[[str], Result | None] = lambda key: None  # set by run.py: core.make_memo
+        # Per scored column: raw text -> its mask (keys.RowKeys) and its canonical value, for
+        # the texts the loop may take as they are: valid, not a blank required answer,
+        # nothing for the formula guard.
+        self.keys = RowKeys(rules, [fid for _, fid in self.scored])
+        self.known: list[dict[str, int]] = [{} for _ in self.scored]
+        self.canon: list[dict[str, str]] = [{} for _ in self.scored]
+        self.memo: Any = None  # set by run.py: core.Memo (the Result of canonical answers)
 
     # --- values --------------------------------------------------------------------------
     def value(self, k: int, fid: str, cell: str) -> str | None:
         """The canonical value of one scored cell: a value, "" (blank) or INVALID."""
+        value = self.canon[k].get(cell)
+        if value is not None:
+            return value
         value = "" if not cell.strip() else self.rules.match_value(fid, cell)
         known = self.known[k]
         if (value is not INVALID and len(known) < VALUE_CACHE_MAX
                 and not (value == "" and fid in self.rules.required)
                 and not (self.guard and cell[:1] in DANGER)):
-            known[cell] = value
+            known[cell] = self.keys.mask(fid, value)
+            self.canon[k][cell] = value
         return value
 
     def _problems(self, raw: list[str], values: list) -> list[str]:
@@ -97,7 +105,7 @@ class RowChecks:
                 return None
             return self._error(n, row, "; ".join(problems), self._stage(values))
         # no value is INVALID (None) here: each would have been a problem above
-        return self.memo("\x1f".join(cast(list[str], values)))  # core.SEP
+        return cast(Result, self.memo.of(values))
 
     def slow(self, row: list[str], n: int,
              notes: list[tuple[int, str, bool]] | None = None) -> Result | None:

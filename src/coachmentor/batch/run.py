@@ -203,7 +203,7 @@ def assess_file(
     if stale:
         result["stale_temporary_files_removed"] = stale
     # Engine runs: one per distinct answer set while the memo holds them all.
-    result["distinct_answer_combinations"] = memo.engine_runs[0]
+    result["distinct_answer_combinations"] = memo.engine_runs
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
     return result

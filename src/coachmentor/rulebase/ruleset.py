@@ -144,18 +144,79 @@ class RuleSet:
         self.all_conditions = (1 << len(conditions)) - 1
         self.gate_bits = sum(1 << i for i in gates)
         self.gated_bits = sum(1 << i for i in gated)
+        self._index_bits(conditions, gate_first)
         # which conditions hold -> (recommendation, alternative, margin factor, types, reasons,
         # warnings): filled by engine.brief, bounded (see engine.DECIDED_MAX)
-        self.decided: dict[int, tuple] = {}
+        self.decided: dict[int, Any] = {}
+        self.decided_alike: dict[tuple, Any] = {}  # a decision's content -> its one object
+
+    def _index_bits(self, conditions: list[Compiled], gate_first: int) -> None:
+        """Where each rule, gate, constraint, check and type sits in the condition bits, so
+        that the engine reads what fires from one integer instead of testing every condition
+        again: a part with a `when` at bit i and an `unless` at bit i + 1 is in force when
+        bit i is set and bit i + 1 is not (an empty `unless` never blocks)."""
+        def in_force(pairs: list[tuple[int, Compiled]]) -> tuple[int, int]:
+            whens = sum(1 << i for i, _ in pairs)
+            unless = sum(1 << (i + 1) for i, unless in pairs if unless)
+            return whens, unless
+
+        at = 0
+        rule_pairs = []
+        for c in self.c_rules:
+            rule_pairs.append((at, c.unless))
+            at += 2
+        self.rule_bits = in_force(rule_pairs)
+        self.rule_at = {1 << i: c for (i, _), c in zip(rule_pairs, self.c_rules)}
+        self.gate_at = {1 << (gate_first + k): g for k, (g, _) in enumerate(self.c_gates)}
+        at = gate_first + len(self.c_gates)
+        pairs = []
+        for _, _, unless, _ in self.c_overrides:
+            pairs.append((at, unless))
+            at += 2
+        self.override_bits = in_force(pairs)
+        self.override_at = [1 << i for i, _ in pairs]
+        self.override_by_bit = dict(zip(self.override_at, self.c_overrides))
+        pairs = []
+        for _, _, unless in self.c_checks:
+            pairs.append((at, unless))
+            at += 2
+        self.check_bits = in_force(pairs)
+        self.check_at = [1 << i for i, _ in pairs]
+        self.type_at: dict[str, list[tuple[int, str]]] = {}
+        pairs = []
+        for kind in ("coaching", "mentoring"):
+            first = len(pairs)
+            for _, _, unless in self.c_types[kind]:
+                pairs.append((at, unless))
+                at += 2
+            self.type_at[kind] = [(1 << i, t.type) for (i, _), (t, _, _) in
+                                  zip(pairs[first:], self.c_types[kind])]
+        self.type_bits = in_force(pairs)
+        assert at == len(conditions)
+        # Engine caches of texts that depend on the rule base only (see engine._lead_reason).
+        self.lead_reasons: dict[tuple[str, str], Any] = {}
+        self.warned: dict[int, tuple] = {}
 
     def holding(self, answers: Mapping[str, str]) -> int:
-        """The bits of the conditions that hold for these (canonical, applicable) answers."""
-        key = self.all_conditions
-        for fid, table in self.condition_masks.items():
-            key &= table[answers.get(fid)]
+        """The bits of the conditions that hold for these (canonical, applicable) answers,
+        reduced to those that can still matter once a gate holds: the key of `decided`."""
+        key = self.conditions_holding(answers)
         if key & self.gate_bits:
             return key & self.gated_bits
         return key
+
+    def conditions_holding(self, answers: Mapping[str, str]) -> int:
+        """The bits of all the conditions that hold for these answers."""
+        key = self.all_conditions
+        for fid, table in self.condition_masks.items():
+            key &= table[answers.get(fid)]
+        return key
+
+    @staticmethod
+    def in_force(bits: int, parts: tuple[int, int]) -> int:
+        """The `when` bits of the parts whose `when` holds and whose `unless` does not."""
+        whens, unless = parts
+        return bits & whens & ~((bits & unless) >> 1)
 
     # --- lookups -----------------------------------------------------------------------
     def match_value(self, field: str, raw: Any) -> str | None:
