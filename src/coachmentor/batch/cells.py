@@ -96,6 +96,7 @@ class Results:
         self._lines = LineBuffer()
         self._writer = csv.writer(self._lines, delimiter=delimiter, lineterminator="\r\n")
         self._shared: dict[tuple, Result] = {}
+        self._errors: dict[tuple[str, str | None], Result] = {}
 
     def ok(self, decided: Any, confidence: float, stage: str | None) -> Result:
         """The Result of an engine decision (engine.Decided) with its confidence."""
@@ -108,7 +109,15 @@ class Results:
             warnings=tuple(w.text for w in decided.warnings)))
 
     def error(self, message: str, stage: str | None = None) -> Result:
-        return self._finish(Result("error", stage, self.rules, error=message))
+        # Many error rows say the same (a required answer blank): render each message once.
+        key = (message, stage)
+        result = self._errors.get(key)
+        if result is None:
+            if len(self._errors) >= INTERN_MAX:
+                self._errors.clear()  # it only saves rendering
+            result = self._errors[key] = self._finish(Result("error", stage, self.rules,
+                                                             error=message))
+        return result
 
     def _finish(self, result: Result) -> Result:
         cells: Sequence[str] = result.cells()

@@ -17,8 +17,13 @@ from coachmentor.batch.keys import RowKeys
 from coachmentor.files.messages import shown
 from coachmentor.files.table import unmark
 from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.rulebase.suggest import did_you_mean, nearest_value
 
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
+# Distinct refused texts per scored column given a 'did you mean'. A column with more is not
+# misspelt but holds something else (free text, the wrong column): its later new texts get no
+# suggestion, which also bounds the time spent on them.
+HINT_TEXTS_MAX = 1000
 EXTRA_VALUES = "the extra values, kept here: "
 SHIFTED = ("its cells may be shifted, so every cell but an accepted answer is pseudonymised "
            "(--redact)")
@@ -45,6 +50,9 @@ class RowChecks:
         self.known: list[dict[str, int]] = [{} for _ in self.scored]
         self.canon: list[dict[str, str]] = [{} for _ in self.scored]
         self.memo: Any = None  # set by run.py: core.Memo (the Result of canonical answers)
+        self.expected = {fid: ", ".join(rules.choice_values[fid]) for _, fid in self.scored}
+        # Per scored column: refused text -> its "; did you mean ...?" (or "").
+        self.hints: list[dict[str, str]] = [{} for _ in self.scored]
 
     # --- values --------------------------------------------------------------------------
     def value(self, k: int, fid: str, cell: str) -> str | None:
@@ -61,17 +69,31 @@ class RowChecks:
             self.canon[k][cell] = value
         return value
 
+    def hint(self, k: int, fid: str, cell: str) -> str:
+        """"; did you mean 'value'?" for a refused cell of scored column `k`, or "": the
+        accepted value nearest to it (from the rule base: never the cell's own text)."""
+        hints = self.hints[k]
+        found = hints.get(cell)
+        if found is None:
+            if len(hints) >= HINT_TEXTS_MAX:
+                return ""
+            found = hints[cell] = did_you_mean(nearest_value(self.rules, fid, cell))
+        return found
+
     def _problems(self, raw: list[str], values: list) -> list[str]:
         out = []
         rules = self.rules
-        for (i, fid), cell, value in zip(self.scored, raw, values):
-            expected = ", ".join(rules.choice_values[fid])
+        for k, ((i, fid), cell, value) in enumerate(zip(self.scored, raw, values)):
+            if value and value is not INVALID:
+                continue  # an accepted answer: the common case, even in an error row
+            expected = self.expected[fid]
             if value is INVALID and self.redactor is not None:
                 out.append(f"{fid}: the value in column {self.cols.label(i)} is not an accepted "
-                           f"value (expected one of: {expected})")
+                           f"value{self.hint(k, fid, cell)} (expected one of: {expected})")
             elif value is INVALID:
                 out.append(f"{fid}: '{shown(cell.strip())}' in column {self.cols.label(i)} is not "
-                           f"an accepted value (expected one of: {expected})")
+                           f"an accepted value{self.hint(k, fid, cell)} (expected one of: "
+                           f"{expected})")
             elif value == "" and fid in rules.required:
                 out.append(f"{fid}: column {self.cols.label(i)} is empty; a recommendation needs "
                            f"it (one of: {expected})")

@@ -3,7 +3,9 @@
 Headers are matched with the rule base's `header_lookup` (ids and aliases, after `fold()`):
 `Career Stage`, `career-stage` and `Stage` all name `career_stage`. File-level problems are
 errors here (exit 2): a required column missing, two columns for one field, the same header
-twice. Columns that name no field are carried through untouched and listed in the summary.
+twice. Columns that name no field are carried through untouched and listed in the summary;
+one whose header is a clear misspelling of a field's ('time_frme') is named with a 'did you
+mean' (`hints`), never taken as that field: a guess could put the wrong data in a field.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from coachmentor.errors import InputFileError
 from coachmentor.files.messages import column, shown
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.rulebase.suggest import HEADER_CUTOFF, nearest_field
 
 # The contract's result columns, in its order; then the ones coachmentor adds after them.
 RESULT_COLUMNS = ("status", "recommendation", "confidence", "coaching_type", "mentoring_type",
@@ -34,6 +37,7 @@ class Columns:
     unused: list[str]  # headers that name no field
     dropped: list[int] = field(default_factory=list)  # previous result columns, replaced
     keep: list[int] | None = None  # input columns to keep, when some are dropped
+    hints: dict[str, str] = field(default_factory=dict)  # unused header -> the field it is near
 
     def label(self, index: int) -> str:
         return column(self.header[index] if index < len(self.header) else "", index)
@@ -55,6 +59,22 @@ def field_of(rules: RuleSet, header: str) -> str | None:
         if bare and bare != header.strip():
             fid = rules.header_lookup.get(fold(bare))
     return fid
+
+
+def header_hint(rules: RuleSet, header: str) -> str | None:
+    """The field a header that names none is probably a misspelling of ('time_frme',
+    'Carreer stage *'), or None."""
+    fid = nearest_field(rules, header, cutoff=HEADER_CUTOFF)
+    if fid is None:
+        bare = _DECORATION.sub("", header.strip())
+        if bare and bare != header.strip():
+            fid = nearest_field(rules, bare, cutoff=HEADER_CUTOFF)
+    return fid
+
+
+def mean_line(header: str, fid: str) -> str:
+    """What to say about an unused header near a field."""
+    return f"column '{shown(header)}' is not used: did you mean '{fid}'?"
 
 
 def header_test(rules: RuleSet):
@@ -107,9 +127,12 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
             )
         fields[fid] = i
 
+    hints = {text: fid for text in unused
+             if (fid := header_hint(rules, text)) is not None and fid not in fields}
     missing = [fid for fid in rules.required if fid not in fields]
     if missing:
         cols = Columns(header, len(header), 0, fields, [], [], unused)
+        near = [mean_line(text, fid) for text, fid in hints.items() if fid in missing]
         accepted = {
             fid: [fid, *rules.questions[fid].aliases] for fid in missing
         }
@@ -121,6 +144,7 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
         plural = "s" if len(missing) > 1 else ""
         raise InputFileError(
             f"{name}: missing required column{plural}: {which}; headers found: {cols.names()}"
+            + "".join(f"; {line}" for line in near)
         )
 
     scored = sorted((i, fid) for fid, i in fields.items() if fid in rules.questions)
@@ -138,4 +162,5 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
         unused=unused,
         dropped=dropped,
         keep=keep,
+        hints=hints,
     )

@@ -205,6 +205,8 @@ class SummaryBuilder:
             "columns": {fid: self.columns.header[i].strip() for fid, i in
                         sorted(self.columns.fields.items(), key=itemgetter(1))},
             "unused_columns": list(self.columns.unused),
+            # unused header -> the field its name is a misspelling of ('did you mean')
+            "unused_column_suggestions": dict(self.columns.hints),
             "rows": ok + errors,
             "row_numbers": ROW_NUMBERS,
             "ok": ok,

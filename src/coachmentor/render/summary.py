@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from coachmentor.batch.columns import mean_line
 from coachmentor.batch.summary import RECOMMENDATIONS, IdTable
 from coachmentor.files.messages import shown
 from coachmentor.render.words import wording
@@ -77,6 +78,10 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
     if not dup["checked_all"]:
         lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
+    hints = d.get("unused_column_suggestions") or {}
+    for header, fid in list(hints.items())[:10]:  # header texts and field ids: no cell value
+        lines.append(f"  warning: {mean_line(header, fid)}")
+    unused = [u for u in d["unused_columns"] if u not in hints]
     if "redacted_columns" in d:  # --redact: which columns were treated how, by header
         named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
         lines.append(f"  redacted (--redact): name columns pseudonymised: {named}")
@@ -91,9 +96,9 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
         if not d.get("pseudonyms_stable"):
             lines.append("  redacted (--redact): pseudonyms differ between runs (set "
                          "COACHMENTOR_REDACT_KEY to keep them)")
-    elif d["unused_columns"]:
+    elif unused:
         lines.append("  columns carried through, not used: " + ", ".join(
-            f"'{shown(u, 30)}'" for u in d["unused_columns"][:10]))
+            f"'{shown(u, 30)}'" for u in unused[:10]))
     stale = d.get("stale_temporary_files_removed") or []
     if stale:
         lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "
