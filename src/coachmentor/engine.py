@@ -367,12 +367,16 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     limit = rules.model.decision.max_reasons
     lead = [_lead_reason(rules, rid, text, cite) for rid, text, cite in dec.lead]
     rec = dec.recommendation
-    need = [_rule_reason(c, _toward(rec, c)) for c in dec.fired if c.about_need]
+    pushes = [_push(c, rec) for c in dec.fired]
+    need = [r for c, (_, r) in zip(dec.fired, pushes) if c.about_need]
     out = lead[: max(1, limit - len(need))] + need  # the deciding reason and the need, always
     if len(out) >= limit or rec == "other":  # nothing pushes towards "other" (_toward)
         return tuple(out[:limit])
+    # The rules that pushed towards the result, strongest first (ties: rule order; the
+    # order, unique, means two Reasons are never compared).
+    ranked = sorted((-w, order, r) for order, (w, r) in enumerate(pushes) if w > 0)
     shown = {r.rule for r in out}
-    out += [r for r in _supporting(rec, dec.fired, limit) if r.rule not in shown]
+    out += [r for _, _, r in ranked[:limit] if r.rule not in shown]
     return tuple(out[:limit])
 
 
@@ -425,7 +429,7 @@ def decision_for(rules: RuleSet, key: int) -> Decided:
         coaching_type, mentoring_type = _types(rules, dec)
         content = (dec.recommendation, dec.alternative, dec.margin_factor, coaching_type,
                    mentoring_type, _reasons(rules, dec), warnings(rules, dec.answers, dec.bits))
-        # Reasons and warnings are kept objects (_rule_reason, _lead_reason, warnings), so
+        # Reasons and warnings are kept objects (_push, _lead_reason, warnings), so
         # their identities say what they are, and are cheaper to hash than their texts.
         alike = (*content[:5], *map(id, content[5]), None, id(content[6]))
         d = rules.decided_alike.get(alike)
@@ -545,29 +549,16 @@ def _toward(recommendation: str, c: Any) -> float:
     return 0.0
 
 
-def _supporting(recommendation: str, fired: list[Any], limit: int) -> list[Reason]:
-    """Rules that pushed towards the recommendation, strongest first (ties: rule order)."""
-    if recommendation == "other":
-        return []  # nothing pushes towards "other" (see _toward)
-    if recommendation == "coaching":
-        weights = [c.coaching - c.mentoring for c in fired]
-    elif recommendation == "mentoring":
-        weights = [c.mentoring - c.coaching for c in fired]
-    else:
-        weights = [max(c.coaching, c.mentoring) for c in fired]
-    # (-weight, order): strongest first, ties in rule order; never compares two rules
-    ranked = sorted((-w, order) for order, w in enumerate(weights) if w > 0)
-    return [_rule_reason(fired[order], -w) for w, order in ranked[:limit]]
-
-
-def _rule_reason(c: Any, weight: float) -> Reason:
-    """A rule's reason depends only on the rule and its weight (at most three per rule)."""
-    hit = c.reasons.get(weight)
+def _push(c: Any, recommendation: str) -> tuple[float, Reason]:
+    """How far a rule pushed towards `recommendation`, and its reason with that weight: one
+    Reason per rule and recommendation, kept on the compiled rule."""
+    hit = c.reasons.get(recommendation)
     if hit is None:
+        weight = _toward(recommendation, c)
         rule = c.rule
-        hit = c.reasons[weight] = Reason(
-            text=rule.reason, source=c.source, quote=rule.source.quote, rule=rule.id, weight=weight
-        )
+        hit = c.reasons[recommendation] = (weight, Reason(
+            text=rule.reason, source=c.source, quote=rule.source.quote, rule=rule.id,
+            weight=weight))
     return hit
 
 

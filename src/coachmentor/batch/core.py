@@ -91,7 +91,11 @@ class Loop:
         lines.clear()  # the header's
         line = reader.line_num if reader is not None else t.header_line  # last line read
         width, known, memo, suspect = chk.width, chk.known, chk.memo, t.suspect
-        keys, base, recent = memo.keys, memo.keys.base, memo.recent
+        keys, recent = memo.keys, memo.recent
+        # keys.RowKeys.reduce, inline (the hot path): its constants as locals
+        base, follow_ups, answered, count_shift = (keys.base, keys.follow_ups, keys.answered,
+                                                   keys.count_shift)
+        gate_bits, keep, keep_gated = keys.gate_bits, keys.keep, keys.keep_gated
         idx = [i for i, _ in chk.scored]
         pick = itemgetter(*idx) if len(idx) > 1 else lambda row: (row[idx[0]],)
         others = [i for i in range(width) if i not in idx] if chk.guard else []
@@ -114,10 +118,15 @@ class Loop:
                         cells = pick(row)
                         try:
                             # a None (unknown cell) makes & raise TypeError on purpose
-                            key = keys.reduce(reduce(and_, map(dict.get, known, cells), base))
+                            key = reduce(and_, map(dict.get, known, cells), base)
                         except TypeError:  # a None: a cell its column's dict does not know
                             result, text = chk.resolve(row, n), None
                         else:
+                            for asked, applies, blank in follow_ups:
+                                if key & asked and not key & applies:
+                                    key &= blank
+                            key = (key & (keep_gated if key & gate_bits else keep)
+                                   | (key & answered).bit_count() << count_shift)
                             if recent is not memo.recent:
                                 recent = memo.recent  # a new generation
                             result = recent.get(key) or memo.miss(key)

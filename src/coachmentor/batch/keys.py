@@ -54,6 +54,7 @@ class RowKeys:
         self.conditions = rules.all_conditions  # a result key's conditions: RuleSet.holding
         self.keep = rules.all_conditions | stage_mask  # what a result key keeps of a raw key
         self.keep_gated = rules.gated_bits | stage_mask
+        self.gate_bits = rules.gate_bits
         # per follow-up: its answered bit, the bit of its `when`, and its mask when blank
         self.follow_ups = [(self.answered_bits.get(fid, 0), self.when_bits[fid],
                             self.mask(fid, None)) for fid, _ in rules.follow_ups]
@@ -84,10 +85,9 @@ class RowKeys:
         for answered, when, blank in self.follow_ups:
             if key & answered and not key & when:  # answered, but the question does not apply
                 key &= blank
-        count = (key & self.answered).bit_count()
-        rules = self.rules
-        key &= self.keep_gated if key & rules.gate_bits else self.keep
-        return key | count << self.count_shift
+        # (core.Loop.run has this inline)
+        return (key & (self.keep_gated if key & self.gate_bits else self.keep)
+                | (key & self.answered).bit_count() << self.count_shift)
 
     def stage(self, key: int) -> str | None:
         """The career stage a key holds (None: blank)."""

@@ -77,10 +77,10 @@ class SummaryBuilder:
     # --- fed while streaming --------------------------------------------------------------
     def note_error(self, row: int, staff_id: str | None, message: str) -> None:
         """Keep the first ERROR_ROWS errors by row number (a later check may add to a row)."""
-        message = without_cell_values(message)
         entries = self.error_rows
         if len(entries) >= ERROR_ROWS and row > entries[-1][0]:
             return
+        message = without_cell_values(message)
         entries = [e for e in entries if e[0] != row]
         entries.append((row, shown(staff_id.strip(), 60) if staff_id else None, message))
         entries.sort(key=itemgetter(0))

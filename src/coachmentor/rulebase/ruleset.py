@@ -399,7 +399,7 @@ class CompiledRule:
     source: str
     need: bool = False  # tier: need (never capped)
     about_need: bool = False  # reads the need the leader chose: its reason is always shown
-    reasons: dict[float, Any] = field(default_factory=dict, compare=False)  # engine's Reason cache
+    reasons: dict[str, Any] = field(default_factory=dict, compare=False)  # engine's Reason cache
 
 
 def condition_holds(condition: dict[str, str | list[str]], answers: dict[str, str]) -> bool:
