@@ -154,6 +154,21 @@ def test_a_cell_longer_than_excel_holds_is_cut_marked_and_counted(run_cli, tmp_p
     assert "note: 1 cell(s) longer than an Excel cell holds (32,767 characters) were cut" in result.stderr
 
 
+@pytest.mark.parametrize("sample", [workbook_out.SAMPLE_ROWS, 7])
+def test_every_row_once_and_in_order_across_chunks(run_cli, tmp_path, monkeypatch, sample):
+    """Rows come in chunks of 1,024 and the first are held back for the column widths: each
+    row must still be written once, in input order."""
+    monkeypatch.setattr(workbook_out, "SAMPLE_ROWS", sample)
+    n = 2_500
+    text = "staff_id,career_stage,focus\r\n" + "".join(
+        f"{i:05d},ECT,induction\r\n" for i in range(n))
+    out = tmp_path / "results.xlsx"
+    assert run_cli("assess", write_staff(tmp_path, text), "-q", "-o", out).exit_code == 0
+    ws = openpyxl.load_workbook(out, read_only=True).active
+    ids = [row[0] for row in ws.iter_rows(min_row=2, values_only=True)]
+    assert ids == [f"{i:05d}" for i in range(n)]
+
+
 def test_header_only_input_gives_a_header_only_workbook(run_cli, tmp_path):
     out = tmp_path / "results.xlsx"
     result = run_cli("assess", write_staff(tmp_path, "staff_id,career_stage,focus\r\n"), "-q", "-o", out)

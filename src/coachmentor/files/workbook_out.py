@@ -110,9 +110,9 @@ class SheetWriter:
                 f"({MAX_ROWS:,} with the header): write .csv or .jsonl instead")
         if self._sample is not None:
             self._sample.extend(cells)
-            if len(self._sample) < SAMPLE_ROWS:
-                return
-            self._start()
+            if len(self._sample) >= SAMPLE_ROWS:
+                self._start()  # writes the sample, these rows included
+            return
         for row in cells:
             self.ws.append(row)
 
