@@ -53,5 +53,5 @@ def test_help_has_examples_and_words(path: tuple[str, ...]) -> None:
 def test_assess_usage_line() -> None:
     result = CliRunner().invoke(app, ["assess", "--help"], env={"COLUMNS": "100"})
     assert result.output.splitlines()[0] == "Usage: coachmentor assess [OPTIONS] INPUT"
-    assert "--format csv|jsonl|json" in result.output
+    assert "--format csv|tsv|jsonl|json|xlsx" in result.output
     assert "--output FILE" in result.output

@@ -29,9 +29,9 @@ def test_assess_format_from_the_name(run_cli, tmp_path, name, check):
 
 
 @pytest.mark.parametrize("name, fragments", [
-    ("results.md", (".csv", ".jsonl", ".json", "--format")),
-    ("results.xlsx", ("xlsx output is not supported yet: write .csv (Excel opens it)",)),
-    ("results.ods", ("not supported yet",)),
+    ("results.md", (".csv", ".tsv", ".jsonl", ".json", ".xlsx", "--format")),
+    ("results.ods", ("ods output is not supported: write .xlsx or .csv",)),
+    ("results.xls", ("xls output is not supported: write .xlsx or .csv",)),
 ])
 def test_assess_refuses_a_name_no_format_has(run_cli, tmp_path, name, fragments):
     out = tmp_path / name

@@ -23,7 +23,7 @@ from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
 from coachmentor.batch.columns import header_test, map_columns
 from coachmentor.batch.core import Loop, make_memo
-from coachmentor.batch.sinks import FORMATS, make_sink
+from coachmentor.batch.sinks import FORMATS, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
 from coachmentor.errors import (
     EXIT_OK,
@@ -36,16 +36,26 @@ from coachmentor.files.formats import format_for
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "json"}
-SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
+SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
+                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
+SPREADSHEET_SUFFIXES = (".xlsm", ".xls", ".ods")  # spreadsheets coachmentor does not write
+TEXT_FORMATS = ("csv", "tsv")  # delimited text: the formula guard, a BOM, the input's line ending
 
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
     """An explicit --format wins; else the -o name's extension says the format (none: csv)."""
     return format_for(fmt, output, formats=FORMATS, by_suffix=SUFFIX_FORMATS, default="csv",
-                      accepted=".csv, .jsonl or .json (or .tsv, .txt, .ndjson)",
+                      accepted=".csv, .tsv, .jsonl, .json or .xlsx (or .txt, .ndjson)",
                       unsupported=SPREADSHEET_SUFFIXES)
+
+
+def output_delimiter(fmt: str, input_delimiter: str | None) -> str:
+    """TSV: a tab. CSV: a comma, whatever separated the input, except a semicolon: that is the
+    CSV of Excel where the decimal separator is a comma (most of Europe), so a semicolon file
+    stays one and opens in the same Excel it came from."""
+    if fmt == "tsv":
+        return "\t"
+    return ";" if input_delimiter == ";" else ","
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -78,18 +88,23 @@ def check_paths(source: str, output: Path | None, summary: Path | None = None,
 
 
 @contextmanager
-def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[IO[str]]:
+def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None,
+            binary: bool = False) -> Iterator[IO[Any]]:
     """The results' destination: `path` through atomic.open_output (a file atomically, a
-    device or pipe straight), else standard output. A failed write is an OutputError."""
+    device or pipe straight), else standard output; text, or bytes when `binary` (a
+    workbook). A failed write is an OutputError."""
     encoding = "utf-8-sig" if bom else "utf-8"
     if path is not None:
         from coachmentor.files.atomic import open_output
 
-        with open_output(path, "w", encoding=encoding, newline="") as fh:
-            yield fh
+        text_mode: dict[str, Any] = {} if binary else {"encoding": encoding, "newline": ""}
+        with open_output(path, "wb" if binary else "w", **text_mode) as out:
+            yield out
         return
     raw = stdout if stdout is not None else sys.stdout.buffer
-    fh = io.TextIOWrapper(raw, encoding=encoding, newline="", write_through=False)
+    text = None if binary else io.TextIOWrapper(raw, encoding=encoding, newline="",
+                                                write_through=False)
+    fh: IO[Any] = raw if text is None else text
     try:
         yield fh
         fh.flush()
@@ -102,10 +117,11 @@ def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None) -> Iterator[
             raise OutputError(STDOUT, exc.strerror or str(exc)) from None
         raise stdout_failed(exc) from None
     finally:
-        try:
-            fh.detach()  # leave standard output itself open
-        except (ValueError, OSError):
-            pass
+        if text is not None:
+            try:
+                text.detach()  # leave standard output itself open
+            except (ValueError, OSError):
+                pass
 
 
 @dataclass(frozen=True)
@@ -113,7 +129,7 @@ class AssessOptions:
     """How to read the staff list and write the results: the CLI's options, as one value."""
 
     read: TableOptions = TableOptions()
-    fmt: str | None = None  # csv | jsonl | json; None: from the output's name, else csv
+    fmt: str | None = None  # csv | tsv | jsonl | json | xlsx; None: from the output's name, else csv
     formula_guard: bool = True
     redact: bool = False
 
@@ -138,6 +154,10 @@ def assess_file(
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, like no -o
     fmt = choose_format(options.fmt, output)
+    if fmt == "xlsx" and output is None:
+        from coachmentor.files.workbook_out import refuse_terminal
+
+        refuse_terminal(stdout if stdout is not None else sys.stdout)
     formula_guard, redact = options.formula_guard, options.redact
     source = str(source)
     check_paths(source, output, *also_writing)
@@ -146,20 +166,26 @@ def assess_file(
     try:
         columns = map_columns(rules, table.header, table.name)
         summary = SummaryBuilder(rules, columns)
-        guard = formula_guard and fmt == "csv"
+        textual = fmt in TEXT_FORMATS
+        guard = formula_guard and textual
         redactor = _redactor(rules, columns, guard) if redact else None
         newline = table.newline if table.kind == "csv" else "\r\n"
-        results = Results(rules, delimiter=table.delimiter or ",", newline=newline, guard=guard)
+        delimiter = output_delimiter(fmt, table.delimiter)
+        results = Results(rules, delimiter=delimiter, newline=newline, guard=guard)
         checks = RowChecks(rules, columns, results, guard=guard,
                            delimiter=table.delimiter or ",", on_error=summary.note_error,
                            redactor=redactor)
         checks.memo = memo = make_memo(rules, checks, results)
-        bom = table.bom or (output is not None and fmt == "csv" and (
+        bom = table.bom or (output is not None and textual and (
             table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
         extras = [p for p in also_writing if p is not None]
-        with not_written_after(extras), _output(output, bom and fmt == "csv", stdout) as fh:
-            sink = make_sink(fmt, fh, columns, delimiter=table.delimiter or ",",
-                             newline=newline, guard=guard)
+        # The input's text of a row is written as it was read only where it is the output's
+        # text too: the same delimiter, nothing redacted.
+        pass_through = textual and redactor is None and delimiter == (table.delimiter or ",")
+        with not_written_after(extras), _output(output, bom and textual, stdout,
+                                                binary=fmt == "xlsx") as fh:
+            sink = make_sink(fmt, fh, columns, delimiter=delimiter, newline=newline, guard=guard,
+                             name=str(output) if output is not None else "standard output")
 
             def emit(rows: list, texts: list | None, results: list, numbers: list[int],
                      blanks: int) -> None:
@@ -171,9 +197,12 @@ def assess_file(
                 summary.absorb(rows, results, numbers, blanks)
 
             tick = progress(table) if progress is not None else None
-            Loop(table, checks, emit, tick,
-                 pass_through=fmt == "csv" and redactor is None).run()
-            sink.close()
+            try:
+                Loop(table, checks, emit, tick, pass_through=pass_through).run()
+                sink.close()
+            except BaseException:
+                sink.discard()  # a workbook's temporary sheet goes now, not at exit
+                raise
     finally:
         table.close()
     result = summary.to_dict(
@@ -188,7 +217,9 @@ def assess_file(
             "replaced_previous_results": bool(columns.dropped),
         },
         output={"name": str(output) if output is not None else "<stdout>", "format": fmt,
-                "formula_guard": guard},
+                "formula_guard": guard,
+                **({"delimiter": {"\t": "tab"}.get(delimiter, delimiter)} if textual else {}),
+                **({"cells_cut": sink.cut} if isinstance(sink, XlsxSink) else {})},
     )
     if redact:
         from coachmentor.files.redact import KEY_ENV

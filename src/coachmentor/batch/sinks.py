@@ -1,9 +1,12 @@
-"""Writing results: CSV (input columns, then the result columns), JSON Lines, or one JSON array.
+"""Writing results: CSV or TSV (input columns, then the result columns), JSON Lines, one JSON
+array, or an .xlsx workbook.
 
-CSV output keeps the input's delimiter and line ending (a semicolon file opened in a European
-Excel stays readable) and applies the formula guard to input cells (done per row upstream) and
-to the header. JSON output is typed: `confidence` a number, `reasons` a list, absent values null;
-input columns are keyed by their header (a blank header becomes `column_N`).
+CSV and TSV output take their delimiter from run.py (CSV: a comma, or the input's semicolon;
+TSV: a tab), keep the input's line ending, and apply the formula guard to input cells (done per
+row upstream) and to the header. JSON output is typed: `confidence` a number, `reasons` a list,
+absent values null; input columns are keyed by their header (a blank header becomes
+`column_N`). The workbook is typed too: `confidence` a number, every other cell text
+(files/workbook_out.py).
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from coachmentor.batch.columns import OUTPUT_COLUMNS, Columns
 
 _CSV = attrgetter("csv")
 
-FORMATS = ("csv", "jsonl", "json")
+FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
 _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
@@ -58,6 +61,9 @@ class CsvSink:
     def close(self) -> None:
         pass
 
+    def discard(self) -> None:
+        pass
+
 
 class JsonLinesSink:
     def __init__(self, fh: IO[str], columns: Columns) -> None:
@@ -90,6 +96,9 @@ class JsonLinesSink:
     def close(self) -> None:
         pass
 
+    def discard(self) -> None:
+        pass
+
 
 class JsonArraySink(JsonLinesSink):
     def __init__(self, fh: IO[str], columns: Columns) -> None:
@@ -108,10 +117,58 @@ class JsonArraySink(JsonLinesSink):
         self.fh.write("]\n" if self.separator == "\n" else "\n]\n")
 
 
-def make_sink(fmt: str, fh: IO[str], columns: Columns, *, delimiter: str, newline: str,
-              guard: bool) -> CsvSink | JsonLinesSink:
-    if fmt == "csv":
+class XlsxSink:
+    """The rows into a workbook sheet (files/workbook_out.py), put together by close(): the
+    input cells as text, then the result cells with `confidence` a number."""
+
+    CONFIDENCE = OUTPUT_COLUMNS.index("confidence")
+    RESULTS_KEPT = 1 << 12  # distinct outcomes whose cells are remembered
+
+    def __init__(self, fh: IO[bytes], columns: Columns, *, name: str) -> None:
+        from coachmentor.files.workbook_out import SheetWriter
+
+        self.fh, self.width = fh, columns.width
+        self.sheet = SheetWriter([*columns.header, *OUTPUT_COLUMNS], title="results", name=name,
+                                 numbers={columns.width + self.CONFIDENCE})
+        self._results: dict[Result, list[Any]] = {}  # by identity: one Result per outcome
+
+    def _result_cells(self, result: Result) -> list[Any]:
+        cells = self._results.get(result)
+        if cells is None:
+            if len(self._results) >= self.RESULTS_KEPT:
+                self._results.clear()
+            cells = list(result.cells())
+            cells[self.CONFIDENCE] = result.confidence
+            self._results[result] = cells
+        return cells
+
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
+        width, cells = self.width, self._result_cells
+        self.sheet.append([*(row if len(row) == width else (row + [""] * width)[:width]),
+                           *cells(result)] for row, result in zip(rows, results))
+
+    @property
+    def cut(self) -> int:
+        """Cells cut to the length an Excel cell holds."""
+        return self.sheet.cut
+
+    def close(self) -> None:
+        self.sheet.save(self.fh)
+
+    def discard(self) -> None:
+        self.sheet.discard()
+
+
+Sink = CsvSink | JsonLinesSink | XlsxSink
+
+
+def make_sink(fmt: str, fh: IO[Any], columns: Columns, *, delimiter: str, newline: str,
+              guard: bool, name: str = "the output") -> Sink:
+    """`delimiter`: the output's (csv and tsv); `name`: the output's, for messages."""
+    if fmt in ("csv", "tsv"):
         return CsvSink(fh, columns, delimiter=delimiter, newline=newline, guard=guard)
+    if fmt == "xlsx":
+        return XlsxSink(fh, columns, name=name)
     if fmt == "jsonl":
         return JsonLinesSink(fh, columns)
     return JsonArraySink(fh, columns)

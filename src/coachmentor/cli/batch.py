@@ -126,7 +126,8 @@ def _print_summary(result: dict, rules: Any) -> None:
 ASSESS_EXAMPLES = (
     "coachmentor assess staff.csv -o results.csv",
     "coachmentor assess staff.xlsx --sheet Autumn -o results.csv --summary summary.json",
-    "coachmentor assess staff.csv -o results.jsonl          # format from the name",
+    "coachmentor assess staff.csv -o results.xlsx           # format from the name",
+    "coachmentor assess staff.csv -o results.jsonl          # csv, tsv, jsonl, json, xlsx",
     "coachmentor assess staff.csv --redact -o shareable.csv --report report.html",
     "coachmentor assess - --format jsonl < staff.csv        # for scripts",
 )
@@ -137,15 +138,18 @@ TEMPLATE_EXAMPLES = (
 )
 
 
-SCREEN_NAMES = {"csv": ("CSV", "results.csv"), "jsonl": ("JSON Lines", "results.jsonl"),
-                "json": ("JSON", "results.json")}
+SCREEN_NAMES = {"csv": ("CSV", "results.csv"), "tsv": ("tab-separated values", "results.tsv"),
+                "jsonl": ("JSON Lines", "results.jsonl"), "json": ("JSON", "results.json")}
 
 
 def _screen_hint(format_: str | None) -> None:
     """At a terminal without -o: say where the results are going, before they scroll past."""
     from coachmentor.batch.run import choose_format
 
-    what, name = SCREEN_NAMES[choose_format(format_, None)]
+    fmt = choose_format(format_, None)
+    if fmt not in SCREEN_NAMES:
+        return  # a workbook: refused at a terminal, with its own message
+    what, name = SCREEN_NAMES[fmt]
     sys.stderr.write(f"coachmentor: writing {what} to the screen; use -o {name} to write "
                      "a file\n")
     sys.stderr.flush()
@@ -163,12 +167,15 @@ def assess(
     output: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", metavar="FILE", help="Write results to this file (atomically) instead of "
-                     "standard output.", show_default=False),
+                     "standard output; its name says the format: .csv, .tsv, .jsonl, .json or "
+                     ".xlsx.", show_default=False),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="csv|jsonl|json", help="Output format "
-                     "(default: from the -o name, else csv).", show_default=False),
+        typer.Option("--format", "-f", metavar="csv|tsv|jsonl|json|xlsx", help="Output format "
+                     "(default: from the -o name, else csv). csv is comma-separated (semicolon "
+                     "if the input is); tsv tab-separated; xlsx a workbook, which needs -o FILE "
+                     "or standard output that is not a terminal.", show_default=False),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
@@ -186,8 +193,9 @@ def assess(
     no_formula_guard: Annotated[
         bool,
         typer.Option("--no-formula-guard", help="Keep cells that start with = + - @ tab or CR "
-                     "as they are in CSV output; by default they get a leading ' so that a "
-                     "spreadsheet does not run them as formulas."),
+                     "as they are in CSV and TSV output; by default they get a leading ' so "
+                     "that a spreadsheet does not run them as formulas (an .xlsx never needs "
+                     "it: its cells are typed as text)."),
     ] = False,
     redact: Annotated[
         bool, typer.Option("--redact", help="Make the output safe to share: names (and any "

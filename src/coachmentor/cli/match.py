@@ -42,7 +42,8 @@ def match(
         "--output", "-o", metavar="FILE", help="Write the pairs to this file (atomically) instead of standard "
         "output.", show_default=False)] = None,
     format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="csv|jsonl|json", help="Output format (default: from the -o name, else csv).",
+        "--format", "-f", metavar="csv|tsv|jsonl|json|xlsx", help="Output format (default: from the -o "
+        "name, else csv); xlsx needs -o FILE or standard output that is not a terminal.",
         show_default=False)] = None,
     summary: Annotated[Optional[Path], typer.Option(
         "--summary", metavar="FILE", help="Also write a JSON summary: coverage by support and school, each "
@@ -89,7 +90,7 @@ def match(
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
-        from coachmentor.batch.run import choose_format
+        from coachmentor.match.io import choose_format
         from coachmentor.match.run import match_files, summary_text
 
         if format_ is None and output is not None and str(output) != "-":

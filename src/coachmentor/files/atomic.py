@@ -208,11 +208,16 @@ def silence_stdout() -> None:
             pass
 
 
-def write_stdout(text: str) -> None:
-    """Write `text` to standard output and flush it now, so a full disk or a closed pipe is
-    met here (one clear line, exit 2) and not at exit."""
+def write_stdout(text: str | bytes) -> None:
+    """Write `text` (bytes: a workbook) to standard output and flush it now, so a full disk or
+    a closed pipe is met here (one clear line, exit 2) and not at exit."""
     try:
-        sys.stdout.write(text)
+        if isinstance(text, bytes):
+            sys.stdout.flush()  # whatever text went before comes first
+            sys.stdout.buffer.write(text)
+            sys.stdout.buffer.flush()
+        else:
+            sys.stdout.write(text)
         sys.stdout.flush()
     except BrokenPipeError:
         raise

@@ -20,8 +20,8 @@ def format_for(fmt: str | None, output: Path | None, *, formats: Sequence[str],
         return default
     suffix = output.suffix.lower()
     if suffix in unsupported:
-        raise CoachmentorError(
-            f"{output}: {suffix[1:]} output is not supported yet: write .csv (Excel opens it)")
+        instead = ".xlsx or .csv" if "xlsx" in formats else ".csv (Excel opens it)"
+        raise CoachmentorError(f"{output}: {suffix[1:]} output is not supported: write {instead}")
     if suffix not in by_suffix:
         if output.exists() and not output.is_file():
             return default  # a FIFO or a device (results.pipe): its name is no format

@@ -276,29 +276,30 @@ def _supporter(rules: RuleSet, index: int, n: int, cells: list[str],
 
 COLUMNS = ("staff_id", "name", "row", "recommendation", "support", "type", "status",
            "supporter_id", "supporter_name", "score", "reasons", "unmatched_reason", "error")
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl",
-                  ".json": "json"}
-FORMATS = ("csv", "jsonl", "json")
+SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
+                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
+FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
+NUMBER_COLUMNS = ("row", "score")  # numbers in a workbook; every other cell is text
 DANGER = ("=", "+", "-", "@", "\t", "\r")
 
 
 def choose_format(fmt: str | None, output: Path | None) -> str:
-    from coachmentor.errors import check_format
+    """As for assess (files/formats.py): --format, else the -o name; pairs.md is refused."""
+    from coachmentor.files.formats import format_for
 
-    if fmt is not None:
-        return check_format(fmt, FORMATS)
-    if output is not None and output.suffix.lower() in (".xlsx", ".xls", ".ods"):
-        raise InputFileError(f"{output}: match writes CSV, JSON Lines or JSON; use a .csv name")
-    return SUFFIX_FORMATS.get(output.suffix.lower(), "csv") if output is not None else "csv"
+    return format_for(fmt, output, formats=FORMATS, by_suffix=SUFFIX_FORMATS, default="csv",
+                      accepted=".csv, .tsv, .jsonl, .json or .xlsx",
+                      unsupported=(".xlsm", ".xls", ".ods"))
 
 
 def render(records: list[dict[str, Any]], fmt: str, guard: bool = True) -> str:
+    """The rows as text: CSV (comma), TSV (tab), JSON Lines or JSON."""
     if fmt == "json":
         return json.dumps(records, ensure_ascii=False, indent=1) + "\n"
     if fmt == "jsonl":
         return "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records)
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
+    writer = csv.writer(buf, lineterminator="\n", delimiter="\t" if fmt == "tsv" else ",")
     writer.writerow(COLUMNS)
     for r in records:
         cells = ["" if r[c] is None else f"{r[c]:.2f}" if c == "score" else str(r[c])
@@ -306,6 +307,22 @@ def render(records: list[dict[str, Any]], fmt: str, guard: bool = True) -> str:
         if guard:
             cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         writer.writerow(cells)
+    return buf.getvalue()
+
+
+def render_workbook(records: list[dict[str, Any]], name: str) -> bytes:
+    """The rows as an .xlsx workbook (files/workbook_out.py): `row` and `score` numbers."""
+    from coachmentor.files.workbook_out import SheetWriter
+
+    sheet = SheetWriter(COLUMNS, title="pairs", name=name,
+                        numbers={COLUMNS.index(c) for c in NUMBER_COLUMNS})
+    try:
+        sheet.append([r[c] for c in COLUMNS] for r in records)
+        buf = io.BytesIO()
+        sheet.save(buf)
+    except BaseException:
+        sheet.discard()
+        raise
     return buf.getvalue()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -12,7 +13,14 @@ import numpy as np
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
 from coachmentor.match.explain import CAUSES, explain_person, pair_reasons, unmatched
-from coachmentor.match.io import choose_format, needs_of, read_staff, read_supporters, render
+from coachmentor.match.io import (
+    choose_format,
+    needs_of,
+    read_staff,
+    read_supporters,
+    render,
+    render_workbook,
+)
 from coachmentor.match.optimise import solve
 from coachmentor.match.preferences import score, weights
 
@@ -40,6 +48,10 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     from coachmentor.files.atomic import write_output, write_stdout
 
     fmt = choose_format(fmt, output)
+    if fmt == "xlsx" and output is None and explain is None:
+        from coachmentor.files.workbook_out import refuse_terminal
+
+        refuse_terminal(sys.stdout, "match")
     inputs = [staff_path, supporters_path] + [str(p) for p in (keep, avoid) if p is not None]
     _check_paths(inputs, [("-o/--output", output),
                                                   ("--summary", summary_path)])
@@ -91,7 +103,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if explain is not None:
         write_stdout(explain_person(explain, needs, sups, sol.pairs, sol.load, sol.eligible,
                                     matching, w))
-    text = render(records, fmt, guard=guard and fmt == "csv")
+    text: str | bytes
+    if fmt == "xlsx":
+        text = render_workbook(records, str(output) if output is not None else "standard output")
+    else:
+        text = render(records, fmt, guard=guard and fmt in ("csv", "tsv"))
     if output is not None:
         write_output(output, text)
     elif explain is None:

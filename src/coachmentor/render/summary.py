@@ -109,6 +109,12 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
                      f"{inp['rows_above_header_skipped']} row(s) above it skipped")
     if (inp.get("encoding") or "").startswith("cp1252"):
         lines.append("  note: the input is not UTF-8; it was read as cp1252 (set --encoding to override)")
+    cut = (d.get("output") or {}).get("cells_cut")
+    if cut:
+        from coachmentor.files.workbook_out import CUT, MAX_CELL
+
+        lines.append(f"  note: {cut:,} cell(s) longer than an Excel cell holds ({MAX_CELL:,} "
+                     f"characters) were cut; each ends with '{CUT.strip()}'")
     lines.append(
         f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
     )
