@@ -25,6 +25,7 @@ Checks (`checks:`) flag answers that contradict each other or the sources, as wa
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any, Mapping
 
 from coachmentor.errors import AnswersError, MissingAnswersError
@@ -202,13 +203,14 @@ class _Decision:
     ignored: tuple[str, ...]  # answered, but the question does not apply (its `when` fails)
     coaching: float
     mentoring: float
-    fired: list[Any]
+    fired: tuple[Any, ...]
     recommendation: str
     alternative: str | None
     decided_by: str
     margin_factor: float
     lead: list[tuple[str, str, Any]]  # (rule id, reason, citation or None)
     bits: int  # the conditions that hold (RuleSet.conditions_holding)
+    parts: tuple["_Part", "_Part"]  # the rules that fired: tier need, tier person
 
 
 def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
@@ -230,23 +232,16 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
             ) -> _Decision:
     """The decision of the conditions that hold (`bits`); `answers` only travel with it."""
     d = rules.model.decision
-    # Which rules fire, read off the bits of the conditions that hold (in rule order).
-    need_c = need_m = person_c = person_m = 0.0
-    fired = []
-    rule_at = rules.rule_at
+    # Which rules fire, read off the bits of the conditions that hold, summed per tier.
     whens, unless = rules.rule_bits
-    todo = bits & whens & ~((bits & unless) >> 1)  # RuleSet.in_force, inline: the hot path
-    while todo:
-        low = todo & -todo
-        todo ^= low
-        c = rule_at[low]
-        if c.need:
-            need_c += c.coaching
-            need_m += c.mentoring
-        else:
-            person_c += c.coaching
-            person_m += c.mentoring
-        fired.append(c)
+    in_force = bits & whens & ~((bits & unless) >> 1)  # RuleSet.in_force, inline: hot path
+    need_bits, person_bits = rules.tier_bits
+    need, person = _part(rules, in_force & need_bits), _part(rules, in_force & person_bits)
+    need_c, need_m, person_c, person_m = need.coaching, need.mentoring, person.coaching, person.mentoring
+    fired = need.fired + person.fired  # in rule order
+    if not rules.need_rules_first:
+        fired = tuple(sorted(fired, key=attrgetter("order")))
+    parts = (need, person)
     cap = d.person_cap
     if cap is not None:  # the person refines the need; it cannot outvote it
         person_c = max(-cap, min(cap, person_c))
@@ -260,7 +255,7 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
         lead.append((gate.id, gate.reason, gate.source))
         return _Decision(
             answers, ignored, coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0,
-            lead, bits,
+            lead, bits, parts,
         )
     recommendation, margin_factor = _by_scores(d, coaching, mentoring, need_c - need_m)
     decided_by = "scores"
@@ -292,7 +287,7 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
             margin_factor = max(margin_factor, 0.75)
     return _Decision(
         answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
-        margin_factor, lead, bits,
+        margin_factor, lead, bits, parts,
     )
 
 
@@ -348,16 +343,19 @@ def _scaled(rules: RuleSet, margin_factor: float, answered: int) -> float:
 
 
 def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
-    coaching_type = mentoring_type = None
     rec = dec.recommendation
     if rec == "other":
         return None, None
     in_force = rules.in_force(dec.bits, rules.type_bits)
-    if rec != "mentoring":
-        coaching_type = next((t for at, t in rules.type_at["coaching"] if in_force & at), None)
-    if rec != "coaching":
-        mentoring_type = next((t for at, t in rules.type_at["mentoring"] if in_force & at), None)
-    return coaching_type, mentoring_type
+    hit = rules.typed.get((rec, in_force))  # few combinations: every one is kept
+    if hit is None:
+        coaching_type = mentoring_type = None
+        if rec != "mentoring":
+            coaching_type = next((t for at, t in rules.type_at["coaching"] if in_force & at), None)
+        if rec != "coaching":
+            mentoring_type = next((t for at, t in rules.type_at["mentoring"] if in_force & at), None)
+        hit = rules.typed[(rec, in_force)] = (coaching_type, mentoring_type)
+    return hit
 
 
 def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
@@ -367,17 +365,64 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     limit = rules.model.decision.max_reasons
     lead = [_lead_reason(rules, rid, text, cite) for rid, text, cite in dec.lead]
     rec = dec.recommendation
-    pushes = [_push(c, rec) for c in dec.fired]
-    need = [r for c, (_, r) in zip(dec.fired, pushes) if c.about_need]
+    need_part, person_part = (part.pushes(rec, limit) for part in dec.parts)
+    about = need_part[0] + person_part[0]
+    if not rules.need_rules_first:
+        about = sorted(about)
+    need = [r for _, r in about]
     out = lead[: max(1, limit - len(need))] + need  # the deciding reason and the need, always
     if len(out) >= limit or rec == "other":  # nothing pushes towards "other" (_toward)
         return tuple(out[:limit])
-    # The rules that pushed towards the result, strongest first (ties: rule order; the
-    # order, unique, means two Reasons are never compared).
-    ranked = sorted((-w, order, r) for order, (w, r) in enumerate(pushes) if w > 0)
+    # The rules that pushed hardest towards the result: the strongest `limit` of both tiers'.
+    ranked = sorted(need_part[1] + person_part[1])[:limit]
     shown = {r.rule for r in out}
-    out += [r for _, _, r in ranked[:limit] if r.rule not in shown]
+    out += [r for _, _, r in ranked if r.rule not in shown]
     return tuple(out[:limit])
+
+
+class _Part:
+    """The rules of one tier that fire together: their points summed (in rule order, as the
+    scores add them), and per recommendation the reasons they give (see `pushes`)."""
+
+    __slots__ = ("fired", "coaching", "mentoring", "_pushes")
+
+    def __init__(self, fired: tuple[Any, ...]) -> None:
+        self.fired = fired
+        self.coaching = self.mentoring = 0.0
+        for c in fired:
+            self.coaching += c.coaching
+            self.mentoring += c.mentoring
+        self._pushes: dict[tuple[str, int], tuple[list, list]] = {}
+
+    def pushes(self, rec: str, limit: int) -> tuple[list[tuple[int, Reason]],
+                                                     list[tuple[float, int, Reason]]]:
+        """For a recommendation: the reasons of the rules about the need (in rule order), and
+        the `limit` rules that pushed hardest towards it as (-weight, order, reason),
+        strongest first, ties in rule order (two Reasons are never compared: orders differ)."""
+        hit = self._pushes.get((rec, limit))
+        if hit is None:
+            weighed = [(c, *_push(c, rec)) for c in self.fired]
+            hit = self._pushes[(rec, limit)] = (
+                [(c.order, r) for c, _, r in weighed if c.about_need],
+                sorted((-w, c.order, r) for c, w, r in weighed if w > 0)[:limit],
+            )
+        return hit
+
+
+def _part(rules: RuleSet, fired_bits: int) -> _Part:
+    """The _Part of the rules whose `when` bits are `fired_bits` (one tier's)."""
+    part = rules.parts.get(fired_bits)
+    if part is None:
+        fired = []
+        todo = fired_bits
+        while todo:  # lowest bit first: rule order
+            low = todo & -todo
+            todo ^= low
+            fired.append(rules.rule_at[low])
+        part = _Part(tuple(fired))
+        if len(rules.parts) < DECIDED_MAX:
+            rules.parts[fired_bits] = part
+    return part
 
 
 def warnings(rules: RuleSet, answers: Mapping[str, str], bits: int | None = None) -> tuple[Warning, ...]:

@@ -85,8 +85,9 @@ class RuleSet:
                 source=self.citation_text(r.source),
                 need=r.tier == "need",
                 about_need=any(f in r.when for f in need_fields),
+                order=order,
             )
-            for r in m.rules
+            for order, r in enumerate(m.rules)
         ]
         self.c_gates = [(g, compile_condition(g.when)) for g in m.gates]
         self.c_overrides = [
@@ -167,6 +168,13 @@ class RuleSet:
             at += 2
         self.rule_bits = in_force(rule_pairs)
         self.rule_at = {1 << i: c for (i, _), c in zip(rule_pairs, self.c_rules)}
+        # The rules of each tier (their `when` bits): the engine sums and ranks each tier's
+        # rules that fire once per combination of them (engine._part), not once per answer set.
+        self.tier_bits = (sum(1 << i for (i, _), c in zip(rule_pairs, self.c_rules) if c.need),
+                          sum(1 << i for (i, _), c in zip(rule_pairs, self.c_rules) if not c.need))
+        orders = [c.order for c in self.c_rules if c.need], [c.order for c in self.c_rules if not c.need]
+        self.need_rules_first = not orders[0] or not orders[1] or max(orders[0]) < min(orders[1])
+        self.parts: dict[int, Any] = {}  # engine._part's memo
         self.gate_at = {1 << (gate_first + k): g for k, (g, _) in enumerate(self.c_gates)}
         at = gate_first + len(self.c_gates)
         pairs = []
@@ -196,6 +204,7 @@ class RuleSet:
         # Engine caches of texts that depend on the rule base only (see engine._lead_reason).
         self.lead_reasons: dict[tuple[str, str], Any] = {}
         self.warned: dict[int, tuple] = {}
+        self.typed: dict[tuple[str, int], tuple[str | None, str | None]] = {}
 
     def holding(self, answers: Mapping[str, str]) -> int:
         """The bits of the conditions that hold for these (canonical, applicable) answers,
@@ -399,6 +408,7 @@ class CompiledRule:
     source: str
     need: bool = False  # tier: need (never capped)
     about_need: bool = False  # reads the need the leader chose: its reason is always shown
+    order: int = 0  # its place in the rule base (ties between reasons go to the earlier rule)
     reasons: dict[str, Any] = field(default_factory=dict, compare=False)  # engine's Reason cache
 
 
