@@ -208,7 +208,7 @@ class _Decision:
     alternative: str | None
     decided_by: str
     margin_factor: float
-    lead: list[tuple[str, str, Any]]  # (rule id, reason, citation or None)
+    lead: tuple[tuple[str, str, Any], ...]  # (rule id, reason, citation or None)
     bits: int  # the conditions that hold (RuleSet.conditions_holding)
     parts: tuple["_Part", "_Part"]  # the rules that fired: tier need, tier person
 
@@ -246,17 +246,36 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
     if cap is not None:  # the person refines the need; it cannot outvote it
         person_c = max(-cap, min(cap, person_c))
         person_m = max(-cap, min(cap, person_m))
+    gates = bits & rules.gate_bits
+    # What the scores, the first gate and the constraints in force decide: few combinations
+    # of these exist (the tiers' sums take few values), so each is settled once.
+    key = (need_c, need_m, person_c, person_m, gates & -gates,
+           rules.in_force(bits, rules.override_bits))
+    settled = rules.settled.get(key)
+    if settled is None:
+        settled = _settle(rules, *key)
+        if len(rules.settled) < DECIDED_MAX:
+            rules.settled[key] = settled
+    coaching, mentoring, recommendation, alternative, decided_by, margin_factor, lead = settled
+    return _Decision(
+        answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
+        margin_factor, lead, bits, parts,
+    )
+
+
+def _settle(rules: RuleSet, need_c: float, need_m: float, person_c: float, person_m: float,
+            gate_bit: int, constraints_bits: int) -> tuple:
+    """(coaching, mentoring, recommendation, alternative, decided by, margin factor, lead):
+    the scores, then a gate that holds (`gate_bit`: the first's), else the scores decide and
+    the constraints in force (`constraints_bits`) apply."""
+    d = rules.model.decision
     coaching, mentoring = round(need_c + person_c, 3), round(need_m + person_m, 3)
     lead: list[tuple[str, str, Any]] = []
     alternative: str | None = None
-    gates = bits & rules.gate_bits
-    if gates:  # the first gate that holds (gates sit in order, the first at the lowest bit)
-        gate = rules.gate_at[gates & -gates]
+    if gate_bit:  # the first gate that holds (gates sit in order, the first at the lowest bit)
+        gate = rules.gate_at[gate_bit]
         lead.append((gate.id, gate.reason, gate.source))
-        return _Decision(
-            answers, ignored, coaching, mentoring, fired, "other", gate.alternative, gate.id, 1.0,
-            lead, bits, parts,
-        )
+        return coaching, mentoring, "other", gate.alternative, gate.id, 1.0, tuple(lead)
     recommendation, margin_factor = _by_scores(d, coaching, mentoring, need_c - need_m)
     decided_by = "scores"
     if recommendation == "other":
@@ -265,7 +284,7 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
     # Constraints apply in order, each to the result of the one before (an early career
     # teacher's coaching becomes both; then someone negative about coaching is mentored).
     constraints = []
-    todo = rules.in_force(bits, rules.override_bits)
+    todo = constraints_bits
     while todo:  # the constraints in force, in order (few: most answers meet none)
         low = todo & -todo
         todo ^= low
@@ -285,10 +304,8 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
             decided_by = settled[-1].id
             lead.insert(0, (settled[-1].id, settled[-1].reason, settled[-1].source))
             margin_factor = max(margin_factor, 0.75)
-    return _Decision(
-        answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
-        margin_factor, lead, bits, parts,
-    )
+    return (coaching, mentoring, recommendation, alternative, decided_by, margin_factor,
+            tuple(lead))
 
 
 def _constrain(
@@ -363,9 +380,9 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     they see it was heard, even when a constraint points elsewhere), then the rules that
     pushed hardest towards the result."""
     limit = rules.model.decision.max_reasons
-    lead = [_lead_reason(rules, rid, text, cite) for rid, text, cite in dec.lead]
+    lead = [_lead_reason(rules, rid, text, cite) for rid, text, cite in dec.lead] if dec.lead else []
     rec = dec.recommendation
-    need_part, person_part = (part.pushes(rec, limit) for part in dec.parts)
+    need_part, person_part = dec.parts[0].pushes(rec, limit), dec.parts[1].pushes(rec, limit)
     about = need_part[0] + person_part[0]
     if not rules.need_rules_first:
         about = sorted(about)
@@ -374,7 +391,7 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     if len(out) >= limit or rec == "other":  # nothing pushes towards "other" (_toward)
         return tuple(out[:limit])
     # The rules that pushed hardest towards the result: the strongest `limit` of both tiers'.
-    ranked = sorted(need_part[1] + person_part[1])[:limit]
+    ranked = sorted(need_part[1] + person_part[1])[:limit] if person_part[1] else need_part[1]
     shown = {r.rule for r in out}
     out += [r for _, _, r in ranked if r.rule not in shown]
     return tuple(out[:limit])

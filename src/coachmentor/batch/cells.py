@@ -88,14 +88,14 @@ class Result:
 
 
 class Results:
-    """Makes Results: renders each one's CSV text once, and shares one Result per outcome."""
+    """Makes Results, each with its CSV text rendered once (the batch memo shares one Result
+    per outcome: core.Memo.rendered, and `error` here)."""
 
     def __init__(self, rules: Any, *, delimiter: str, newline: str, guard: bool) -> None:
         self.rules = (rules.name, rules.version, rules.hash)
         self.delimiter, self.newline, self.guard = delimiter, newline, guard
         self._lines = LineBuffer()
         self._writer = csv.writer(self._lines, delimiter=delimiter, lineterminator="\r\n")
-        self._shared: dict[tuple, Result] = {}
         self._errors: dict[tuple[str, str | None], Result] = {}
 
     def ok(self, decided: Any, confidence: float, stage: str | None) -> Result:
@@ -125,11 +125,4 @@ class Results:
             cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         self._writer.writerow(cells)
         result.csv = self.delimiter + self._lines.pop()[:-2] + self.newline
-        key = (result.csv, result.stage)
-        shared = self._shared.get(key)
-        if shared is not None:
-            return shared
-        if len(self._shared) >= INTERN_MAX:
-            self._shared.clear()  # sharing only saves memory: nothing is computed again
-        self._shared[key] = result
         return result

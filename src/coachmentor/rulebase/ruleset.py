@@ -175,6 +175,7 @@ class RuleSet:
         orders = [c.order for c in self.c_rules if c.need], [c.order for c in self.c_rules if not c.need]
         self.need_rules_first = not orders[0] or not orders[1] or max(orders[0]) < min(orders[1])
         self.parts: dict[int, Any] = {}  # engine._part's memo
+        self.settled: dict[tuple, tuple] = {}  # engine._settle's memo (bounded by its inputs)
         self.gate_at = {1 << (gate_first + k): g for k, (g, _) in enumerate(self.c_gates)}
         at = gate_first + len(self.c_gates)
         pairs = []
