@@ -630,3 +630,19 @@ def test_error_rows_are_bounded_and_in_row_order(shipped_rules, tmp_path):
     assert s["errors"] == ERROR_ROWS + 50
     assert [e["row"] for e in s["error_rows"]] == list(range(2, ERROR_ROWS + 2))
     assert s["first_errors"] == s["error_rows"][:FIRST_ERRORS]
+
+
+def test_the_header_settles_the_delimiter_when_data_rows_hold_another_candidate(
+        run_cli, shipped_rules):
+    # Every data row has a '|' in the same cells and a quoted line break: counted alone, '|'
+    # splits more records alike than ',' does; but only ',' makes a header of the fields.
+    from coachmentor.batch.columns import header_test
+    from coachmentor.files.table import sniff_delimiter
+
+    text = 'staff_id,career_stage,focus,notes\n' + 'A1,ECT,induction,"a | b\nc | d"\n' * 3
+    assert sniff_delimiter(text) == "|"  # without the header test: misled
+    assert sniff_delimiter(text, header_test(shipped_rules)) == ","
+    result = run_cli(["assess", "-", "--quiet"], input=text)
+    assert result.exit_code == 0, result.stderr
+    assert [r["recommendation"] for r in csv.DictReader(io.StringIO(result.stdout))] == [
+        "mentoring"] * 3

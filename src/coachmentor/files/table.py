@@ -399,7 +399,7 @@ def _open_csv(
     _FallbackCount.hits = 0
     sample = _decode_sample(prefix, py_encoding, errors, whole=len(prefix) < SNIFF_BYTES)
     if delimiter is None:
-        delimiter = sniff_delimiter(sample)
+        delimiter = sniff_delimiter(sample, is_header)
     newline = "\r\n" if _first_line_ending(sample) == "\r\n" else "\n"
 
     raw = _Prefixed(prefix, fh, suspect)
@@ -530,27 +530,32 @@ def _first_line_ending(sample: str) -> str:
     return "\n"
 
 
-def sniff_delimiter(sample: str) -> str:
-    """The candidate on which most of the first records agree about a width of two or more
-    cells (so that a title line above the header does not mislead it); ties go to , ; tab |.
-    Records are read with the csv module, so quoted delimiters and line breaks count right."""
-    best, best_score = ",", (0, 0)
+def sniff_delimiter(sample: str, is_header: Callable[[list[str]], bool] | None = None) -> str:
+    """The candidate that splits a record of the sample into a header `is_header` accepts
+    (the header names the fields: a '|' inside every data row must not win over the commas
+    of the header), then the one on which most of the first records agree about a width of
+    two or more cells (so that a title line above the header does not mislead it); ties go to
+    , ; tab |. Records are read with the csv module, so quoted delimiters and line breaks
+    count right."""
+    best, best_score = ",", (False, 0, 0)
     for cand in DELIMITERS:
         if cand not in sample:
             continue
         reader = csv.reader(io.StringIO(sample, newline=""), delimiter=cand)
         counts: dict[int, int] = {}
+        header = False
         try:
             for record in itertools.islice(reader, 21):
                 if len(record) > 1:
                     counts[len(record)] = counts.get(len(record), 0) + 1
+                    header = header or (is_header is not None and is_header(record))
         except csv.Error:
             pass
         if not counts:
             continue
         width, agree = max(counts.items(), key=lambda kv: (kv[1], kv[0]))
-        if (agree, width) > best_score:
-            best, best_score = cand, (agree, width)
+        if (header, agree, width) > best_score:
+            best, best_score = cand, (header, agree, width)
     return best
 
 
