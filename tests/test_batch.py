@@ -642,7 +642,7 @@ def test_the_header_settles_the_delimiter_when_data_rows_hold_another_candidate(
     text = 'staff_id,career_stage,focus,notes\n' + 'A1,ECT,induction,"a | b\nc | d"\n' * 3
     assert sniff_delimiter(text) == "|"  # without the header test: misled
     assert sniff_delimiter(text, header_test(shipped_rules)) == ","
-    result = run_cli(["assess", "-", "--quiet"], input=text)
+    result = run_cli("assess", "-", "--quiet", input=text)
     assert result.exit_code == 0, result.stderr
     assert [r["recommendation"] for r in csv.DictReader(io.StringIO(result.stdout))] == [
         "mentoring"] * 3
