@@ -1,5 +1,6 @@
 """The batch loop (batch/core.py): row numbers as a person finds them in the file, and one
-bounded memo of results that evicts the least recently used answer sets, never everything."""
+bounded memo of results (two generations: the older is dropped when the recent one fills,
+so a key in use is never lost all at once), never everything."""
 
 from __future__ import annotations
 

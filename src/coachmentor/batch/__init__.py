@@ -5,7 +5,8 @@
     summary = assess_file(load_rules(), "staff.csv", output=Path("results.csv"))
     summary["recommendations"]      # {'coaching': 20, 'mentoring': 15, 'both': 8, 'other': 4}
 
-Modules: columns (header -> field), core (the loop and its memo), checks (bad rows), cells
+Modules: columns (header -> field), keys (a row's answers as one result key), core (the
+loop and its memo), checks (bad rows), cells
 (result cells, the formula guard), sinks (CSV/JSON writers), summary (the summary dict), run
 (the whole run), template (`coachmentor template`). Tables are read by `coachmentor.files.table`;
 the summary is rendered by `coachmentor.render.summary` (text) and `.html_report`.

@@ -70,7 +70,7 @@ class RuleSet:
 
     def _compile(self) -> None:
         """Conditions as (field, frozenset of values) tuples, points and citation texts worked
-        out once: the engine runs once per distinct answer set, thousands of times in a batch."""
+        out once: the engine runs once per combination of conditions, thousands of times in a batch."""
         m = self.model
         self.position = {q: i for i, q in enumerate(self.question_order)}
         need_fields = {q.id for q in m.questions if q.names_need}
