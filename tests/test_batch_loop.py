@@ -80,6 +80,7 @@ def test_a_memo_smaller_than_the_answer_sets_evicts_and_stays_right(shipped_rule
     # More distinct answer sets than the memo holds, seen twice over: every row still says
     # what the engine says, and the engine runs again only for what was evicted.
     monkeypatch.setattr(core, "MEMO_MAX", 8)
+    monkeypatch.setattr(core, "CHUNK", 4)  # new keys are worked out at the end of a chunk
     stages = ["ECT", "SLT", "established", "trainee", "middle leader"]
     foci = ["induction", "wellbeing", "conflict", "career", "strategic"]
     combos = list(itertools.product(stages, foci))

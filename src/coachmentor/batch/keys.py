@@ -33,6 +33,7 @@ class RowKeys:
 
     def __init__(self, rules: RuleSet, fids: Iterable[str]) -> None:
         self.rules = rules
+        self.fids = list(fids)
         at = rules.all_conditions.bit_length()
         self.when_bits = {}  # follow-up id -> the bit of its `when`
         for fid, _ in rules.follow_ups:
@@ -58,7 +59,7 @@ class RowKeys:
         # per follow-up: its answered bit, the bit of its `when`, and its mask when blank
         self.follow_ups = [(self.answered_bits.get(fid, 0), self.when_bits[fid],
                             self.mask(fid, None)) for fid, _ in rules.follow_ups]
-        present = set(fids)
+        present = set(self.fids)
         self.base = reduce(and_, (self.mask(f, None) for f in rules.question_order
                                   if f not in present), self.all)
 
