@@ -21,7 +21,8 @@ from coachmentor.engine import confidence_for, decision_for
 from coachmentor.files.messages import csv_failure
 from coachmentor.rulebase.ruleset import RuleSet
 
-CHUNK = 1024  # rows between writes (and summary tallies, progress)
+CHUNK = 256  # rows between writes (and summary tallies, progress): a chunk small enough to
+# keep memory flat, large enough to work out its new result keys back to back
 # Result keys whose Result is remembered: up to MEMO_MAX recent ones, and as many from
 # before (two generations: when the recent ones fill up they become the older, and the
 # older are dropped, so a key in use is never lost all at once). 32,768 holds every result
@@ -42,7 +43,7 @@ class Memo:
         self.rules, self.results, self.keys = rules, results, checks.keys
         self.recent: dict[int, Result | int] = {}
         self.older: dict[int, Result | int] = {}
-        self.rendered: dict[tuple, Result] = {}
+        self.rendered: dict[tuple, Result] = {}  # (decided, confidence, stage), (text, stage)
         self.waiting: dict[int, Result | None] = {}  # this chunk's new keys
         self.engine_runs = 0
 
@@ -89,6 +90,9 @@ class Memo:
         result = self.rendered.get(shared)
         if result is None:
             result = self.results.ok(decided, confidence, stage)
+            # Decisions that differ only in their margin can give the same confidence and
+            # so the same cells: one Result for them all (memory, at a million rows).
+            result = self.rendered.setdefault((result.csv, stage), result)
             if len(self.rendered) >= MEMO_MAX:
                 self.rendered.clear()  # it only saves rendering: no engine runs again
             self.rendered[shared] = result
