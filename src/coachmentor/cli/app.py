@@ -8,7 +8,7 @@ from typing import Annotated, List, Optional
 import typer
 
 from coachmentor import __version__
-from coachmentor.cli.common import DebugOption, RulesOption, examples, guarded
+from coachmentor.cli.common import DebugOption, HelpGroup, RulesOption, examples, guarded, one_of
 
 app = typer.Typer(
     name="coachmentor",
@@ -19,15 +19,34 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
     pretty_exceptions_show_locals=False,  # staff data must never appear in a traceback
     no_args_is_help=True,
+    # Completion scripts come from the `completion` command (an explicit shell: nothing to
+    # detect, and no extra options on every command line).
     add_completion=False,
     # Plain help: rendering help with rich costs ~80 ms of imports on every --help.
     rich_markup_mode=None,
+    cls=HelpGroup,
+    epilog="\n".join((
+        "coachmentor advise                          # one member of staff, question by question",
+        "coachmentor template -o staff.xlsx          # a staff list to fill in, with drop-downs",
+        "coachmentor assess staff.xlsx -o results.xlsx --report report.html",
+        "coachmentor match staff.csv supporters.csv -o pairs.csv",
+        "coachmentor rules check                     # the shipped rule base, checked",
+        "coachmentor completion bash >> ~/.bashrc    # tab completion (bash, zsh, fish)",
+        "coachmentor COMMAND --help                  # each command's options and examples",
+    )),
 )
 rules_app = typer.Typer(
     help="Check a rule base, test it against suites of cases, or print its JSON Schema.",
     context_settings={"help_option_names": ["-h", "--help"]},
     no_args_is_help=True,
     rich_markup_mode=None,
+    cls=HelpGroup,
+    epilog="\n".join((
+        "coachmentor rules check                     # the shipped rule base",
+        "coachmentor rules check my-rules.yaml --strict",
+        "coachmentor rules test rules/suites/sources.yaml",
+        "coachmentor rules schema > coachmentor.schema.json",
+    )),
 )
 app.add_typer(rules_app, name="rules")
 
@@ -83,7 +102,8 @@ def advise(
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="text|json|markdown", show_default=False,
+        typer.Option("--format", "-f", metavar="text|json|markdown",
+                     autocompletion=one_of("text|json|markdown"), show_default=False,
                      help="Output format (default: from the -o name, else text)."),
     ] = None,
     output: Annotated[
@@ -169,7 +189,8 @@ def rules_test(
         ),
     ] = None,
     format_: Annotated[
-        str, typer.Option("--format", "-f", metavar="text|json", help="Output format.")
+        str, typer.Option("--format", "-f", metavar="text|json",
+                     autocompletion=one_of("text|json"), help="Output format.")
     ] = "text",
     rules: RulesOption = None,
     debug: DebugOption = False,
@@ -216,5 +237,50 @@ from coachmentor.cli import match as cli_match  # noqa: E402 - imports only type
 app.command("match", **examples(*cli_match.EXAMPLES))(cli_match.match)
 
 
+SHELLS = ("bash", "zsh", "fish", "powershell")
+COMPLETE_VAR = "_COACHMENTOR_COMPLETE"  # the variable the completion scripts set
+
+
+@app.command(**examples(
+    "coachmentor completion bash >> ~/.bashrc                    # then open a new terminal",
+    "coachmentor completion zsh > ~/.zfunc/_coachmentor          # a folder on your $fpath",
+    "coachmentor completion fish > ~/.config/fish/completions/coachmentor.fish",
+    "coachmentor completion                                      # the shell from $SHELL",
+))
+def completion(
+    shell: Annotated[
+        Optional[str],
+        typer.Argument(metavar="[bash|zsh|fish|powershell]",
+                       help="The shell to complete in (default: the one $SHELL names).",
+                       show_default=False),
+    ] = None,
+) -> None:
+    """Print the script that makes Tab complete commands, options and their values."""
+    import os
+
+    from coachmentor.errors import EXIT_USAGE
+
+    if shell is None:
+        shell = Path(os.environ.get("SHELL", "")).name or None
+        if shell not in SHELLS:
+            typer.echo("error: cannot tell your shell from $SHELL: name it, e.g. "
+                       f"coachmentor completion bash (one of: {', '.join(SHELLS)})", err=True)
+            raise typer.Exit(EXIT_USAGE)
+    if shell not in SHELLS:
+        typer.echo(f"error: no completion for '{shell}': name one of {', '.join(SHELLS)}",
+                   err=True)
+        raise typer.Exit(EXIT_USAGE)
+    from typer._completion_shared import get_completion_script
+
+    typer.echo(get_completion_script(prog_name="coachmentor", complete_var=COMPLETE_VAR,
+                                     shell=shell))
+
+
 def main() -> None:
+    import os
+
+    if COMPLETE_VAR in os.environ:  # a shell asking for completions (the script above)
+        from typer._completion_classes import completion_init
+
+        completion_init()
     app()

@@ -24,6 +24,7 @@ from coachmentor.cli.common import (
     SheetOption,
     guarded,
     load_ruleset,
+    one_of,
     table_options,
 )
 from coachmentor.textsafe import printable
@@ -172,7 +173,8 @@ def assess(
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="csv|tsv|jsonl|json|xlsx", help="Output format "
+        typer.Option("--format", "-f", metavar="csv|tsv|jsonl|json|xlsx",
+                     autocompletion=one_of("csv|tsv|jsonl|json|xlsx"), help="Output format "
                      "(default: from the -o name, else csv). csv is comma-separated (semicolon "
                      "if the input is); tsv tab-separated; xlsx a workbook, which needs -o FILE "
                      "or standard output that is not a terminal.", show_default=False),
@@ -253,7 +255,8 @@ def template(
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="csv|xlsx", help="Format (default: from the -o name, else csv).",
+        typer.Option("--format", "-f", metavar="csv|xlsx",
+                     autocompletion=one_of("csv|xlsx"), help="Format (default: from the -o name, else csv).",
                      show_default=False),
     ] = None,
     force: Annotated[

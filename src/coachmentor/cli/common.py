@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
 
 import typer
-from typer.core import TyperCommand
+from typer.core import TyperCommand, TyperGroup
 
 from coachmentor.errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
 from coachmentor.textsafe import printable
@@ -55,6 +55,22 @@ class HelpCommand(TyperCommand):
             with formatter.section("Examples"):
                 for line in self.epilog.strip("\n").split("\n"):
                     formatter.write(f"{' ' * formatter.current_indent}{line}\n" if line else "\n")
+
+
+class HelpGroup(TyperGroup):
+    """A group (the top level, `rules`) whose --help ends with the same Examples section."""
+
+    format_epilog = HelpCommand.format_epilog
+
+
+def one_of(metavar: str) -> Any:
+    """Tab completion for an option whose metavar lists its values (`csv|jsonl|json`)."""
+    values = metavar.split("|")
+
+    def complete(incomplete: str) -> list[str]:
+        return [v for v in values if v.startswith(incomplete)]
+
+    return complete
 
 
 def examples(*lines: str) -> dict[str, Any]:

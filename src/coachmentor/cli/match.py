@@ -18,6 +18,7 @@ from coachmentor.cli.common import (
     SheetOption,
     guarded,
     load_ruleset,
+    one_of,
     table_options,
 )
 from coachmentor.textsafe import printable
@@ -42,7 +43,8 @@ def match(
         "--output", "-o", metavar="FILE", help="Write the pairs to this file (atomically) instead of standard "
         "output.", show_default=False)] = None,
     format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="csv|tsv|jsonl|json|xlsx", help="Output format (default: from the -o "
+        "--format", "-f", metavar="csv|tsv|jsonl|json|xlsx",
+                     autocompletion=one_of("csv|tsv|jsonl|json|xlsx"), help="Output format (default: from the -o "
         "name, else csv); xlsx needs -o FILE or standard output that is not a terminal.",
         show_default=False)] = None,
     summary: Annotated[Optional[Path], typer.Option(
