@@ -351,7 +351,7 @@ def test_output_replaces_an_existing_file_atomically(run_cli, tmp_path):
     out = tmp_path / "r.csv"
     out.write_text("old results\n")
     assert run_cli("assess", fixture("header_only.csv"), "-o", out, "-q").exit_code == 0
-    assert out.read_text().startswith("staff_id,name")
+    assert out.read_text("utf-8-sig").startswith("staff_id,name")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv"]
 
 

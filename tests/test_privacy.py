@@ -69,7 +69,7 @@ def test_names_and_notes_never_reach_errors_summaries_or_reports(place):
     src = staff_csv(work)
     result = run(["assess", src, "-o", "out.csv", "--summary", "summary.json", "--report", "report.html"], work, home)
     assert result.returncode == 1, result.stderr
-    rows = list(csv.DictReader(io.StringIO((work / "out.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((work / "out.csv").read_text(encoding="utf-8-sig"))))
     assert [r["status"] for r in rows] == ["ok", "error", "error", "error", "ok"]
     kept = [result.stderr, (work / "summary.json").read_text(), (work / "report.html").read_text()]
     kept += [r["error"] for r in rows]
@@ -86,7 +86,7 @@ def test_redacted_output_holds_no_names(place):
     src = staff_csv(work)
     result = run(["assess", src, "-o", "shared.csv", "--redact", "--quiet"], work, home)
     assert result.returncode == 1
-    text = (work / "shared.csv").read_text(encoding="utf-8")
+    text = (work / "shared.csv").read_text(encoding="utf-8-sig")
     for name in NAMES:
         assert name not in text
     rows = list(csv.DictReader(io.StringIO(text)))
@@ -157,7 +157,7 @@ def test_free_text_in_a_coded_column_stays_in_its_row(place):
     )
     result = run(["assess", src, "-o", "o.csv", "--summary", "s.json", "--report", "r.html"], work, home)
     assert result.returncode == 1
-    rows = list(csv.DictReader(io.StringIO((work / "o.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((work / "o.csv").read_text(encoding="utf-8-sig"))))
     assert secret in rows[0]["error"], "the row's own error cell names the bad value"
     assert "extra note about Jane" in rows[1]["error"], "an extra cell is kept, not dropped"
     for shared in (result.stderr, (work / "s.json").read_text(), (work / "r.html").read_text()):
@@ -174,5 +174,5 @@ def test_redact_pseudonymises_a_name_column_it_does_not_know(place):
     result = run(["assess", src, "-o", "shared.csv", "--redact"], work, home)
     assert result.returncode == 0, result.stderr
     assert "'Who'" in result.stderr and "Zephyrine" not in result.stderr
-    rows = list(csv.DictReader(io.StringIO((work / "shared.csv").read_text(encoding="utf-8"))))
+    rows = list(csv.DictReader(io.StringIO((work / "shared.csv").read_text(encoding="utf-8-sig"))))
     assert rows[0]["Who"].startswith("anon-") and rows[0]["staff_id"] == "S1"

@@ -43,7 +43,7 @@ def assess(run_cli, tmp_path: Path, text: str, *args: str, fmt: str = "csv"):
         p.unlink(missing_ok=True)
     result = run_cli("assess", src, "-o", out, "--summary", summary, "--report", report, *args)
     assert result.exit_code in (0, 1), result.stderr
-    return result, out.read_text(encoding="utf-8"), summary.read_text(encoding="utf-8"), \
+    return result, out.read_text(encoding="utf-8-sig"), summary.read_text(encoding="utf-8"), \
         report.read_text(encoding="utf-8")
 
 

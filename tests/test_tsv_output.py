@@ -31,7 +31,7 @@ def test_tsv_name_writes_tab_separated_results(run_cli, tmp_path):
     out = tmp_path / "results.tsv"
     result = run_cli("assess", staff(tmp_path, ","), "-q", "-o", out)
     assert result.exit_code == 0, result.stderr
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
     assert lines[0] == "\t".join(HEADER + list(OUTPUT_COLUMNS))  # the result columns too
     rows = parse(text, "\t")
@@ -51,7 +51,7 @@ def test_tab_separated_input_to_csv_is_comma_separated(run_cli, tmp_path):
     out = tmp_path / "results.csv"
     result = run_cli("assess", staff(tmp_path, "\t", "staff.tsv"), "-q", "-o", out)
     assert result.exit_code == 0, result.stderr
-    text = out.read_text(encoding="utf-8")
+    text = out.read_text(encoding="utf-8-sig")
     assert "\t" not in text.splitlines()[0]
     rows = parse(text, ",")
     assert rows[0] == HEADER + list(OUTPUT_COLUMNS)
@@ -67,7 +67,7 @@ def test_semicolon_input_to_csv_stays_semicolon_separated(run_cli, tmp_path):
     out, summary = tmp_path / "results.csv", tmp_path / "s.json"
     result = run_cli("assess", staff(tmp_path, ";"), "-q", "-o", out, "--summary", summary)
     assert result.exit_code == 0, result.stderr
-    rows = parse(out.read_text(encoding="utf-8"), ";")
+    rows = parse(out.read_text(encoding="utf-8-sig"), ";")
     assert rows[0] == HEADER + list(OUTPUT_COLUMNS) and rows[1][3] == "a, b; c"
     s = json.loads(summary.read_text())
     assert s["input"]["delimiter"] == ";" and s["output"]["delimiter"] == ";"
@@ -78,7 +78,7 @@ def test_tsv_input_to_tsv_output_keeps_the_input_cells(run_cli, tmp_path):
     out, summary = tmp_path / "results.tsv", tmp_path / "s.json"
     result = run_cli("assess", src, "-q", "-o", out, "--summary", summary)
     assert result.exit_code == 0, result.stderr
-    got = out.read_text(encoding="utf-8").splitlines()
+    got = out.read_text(encoding="utf-8-sig").splitlines()
     given = src.read_text(encoding="utf-8").splitlines()
     assert got[1].startswith(given[1] + "\t")  # the row as it was read, then the results
     assert json.loads(summary.read_text())["output"] == {
@@ -93,6 +93,6 @@ def test_match_tsv_is_tab_separated(run_cli, tmp_path):
     out = tmp_path / "pairs.tsv"
     result = run_cli("match", people, sups, "-q", "-o", out)
     assert result.exit_code == 0, result.stderr
-    rows = list(csv.DictReader(io.StringIO(out.read_text()), delimiter="\t"))
+    rows = list(csv.DictReader(io.StringIO(out.read_text("utf-8-sig")), delimiter="\t"))
     assert [(r["staff_id"], r["status"], r["supporter_id"]) for r in rows] == [
         ("T01", "matched", "S03")]

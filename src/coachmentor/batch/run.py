@@ -87,6 +87,14 @@ def check_paths(source: str, output: Path | None, summary: Path | None = None,
                 raise InputFileError(f"{flag} and {other} name the same file")
 
 
+def _a_file(path: Path) -> bool:
+    """A file the output will be (or replace), not a device or pipe written into."""
+    try:
+        return path.is_file() or not path.exists()
+    except OSError:
+        return True
+
+
 @contextmanager
 def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None,
             binary: bool = False) -> Iterator[IO[Any]]:
@@ -132,6 +140,9 @@ class AssessOptions:
     fmt: str | None = None  # csv | tsv | jsonl | json | xlsx; None: from the output's name, else csv
     formula_guard: bool = True
     redact: bool = False
+    # A byte order mark at the start of CSV/TSV output, so that Excel reads it as UTF-8
+    # (accents): None = when writing a file (-o NAME), or when the input had one.
+    bom: bool | None = None
 
 
 def assess_file(
@@ -176,8 +187,8 @@ def assess_file(
                            delimiter=table.delimiter or ",", on_error=summary.note_error,
                            redactor=redactor)
         checks.memo = memo = make_memo(rules, checks, results)
-        bom = table.bom or (output is not None and textual and (
-            table.kind == "xlsx" or (table.encoding_label() or "").startswith("cp1252")))
+        bom = options.bom if options.bom is not None else (
+            table.bom or (output is not None and _a_file(output)))
         extras = [p for p in also_writing if p is not None]
         # The input's text of a row is written as it was read only where it is the output's
         # text too: the same delimiter, nothing redacted.

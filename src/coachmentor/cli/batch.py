@@ -17,6 +17,7 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 
 from coachmentor.cli.common import (
+    BomOption,
     DebugOption,
     DelimiterOption,
     EncodingOption,
@@ -208,6 +209,7 @@ def assess(
                            "lists the columns treated. Pseudonyms are stable across runs when "
                            "COACHMENTOR_REDACT_KEY is set.")
     ] = False,
+    bom: BomOption = None,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No summary or progress on standard error.")
     ] = False,
@@ -237,7 +239,7 @@ def assess(
         with _progress(show_progress) as progress:
             options = AssessOptions(
                 read=table_options(encoding, delimiter, sheet), fmt=format_,
-                formula_guard=not no_formula_guard, redact=redact,
+                formula_guard=not no_formula_guard, redact=redact, bom=bom,
             )
             result = assess_file(ruleset, input, output=output, options=options,
                                  progress=progress, also_writing=(summary, report))

@@ -107,6 +107,14 @@ DelimiterOption = Annotated[
 ]
 
 
+BomOption = Annotated[
+    Optional[bool],
+    typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
+                 "needs to read accents (default: when writing a file with -o, or when the "
+                 "input had one; not on standard output).", show_default=False),
+]
+
+
 def table_options(encoding: str | None, delimiter: str | None, sheet: str | None) -> Any:
     """The shared input options as the library takes them."""
     from coachmentor.files.table import TableOptions

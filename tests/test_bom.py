@@ -1,0 +1,59 @@
+"""A byte order mark on CSV/TSV results: Excel on Windows reads a CSV as UTF-8 only with one
+(without it, 'Zoë' opens as 'ZoÃ«'). Files written with -o get one by default; standard
+output (scripts, pipes) does not, unless the input had one; --bom and --no-bom decide."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+BOM = b"\xef\xbb\xbf"
+STAFF = "staff_id,name,career_stage,focus\nA1,Zoë Brontë,ECT,induction\n"
+
+
+@pytest.fixture
+def staff(tmp_path):
+    path = tmp_path / "staff.csv"
+    path.write_text(STAFF, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("name", ["results.csv", "results.tsv", "results.txt"])
+def test_a_file_gets_a_bom_by_default_and_reads_back_the_same(run_cli, staff, tmp_path, name):
+    out = tmp_path / name
+    result = run_cli("assess", staff, "-o", out, "-q")
+    assert result.exit_code == 0, result.stderr
+    data = out.read_bytes()
+    assert data.startswith(BOM) and not data[3:].startswith(BOM)
+    delimiter = "\t" if name.endswith(".tsv") else ","
+    rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=delimiter))
+    assert rows[0]["staff_id"] == "A1" and rows[0]["name"] == "Zoë Brontë"
+
+
+def test_no_bom_turns_it_off(run_cli, staff, tmp_path):
+    out = tmp_path / "results.csv"
+    assert run_cli("assess", staff, "-o", out, "-q", "--no-bom").exit_code == 0
+    assert out.read_bytes().startswith(b"staff_id,")
+
+
+def test_standard_output_has_none_unless_asked(run_cli, staff):
+    plain = run_cli("assess", staff, "-q")
+    assert plain.exit_code == 0 and plain.stdout_bytes.startswith(b"staff_id,")
+    asked = run_cli("assess", staff, "-q", "--bom")
+    assert asked.stdout_bytes.startswith(BOM + b"staff_id,")
+
+
+def test_an_input_with_a_bom_keeps_it_on_standard_output(run_cli, tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(BOM + STAFF.encode("utf-8"))
+    assert run_cli("assess", path, "-q").stdout_bytes.startswith(BOM + b"staff_id,")
+    assert run_cli("assess", path, "-q", "--no-bom").stdout_bytes.startswith(b"staff_id,")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json"])
+def test_json_never_gets_one(run_cli, staff, tmp_path, fmt):
+    out = tmp_path / f"results.{fmt}"
+    assert run_cli("assess", staff, "-o", out, "-q", "--bom").exit_code == 0
+    assert out.read_bytes()[:1] in (b"{", b"[")
