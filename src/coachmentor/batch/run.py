@@ -188,7 +188,8 @@ def assess_file(
                            redactor=redactor)
         checks.memo = memo = make_memo(rules, checks, results)
         bom = options.bom if options.bom is not None else (
-            table.bom or (output is not None and _a_file(output)))
+            (output is not None and _a_file(output))
+            or (table.bom and not (output is None and stdout is None and sys.stdout.isatty())))
         extras = [p for p in also_writing if p is not None]
         # The input's text of a row is written as it was read only where it is the output's
         # text too: the same delimiter, nothing redacted.

@@ -399,9 +399,9 @@ def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, A
     shown_n = len(errors)
     note = "" if shown_n >= n else f" The first {shown_n:,} are listed."
     header_row = inp.get("header_row")
-    where = ("“Row” numbers the staff rows from 1, not counting the header"
-             + (f"; in the spreadsheet, row N is on line N+{header_row}." if isinstance(header_row, int)
-                else "."))
+    where = ("“Row” is where the row is in the file as a spreadsheet or editor shows it (the "
+             + (f"header is row {header_row}" if isinstance(header_row, int) else "header counts")
+             + "): go to that row to correct it.")
     out.append(f"<p>{_plural(n, 'row', 'rows')} could not be assessed.{_e(note)} Correct them in "
                "the staff list and run it again; in the results file each has the status "
                f"“error”. {_e(where)}</p>")
