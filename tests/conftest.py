@@ -129,3 +129,34 @@ def run_questionnaire(rules, lines, answers=None):
     out = io.StringIO()
     q = Questionnaire(rules, Console(file=out, width=100, color_system=None), dict(answers or {}), read=read)
     return q.run(), out.getvalue()
+
+
+@pytest.fixture
+def at_a_terminal() -> Callable[..., tuple[bytes, str, int]]:
+    """at_a_terminal(*args) -> (stdout bytes, stderr, exit code) of the installed `coachmentor
+    ARGS` with its standard output a pseudo-terminal (what a person at a terminal sees)."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    def run(*args: str) -> tuple[bytes, str, int]:
+        exe = Path(sys.executable).with_name("coachmentor")
+        master, slave = pty.openpty()
+        proc = subprocess.Popen([str(exe), *map(str, args)], stdout=slave,
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(master)
+        stderr = proc.stderr.read().decode() if proc.stderr else ""
+        return b"".join(chunks), stderr, proc.wait(timeout=60)
+
+    return run

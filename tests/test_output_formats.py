@@ -78,42 +78,20 @@ def test_a_fifo_or_device_name_is_no_format(run_cli, tmp_path):
     assert choose_format(None, fifo) == "csv"
 
 
-def _assess_at_a_terminal(*args: str) -> tuple[str, str, int]:
-    """`coachmentor assess ARGS` with stdout a pseudo-terminal; (stdout, stderr, exit code)."""
-    import os
-    import pty
-    import subprocess
-    import sys
-
-    exe = Path(sys.executable).with_name("coachmentor")
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([str(exe), "assess", *args], stdout=slave, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    return b"".join(chunks).decode(), stderr, proc.wait(timeout=60)
-
-
 @pytest.mark.skipif(__import__("sys").platform == "win32", reason="needs a pseudo-terminal")
-def test_assess_to_a_terminal_says_how_to_write_a_file(tmp_path):
-    out, err, code = _assess_at_a_terminal(str(STAFF))
+def test_assess_to_a_terminal_says_how_to_write_a_file(tmp_path, at_a_terminal):
+    def assess(*args: str) -> tuple[str, str, int]:
+        out, err, code = at_a_terminal("assess", *args)
+        return out.decode(), err, code
+
+    out, err, code = assess(str(STAFF))
     assert code in (0, 1)
     assert err.splitlines()[0] == ("coachmentor: writing CSV to the screen; use -o results.csv "
                                    "to write a file")
     assert "writing" not in out and out.startswith("staff_id")
-    _, err, _ = _assess_at_a_terminal(str(STAFF), "--format", "jsonl")
+    _, err, _ = assess(str(STAFF), "--format", "jsonl")
     assert "writing JSON Lines to the screen; use -o results.jsonl" in err.splitlines()[0]
-    _, err, _ = _assess_at_a_terminal(str(STAFF), "-q")
+    _, err, _ = assess(str(STAFF), "-q")
     assert err == ""
 
 

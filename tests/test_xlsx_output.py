@@ -227,33 +227,10 @@ def test_a_workbook_goes_to_standard_output_that_is_not_a_terminal(run_cli, tmp_
     assert piped.stdout_bytes == dash.stdout_bytes == out.read_bytes()  # same bytes wherever
 
 
-def _at_a_terminal(*args: str) -> tuple[bytes, str, int]:
-    """`coachmentor ARGS` with stdout a pseudo-terminal: (stdout bytes, stderr, exit code)."""
-    import pty
-
-    exe = Path(sys.executable).with_name("coachmentor")
-    master, slave = pty.openpty()
-    proc = subprocess.Popen([str(exe), *args], stdout=slave, stderr=subprocess.PIPE,
-                            stdin=subprocess.DEVNULL)
-    os.close(slave)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(master, 65536)
-        except OSError:  # EIO: the child closed the terminal
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(master)
-    stderr = proc.stderr.read().decode() if proc.stderr else ""
-    return b"".join(chunks), stderr, proc.wait(timeout=60)
-
-
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
 @pytest.mark.parametrize("args", [("--format", "xlsx"), ("-o", "-", "--format", "xlsx")])
-def test_a_workbook_is_refused_at_a_terminal(tmp_path, args):
-    out, err, code = _at_a_terminal("assess", str(write_staff(tmp_path)), *args)
+def test_a_workbook_is_refused_at_a_terminal(tmp_path, args, at_a_terminal):
+    out, err, code = at_a_terminal("assess", str(write_staff(tmp_path)), *args)
     assert code == 2 and out == b""
     assert err == ("coachmentor: error: xlsx needs a file: -o results.xlsx (or redirect "
                    "standard output to a file)\n")
@@ -325,11 +302,11 @@ def test_match_writes_a_workbook_too(run_cli, tmp_path):
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
-def test_match_refuses_a_workbook_at_a_terminal(tmp_path):
+def test_match_refuses_a_workbook_at_a_terminal(tmp_path, at_a_terminal):
     staff, sups = tmp_path / "staff.csv", tmp_path / "sup.csv"
     staff.write_text(MATCH_STAFF)
     sups.write_text(MATCH_SUPPORTERS)
-    out, err, code = _at_a_terminal("match", str(staff), str(sups), "--format", "xlsx")
+    out, err, code = at_a_terminal("match", str(staff), str(sups), "--format", "xlsx")
     assert code == 2 and out == b""
     assert err == ("coachmentor: error: xlsx needs a file: -o pairs.xlsx (or redirect "
                    "standard output to a file)\n")
