@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from operator import attrgetter
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 from coachmentor.errors import AnswersError, MissingAnswersError
 from coachmentor.rulebase.ruleset import RuleSet, holds
@@ -283,12 +283,8 @@ def _settle(rules: RuleSet, need_c: float, need_m: float, person_c: float, perso
         lead.append(("decision", d.other_reason, d.other_source))
     # Constraints apply in order, each to the result of the one before (an early career
     # teacher's coaching becomes both; then someone negative about coaching is mentored).
-    constraints = []
-    todo = constraints_bits
-    while todo:  # the constraints in force, in order (few: most answers meet none)
-        low = todo & -todo
-        todo ^= low
-        constraints.append(rules.override_by_bit[low])
+    # the constraints in force, in order (few: most answers meet none)
+    constraints = [rules.override_by_bit[bit] for bit in _each_bit(constraints_bits)]
     recommendation, alternative, chain = _constrain(constraints, recommendation, alternative)
     for ov in chain:
         decided_by = ov.id
@@ -426,17 +422,19 @@ class _Part:
         return hit
 
 
+def _each_bit(bits: int) -> Iterator[int]:
+    """Each set bit of `bits` as an integer, lowest first (the order things sit in)."""
+    while bits:
+        low = bits & -bits
+        bits ^= low
+        yield low
+
+
 def _part(rules: RuleSet, fired_bits: int) -> _Part:
     """The _Part of the rules whose `when` bits are `fired_bits` (one tier's)."""
     part = rules.parts.get(fired_bits)
     if part is None:
-        fired = []
-        todo = fired_bits
-        while todo:  # lowest bit first: rule order
-            low = todo & -todo
-            todo ^= low
-            fired.append(rules.rule_at[low])
-        part = _Part(tuple(fired))
+        part = _Part(tuple(rules.rule_at[bit] for bit in _each_bit(fired_bits)))
         if len(rules.parts) < DECIDED_MAX:
             rules.parts[fired_bits] = part
     return part

@@ -2,10 +2,10 @@
 
 Each scored cell's text is looked up in a dict of its column (raw text -> integer mask,
 filled by checks.RowChecks.value); the AND of a row's masks, reduced (keys.RowKeys), is its
-result key, looked up in one bounded memo of finished Results (on a miss the engine runs:
-`engine.brief`). A row with a cell those dicts do not know, or of the wrong width, goes to
-checks.RowChecks, which says what is wrong with it. Row numbers are the file's: the CSV line
-a record starts on, the sheet row.
+result key, looked up in one bounded memo of finished Results (a new key is worked out with
+`engine.decision_for` before its chunk is written). A row with a cell those dicts do not
+know, or of the wrong width, goes to checks.RowChecks, which says what is wrong with it. Row
+numbers are the file's: the CSV line a record starts on, the sheet row.
 """
 
 from __future__ import annotations
@@ -110,10 +110,6 @@ class Memo:
     @property
     def fids(self) -> list[str]:
         return self.keys.fids
-
-
-def make_memo(rules: RuleSet, checks: RowChecks, results: Results) -> Memo:
-    return Memo(rules, checks, results)
 
 
 class Loop:
@@ -237,4 +233,4 @@ class _Kept:
         return [row[i] for i in self.keep if i < n] + row[self.width:]
 
 
-__all__ = ["Loop", "Memo", "make_memo", "CHUNK", "MEMO_MAX"]
+__all__ = ["Loop", "Memo", "CHUNK", "MEMO_MAX"]

@@ -51,7 +51,7 @@ class RowKeys:
         self.stage_names: list[str | None] = [None, *stages] + [None] * (1 << self.stage_width)
         self.count_shift = at + self.stage_width
         self.all = (1 << self.count_shift) - 1
-        stage_mask = ((1 << self.stage_width) - 1) << self.stage_shift
+        stage_mask = self.stage_mask = ((1 << self.stage_width) - 1) << self.stage_shift
         self.conditions = rules.all_conditions  # a result key's conditions: RuleSet.holding
         self.keep = rules.all_conditions | stage_mask  # what a result key keeps of a raw key
         self.keep_gated = rules.gated_bits | stage_mask
@@ -77,8 +77,7 @@ class RowKeys:
         if fid in self.answered_bits and value is None:
             bits &= ~self.answered_bits[fid]
         if fid == "career_stage":
-            stage_mask = ((1 << self.stage_width) - 1) << self.stage_shift
-            bits = (bits & ~stage_mask) | (self.stages.get(value or "", 0) << self.stage_shift)
+            bits = (bits & ~self.stage_mask) | (self.stages.get(value or "", 0) << self.stage_shift)
         return bits
 
     def reduce(self, key: int) -> int:

@@ -22,7 +22,7 @@ from typing import IO, Any, Callable, Iterator
 from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
 from coachmentor.batch.columns import header_test, map_columns
-from coachmentor.batch.core import Loop, make_memo
+from coachmentor.batch.core import Loop, Memo
 from coachmentor.batch.sinks import FORMATS, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
 from coachmentor.errors import (
@@ -186,7 +186,7 @@ def assess_file(
         checks = RowChecks(rules, columns, results, guard=guard,
                            delimiter=table.delimiter or ",", on_error=summary.note_error,
                            redactor=redactor)
-        checks.memo = memo = make_memo(rules, checks, results)
+        checks.memo = memo = Memo(rules, checks, results)
         bom = options.bom if options.bom is not None else (
             (output is not None and _a_file(output))
             or (table.bom and not (output is None and stdout is None and sys.stdout.isatty())))

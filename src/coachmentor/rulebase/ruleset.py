@@ -146,8 +146,8 @@ class RuleSet:
         self.gate_bits = sum(1 << i for i in gates)
         self.gated_bits = sum(1 << i for i in gated)
         self._index_bits(conditions, gate_first)
-        # which conditions hold -> (recommendation, alternative, margin factor, types, reasons,
-        # warnings): filled by engine.brief, bounded (see engine.DECIDED_MAX)
+        # which conditions hold (RuleSet.holding) -> its engine.Decided: filled by
+        # engine.decision_for, bounded (see engine.DECIDED_MAX)
         self.decided: dict[int, Any] = {}
         self.decided_alike: dict[tuple, Any] = {}  # a decision's content -> its one object
 
@@ -156,16 +156,21 @@ class RuleSet:
         that the engine reads what fires from one integer instead of testing every condition
         again: a part with a `when` at bit i and an `unless` at bit i + 1 is in force when
         bit i is set and bit i + 1 is not (an empty `unless` never blocks)."""
+        at = 0
+
+        def lay(unlesses: list[Compiled]) -> list[tuple[int, Compiled]]:
+            """(bit of the `when`, the `unless`) of parts that sit next in `conditions`."""
+            nonlocal at
+            pairs = [(at + 2 * k, unless) for k, unless in enumerate(unlesses)]
+            at += 2 * len(pairs)
+            return pairs
+
         def in_force(pairs: list[tuple[int, Compiled]]) -> tuple[int, int]:
             whens = sum(1 << i for i, _ in pairs)
             unless = sum(1 << (i + 1) for i, unless in pairs if unless)
             return whens, unless
 
-        at = 0
-        rule_pairs = []
-        for c in self.c_rules:
-            rule_pairs.append((at, c.unless))
-            at += 2
+        rule_pairs = lay([c.unless for c in self.c_rules])
         self.rule_bits = in_force(rule_pairs)
         self.rule_at = {1 << i: c for (i, _), c in zip(rule_pairs, self.c_rules)}
         # The rules of each tier (their `when` bits): the engine sums and ranks each tier's
@@ -178,29 +183,21 @@ class RuleSet:
         self.settled: dict[tuple, tuple] = {}  # engine._settle's memo (bounded by its inputs)
         self.gate_at = {1 << (gate_first + k): g for k, (g, _) in enumerate(self.c_gates)}
         at = gate_first + len(self.c_gates)
-        pairs = []
-        for _, _, unless, _ in self.c_overrides:
-            pairs.append((at, unless))
-            at += 2
+        pairs = lay([unless for _, _, unless, _ in self.c_overrides])
         self.override_bits = in_force(pairs)
         self.override_at = [1 << i for i, _ in pairs]
         self.override_by_bit = dict(zip(self.override_at, self.c_overrides))
-        pairs = []
-        for _, _, unless in self.c_checks:
-            pairs.append((at, unless))
-            at += 2
+        pairs = lay([unless for _, _, unless in self.c_checks])
         self.check_bits = in_force(pairs)
         self.check_at = [1 << i for i, _ in pairs]
         self.type_at: dict[str, list[tuple[int, str]]] = {}
-        pairs = []
+        type_pairs = []
         for kind in ("coaching", "mentoring"):
-            first = len(pairs)
-            for _, _, unless in self.c_types[kind]:
-                pairs.append((at, unless))
-                at += 2
+            pairs = lay([unless for _, _, unless in self.c_types[kind]])
             self.type_at[kind] = [(1 << i, t.type) for (i, _), (t, _, _) in
-                                  zip(pairs[first:], self.c_types[kind])]
-        self.type_bits = in_force(pairs)
+                                  zip(pairs, self.c_types[kind])]
+            type_pairs += pairs
+        self.type_bits = in_force(type_pairs)
         assert at == len(conditions)
         # Engine caches of texts that depend on the rule base only (see engine._lead_reason).
         self.lead_reasons: dict[tuple[str, str], Any] = {}
