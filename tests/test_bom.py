@@ -57,3 +57,20 @@ def test_json_never_gets_one(run_cli, staff, tmp_path, fmt):
     out = tmp_path / f"results.{fmt}"
     assert run_cli("assess", staff, "-o", out, "-q", "--bom").exit_code == 0
     assert out.read_bytes()[:1] in (b"{", b"[")
+
+
+def test_dev_stdout_is_standard_output_and_gets_none(staff, tmp_path):
+    # `-o /dev/stdout` writes into the descriptor the shell gave (here a file): standard
+    # output, as a script means it, not a file coachmentor makes.
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    exe = Path(sys.executable).with_name("coachmentor")
+    target = tmp_path / "redirected.csv"
+    with open(target, "wb") as fh:
+        done = subprocess.run([str(exe), "assess", str(staff), "-q", "-o", "/dev/stdout"],
+                              stdout=fh, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                              timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert target.read_bytes().startswith(b"staff_id,")

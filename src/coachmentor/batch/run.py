@@ -31,7 +31,7 @@ from coachmentor.errors import (
     InputFileError,
     OutputError,
 )
-from coachmentor.files.atomic import not_written_after
+from coachmentor.files.atomic import not_written_after, writes_a_file
 from coachmentor.files.formats import format_for
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
@@ -85,14 +85,6 @@ def check_paths(source: str, output: Path | None, summary: Path | None = None,
         for other, path2 in given[i + 1:]:
             if _same_file(path, path2):
                 raise InputFileError(f"{flag} and {other} name the same file")
-
-
-def _a_file(path: Path) -> bool:
-    """A file the output will be (or replace), not a device or pipe written into."""
-    try:
-        return path.is_file() or not path.exists()
-    except OSError:
-        return True
 
 
 @contextmanager
@@ -188,7 +180,7 @@ def assess_file(
                            redactor=redactor)
         checks.memo = memo = Memo(rules, checks, results)
         bom = options.bom if options.bom is not None else (
-            (output is not None and _a_file(output))
+            (output is not None and writes_a_file(output))
             or (table.bom and not (output is None and stdout is None and sys.stdout.isatty())))
         extras = [p for p in also_writing if p is not None]
         # The input's text of a row is written as it was read only where it is the output's

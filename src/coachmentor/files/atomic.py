@@ -77,6 +77,20 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, perms: int | N
         raise
 
 
+def writes_a_file(path: str | os.PathLike[str]) -> bool:
+    """Whether open_output(path) makes or replaces a file, rather than writing into a
+    descriptor this process holds (/dev/stdout), a device or a pipe."""
+    name = os.fspath(path)
+    if _fd_alias(name) is not None:
+        return False
+    try:
+        return stat.S_ISREG(os.stat(name).st_mode)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
 def _fd_alias(name: str) -> int | None:
     """N when `name` (or a symlink chain from it) is /dev/stdout, /dev/fd/N, /proc/self/fd/N:
     a name for a file descriptor this process already holds."""
