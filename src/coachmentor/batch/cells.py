@@ -12,7 +12,7 @@ import csv
 from typing import Any, Sequence
 
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
-INTERN_MAX = 1 << 14  # distinct outcomes shared (beyond that a result is simply not shared)
+INTERN_MAX = 1 << 14  # distinct error messages whose rendered Result is kept (then all are dropped)
 
 
 def guard_text(text: str) -> str:
