@@ -186,7 +186,7 @@ def test_bad_rows_are_kept_in_order_and_say_why(run_cli, shipped_rules, tmp_path
     s = json.loads(summary.read_text())
     assert (s["rows"], s["ok"], s["errors"]) == (6, 3, 3)
     # Row numbers are the file's (the header is row 1): where a person will find the row.
-    assert s["row_numbers"].startswith("as in the file")
+    assert s["row_numbers"].startswith("as a spreadsheet shows them")
     assert [(e["row"], e["staff_id"]) for e in s["first_errors"]] == [(3, "B2"), (4, "B3"),
                                                                      (6, "B5")]
     assert "row 3 (staff_id B2)" in result.stderr
@@ -253,7 +253,7 @@ def test_unclosed_quote_is_a_file_error_and_writes_no_file(run_cli, tmp_path):
     out = tmp_path / "r.csv"
     result = run_cli("assess", fixture("unclosed_quote.csv"), "-o", out)
     assert result.exit_code == 2
-    assert "never closed (line 3)" in result.stderr
+    assert "never closed (row 3)" in result.stderr
     assert not out.exists() and list(tmp_path.iterdir()) == []
 
 
@@ -273,7 +273,7 @@ def test_text_after_a_closing_quote_is_an_error_row_and_the_run_goes_on(run_cli)
     assert result.exit_code == 1
     recs = records(stdout(result))
     assert [(r["staff_id"], r["status"]) for r in recs] == [("Q1", "error"), ("Q2", "ok")]
-    assert "line 2" in recs[0]["error"] and "quote" in recs[0]["error"]
+    assert "line 2 of the file" in recs[0]["error"] and "quote" in recs[0]["error"]
 
 
 def test_blank_and_whitespace_rows_are_not_data_rows(run_cli):
@@ -554,7 +554,7 @@ def test_title_rows_above_the_header_are_skipped(run_cli, tmp_path):
     assert [r["Staff ID"] for r in records(stdout(result), ";")] == ["S1", "S2"]
     s = json.loads(summary.read_text())
     assert s["input"]["rows_above_header_skipped"] == 2 and s["input"]["header_row"] == 4
-    assert "header is on line 4" in result.stderr
+    assert "header is on row 4" in result.stderr
 
 
 def test_xlsx_title_rows_and_sheet_row_numbers(run_cli, tmp_path):

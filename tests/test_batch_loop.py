@@ -19,39 +19,40 @@ def _records(path) -> list[dict[str, str]]:
     return list(csv.DictReader(io.StringIO(path.read_text("utf-8-sig"), newline="")))
 
 
-def test_csv_rows_are_numbered_by_the_line_they_start_on(shipped_rules, tmp_path):
+def test_csv_rows_are_numbered_as_a_spreadsheet_shows_them(shipped_rules, tmp_path):
     # A title line above the header, and records with newlines in a cell before (and in) the
-    # bad rows: each error names the line where its record starts, as an editor shows it.
+    # bad rows: each error names the row a spreadsheet shows, where a record is one row
+    # however many lines its cells span (the "row numbers are the spreadsheet's").
     src = tmp_path / "staff.csv"
     src.write_text(
-        "Staff list, autumn term,,,\n"  # line 1
-        "staff_id,name,career_stage,focus,notes\n"  # line 2
-        'E1,Ann,ECT,induction,"line one\nline two\nline three"\n'  # lines 3-5
-        "E2,Bob,bogus,induction,x\n"  # line 6
-        "\n"  # line 7: blank, skipped
-        'E3,Cy,nonsense,induction,"a\nb"\n'  # lines 8-9
-        "E1,Di,ECT,induction,\n",  # line 10: repeats E1
+        "Staff list, autumn term,,,\n"  # row 1
+        "staff_id,name,career_stage,focus,notes\n"  # row 2
+        'E1,Ann,ECT,induction,"line one\nline two\nline three"\n'  # row 3 (lines 3-5)
+        "E2,Bob,bogus,induction,x\n"  # row 4 (line 6)
+        "\n"  # row 5: blank, skipped
+        'E3,Cy,nonsense,induction,"a\nb"\n'  # row 6 (lines 8-9)
+        "E1,Di,ECT,induction,\n",  # row 7 (line 10): repeats E1
         encoding="utf-8")
     out, summary, report = tmp_path / "r.csv", tmp_path / "s.json", tmp_path / "r.html"
     s = assess_file(shipped_rules, src, output=out, also_writing=(summary, report))
     write_extras(s, shipped_rules, output=out, summary=summary, report=report)
     assert (s["rows"], s["errors"], s["blank_rows_skipped"]) == (4, 2, 1)
     assert s["row_numbers"] == ROW_NUMBERS and "header is row 1" in ROW_NUMBERS
-    assert [(e["row"], e["staff_id"]) for e in s["error_rows"]] == [(6, "E2"), (8, "E3")]
+    assert [(e["row"], e["staff_id"]) for e in s["error_rows"]] == [(4, "E2"), (6, "E3")]
     assert s["first_errors"] == s["error_rows"]
-    assert s["duplicate_staff_ids"]["examples"] == [{"staff_id": "E1", "rows": [3, 10]}]
+    assert s["duplicate_staff_ids"]["examples"] == [{"staff_id": "E1", "rows": [3, 7]}]
     assert json.loads(summary.read_text())["error_rows"] == s["error_rows"]
     html = report.read_text()
-    assert '<td class="n">6</td><td>E2</td>' in html and '<td class="n">8</td><td>E3</td>' in html
+    assert '<td class="n">4</td><td>E2</td>' in html and '<td class="n">6</td><td>E3</td>' in html
     assert [r["status"] for r in _records(out)] == ["ok", "error", "error", "ok"]
 
 
-def test_csv_line_numbers_reach_stderr(run_cli, tmp_path):
+def test_csv_row_numbers_reach_stderr(run_cli, tmp_path):
     data = ('staff_id,name,career_stage,focus\nQ1,"Ann\nSmith",ECT,induction\n'
             "Q2,Bob,ECT,\n")
     result = run_cli("assess", "-", input=data.encode())
     assert result.exit_code == 1
-    assert "row 4 (staff_id Q2)" in result.stderr
+    assert "row 3 (staff_id Q2)" in result.stderr  # Excel's row, not line 4 of the file
 
 
 def test_xlsx_rows_are_numbered_as_the_sheet_numbers_them(shipped_rules, tmp_path):

@@ -141,6 +141,18 @@ def test_bad_supporter_row_is_exit_2_one_line(tmp_path: Path, bad: str, field: s
     assert "Traceback" not in r.stderr and "Lee" not in r.stderr
 
 
+def test_supporter_rows_are_numbered_as_a_spreadsheet_shows_them(tmp_path: Path) -> None:
+    # A quoted name over two lines is one row in Excel: the bad row after it is row 4, not
+    # line 5 of the file (the issue's "row numbers are the spreadsheet's").
+    sups = ("staff_id,name,offers,career_stage,capacity\n"
+            'S03,"Gus\nMentor",both,established,2\n'
+            "S04,Hal,coaching,middle_leader,1\n"
+            "S05,Ivy,teaching,middle_leader,1\n")
+    r = run(tmp_path, STAFF, sups)
+    assert r.exit_code == 2
+    assert "sup.csv: row 4: offers" in r.stderr.splitlines()[0]
+
+
 def test_missing_supporter_column_is_exit_2(tmp_path: Path) -> None:
     r = run(tmp_path, STAFF, "staff_id,name\nS1,Lee\n")
     assert r.exit_code == 2 and "offers" in r.stderr and "Lee" not in r.stderr

@@ -185,9 +185,11 @@ class RowChecks:
         values = [self.value(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
         return self._error(n, row, "; ".join(problems), self._stage(values))
 
-    def unreadable(self, n: int, lines: list[str], reason: str) -> tuple[list[str], Result]:
+    def unreadable(self, n: int, line: int, lines: list[str], reason: str,
+                   ) -> tuple[list[str], Result]:
         """A record the csv reader refused (text after a closing quote): an error row that
-        says why, with its cells as a lenient reader sees them, so that nothing is lost."""
+        says why, with its cells as a lenient reader sees them, so that nothing is lost. `n` is
+        its row, `line` the line of the file it starts on (for a text editor)."""
         try:
             cells = next(csv.reader(lines, delimiter=self.delimiter or ","), [])
         except csv.Error:
@@ -201,7 +203,7 @@ class RowChecks:
         if "expected after" in reason:
             reason = ("text follows a closing quote; a quote inside a cell must be doubled "
                       '("") and the whole cell quoted')
-        message = f"cannot read this row as CSV (line {n}): {reason}"
+        message = f"cannot read this row as CSV (line {line} of the file): {reason}"
         if marked:
             message += ("; and it held bytes that are not valid in the file's encoding "
                         "(try --encoding)")

@@ -5,7 +5,8 @@ filled by checks.RowChecks.value); the AND of a row's masks, reduced (keys.RowKe
 result key, looked up in one bounded memo of finished Results (a new key is worked out with
 `engine.decision_for` before its chunk is written). A row with a cell those dicts do not
 know, or of the wrong width, goes to checks.RowChecks, which says what is wrong with it. Row
-numbers are the file's: the CSV line a record starts on, the sheet row.
+numbers are a spreadsheet's: a CSV record (however many lines a quoted cell spans) is one
+row, a blank line is a row, and an .xlsx row is its sheet row.
 """
 
 from __future__ import annotations
@@ -128,7 +129,10 @@ class Loop:
         rows = iter(t.rows) if chk.cols.keep is None else _Kept(t.rows, chk.cols)
         reader, lines = t.reader, t.lines if t.lines is not None else []
         lines.clear()  # the header's
-        line = reader.line_num if reader is not None else t.header_line  # last line read
+        # n: the row's number as a spreadsheet shows it (a record, however many lines it
+        # spans); line: the last physical line read (CSV), to see a record over several lines
+        n = t.header_row
+        line = reader.line_num if reader is not None else 0
         width, known, memo, suspect = chk.width, chk.known, chk.memo, t.suspect
         keys, recent = memo.keys, memo.recent
         # keys.RowKeys.reduce, inline (the hot path): its constants as locals
@@ -143,7 +147,8 @@ class Loop:
         while True:
             try:
                 for row in rows:
-                    n, line = line + 1, reader.line_num if reader is not None else line + 1
+                    n += 1
+                    above, line = line, reader.line_num if reader is not None else 0
                     text = None
                     if keep_text:
                         text = lines.pop()
@@ -174,7 +179,7 @@ class Loop:
                                     guard_row(row)
                                     text = None
                                     break
-                    if line > n and result is not None:
+                    if line > above + 1 and result is not None:
                         result = chk.swallowed(row, n, memo.now(result))
                     if result is None:
                         blanks += 1
@@ -188,11 +193,11 @@ class Loop:
                         out, texts, results, numbers, blanks = [], [], [], [], 0
                 break
             except csv.Error as exc:  # the reader gave up on one record (strict quoting)
-                n, line = line + 1, reader.line_num
+                n, start, line = n + 1, line + 1, reader.line_num
                 if "unexpected end of data" in str(exc) or "field larger" in str(exc):
                     self._emit(out, texts, results, numbers, blanks, partial=True)
-                    raise csv_failure(exc, t, line=n) from None
-                cells, result = chk.unreadable(n, lines, str(exc))
+                    raise csv_failure(exc, t, row=n, line=start if start != n else None) from None
+                cells, result = chk.unreadable(n, start, lines, str(exc))
                 lines.clear()
                 out.append(cells)
                 texts.append(None)

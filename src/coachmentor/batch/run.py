@@ -216,7 +216,7 @@ def assess_file(
             "encoding": table.encoding_label(),
             "delimiter": {"\t": "tab"}.get(table.delimiter or "", table.delimiter),
             "sheet": table.sheet,
-            "header_row": table.header_line,
+            "header_row": table.header_row,
             "rows_above_header_skipped": table.skipped_above_header,
             "replaced_previous_results": bool(columns.dropped),
         },

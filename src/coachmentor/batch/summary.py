@@ -48,8 +48,8 @@ OTHER_DEPARTMENTS = "(other departments)"
 _STATUS_REC = attrgetter("status_rec")
 NO_DEPARTMENT = "(none)"
 UNKNOWN_STAGE = "(missing or not recognised)"
-ROW_NUMBERS = ("as in the file: the CSV line or .xlsx sheet row where the row starts (the "
-               "header is row 1 when there is no title above it)")
+ROW_NUMBERS = ("as a spreadsheet shows them: the header is row 1 when there is no title "
+               "above it, a blank line is a row, and a cell over several lines is in one row")
 
 
 class SummaryBuilder:

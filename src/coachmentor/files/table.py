@@ -155,9 +155,11 @@ class Table:
     sheet: str | None = None
     size: int | None = None  # bytes, when known (for progress)
     path: Path | None = None  # the input file, when it is one (never overwrite it)
-    header_line: int = 1  # the line (CSV) or sheet row (xlsx) the header ends on
+    # The header's row as a spreadsheet shows it: for CSV the record's number (a blank line is
+    # a row, a quoted cell over several lines is one), for xlsx the sheet row.
+    header_row: int = 1
     skipped_above_header: int = 0  # non-blank rows above the header (a title, a date)
-    reader: Any = None  # the csv.reader, whose line_num tells the physical line
+    reader: Any = None  # the csv.reader, whose line_num tells the physical line (for errors)
     lines: list[str] | None = None  # the text lines of the record just read (CSV only)
     raw: "_Prefixed | None" = None
     close: Callable[[], None] = field(default=lambda: None)
@@ -437,7 +439,7 @@ def _open_csv(
         check_row=_bad_bytes_check(label),
     )
     try:
-        header, skipped = find_header(
+        header, skipped, records = find_header(
             reader, is_header, lambda exc: csv_failure(exc, table, where="in the header"))
     except BaseException:
         close()
@@ -450,7 +452,7 @@ def _open_csv(
         close()
         raise decode_failure(name, label, marked[0][1], reader.line_num)
     table.header = header
-    table.header_line = reader.line_num
+    table.header_row = records
     table.skipped_above_header = skipped
     return table
 
@@ -477,12 +479,13 @@ HEADER_SEARCH = 10  # non-blank rows looked at for the header (title rows above 
 
 def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool] | None,
                 on_error: Callable[[BaseException], BaseException] | None = None,
-                ) -> tuple[list[str] | None, int]:
+                ) -> tuple[list[str] | None, int, int]:
     """The header: the first non-blank row that `is_header` accepts among the first few (a
-    report title or a blank line may sit above it), else the first non-blank row. Returns it
-    and how many non-blank rows above it were skipped."""
-    first = None
-    seen = 0
+    report title or a blank line may sit above it), else the first non-blank row. Returns it,
+    how many non-blank rows above it were skipped, and how many rows were read to reach it
+    (its row number, blank rows counted, when `rows` starts at the file's first)."""
+    first, first_at = None, 0
+    seen = records = 0
     while seen < HEADER_SEARCH:
         try:
             row = next(rows)
@@ -492,14 +495,15 @@ def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool
             if on_error is None:
                 raise
             raise on_error(exc) from None
+        records += 1
         if not any(cell.strip() for cell in row):
             continue
         if is_header is None or is_header(row):
-            return row, seen
+            return row, seen, records
         if first is None:
-            first = row
+            first, first_at = row, records
         seen += 1
-    return first, 0
+    return first, 0, first_at
 
 
 def _refuse_binary(prefix: bytes, name: str) -> None:
@@ -634,7 +638,7 @@ def _open_xlsx(
     state: dict[str, Any] = {"sheet_row": 0, "suspect": suspect}
     values = _xlsx_rows(ws, name, title, state)
     try:
-        header, skipped = find_header(values, is_header)
+        header, skipped, _ = find_header(values, is_header)
     except BaseException:
         close()
         raise
@@ -662,7 +666,7 @@ def _open_xlsx(
         sheet=title,
         size=size,
         path=path,
-        header_line=state["sheet_row"],
+        header_row=state["sheet_row"],
         skipped_above_header=skipped,
         close=close,
         suspect=suspect,

@@ -81,18 +81,18 @@ def _map(header: list[str], name: str, resolve: Callable[[str], str | None]) -> 
 
 
 def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
-    """(row number, cells) of each non-blank data row; the row number is the CSV line or the
-    sheet row where the record starts, as a spreadsheet shows it."""
-    n = table.header_line
+    """(row number, cells) of each non-blank data row; the row number is the one a
+    spreadsheet shows (a CSV record over several lines is one row)."""
+    n = table.header_row
     try:
         for cells in table.rows:
-            n = (table.line() or n + 1) if table.reader is not None else n + 1
+            n += 1
             notes = table.check_row(cells) if table.suspect[0] else []
             if any(c.strip() for c in cells) or notes:
                 yield n, cells
     except csv.Error as exc:
-        raise InputFileError(f"{table.name}: line {table.line()}: cannot be read as CSV "
-                             f"({exc})") from None
+        raise InputFileError(f"{table.name}: row {n + 1} (line {table.line()} of the file): "
+                             f"cannot be read as CSV ({exc})") from None
 
 
 # --- staff ---------------------------------------------------------------------------------

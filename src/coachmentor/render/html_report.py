@@ -399,7 +399,7 @@ def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, A
     shown_n = len(errors)
     note = "" if shown_n >= n else f" The first {shown_n:,} are listed."
     header_row = inp.get("header_row")
-    where = ("“Row” is where the row is in the file as a spreadsheet or editor shows it (the "
+    where = ("“Row” is the row number a spreadsheet shows for it (the "
              + (f"header is row {header_row}" if isinstance(header_row, int) else "header counts")
              + "): go to that row to correct it.")
     out.append(f"<p>{_plural(n, 'row', 'rows')} could not be assessed.{_e(note)} Correct them in "

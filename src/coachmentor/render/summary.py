@@ -104,8 +104,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
         lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "
                      "was killed: " + ", ".join(f"'{shown(name, 400)}'" for name in stale[:5]))
     if inp.get("rows_above_header_skipped"):
-        where = "sheet row" if inp.get("kind") == "xlsx" else "line"
-        lines.append(f"  note: the header is on {where} {inp['header_row']}; "
+        lines.append(f"  note: the header is on row {inp['header_row']}; "
                      f"{inp['rows_above_header_skipped']} row(s) above it skipped")
     if (inp.get("encoding") or "").startswith("cp1252"):
         lines.append("  note: the input is not UTF-8; it was read as cp1252 (set --encoding to override)")
