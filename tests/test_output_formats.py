@@ -78,21 +78,58 @@ def test_a_fifo_or_device_name_is_no_format(run_cli, tmp_path):
     assert choose_format(None, fifo) == "csv"
 
 
-@pytest.mark.skipif(__import__("sys").platform == "win32", reason="needs a pseudo-terminal")
-def test_assess_to_a_terminal_says_how_to_write_a_file(tmp_path, at_a_terminal):
-    def assess(*args: str) -> tuple[str, str, int]:
-        out, err, code = at_a_terminal("assess", *args)
-        return out.decode(), err, code
+TERMINAL = pytest.mark.skipif(__import__("sys").platform == "win32",
+                              reason="needs a pseudo-terminal")
 
-    out, err, code = assess(str(STAFF))
-    assert code in (0, 1)
-    assert err.splitlines()[0] == ("coachmentor: writing CSV to the screen; use -o results.csv "
-                                   "to write a file")
-    assert "writing" not in out and out.startswith("staff_id")
-    _, err, _ = assess(str(STAFF), "--format", "jsonl")
-    assert "writing JSON Lines to the screen; use -o results.jsonl" in err.splitlines()[0]
-    _, err, _ = assess(str(STAFF), "-q")
-    assert err == ""
+
+def _staff(tmp_path: Path, rows: int) -> Path:
+    src = tmp_path / "staff.csv"
+    lines = ["Staff ID,Name,Career Stage,Focus"]
+    lines += [f"P{i:03},Person {i},{'ECT' if i % 3 else 'bogus'},induction" for i in range(rows)]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return src
+
+
+@TERMINAL
+def test_assess_at_a_terminal_shows_a_table_and_how_to_keep_it(tmp_path, at_a_terminal):
+    # The issue: "assess with no -o at a terminal says how to write a file rather than
+    # flooding the screen". A person gets the results to read, then the command to keep them.
+    out_b, err, code = at_a_terminal("assess", _staff(tmp_path, 6))
+    out = out_b.decode()
+    assert code == 1  # the contract's code: some rows are error rows
+    assert "Staff ID" in out and "Recommendation" in out and "Confidence" in out
+    assert "status,recommendation" not in out  # no CSV on the screen
+    assert "Person" not in out and "Person" not in err  # names stay in the file
+    table = [line for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert [line.split()[:2] for line in table][:2] == [["2", "P000"], ["3", "P001"]]
+    assert "Could not be assessed" in table[0] and "Mentoring" in table[1]
+    assert "moderate" in table[1] or "low" in table[1] or "high" in table[1]
+    last = " ".join(err.strip().splitlines()[-2:])
+    assert "-o results.csv" in last and "staff.csv" in last  # said last: it stays on screen
+    assert err.splitlines()[0].startswith("coachmentor assess: 6 row(s)")
+
+
+@TERMINAL
+def test_a_long_list_at_a_terminal_shows_its_first_rows(tmp_path, at_a_terminal):
+    out_b, err, _ = at_a_terminal("assess", _staff(tmp_path, 200), "-q")
+    out = out_b.decode()
+    numbered = [line for line in out.splitlines() if line.strip()[:1].isdigit()]
+    assert numbered[0].split()[:2] == ["2", "P000"] and numbered[-1].split()[:2] == ["21", "P019"]
+    assert "180 more row(s)" in out
+    assert err == ""  # -q: nothing on stderr, not even the hint
+
+
+@TERMINAL
+@pytest.mark.parametrize("args, first", [
+    (("-o", "-"), "Staff ID,Name"),
+    (("--format", "csv"), "Staff ID,Name"),
+    (("--format", "jsonl"), '{"Staff ID"'),
+])
+def test_data_at_a_terminal_when_asked_for(tmp_path, at_a_terminal, args, first):
+    # '-o -' or a --format: the data itself, as a script or a curious user asked.
+    out, err, _ = at_a_terminal("assess", _staff(tmp_path, 4), *args)
+    assert out.decode().startswith(first)
+    assert "To keep every result" not in err
 
 
 def test_no_hint_when_stdout_is_not_a_terminal(run_cli):

@@ -344,6 +344,12 @@ class Decided:
          self.mentoring_type, self.reasons, self.warnings) = content
 
 
+def confidence_band(confidence: float) -> str:
+    """'high' (0.8 and over), 'moderate' (0.6 and over) or 'low': the key of the rule base's
+    words for it (texts.confidence)."""
+    return "high" if confidence >= 0.8 else "moderate" if confidence >= 0.6 else "low"
+
+
 def _confidence(rules: RuleSet, margin_factor: float, answers: Mapping[str, str]) -> float:
     """The winning margin (or how clearly a gate or override decided), scaled by how many of
     the optional questions were answered."""
@@ -528,7 +534,7 @@ def _assess_canonical(rules: RuleSet, given: dict[str, str]) -> Assessment:
         and abs(coaching - mentoring) < rules.model.decision.grey_zone
     )
     confidence = _confidence(rules, dec.margin_factor, dec.answers)
-    label = "high" if confidence >= 0.8 else "moderate" if confidence >= 0.6 else "low"
+    label = confidence_band(confidence)
     coaching_type, mentoring_type = _types(rules, dec)
     return Assessment(
         recommendation=recommendation,

@@ -23,7 +23,7 @@ from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
 from coachmentor.batch.columns import header_test, map_columns
 from coachmentor.batch.core import Loop, Memo
-from coachmentor.batch.sinks import FORMATS, XlsxSink, make_sink
+from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
 from coachmentor.errors import (
     EXIT_OK,
@@ -89,10 +89,14 @@ def check_paths(source: str, output: Path | None, summary: Path | None = None,
 
 @contextmanager
 def _output(path: Path | None, bom: bool, stdout: IO[bytes] | None,
-            binary: bool = False) -> Iterator[IO[Any]]:
+            binary: bool = False, none: bool = False) -> Iterator[IO[Any]]:
     """The results' destination: `path` through atomic.open_output (a file atomically, a
     device or pipe straight), else standard output; text, or bytes when `binary` (a
-    workbook). A failed write is an OutputError."""
+    workbook); nothing when `none` (the results are kept for the screen). A failed write is
+    an OutputError."""
+    if none:
+        yield io.StringIO()
+        return
     encoding = "utf-8-sig" if bom else "utf-8"
     if path is not None:
         from coachmentor.files.atomic import open_output
@@ -147,16 +151,20 @@ def assess_file(
     stdout: IO[bytes] | None = None,
     progress: Callable[[Table], Any] | None = None,
     also_writing: tuple[Path | None, ...] = (),
+    screen: ScreenRows | None = None,
 ) -> dict[str, Any]:
     """Assess every row of `source` ('-' = standard input) into `output` (None or '-':
     standard output); return the summary dict. `also_writing`: the other files the caller
     will write after (a summary, a report), so that none of them is the input or the output,
-    and so that a killed run's temporary files of theirs are cleared now."""
+    and so that a killed run's temporary files of theirs are cleared now. `screen`: keep the
+    first rows' results there for a person to read, instead of writing any (no `output`)."""
     started = time.perf_counter()
     started_at = time.time()
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, like no -o
-    fmt = choose_format(options.fmt, output)
+    fmt = "screen" if screen is not None else choose_format(options.fmt, output)
+    if screen is not None and output is not None:
+        raise ValueError("screen= is instead of an output")
     if fmt == "xlsx" and output is None:
         from coachmentor.files.workbook_out import refuse_terminal
 
@@ -187,9 +195,13 @@ def assess_file(
         # text too: the same delimiter, nothing redacted.
         pass_through = textual and redactor is None and delimiter == (table.delimiter or ",")
         with not_written_after(extras), _output(output, bom and textual, stdout,
-                                                binary=fmt == "xlsx") as fh:
-            sink = make_sink(fmt, fh, columns, delimiter=delimiter, newline=newline, guard=guard,
-                             name=str(output) if output is not None else "standard output")
+                                                binary=fmt == "xlsx", none=screen is not None
+                                                ) as fh:
+            sink: Sink = screen if screen is not None else make_sink(
+                fmt, fh, columns, delimiter=delimiter, newline=newline, guard=guard,
+                name=str(output) if output is not None else "standard output")
+            if screen is not None:
+                screen.sid = columns.fields.get("staff_id")
 
             def emit(rows: list, texts: list | None, results: list, numbers: list[int],
                      blanks: int) -> None:
@@ -198,6 +210,8 @@ def assess_file(
                     # by its text), first before anything is written or counted.
                     redactor.rows(rows, (r.status for r in results))
                 sink.write(rows, texts, results)
+                if screen is not None:
+                    screen.take(rows, results, numbers)
                 summary.absorb(rows, results, numbers, blanks)
 
             tick = progress(table) if progress is not None else None
@@ -220,7 +234,8 @@ def assess_file(
             "rows_above_header_skipped": table.skipped_above_header,
             "replaced_previous_results": bool(columns.dropped),
         },
-        output={"name": str(output) if output is not None else "<stdout>", "format": fmt,
+        output={"name": str(output) if output is not None else "<stdout>" if screen is None
+                else "<screen>", "format": fmt,
                 "formula_guard": guard,
                 **({"delimiter": {"\t": "tab"}.get(delimiter, delimiter)} if textual else {}),
                 **({"cells_cut": sink.cut} if isinstance(sink, XlsxSink) else {})},

@@ -159,7 +159,37 @@ class XlsxSink:
         self.sheet.discard()
 
 
-Sink = CsvSink | JsonLinesSink | XlsxSink
+class ScreenRows:
+    """Results kept for a person at a terminal (render/screen.py draws them after the run):
+    the first `limit` rows' (row number, staff_id, Result), and how many rows there were. It
+    holds no other cell: names and notes are never shown this way."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.kept: list[tuple[int, str, Result]] = []
+        self.rows = 0
+        self.sid: int | None = None  # the staff_id column, once known (assess_file sets it)
+
+    def take(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
+        room = self.limit - len(self.kept)
+        if room > 0:
+            sid = self.sid
+            self.kept.extend(
+                (n, row[sid] if sid is not None and sid < len(row) else "", result)
+                for row, result, n in zip(rows[:room], results[:room], numbers[:room]))
+        self.rows += len(rows)
+
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
+        pass  # rows come through `take`, with their numbers
+
+    def close(self) -> None:
+        pass
+
+    def discard(self) -> None:
+        pass
+
+
+Sink = CsvSink | JsonLinesSink | XlsxSink | ScreenRows
 
 
 def make_sink(fmt: str, fh: IO[Any], columns: Columns, *, delimiter: str, newline: str,

@@ -92,8 +92,9 @@ def write_extras(result: dict, rules: Any, *, output: Path | None, summary: Path
     from coachmentor.files.atomic import not_written_after, write_output
     from coachmentor.render.html_report import render_report
 
-    written = [str(output) if output is not None and str(output) != "-"
-               else "the results to standard output"]
+    written = ([str(output)] if output is not None and str(output) != "-"
+               else [] if result.get("output", {}).get("format") == "screen"
+               else ["the results to standard output"])
     if summary is not None:
         with not_written_after([report] if report is not None else [], written):
             write_summary(summary, result)
@@ -110,16 +111,23 @@ def _print_summary(result: dict, rules: Any) -> None:
     # control character in any message can reach the terminal raw.
     text = "\n".join(printable(line) for line in render_text(result, rules).split("\n"))
     if sys.stderr.isatty():
-        from rich.console import Console
+        import textwrap
+
         from rich.text import Text
 
-        console = Console(stderr=True, highlight=False)
+        from coachmentor.render.console import make_console
+
+        console = make_console(stderr=True)
         lines = text.rstrip("\n").split("\n")
-        console.print(Text(lines[0], style="bold"), soft_wrap=True)
-        for line in lines[1:]:
+        for k, line in enumerate(lines):
             style = "red" if line.lstrip().startswith(("errors", "row ")) else None
             style = "yellow" if line.lstrip().startswith("warning") else style
-            console.print(Text(line, style=style or ""), soft_wrap=True)
+            style = "bold" if k == 0 else style
+            # Whole words, and a wrapped line indented under its first word's text.
+            indent = " " * (len(line) - len(line.lstrip()) + 2)
+            wrapped = textwrap.fill(line, console.width, subsequent_indent=indent,
+                                    break_on_hyphens=False, break_long_words=True)
+            console.print(Text(wrapped, style=style or ""), soft_wrap=True)
     else:
         sys.stderr.write(text)
         sys.stderr.flush()
@@ -140,21 +148,29 @@ TEMPLATE_EXAMPLES = (
 )
 
 
-SCREEN_NAMES = {"csv": ("CSV", "results.csv"), "tsv": ("tab-separated values", "results.tsv"),
-                "jsonl": ("JSON Lines", "results.jsonl"), "json": ("JSON", "results.json")}
+def _for_a_person(output: Path | None, format_: str | None) -> bool:
+    """Results for a person to read: standard output is a terminal and neither a file, '-o -'
+    nor a --format was asked for (those write the data itself, as scripts expect)."""
+    return output is None and format_ is None and sys.stdout.isatty()
 
 
-def _screen_hint(format_: str | None) -> None:
-    """At a terminal without -o: say where the results are going, before they scroll past."""
-    from coachmentor.batch.run import choose_format
+def _show_on_screen(screen: Any, result: dict, rules: Any) -> None:
+    from coachmentor.render.console import make_console
+    from coachmentor.render.screen import results_table
+    from coachmentor.render.words import wording
 
-    fmt = choose_format(format_, None)
-    if fmt not in SCREEN_NAMES:
-        return  # a workbook: refused at a terminal, with its own message
-    what, name = SCREEN_NAMES[fmt]
-    sys.stderr.write(f"coachmentor: writing {what} to the screen; use -o {name} to write "
-                     "a file\n")
-    sys.stderr.flush()
+    results_table(screen, wording(result, rules), rules, make_console(stderr=False))
+    sys.stdout.flush()
+
+
+def _keep_hint(source: str, rules_path: Path | None) -> None:
+    from coachmentor.render.console import make_console
+    from coachmentor.render.screen import keep_hint
+
+    console = make_console(stderr=True)
+    what, command = keep_hint(source, rules_path)
+    console.print(printable(what), soft_wrap=True, markup=False)
+    console.print(printable(command), soft_wrap=True, markup=False, style="bold")
 
 
 def assess(
@@ -230,8 +246,11 @@ def assess(
         from coachmentor.batch.run import AssessOptions, assess_file
 
         ruleset = load_ruleset(rules)
-        if (output is None or str(output) == "-") and sys.stdout.isatty() and not quiet:
-            _screen_hint(format_)
+        screen = None
+        if _for_a_person(output, format_):
+            from coachmentor.render.screen import screen_rows
+
+            screen = screen_rows()
         if input == "-" and sys.stdin.isatty() and not quiet:
             sys.stderr.write("coachmentor: reading the staff list from standard input "
                              "(end it with Ctrl-D)\n")
@@ -242,10 +261,15 @@ def assess(
                 formula_guard=not no_formula_guard, redact=redact, bom=bom,
             )
             result = assess_file(ruleset, input, output=output, options=options,
-                                 progress=progress, also_writing=(summary, report))
+                                 progress=progress, also_writing=(summary, report),
+                                 screen=screen)
         write_extras(result, ruleset, output=output, summary=summary, report=report)
+        if screen is not None:
+            _show_on_screen(screen, result, ruleset)
         if not quiet:
             _print_summary(result, ruleset)
+        if screen is not None and not quiet:
+            _keep_hint(input, rules)
     raise typer.Exit(result.get("exit_code", 0))
 
 

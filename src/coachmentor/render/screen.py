@@ -1,0 +1,94 @@
+"""`assess` at a terminal with no output named: the results as a table a person can read,
+instead of a screenful of CSV, and the command that keeps them in a file.
+
+Only the row number, the staff_id and the result are shown: never a name or a note (they
+stay in the staff list and in a results file the person chooses to write).
+"""
+
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from coachmentor.batch.sinks import ScreenRows
+from coachmentor.engine import confidence_band
+from coachmentor.render.console import box_for, glyphs
+from coachmentor.render.words import Wording
+from coachmentor.textsafe import rich_text
+
+ALL_UP_TO = 25  # a list this long is shown whole ...
+FIRST = 20  # ... a longer one by its first rows (the summary below counts them all)
+
+
+def screen_rows() -> ScreenRows:
+    """What `assess_file(screen=...)` keeps for `results_table`."""
+    return ScreenRows(ALL_UP_TO)
+
+
+def _type_words(result: Any) -> str:
+    parts = []
+    if result.mentoring_type:
+        parts.append(f"{result.mentoring_type.replace('_', ' ')} mentoring")
+    if result.coaching_type:
+        parts.append(f"{result.coaching_type.replace('_', ' ')} coaching")
+    return " + ".join(parts)
+
+
+def _recommendation(result: Any, words: Wording) -> str:
+    if result.status != "ok":
+        return words.rec("errors")
+    text = words.rec(result.recommendation)
+    if result.recommendation == "other" and result.alternative:
+        text += ": " + words.alternative(result.alternative)
+    kinds = _type_words(result)
+    return f"{text} ({kinds})" if kinds else text
+
+
+def _confidence(result: Any, rules: Any) -> str:
+    if result.confidence is None:
+        return ""
+    band = confidence_band(result.confidence)
+    word = band
+    if rules is not None:
+        word = str(rules.model.texts.confidence.get(band, band)).split(" — ")[0].strip()
+    return f"{result.confidence:.2f} {word}"
+
+
+def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) -> None:
+    """Draw the kept rows (all of them when there are few, else the first FIRST)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = screen.kept if screen.rows <= ALL_UP_TO else screen.kept[:FIRST]
+    if not shown:
+        return
+    table = Table(box=box_for(console, box.SIMPLE_HEAD), show_edge=False, pad_edge=False,
+                  header_style="bold", expand=False)
+    table.add_column("Row", justify="right", no_wrap=True)
+    table.add_column(words.header("staff_id", "staff_id"), overflow="fold")
+    table.add_column("Recommendation", ratio=3)
+    table.add_column("Confidence", no_wrap=True)
+    table.add_column("What to do", ratio=4)
+    for number, staff_id, result in shown:
+        todo = result.error if result.status != "ok" else " ".join(result.warnings)
+        style = "red" if result.status != "ok" else ""
+        table.add_row(str(number), rich_text(staff_id),
+                      rich_text(_recommendation(result, words), style),
+                      _confidence(result, rules), rich_text(todo))
+    console.print(table)
+    if screen.rows > len(shown):
+        more = screen.rows - len(shown)
+        dots = "..." if glyphs(console).ascii else "…"
+        console.print(Text(f"{dots} and {more:,} more row(s), counted in the summary below.",
+                           style="dim"))
+
+
+def keep_hint(source: str, rules_path: Any = None) -> tuple[str, str]:
+    """What to do to keep every result in a file, and the command, on a line of its own (it
+    is copied whole; said last, so it stays on screen)."""
+    parts = ["coachmentor", "assess", shlex.quote(source)]
+    if rules_path is not None:
+        parts += ["--rules", shlex.quote(str(rules_path))]
+    return ("To keep every result in a file (-o results.xlsx for Excel):",
+            "  " + " ".join(parts) + " -o results.csv")
