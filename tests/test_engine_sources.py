@@ -255,6 +255,57 @@ def test_reverse_mentoring(shipped_rules, stage):
     assert result.mentoring_type == "reverse"
 
 
+@pytest.mark.parametrize("concern", sorted(READINESS_ALTERNATIVE))
+def test_reverse_mentoring_set_aside_by_a_readiness_concern_says_so(shipped_rules, concern):
+    """School HR guidance: "reverse mentoring (where a more junior colleague mentors a senior
+    leader)", and "certain individuals may not respond well to coaching. This could be because
+    their developmental needs are best dealt with by another type of intervention".
+
+    The concern decides (another kind of support first); the reverse-mentoring request is still
+    acknowledged, worded as set aside, never as a reason for the referral (issue 12, item 4).
+    """
+    result = assess(shipped_rules, {"career_stage": "senior_leader", "focus": "reverse",
+                                    "readiness_concern": concern})
+    assert result.recommendation == "other"
+    by_rule = {r.rule: r for r in result.reasons}
+    reverse = [r for r in result.reasons if "reverse mentoring" in r.quote]
+    assert reverse, [r.rule for r in result.reasons]
+    frame = shipped_rules.model.texts.need_set_aside
+    head, _, tail = frame.partition("{reason}")
+    assert reverse[0].text.startswith(head) and reverse[0].text.endswith(tail)
+    assert result.reasons[0] is not reverse[0] and result.reasons[0].rule in by_rule
+
+
+def test_a_need_the_result_goes_against_is_worded_as_outweighed(shipped_rules):
+    """The Complete Introduction: "the use of coaching too early on in the career of a teacher
+    may perhaps be ineffective or even damaging"; school HR guidance lists "developing a more
+    strategic perspective after a promotion" for coaching. A trainee with that need is
+    mentored, and the coaching reason says it was outweighed rather than reading as support."""
+    result = assess(shipped_rules, {"career_stage": "trainee", "focus": "strategic_perspective"})
+    assert result.recommendation == "mentoring"
+    frame = shipped_rules.model.texts.need_outweighed.partition("{reason}")[0]
+    against = [r for r in result.reasons if r.weight < 0]
+    assert against and all(r.text.startswith(frame) for r in against)
+    assert not any(r.text.startswith(frame) for r in result.reasons if r.weight >= 0)
+
+
+def test_need_reasons_never_read_as_support_for_other_support(shipped_rules):
+    """Over many answer sets: whenever the result is another kind of support first, every
+    reason about the need they chose is worded as set aside (the lead reason says why)."""
+    frame = shipped_rules.model.texts.need_set_aside.partition("{reason}")[0]
+    seen = 0
+    for answers in _random_answer_sets(shipped_rules, 400, seed=12):
+        result = assess(shipped_rules, answers)
+        if result.recommendation != "other":
+            continue
+        need_rules = {c.rule.id for c in shipped_rules.c_rules if c.about_need}
+        for r in result.reasons:
+            if r.rule in need_rules:
+                seen += 1
+                assert r.text.startswith(frame), (answers, r.text)
+    assert seen > 10
+
+
 @pytest.mark.parametrize("stage", ["early_career", "established", "middle_leader"])
 def test_inclusion_mentoring(shipped_rules, stage):
     """School HR guidance: mentoring "could be used to encourage inclusive working practices and

@@ -140,6 +140,10 @@ TYPE_CASES = [
     ("literal", "    alternative: ", "    alternative: nap #", "gates[0].alternative", "'training'"),
     ("choice-pattern", "      - value: trainee", "      - value: Trainee", "questions[0].choices[0].value", "pattern"),
     ("choices-mapping", "    choices:\n", "    choices: {}\n    extra_choices:\n", "questions[0]", ""),
+    ("frame-without-reason", "  need_set_aside: ", "  need_set_aside: Set aside. #",
+     "texts.need_set_aside", "{reason}"),
+    ("frame-other-field", "  need_outweighed: ", '  need_outweighed: "{name}: {reason}" #',
+     "texts.need_outweighed", "only {reason}"),
 ]
 
 

@@ -24,7 +24,8 @@ Checks (`checks:`) flag answers that contradict each other or the sources, as wa
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from operator import attrgetter
 from typing import Any, Iterator, Mapping
 
@@ -388,7 +389,7 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     about = need_part[0] + person_part[0]
     if not rules.need_rules_first:
         about = sorted(about)
-    need = [r for _, r in about]
+    need = [_as_need(rules, r, rec) for _, r in about]
     out = lead[: max(1, limit - len(need))] + need  # the deciding reason and the need, always
     if len(out) >= limit or rec == "other":  # nothing pushes towards "other" (_toward)
         return tuple(out[:limit])
@@ -397,6 +398,24 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     shown = {r.rule for r in out}
     out += [r for _, _, r in ranked if r.rule not in shown]
     return tuple(out[:limit])
+
+
+def _as_need(rules: RuleSet, reason: Reason, rec: str) -> Reason:
+    """A reason about the need they chose, worded so that it is heard without reading as
+    support for a result it does not lead to: set aside when another kind of support comes
+    first, outweighed when it leans away from the result."""
+    if rec == "other":
+        frame = rules.model.texts.need_set_aside
+    elif reason.weight < 0:
+        frame = rules.model.texts.need_outweighed
+    else:
+        return reason
+    return _framed(reason, frame)
+
+
+@lru_cache(maxsize=1024)
+def _framed(reason: Reason, frame: str) -> Reason:
+    return replace(reason, text=frame.replace("{reason}", reason.text))
 
 
 class _Part:

@@ -321,6 +321,23 @@ class Texts(Strict):
 
     headlines: dict[Literal["coaching", "mentoring", "both", "other"], str] = Field(default_factory=_headlines)
     confidence: dict[Literal["high", "moderate", "low"], str] = Field(default_factory=_confidence)
+    # How a reason about the need they chose is worded when the result does not follow it, so
+    # that it never reads as support for the result: {reason} is the rule's own reason.
+    need_set_aside: str = Field(
+        "Their chosen need, to return to once that is dealt with: {reason}",
+        description="the result is another kind of support first ({reason}: the need's reason)")
+    need_outweighed: str = Field(
+        "Their chosen need points the other way, but the reasons above outweigh it: {reason}",
+        description="the need leans away from the result ({reason}: the need's reason)")
+
+    @field_validator("need_set_aside", "need_outweighed")
+    @classmethod
+    def _has_reason(cls, value: str) -> str:
+        if "{reason}" not in value:
+            raise ValueError("must contain {reason}, where the need's own reason goes")
+        if value.replace("{reason}", "").count("{") or value.replace("{reason}", "").count("}"):
+            raise ValueError("only {reason} may be in braces")
+        return value
 
 
 class Preference(Strict):
