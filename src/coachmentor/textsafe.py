@@ -51,3 +51,69 @@ def printable_tree(value: Any, *, newlines: bool = True) -> Any:
 
 
 __all__ = ["printable", "printable_tree", "rich_text"]
+
+
+# --- a terminal that cannot show every character -----------------------------------------
+
+PLAIN_ERRORS = "coachmentor-plain"
+# What a person reads in place of a character their terminal's encoding lacks (a Windows
+# console in cp437, PYTHONIOENCODING=ascii): punctuation and drawing characters by their
+# plain look-alikes, accented letters without their accents, anything else as '?'.
+LOOKALIKES = {
+    "\u2014": "-", "\u2013": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2018": "'", "\u2019": "'", "\u201a": "'",
+    "\u2026": "...", "\u2022": "*", "\u00b7": "|", "\u2192": "->", "\u2190": "<-",
+    "\u2588": "#", "\u2591": ".", "\u00a0": " ", "\u202f": " ", "\u00d7": "x",
+    "\u2264": "<=", "\u2265": ">=", "\u2260": "!=", "\u00a3": "GBP ", "\u20ac": "EUR ",
+    "\u2713": "v", "\u2717": "x",
+}
+_BOX = {"\u2500": "-", "\u2501": "-", "\u2502": "|", "\u2503": "|", "\u2550": "=",
+        "\u2551": "|"}
+
+
+def plain(ch: str) -> str:
+    """`ch` as plain ASCII: its look-alike, its letter without accents, else '?'."""
+    import unicodedata
+
+    if ch in LOOKALIKES:
+        return LOOKALIKES[ch]
+    if ch in _BOX:
+        return _BOX[ch]
+    if "\u2500" <= ch <= "\u257f":  # other box drawing: corners and joins
+        return "+"
+    base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+    return base or "?"
+
+
+def _plain_errors(exc: UnicodeError) -> tuple[str, int]:
+    if not isinstance(exc, UnicodeEncodeError):
+        raise exc
+    text = exc.object[exc.start:exc.end]
+    out = []
+    for ch in text:
+        sub = plain(ch)
+        try:
+            sub.encode(exc.encoding)
+        except (UnicodeEncodeError, LookupError):
+            sub = "?"
+        out.append(sub)
+    return "".join(out), exc.end
+
+
+def plain_where_needed(*streams: Any) -> None:
+    """Streams whose encoding cannot hold every character (not UTF) write look-alikes rather
+    than fail (`plain`): a result, a prompt or a message is never lost to an encoding."""
+    import codecs
+
+    try:
+        codecs.lookup_error(PLAIN_ERRORS)
+    except LookupError:
+        codecs.register_error(PLAIN_ERRORS, _plain_errors)
+    for stream in streams:
+        encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
+        if encoding.startswith("utf") or not hasattr(stream, "reconfigure"):
+            continue
+        try:
+            stream.reconfigure(errors=PLAIN_ERRORS)
+        except (ValueError, OSError):  # closed, or not a text stream we may change
+            pass

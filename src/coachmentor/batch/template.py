@@ -73,7 +73,7 @@ def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, 
             if stdout is not None:
                 stdout.write(text)
             else:
-                write_stdout(text)
+                write_stdout(text.encode("utf-8"))
         else:
             write_output(output, text, private=False)
         return fmt

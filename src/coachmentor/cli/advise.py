@@ -89,10 +89,12 @@ def run_advise(
         return
     from coachmentor.files.atomic import write_stdout
 
+    # Documents are UTF-8 whatever the terminal's encoding (as assess writes CSV): exact
+    # bytes for a file or a pipe; only text for the screen is made plain (textsafe).
     if fmt == "json":
-        write_stdout(to_json(doc))
+        write_stdout(to_json(doc).encode("utf-8"))
     elif fmt == "markdown":
-        write_stdout(render_markdown(rules, doc))
+        write_stdout(render_markdown(rules, doc).encode("utf-8"))
     elif sys.stdout.isatty():
         from coachmentor.render.console import make_console
 

@@ -209,7 +209,12 @@ def rules_test(
         fmt = check_format(format_, ("text", "json"))
         ruleset = load_ruleset(rules)
         result = run_suites(suites, ruleset, space=parse_space(space or [], ruleset))
-        typer.echo((render_json if fmt == "json" else render_text)(result, ruleset))
+        if fmt == "json":
+            from coachmentor.files.atomic import write_stdout
+
+            write_stdout((render_json(result, ruleset) + "\n").encode("utf-8"))
+        else:
+            typer.echo(render_text(result, ruleset))
     raise typer.Exit(result.exit_code)
 
 
@@ -221,9 +226,11 @@ def rules_schema(debug: DebugOption = False) -> None:
     with guarded(debug):
         import json
 
+        from coachmentor.files.atomic import write_stdout
         from coachmentor.rulebase.model import RuleBase
 
-        typer.echo(json.dumps(RuleBase.model_json_schema(), indent=2, sort_keys=True))
+        write_stdout((json.dumps(RuleBase.model_json_schema(), indent=2, sort_keys=True)
+                      + "\n").encode("utf-8"))
 
 
 # --- batch commands (assess, template): registered here, defined in cli_batch ------------
@@ -278,6 +285,11 @@ def completion(
 
 def main() -> None:
     import os
+    import sys
+
+    from coachmentor.textsafe import plain_where_needed
+
+    plain_where_needed(sys.stdout, sys.stderr)
 
     if COMPLETE_VAR in os.environ:  # a shell asking for completions (the script above)
         from typer._completion_classes import completion_init

@@ -111,7 +111,7 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if output is not None:
         write_output(output, text)
     elif explain is None:
-        write_stdout(text)
+        write_stdout(text.encode("utf-8") if isinstance(text, str) else text)
     if summary_path is not None:
         write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary

@@ -63,7 +63,7 @@ def write_supporters_template(output: Path | None, fmt: str | None, *, force: bo
     if output is None:
         if fmt == "xlsx":
             raise InputFileError("--format xlsx writes a workbook: give its file name with -o")
-        write_stdout(supporters_csv())
+        write_stdout(supporters_csv().encode("utf-8"))
         return fmt
     if output.is_file() and not force:
         raise InputFileError(f"{output} already exists; use --force to replace it")
