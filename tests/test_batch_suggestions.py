@@ -59,7 +59,8 @@ def one_bad(fid, typed):
     ("career_stage", "Hed of Maths", "middle_leader"),  # a job title with a misspelt prefix
     ("focus", "behavour", "specific_practice"),
     ("focus", "inducton", "induction"),
-    ("time_frame", "6 mths", "short"),
+    ("time_frame", "6 mnths", "short"),
+    ("career_stage", "Senior Lead", "senior_leader"),  # never the suffix's middle leader
 ])
 def test_error_cell_says_the_nearest_accepted_value(run_cli, tmp_path, shipped_rules, fid,
                                                     typed, meant):
@@ -81,7 +82,8 @@ def test_error_cell_says_the_nearest_accepted_value(run_cli, tmp_path, shipped_r
     ("focus", "xyzzy"),
     ("career_stage", "Unqualified teacher"),  # 'not qualified' is no misspelt 'Newly Qualified'
     ("career_stage", "Inexperienced"),  # ... nor a misspelt 'Experienced'
-    ("time_frame", "9 months"),  # between short and long: a number is not a spelling
+    ("time_frame", "9 monkeys"),  # a number and no unit of time: not a length
+    ("career_stage", "Lead Practitioner"),  # 'Lead' first: not a subject or phase lead
 ])
 def test_nothing_near_no_suggestion(run_cli, tmp_path, shipped_rules, fid, typed):
     assert shipped_rules.match_value(fid, typed) is None
@@ -93,7 +95,7 @@ def test_nothing_near_no_suggestion(run_cli, tmp_path, shipped_rules, fid, typed
 
 
 def test_each_refused_cell_of_a_row_gets_its_own_suggestion(run_cli, tmp_path):
-    row = ["S1", "Establshed teacher", "xyzzy", "6 mths"]
+    row = ["S1", "Establshed teacher", "xyzzy", "6 mnths"]
     got, _, _, _ = assess(run_cli, tmp_path, HEADER, [row])
     parts = got[0]["error"].split("; ")
     stage = next(i for i, p in enumerate(parts) if p.startswith("career_stage:"))
@@ -208,6 +210,11 @@ def test_missing_required_column_without_a_close_header_has_no_suggestion(run_cl
     ("career_stage", "NQT+1", "early_career"), ("career_stage", "ECT Year 2", "early_career"),
     ("career_stage", "Upper Pay Range", "established"), ("career_stage", "UPR", "established"),
     ("focus", "Career progression", "career_direction"),
+    ("career_stage", "KS2 Lead", "middle_leader"), ("career_stage", "Maths Lead", "middle_leader"),
+    ("career_stage", "SEN Co-ordinator", "middle_leader"),
+    ("career_stage", "Deputy Head (Pastoral)", "senior_leader"),
+    ("career_stage", "Deputy Head of Maths", "middle_leader"),  # the longer prefix wins
+    ("time_frame", "Spring term", "short"),
 ])
 def test_real_world_spellings_are_read(run_cli, tmp_path, shipped_rules, fid, typed, meant):
     got, _, summary, code = assess(run_cli, tmp_path, HEADER, one_bad(fid, typed))
@@ -218,3 +225,36 @@ def test_real_world_spellings_are_read(run_cli, tmp_path, shipped_rules, fid, ty
     assert got[0]["recommendation"] == engine_assess(shipped_rules, answers).recommendation
     if fid == "career_stage":
         assert list(summary["by_career_stage"]) == [meant]
+
+
+@pytest.mark.parametrize("typed, meant", [
+    ("9 months", "long"), ("10 weeks", "short"), ("26 weeks", "short"), ("27 weeks", "long"),
+    ("two terms", "short"), ("3 terms", "long"), ("1.5 years", "long"), ("about 8 months", "long"),
+    ("half a year", "short"), ("6 mo", "short"), ("7 months", "long"),
+])
+def test_a_length_is_read_by_the_sources_six_months(run_cli, tmp_path, shipped_rules, typed,
+                                                    meant):
+    """School HR guidance: "Coaching is generally for a short defined period of time (i.e.
+    less than six months) and/or for a specific purpose. Mentoring is typically for a longer
+    period of time." A length typed with a unit is short up to six months, long beyond."""
+    assert shipped_rules.match_value("time_frame", typed) == meant
+    got, _, _, code = assess(run_cli, tmp_path, HEADER, one_bad("time_frame", typed))
+    assert code == 0 and got[0]["status"] == "ok", got[0]["error"]
+    result = run_cli("advise", "--set", "career_stage=established", "--set", "focus=conflict",
+                     "--set", f"time_frame={typed}", "--format", "json")
+    assert result.exit_code == 0 and json.loads(result.stdout)["answers"]["time_frame"] == meant
+
+
+@pytest.mark.parametrize("typed", ["0 months", "9 parsecs", "months", "-3 weeks"])
+def test_what_is_not_a_length_is_refused(shipped_rules, typed):
+    assert shipped_rules.match_value("time_frame", typed) is None
+
+
+@pytest.mark.parametrize("header", ["Job Title", "Role", "Position *"])
+def test_a_job_title_column_says_what_to_do_for_the_career_stage(run_cli, tmp_path, header):
+    # A job title alone does not say whether a 'Teacher' is early career: never read as the
+    # career stage, and the error says what to do instead.
+    src = write_csv(tmp_path, ["staff_id", header, "focus"], [["S1", "Teacher", "induction"]])
+    line = one_error_line(run_cli("assess", src), f"{src}: missing required column: career_stage")
+    assert f"column '{header}' is not read as career_stage" in line
+    assert "Career Stage" in line and "ECT" in line

@@ -640,3 +640,16 @@ def test_a_phrase_is_filled_by_replacement_never_by_format(tmp_path):
     assert result.exit_code == 0, result.stderr
     texts = json.loads(result.stdout)["what_if_text"]
     assert "If their reflection were low (low), mentoring would be recommended." in texts, texts
+
+
+@pytest.mark.parametrize("old, new, words", [
+    ("        - {value: long}\n", "        - {value: long, up_to_months: 24}\n", "last band"),
+    ("        - {value: short, up_to_months: 6}\n", "        - {value: sometime, up_to_months: 6}\n",
+     "not one of its choices"),
+    ("suffixes: [Lead, ", "suffixes: [L, ", "at least two letters"),
+    ("    related_note: >-\n", "    related_notes: >-\n", "related_notes"),
+])
+def test_durations_suffixes_and_related_headers_are_checked(tmp_path, old, new, words):
+    path, _ = variant(tmp_path, old, new)
+    msg = assert_one_error(cli(*check_cmd(path)), path, None)
+    assert words in msg

@@ -77,6 +77,23 @@ def mean_line(header: str, fid: str) -> str:
     return f"column '{shown(header)}' is not used: did you mean '{fid}'?"
 
 
+def related_lines(rules: RuleSet, unused: list[str], missing: list[str]) -> list[str]:
+    """For a missing field, what to do with a column that is near it but not it (the rule
+    base's related_headers: 'Job Title' for the career stage)."""
+    lines = []
+    for fid in missing:
+        q = rules.questions.get(fid)
+        if q is None or not q.related_headers:
+            continue
+        related = {fold(h) for h in q.related_headers}
+        for text in unused:
+            bare = _DECORATION.sub("", text).strip() or text
+            if fold(bare) in related:
+                lines.append(f"column '{shown(text)}' is not read as {fid}: "
+                             f"{' '.join(str(q.related_note).split())}")
+    return lines
+
+
 def header_test(rules: RuleSet):
     """Recognises a header row: one that names every required field."""
     required = set(rules.required)
@@ -133,6 +150,7 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
     if missing:
         cols = Columns(header, len(header), 0, fields, [], [], unused)
         near = [mean_line(text, fid) for text, fid in hints.items() if fid in missing]
+        near += related_lines(rules, unused, missing)
         accepted = {
             fid: [fid, *rules.questions[fid].aliases] for fid in missing
         }

@@ -97,11 +97,45 @@ class Choice(Strict):
             "for 'Head of Maths' (values and synonyms are matched first; the longest prefix wins)"
         ),
     )
+    suffixes: list[str] = Field(
+        default_factory=list,
+        description=(
+            "a value that ends with one of these whole words means this choice, e.g. 'Lead' for "
+            "'Maths Lead' (values, synonyms and prefixes are matched first)"
+        ),
+    )
     neutral: bool = Field(False, description="deliberately scores nothing (silences the lint)")
     phrase: str | None = Field(None, description="'what if' wording, e.g. 'they were new to the role'")
     leans: Literal["coaching", "mentoring"] | None = Field(
         None, description="the option this answer leans to (a preference), for the values note"
     )
+
+
+class Band(Strict):
+    value: Id
+    up_to_months: float | None = Field(
+        None, gt=0, description="the longest length in this band; none: every longer one")
+
+
+class Durations(Strict):
+    """A length typed as a number and a unit ('9 months', '10 weeks', '2 terms', '1.5 years'),
+    read by bands of months: the first band whose `up_to_months` it does not exceed."""
+
+    units: dict[str, float] = Field(
+        description="each unit's name (singular, as a word) and its length in months")
+    bands: list[Band] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _bands_in_order(self) -> "Durations":
+        tops = [b.up_to_months for b in self.bands]
+        if tops[-1] is not None:
+            raise ValueError("the last band takes every longer length: leave out its up_to_months")
+        if None in tops[:-1] or tops[:-1] != sorted(tops[:-1]):  # type: ignore[type-var]
+            raise ValueError("bands go from the shortest up, each with up_to_months but the last")
+        for unit, months in self.units.items():
+            if months <= 0 or not unit.isalpha():
+                raise ValueError(f"unit '{unit}': a word, with a length in months above 0")
+        return self
 
 
 class Question(Strict):
@@ -119,6 +153,13 @@ class Question(Strict):
         False,
         description="the answer names the development need: the reason of a rule reading it is shown with every result",
     )
+    durations: Durations | None = Field(
+        None, description="read a length typed as a number and a unit ('9 months') by bands")
+    related_headers: list[str] = Field(
+        default_factory=list,
+        description="headers of columns that are near this field but not it (a job title)")
+    related_note: str | None = Field(
+        None, description="what to tell someone whose file has a related header, not this one")
     source: Citation | None = None
 
     @field_validator("choices")
@@ -151,6 +192,16 @@ class Question(Strict):
     def _required_is_always_asked(self) -> "Question":
         if self.required and self.when:
             raise ValueError("a required question is always asked: it cannot have a `when`")
+        values = {c.value for c in self.choices}
+        for band in self.durations.bands if self.durations else []:
+            if band.value not in values:
+                raise ValueError(f"durations: band '{band.value}' is not one of its choices")
+        for c in self.choices:
+            for s in c.suffixes:
+                if len(words(s).replace(" ", "")) < 2:
+                    raise ValueError(f"choice '{c.value}': a suffix needs at least two letters")
+        if self.related_headers and not self.related_note:
+            raise ValueError("related_headers need a related_note saying what to do")
         return self
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Mapping
 
 from coachmentor.errors import AnswersError
-from coachmentor.rulebase.normalise import begins_with, fold, words
+from coachmentor.rulebase.normalise import begins_with, duration_value, ends_with, fold, words
 
 if TYPE_CHECKING:  # pragma: no cover
     from coachmentor.rulebase.model import Citation, InfoField, Question, RuleBase
@@ -53,6 +53,14 @@ class RuleSet:
             )
             for q in model.questions
         }
+        self.value_suffixes: dict[str, list[tuple[str, str]]] = {
+            q.id: sorted(
+                ((words(s), c.value) for c in q.choices for s in c.suffixes),
+                key=lambda sv: -len(sv[0]),
+            )
+            for q in model.questions
+        }
+        self.durations = {q.id: q.durations for q in model.questions if q.durations}
         # folded header -> field id (questions and info fields, ids and aliases)
         self.header_lookup: dict[str, str] = {}
         named: list[InfoField | Question] = [*model.fields, *model.questions]
@@ -238,6 +246,20 @@ class RuleSet:
         if found is None and self.value_prefixes[field]:
             text = words(raw)
             found = next((v for p, v in self.value_prefixes[field] if begins_with(text, p)), None)
+        if found is None and self.value_suffixes[field]:
+            text = words(raw)
+            found = next((v for s, v in self.value_suffixes[field] if ends_with(text, s)), None)
+            if found is not None:
+                # 'Senoir leader' ends with 'leader' but is a misspelt senior leader: a suffix
+                # never outvotes a close spelling of another choice (that is refused, with it
+                # suggested).
+                from coachmentor.rulebase.suggest import nearest_value
+
+                near = nearest_value(self, field, raw)
+                if near is not None and near != found:
+                    found = None
+        if found is None and field in self.durations:
+            found = duration_value(self.durations[field], raw)
         return found
 
     def field_id(self, key: Any, where: str) -> str:
