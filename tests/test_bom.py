@@ -74,3 +74,40 @@ def test_dev_stdout_is_standard_output_and_gets_none(staff, tmp_path):
                               timeout=60)
     assert done.returncode == 0, done.stderr
     assert target.read_bytes().startswith(b"staff_id,")
+
+
+SUPPORTERS = "staff_id,name,offers,career_stage,capacity\nS1,Zoë Mentor,mentoring,established,1\n"
+
+
+@pytest.mark.parametrize("args, name", [
+    (("template",), "template.csv"),
+    (("template", "--supporters"), "supporters.csv"),
+    (("match", "{staff}", "{supporters}", "-q"), "pairs.csv"),
+    (("match", "{staff}", "{supporters}", "-q"), "pairs.tsv"),
+])
+def test_match_and_templates_follow_the_same_bom_rule(run_cli, staff, tmp_path, args, name):
+    # Issue 12: "--bom is on assess only": match's pairs and the templates opened in Excel
+    # need it just as much (a supporter called Zoë).
+    supporters = tmp_path / "sup.csv"
+    supporters.write_text(SUPPORTERS, encoding="utf-8")
+    argv = [a.format(staff=staff, supporters=supporters) for a in args]
+    out = tmp_path / name
+    assert run_cli(*argv, "-o", out).exit_code == 0
+    data = out.read_bytes()
+    assert data.startswith(BOM) and not data[3:].startswith(BOM)
+    if argv[0] == "match":
+        assert "Zoë Mentor" in data.decode("utf-8-sig")
+    off = tmp_path / ("off-" + name)
+    assert run_cli(*argv, "-o", off, "--no-bom").exit_code == 0
+    assert off.read_bytes() == data[3:]
+    to_stdout = run_cli(*argv)
+    assert to_stdout.exit_code == 0 and not to_stdout.stdout_bytes.startswith(BOM)
+    forced = run_cli(*argv, "--bom")
+    assert forced.stdout_bytes.startswith(BOM)
+
+
+def test_a_template_with_a_bom_is_read_back(run_cli, tmp_path):
+    template = tmp_path / "staff.csv"
+    assert run_cli("template", "-o", template).exit_code == 0
+    result = run_cli("assess", template, "-q")
+    assert result.exit_code == 0 and result.stdout.lstrip("\ufeff").startswith("staff_id")

@@ -50,8 +50,10 @@ def choose_template_format(fmt: str | None, output: Path | None) -> str:
 
 
 def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, *,
-                   force: bool = False, stdout: IO[str] | None = None) -> str:
-    """Write the template; returns the format written."""
+                   force: bool = False, stdout: IO[str] | None = None,
+                   bom: bool | None = None) -> str:
+    """Write the template; returns the format written. `bom`: a byte order mark on CSV (None:
+    when it is written to a file, for Excel)."""
     fmt = choose_template_format(fmt, output)
     if output is not None:
         if output.is_dir():
@@ -63,12 +65,12 @@ def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, 
             raise InputFileError(f"-o {output}: the folder {output.parent} does not exist")
     elif fmt == "xlsx":
         raise InputFileError("--format xlsx writes a workbook: give its file name with -o FILE")
-    from coachmentor.files.atomic import write_output, write_stdout
+    from coachmentor.files.atomic import with_bom, write_output, write_stdout
 
     # No personal data in a template (its example row is made up): a new file gets the
     # usual mode (0666 less the umask), not the 0600 kept for results.
     if fmt == "csv":
-        text = template_csv(rules)
+        text = with_bom(template_csv(rules), bom, output)
         if output is None:
             if stdout is not None:
                 stdout.write(text)

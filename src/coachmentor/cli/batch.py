@@ -21,6 +21,7 @@ from coachmentor.cli.common import (
     DebugOption,
     DelimiterOption,
     EncodingOption,
+    OutputBomOption,
     RulesOption,
     SheetOption,
     guarded,
@@ -292,6 +293,7 @@ def template(
         bool, typer.Option("--supporters", help="A supporters file for `match` instead "
                            "(staff_id, offers, career_stage, capacity, ...).")
     ] = False,
+    bom: OutputBomOption = None,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -304,13 +306,13 @@ def template(
         if supporters:
             from coachmentor.match.template import write_supporters_template
 
-            fmt = write_supporters_template(output, format_, force=force)
+            fmt = write_supporters_template(output, format_, force=force, bom=bom)
             if output is not None:
                 sys.stderr.write(f"coachmentor: wrote {printable(str(output))} ({fmt})\n")
             return
         from coachmentor.batch.template import write_template
 
         ruleset = load_ruleset(rules)
-        fmt = write_template(ruleset, output, format_, force=force)
+        fmt = write_template(ruleset, output, format_, force=force, bom=bom)
         if output is not None:
             sys.stderr.write(f"coachmentor: wrote {printable(str(output))} ({fmt})\n")

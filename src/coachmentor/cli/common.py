@@ -113,6 +113,12 @@ BomOption = Annotated[
                  "needs to read accents (default: when writing a file with -o, or when the "
                  "input had one; not on standard output).", show_default=False),
 ]
+OutputBomOption = Annotated[
+    Optional[bool],
+    typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
+                 "needs to read accents (default: when writing a file with -o; not on "
+                 "standard output).", show_default=False),
+]
 
 
 def table_options(encoding: str | None, delimiter: str | None, sheet: str | None) -> Any:

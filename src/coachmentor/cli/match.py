@@ -14,6 +14,7 @@ from coachmentor.cli.common import (
     DebugOption,
     DelimiterOption,
     EncodingOption,
+    OutputBomOption,
     RulesOption,
     SheetOption,
     guarded,
@@ -76,6 +77,7 @@ def match(
     delimiter: DelimiterOption = None,
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No summary on standard error.")] = False,
+    bom: OutputBomOption = None,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -108,7 +110,7 @@ def match(
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
-                             read_opts=opts)
+                             read_opts=opts, bom=bom)
         if report is not None:
             from coachmentor.files.atomic import not_written_after, write_output
             from coachmentor.render.match_report import render_match_report

@@ -77,6 +77,16 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, perms: int | N
         raise
 
 
+BOM = "\ufeff"
+
+
+def with_bom(text: str, bom: bool | None, output: str | os.PathLike[str] | None) -> str:
+    """CSV/TSV `text` with a byte order mark when `bom` says so, or by default (None) when it
+    goes to a file (Excel on Windows reads accents only then), never twice."""
+    wanted = bom if bom is not None else output is not None and writes_a_file(output)
+    return BOM + text if wanted and not text.startswith(BOM) else text
+
+
 def writes_a_file(path: str | os.PathLike[str]) -> bool:
     """Whether open_output(path) makes or replaces a file, rather than writing into a
     descriptor this process holds (/dev/stdout), a device or a pipe."""

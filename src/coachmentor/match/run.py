@@ -43,8 +43,10 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 fmt: str | None = None, summary_path: Path | None = None,
                 redact: bool = False, explain: str | None = None, guard: bool = True,
                 keep: Path | None = None, avoid: Path | None = None,
-                read_opts: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Run the match; returns the summary (its `exit_code` is the command's)."""
+                read_opts: dict[str, Any] | None = None, bom: bool | None = None,
+                ) -> dict[str, Any]:
+    """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
+    order mark on CSV/TSV output (None: when it is written to a file)."""
     from coachmentor.files.atomic import write_output, write_stdout
 
     fmt = choose_format(fmt, output)
@@ -108,6 +110,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
         text = render_workbook(records, str(output) if output is not None else "standard output")
     else:
         text = render(records, fmt, guard=guard and fmt in ("csv", "tsv"))
+        if fmt in ("csv", "tsv"):
+            from coachmentor.files.atomic import with_bom
+
+            text = with_bom(text, bom, output if output is not None and str(output) != "-"
+                            else None)
     if output is not None:
         write_output(output, text)
     elif explain is None:

@@ -53,19 +53,21 @@ def supporters_xlsx() -> bytes:
     return buf.getvalue()
 
 
-def write_supporters_template(output: Path | None, fmt: str | None, *, force: bool) -> str:
+def write_supporters_template(output: Path | None, fmt: str | None, *, force: bool,
+                              bom: bool | None = None) -> str:
     fmt = (fmt or (output.suffix.lower().lstrip(".") if output is not None else "csv")).lower()
     fmt = "csv" if fmt == "txt" else fmt
     if fmt not in ("csv", "xlsx"):
         raise InputFileError(f"--format: '{fmt}' is not one of csv, xlsx")
-    from coachmentor.files.atomic import write_output, write_stdout
+    from coachmentor.files.atomic import with_bom, write_output, write_stdout
 
     if output is None:
         if fmt == "xlsx":
             raise InputFileError("--format xlsx writes a workbook: give its file name with -o")
-        write_stdout(supporters_csv().encode("utf-8"))
+        write_stdout(with_bom(supporters_csv(), bom, None).encode("utf-8"))
         return fmt
     if output.is_file() and not force:
         raise InputFileError(f"{output} already exists; use --force to replace it")
-    write_output(output, supporters_csv() if fmt == "csv" else supporters_xlsx(), private=False)
+    write_output(output, with_bom(supporters_csv(), bom, output) if fmt == "csv"
+                 else supporters_xlsx(), private=False)
     return fmt
