@@ -31,7 +31,7 @@ def test_template_refuses_to_overwrite_without_force(run_cli, tmp_path):
     assert result.exit_code == 2 and "--force" in result.stderr
     assert path.read_text() == "keep me"
     assert run_cli("template", "-o", path, "--force").exit_code == 0
-    assert path.read_text().startswith("staff_id,")
+    assert path.read_text(encoding="utf-8-sig").startswith("staff_id,")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["t.csv"]
 
 
