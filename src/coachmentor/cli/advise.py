@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import Any
 
 from coachmentor.errors import MissingAnswersError
 from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
@@ -81,10 +82,13 @@ def run_advise(
             content = render_markdown(rules, doc)
         else:
             content = text_to_string(rules, doc)
-        from coachmentor.files.atomic import write_output
+        from coachmentor.files.atomic import write_output, writes_a_file
 
+        replaced = output.is_file() and writes_a_file(output)
         write_output(output, content)
-        sys.stderr.write(f"coachmentor: wrote {printable(str(output))}\n")
+        # Never silently: a leader saving one person after another sees a name come round.
+        sys.stderr.write(f"coachmentor: {'replaced' if replaced else 'wrote'} "
+                         f"{printable(str(output))}\n")
         sys.stderr.flush()
         return
     from coachmentor.files.atomic import write_stdout
@@ -98,9 +102,29 @@ def run_advise(
     elif sys.stdout.isatty():
         from coachmentor.render.console import make_console
 
-        render_text(rules, doc, make_console(stderr=False), save=save_command(doc, rules_path))
+        render_text(rules, doc, make_console(stderr=False),
+                    save=save_command(doc, rules_path, output=save_name(doc)))
     else:
         import shutil
 
         width = shutil.get_terminal_size((100, 24)).columns
-        write_stdout(text_to_string(rules, doc, width=width, save=save_command(doc, rules_path)))
+        write_stdout(text_to_string(rules, doc, width=width,
+                                    save=save_command(doc, rules_path, output=save_name(doc))))
+
+
+def save_name(doc: dict, exists: Any = None) -> str:
+    """A file name for "Save this" that is not taken in the current folder, so that saving
+    one person after another never replaces the last one's report: advice-<staff_id>.md when
+    the staff_id is known, else advice.md, with -2, -3, ... when that is taken."""
+    import os
+    import re
+
+    exists = exists or os.path.exists
+    sid = str((doc.get("staff") or {}).get("staff_id") or "")
+    sid = re.sub(r"[^A-Za-z0-9._-]+", "_", sid).strip("._")[:40]
+    base = f"advice-{sid}" if sid else "advice"
+    name, n = f"{base}.md", 1
+    while exists(name) and n < 1000:
+        n += 1
+        name = f"{base}-{n}.md"
+    return name

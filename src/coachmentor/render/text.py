@@ -193,13 +193,23 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
                 cells.append(cell)
             console.print(_bullets(cells, g.bullet))
 
-    if doc.get("compared"):
+    if doc.get("compared") and console.width < SIDE_BY_SIDE_MIN:
+        # Too narrow for two columns of prose: one option after the other, whole words.
+        console.print(Text("\nSide by side", style="bold underline"))
+        for k, c in enumerate(doc["compared"]):
+            if k:
+                console.print()
+            console.print(Text(_scored_label(c, g.minus), style="bold"))
+            grid = Table.grid(padding=(0, 1))
+            for heading, text in _compared_rows(c):
+                grid.add_row(Text(heading, style="dim"), Text(text))
+            console.print(grid)
+    elif doc.get("compared"):
         console.print(Text("\nSide by side", style="bold underline"))
         table = Table(show_lines=True, expand=False, box=box_for(console, boxes.HEAVY_HEAD))
         table.add_column("", overflow="fold")  # a long word is folded, never cut with '…'
         for c in doc["compared"]:
-            table.add_column(Text(f"{c['label']} ({score_text(c['score'], g.minus)})", style="bold"),
-                             overflow="fold")
+            table.add_column(Text(_scored_label(c, g.minus), style="bold"), overflow="fold")
         table.add_row("What it is", *[Text(c["summary"]) for c in doc["compared"]])
         table.add_row("What it offers", *[Text(c["offers"]) for c in doc["compared"]])
         table.add_row("Downside", *[Text(c["downside"]) for c in doc["compared"]])
@@ -225,6 +235,23 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
     console.print(Text(summary_line(rules, doc), style="bold"))
     if save:
         console.print(Text(f"Save this: {printable(save)}"), soft_wrap=True)  # one line to copy
+
+
+SIDE_BY_SIDE_MIN = 80  # narrower: the options one after the other, not in columns
+
+
+def _scored_label(c: dict[str, Any], minus: str) -> str:
+    """'Mentoring (7)', or 'Coaching (−1: counts against)'."""
+    score = c["score"]
+    if score < 0:
+        return f"{c['label']} ({minus}{-score:g}: counts against)"
+    return f"{c['label']} ({score:g})"
+
+
+def _compared_rows(c: dict[str, Any]) -> list[tuple[str, str]]:
+    return [("What it is", c["summary"]), ("Offers", c["offers"]), ("Downside", c["downside"]),
+            ("For them", "\n".join(c["for_this_person"]) or "—"),
+            ("Against", "\n".join(c["against_for_this_person"]) or "—")]
 
 
 def _bullets(cells: Any, bullet: str = "•") -> Any:
