@@ -11,12 +11,14 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import AnswersError
 from coachmentor.rulebase.normalise import fold
-from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.rulebase.yamlsafe import decode_text, parse_yaml, read_bounded, within_limit
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 MAX_ANSWERS_BYTES = 256 * 1024
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import RuleFileError
-from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
+
+if TYPE_CHECKING:  # the rule set (and pydantic) are imported when rules are validated, not
+    from coachmentor.rulebase.ruleset import RuleSet  # before advise's first question
 
 DEFAULT_RULES_NAME = "coachmentor.yaml"
 MAX_RULE_FILE_BYTES = 2 * 1024 * 1024
@@ -55,6 +57,8 @@ def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSe
         err = exc.errors(include_url=False, include_input=False)[0]
         loc = _clean_loc(err["loc"])
         raise RuleFileError(_located(doc, filename, loc, _explain(err, doc.data, loc))) from None
+    from coachmentor.rulebase.ruleset import RuleSet
+
     ruleset = RuleSet(model, digest=digest, yaml11_booleans=doc.yaml11_booleans)
     problems = ruleset.reference_errors()
     if problems:
