@@ -135,3 +135,36 @@ def test_data_at_a_terminal_when_asked_for(tmp_path, at_a_terminal, args, first)
 def test_no_hint_when_stdout_is_not_a_terminal(run_cli):
     result = run_cli("assess", STAFF)
     assert "to the screen" not in result.stderr
+
+
+def _match_files(tmp_path: Path) -> tuple[Path, Path]:
+    staff = tmp_path / "staff.csv"
+    staff.write_text("staff_id,name,career_stage,focus\nE1,Zoë Ann,ECT,induction\n"
+                     "E2,Bob Bee,ECT,induction\n", encoding="utf-8")
+    sups = tmp_path / "sup.csv"
+    sups.write_text("staff_id,name,offers,career_stage,capacity\nS1,Gus Mentor,mentoring,"
+                    "established,1\n", encoding="utf-8")
+    return staff, sups
+
+
+@TERMINAL
+def test_match_at_a_terminal_shows_pairs_and_how_to_keep_them(tmp_path, at_a_terminal):
+    staff, sups = _match_files(tmp_path)
+    out_b, err, code = at_a_terminal("match", staff, sups)
+    out = out_b.decode()
+    assert code == 1  # one relationship unmatched (the contract's code)
+    assert "staff_id,name,row" not in out  # no CSV on the screen
+    assert not any(name in out + err for name in ("Zoë", "Ann", "Bob", "Gus"))
+    rows = [line.split() for line in out.splitlines()
+            if line.split()[:2] in (["2", "E1"], ["3", "E2"])]
+    assert rows[0][:2] == ["2", "E1"] and "S1" in rows[0]
+    assert rows[1][:2] == ["3", "E2"] and "nobody" in rows[1]
+    assert "-o pairs.csv" in err.strip().splitlines()[-1]
+
+
+def test_match_dash_o_dash_is_standard_output_not_a_file(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    staff, sups = _match_files(tmp_path)
+    result = run_cli("match", staff, sups, "-o", "-", "-q")
+    assert result.stdout.startswith("staff_id,name,row")
+    assert not (tmp_path / "-").exists()

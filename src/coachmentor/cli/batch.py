@@ -149,7 +149,7 @@ TEMPLATE_EXAMPLES = (
 )
 
 
-def _for_a_person(output: Path | None, format_: str | None) -> bool:
+def for_a_person(output: Path | None, format_: str | None) -> bool:
     """Results for a person to read: standard output is a terminal and neither a file, '-o -'
     nor a --format was asked for (those write the data itself, as scripts expect)."""
     return output is None and format_ is None and sys.stdout.isatty()
@@ -164,12 +164,14 @@ def _show_on_screen(screen: Any, result: dict, rules: Any) -> None:
     sys.stdout.flush()
 
 
-def _keep_hint(source: str, rules_path: Path | None) -> None:
+def keep_hint_to_stderr(command: str, sources: list[str], rules_path: Path | None,
+                        name: str = "results.csv") -> None:
+    """Last on screen: how to keep every result in a file (render.screen.keep_hint)."""
     from coachmentor.render.console import make_console
     from coachmentor.render.screen import keep_hint
 
     console = make_console(stderr=True)
-    what, command = keep_hint(source, rules_path)
+    what, command = keep_hint(command, sources, rules_path, name)
     console.print(printable(what), soft_wrap=True, markup=False)
     console.print(printable(command), soft_wrap=True, markup=False, style="bold")
 
@@ -248,7 +250,7 @@ def assess(
 
         ruleset = load_ruleset(rules)
         screen = None
-        if _for_a_person(output, format_):
+        if for_a_person(output, format_):
             from coachmentor.render.screen import screen_rows
 
             screen = screen_rows()
@@ -270,7 +272,7 @@ def assess(
         if not quiet:
             _print_summary(result, ruleset)
         if screen is not None and not quiet:
-            _keep_hint(input, rules)
+            keep_hint_to_stderr("assess", [input], rules)
     raise typer.Exit(result.get("exit_code", 0))
 
 

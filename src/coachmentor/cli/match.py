@@ -9,7 +9,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from coachmentor.cli.batch import interrupts_as_keyboard_interrupt
+from coachmentor.cli.batch import (
+    for_a_person,
+    interrupts_as_keyboard_interrupt,
+    keep_hint_to_stderr,
+)
 from coachmentor.cli.common import (
     DebugOption,
     DelimiterOption,
@@ -107,18 +111,29 @@ def match(
                 check_paths(source, output, summary, report)
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
+        screen: list[dict] | None = [] if explain is None and for_a_person(output, format_) \
+            else None
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
-                             read_opts=opts, bom=bom)
+                             read_opts=opts, bom=bom, screen=screen)
+        if screen is not None:
+            from coachmentor.render.console import make_console
+            from coachmentor.render.screen import pairs_table
+
+            pairs_table(screen, make_console(stderr=False))
+            sys.stdout.flush()
         if report is not None:
             from coachmentor.files.atomic import not_written_after, write_output
             from coachmentor.render.match_report import render_match_report
 
-            written = [str(output) if output is not None and str(output) != "-"
-                       else "the pairs to standard output"] + ([str(summary)] if summary else [])
+            written = ([str(output)] if output is not None and str(output) != "-"
+                       else [] if screen is not None
+                       else ["the pairs to standard output"]) + ([str(summary)] if summary else [])
             with not_written_after([], written):
                 write_output(report, render_match_report(result))
         if not quiet:
             sys.stderr.write(printable(summary_text(result), newlines=True))
+            if screen is not None:
+                keep_hint_to_stderr("match", [staff, supporters], rules, "pairs.csv")
     raise typer.Exit(result.get("exit_code", 0))

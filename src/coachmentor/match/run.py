@@ -44,11 +44,14 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 redact: bool = False, explain: str | None = None, guard: bool = True,
                 keep: Path | None = None, avoid: Path | None = None,
                 read_opts: dict[str, Any] | None = None, bom: bool | None = None,
-                ) -> dict[str, Any]:
+                screen: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
-    order mark on CSV/TSV output (None: when it is written to a file)."""
+    order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
+    gets the output's records for a person to read, instead of their being written."""
     from coachmentor.files.atomic import write_output, write_stdout
 
+    if output is not None and str(output) == "-":
+        output = None  # -o - : standard output, as for assess
     fmt = choose_format(fmt, output)
     if fmt == "xlsx" and output is None and explain is None:
         from coachmentor.files.workbook_out import refuse_terminal
@@ -105,20 +108,23 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if explain is not None:
         write_stdout(explain_person(explain, needs, sups, sol.pairs, sol.load, sol.eligible,
                                     matching, w))
-    text: str | bytes
-    if fmt == "xlsx":
-        text = render_workbook(records, str(output) if output is not None else "standard output")
-    else:
-        text = render(records, fmt, guard=guard and fmt in ("csv", "tsv"))
-        if fmt in ("csv", "tsv"):
-            from coachmentor.files.atomic import with_bom
+    if screen is not None and output is None and explain is None:
+        screen.extend(records)  # for a person at a terminal: drawn by the caller
+    elif output is not None or explain is None:
+        text: str | bytes
+        if fmt == "xlsx":
+            text = render_workbook(records, str(output) if output is not None
+                                   else "standard output")
+        else:
+            text = render(records, fmt, guard=guard and fmt in ("csv", "tsv"))
+            if fmt in ("csv", "tsv"):
+                from coachmentor.files.atomic import with_bom
 
-            text = with_bom(text, bom, output if output is not None and str(output) != "-"
-                            else None)
-    if output is not None:
-        write_output(output, text)
-    elif explain is None:
-        write_stdout(text.encode("utf-8") if isinstance(text, str) else text)
+                text = with_bom(text, bom, output)
+        if output is not None:
+            write_output(output, text)
+        else:
+            write_stdout(text.encode("utf-8") if isinstance(text, str) else text)
     if summary_path is not None:
         write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary

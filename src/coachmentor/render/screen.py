@@ -1,8 +1,8 @@
-"""`assess` at a terminal with no output named: the results as a table a person can read,
-instead of a screenful of CSV, and the command that keeps them in a file.
+"""`assess` and `match` at a terminal with no output named: the results as a table a person
+can read, instead of a screenful of CSV, and the command that keeps them in a file.
 
-Only the row number, the staff_id and the result are shown: never a name or a note (they
-stay in the staff list and in a results file the person chooses to write).
+Only row numbers, staff_ids and results are shown: never a name or a note (they stay in the
+staff list and in a results file the person chooses to write).
 """
 
 from __future__ import annotations
@@ -84,11 +84,51 @@ def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) 
                            style="dim"))
 
 
-def keep_hint(source: str, rules_path: Any = None) -> tuple[str, str]:
+def pairs_table(records: list[dict[str, Any]], console: Any) -> None:
+    """`match`'s records for a person: who gets which support from whom, or why nobody (the
+    first FIRST of a longer list)."""
+    from rich import box
+    from rich.table import Table
+    from rich.text import Text
+
+    shown = records if len(records) <= ALL_UP_TO else records[:FIRST]
+    if not shown:
+        return
+    table = Table(box=box_for(console, box.SIMPLE_HEAD), show_edge=False, pad_edge=False,
+                  header_style="bold", expand=False)
+    table.add_column("Row", justify="right", no_wrap=True)
+    table.add_column("staff_id", overflow="fold")
+    table.add_column("Support", ratio=2)
+    table.add_column("From", overflow="fold")
+    table.add_column("Why", ratio=5)
+    for r in shown:
+        kind = " ".join(x for x in (str(r.get("type") or "").replace("_", " "),
+                                    str(r.get("support") or "")) if x)
+        status = r.get("status")
+        if status == "matched":
+            who, why, style = str(r.get("supporter_id") or ""), str(r.get("reasons") or ""), ""
+        elif status == "unmatched":
+            who, why, style = "nobody", str(r.get("unmatched_reason") or ""), "yellow"
+        elif status == "error":
+            kind, who, why, style = "could not be assessed", "", str(r.get("error") or ""), "red"
+        else:
+            kind, who, why, style = "another kind first", "", str(r.get("reasons") or ""), ""
+        table.add_row(str(r.get("row") or ""), rich_text(str(r.get("staff_id") or "")),
+                      rich_text(kind, style), rich_text(who), rich_text(why))
+    console.print(table)
+    if len(records) > len(shown):
+        dots = "..." if glyphs(console).ascii else "…"
+        console.print(Text(f"{dots} and {len(records) - len(shown):,} more row(s), counted in "
+                           "the summary below.", style="dim"))
+
+
+def keep_hint(command: str, sources: list[str], rules_path: Any = None,
+              name: str = "results.csv") -> tuple[str, str]:
     """What to do to keep every result in a file, and the command, on a line of its own (it
     is copied whole; said last, so it stays on screen)."""
-    parts = ["coachmentor", "assess", shlex.quote(source)]
+    parts = ["coachmentor", command, *map(shlex.quote, sources)]
     if rules_path is not None:
         parts += ["--rules", shlex.quote(str(rules_path))]
-    return ("To keep every result in a file (-o results.xlsx for Excel):",
-            "  " + " ".join(parts) + " -o results.csv")
+    xlsx = name.rsplit(".", 1)[0] + ".xlsx"
+    return (f"To keep every result in a file (-o {xlsx} for Excel):",
+            "  " + " ".join(parts) + f" -o {name}")
