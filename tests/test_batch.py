@@ -646,3 +646,26 @@ def test_the_header_settles_the_delimiter_when_data_rows_hold_another_candidate(
     assert result.exit_code == 0, result.stderr
     assert [r["recommendation"] for r in csv.DictReader(io.StringIO(result.stdout))] == [
         "mentoring"] * 3
+
+
+@pytest.mark.parametrize("header, read, carried", [
+    (["school", "subject"], "subject", "school"),  # match's staff list: both department aliases
+    (["Subject", "Department"], "Department", "Subject"),  # the id wins, wherever it is
+    (["Dept", "Faculty"], "Dept", "Faculty"),  # else the rule base's order of aliases
+])
+def test_two_department_columns_one_read_the_other_kept(run_cli, tmp_path, header, read,
+                                                        carried):
+    # The README's match staff list has school and subject: assess must read it too (a
+    # department is for grouping; an answer column named twice stays an error).
+    src = tmp_path / "staff.csv"
+    src.write_text(f"staff_id,career_stage,focus,{header[0]},{header[1]}\n"
+                   "A1,ECT,induction,North,Maths\n", encoding="utf-8")
+    summary = tmp_path / "s.json"
+    result = run_cli("assess", src, "--summary", summary)
+    assert result.exit_code == 0, result.stderr
+    rec = records(stdout(result))[0]
+    assert rec[header[0]] == "North" and rec[header[1]] == "Maths"  # both carried through
+    s = json.loads(summary.read_text())
+    value = "North" if read == header[0] else "Maths"
+    assert list(s["by_department"]) == [value]
+    assert f"'{carried}'" in result.stderr.split("not used:")[1]

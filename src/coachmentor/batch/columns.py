@@ -61,6 +61,16 @@ def field_of(rules: RuleSet, header: str) -> str | None:
     return fid
 
 
+def _rank(rules: RuleSet, fid: str, header: str) -> int:
+    """How plainly `header` names info field `fid`: 0 its id, then its aliases in order."""
+    names = [fid, *rules.info_fields[fid].aliases]
+    bare = _DECORATION.sub("", header).strip() or header
+    for k, name in enumerate(names):
+        if fold(name) in (fold(header), fold(bare)):
+            return k
+    return len(names)
+
+
 def header_hint(rules: RuleSet, header: str) -> str | None:
     """The field a header that names none is probably a misspelling of ('time_frme',
     'Carreer stage *'), or None."""
@@ -135,6 +145,17 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
         fid = field_of(rules, text)
         if fid is None:
             unused.append(text)
+            continue
+        if fid in fields and fid in rules.info_fields:
+            # Two columns could be the department ('School' and 'Subject', as match's staff
+            # lists have): the one named more plainly (the id, then the aliases in the rule
+            # base's order) is read, the other carried through like any unused column.
+            j = fields[fid]
+            if _rank(rules, fid, text) < _rank(rules, fid, header[j].strip()):
+                fields[fid] = i
+                unused.append(header[j].strip())
+            else:
+                unused.append(text)
             continue
         if fid in fields:
             j = fields[fid]
