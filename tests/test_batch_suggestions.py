@@ -161,6 +161,24 @@ def test_misspelt_header_named_with_a_suggestion_and_not_used(run_cli, tmp_path,
     assert "columns carried through, not used" not in stderr  # said once, with the hint
 
 
+def test_misspelt_header_is_said_first_even_with_q_and_in_the_report(run_cli, tmp_path):
+    # A whole answer column ignored changes every row's result: it is the summary's second
+    # line, the one line -q still prints, and a warning at the top of the HTML report.
+    src = write_csv(tmp_path, [*HEADER[:3], "time_frme"], [["S1", "established", "conflict",
+                                                             "long"]])
+    report = tmp_path / "r.html"
+    loud = run_cli("assess", src, "--report", report)
+    second = loud.stderr.splitlines()[1]
+    assert "'time_frme' is not used: did you mean 'time_frame'?" in second
+    assert "assessed without time_frame" in second
+    quiet = run_cli("assess", src, "-q")
+    assert quiet.exit_code == 0
+    assert quiet.stderr.strip().splitlines() == [second.strip()]
+    html = report.read_text(encoding="utf-8")
+    assert "The column “time_frme” was not used" in html and "“time_frame”" in html
+    assert html.index("was not used") < html.index("<h2>Recommendations")
+
+
 def test_misspelt_header_suggested_under_redact_too(run_cli, tmp_path):
     _, stderr, _, _ = assess(run_cli, tmp_path, [*HEADER[:3], "time_frme"],
                              [["S1", "ECT", "induction", "6 months"]], "--redact")

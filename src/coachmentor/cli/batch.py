@@ -271,6 +271,11 @@ def assess(
             _show_on_screen(screen, result, ruleset)
         if not quiet:
             _print_summary(result, ruleset)
+        else:
+            from coachmentor.render.summary import column_warnings
+
+            for line in column_warnings(result):  # -q still hears what changed every row
+                sys.stderr.write(printable(line.strip()) + "\n")
         if screen is not None and not quiet:
             keep_hint_to_stderr("assess", [input], rules)
     raise typer.Exit(result.get("exit_code", 0))

@@ -283,6 +283,12 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
         f'<div class="card"><b>{_num(v)}</b>{_e(k)}'
         + (f"<small>{_e(note)}</small>" if note else "") + "</div>"
         for v, k, note in cards) + "</div>")
+    hints = s.get("unused_column_suggestions") or {}
+    for header, fid in list(hints.items())[:10] if isinstance(hints, dict) else []:
+        out.append(
+            f'<p class="warn"><b>The column “{_e(header)}” was not used</b> — did you mean '
+            f"“{_e(words.header(fid, fid))}”? Every row was assessed without that answer; "
+            "rename the column in the staff list and run it again.</p>")
     warned = s.get("rows_with_warnings")
     if isinstance(warned, int) and warned > 0:
         out.append(

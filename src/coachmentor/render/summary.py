@@ -15,6 +15,14 @@ IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
             "other": "other support first"}
 
 
+def column_warnings(d: dict[str, Any]) -> list[str]:
+    """A header near a field but not it ('time_frme'): every row was assessed without that
+    answer, so it is said first, and even with -q (header texts and field ids, no cell)."""
+    hints = d.get("unused_column_suggestions") or {}
+    return [f"  warning: {mean_line(header, fid)} Every row was assessed without "
+            f"{fid}; rename the header and run again." for header, fid in list(hints.items())[:10]]
+
+
 def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
     """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
 
@@ -30,6 +38,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
     if d.get("elapsed_seconds") is not None:
         head += f" ({d['elapsed_seconds']:.2f} s)"
     lines.append(head)
+    lines += column_warnings(d)  # second: it changes every result
     recs = d["recommendations"]
     lines.append("  recommendations: " + ", ".join(f"{words.rec(k)} {v:,}" for k, v in recs.items()))
     if d["alternatives"]:
@@ -79,8 +88,6 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
         lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
     hints = d.get("unused_column_suggestions") or {}
-    for header, fid in list(hints.items())[:10]:  # header texts and field ids: no cell value
-        lines.append(f"  warning: {mean_line(header, fid)}")
     unused = [u for u in d["unused_columns"] if u not in hints]
     if "redacted_columns" in d:  # --redact: which columns were treated how, by header
         named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
