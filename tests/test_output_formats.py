@@ -168,3 +168,43 @@ def test_match_dash_o_dash_is_standard_output_not_a_file(run_cli, tmp_path, monk
     result = run_cli("match", staff, sups, "-o", "-", "-q")
     assert result.stdout.startswith("staff_id,name,row")
     assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("width", [50, 60, 79, 100])
+def test_screen_table_keeps_every_word_whole_at_any_width(shipped_rules, tmp_path, width):
+    # The review at 60 columns: 'Recommendat…', "did you mean 'establishe…'". Below 80
+    # columns a row comes as lines; wider, the columns fold rather than cut.
+    import io as io_
+
+    from coachmentor.batch.run import assess_file
+    from coachmentor.render.console import make_console
+    from coachmentor.render.screen import results_table, screen_rows
+    from coachmentor.render.words import wording
+
+    src = tmp_path / "staff.csv"
+    src.write_text("Staff ID,Career Stage,Focus\nS1,Estabished,induction\nS2,ECT,induction\n",
+                   encoding="utf-8")
+    screen = screen_rows()
+    summary = assess_file(shipped_rules, src, screen=screen)
+    buf = io_.StringIO()
+    results_table(screen, wording(summary, shipped_rules), shipped_rules,
+                  make_console(stderr=False, file=buf, width=width))
+    text = buf.getvalue()
+    flat = " ".join(text.split())
+    assert "…" not in text
+    assert "did you mean 'established'?" in flat and "Could not be assessed" in flat
+    assert all(len(line.rstrip()) <= width for line in text.splitlines())
+    assert screen.whole and summary["errors"] == 1
+
+
+def test_summary_counts_errors_already_in_the_table(shipped_rules, tmp_path):
+    from coachmentor.batch.run import assess_file
+    from coachmentor.render.summary import render_text
+
+    src = tmp_path / "staff.csv"
+    src.write_text("staff_id,career_stage,focus\nS1,bogus,induction\n", encoding="utf-8")
+    d = assess_file(shipped_rules, src, output=tmp_path / "r.csv")
+    listed = render_text(d, shipped_rules)
+    counted = render_text(d, shipped_rules, errors_shown=True)
+    assert "row 2 (staff_id S1): career_stage:" in listed
+    assert "row 2 (" not in counted and "1 row(s), in the table above" in counted

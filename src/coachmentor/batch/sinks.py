@@ -170,6 +170,11 @@ class ScreenRows:
         self.rows = 0
         self.sid: int | None = None  # the staff_id column, once known (assess_file sets it)
 
+    @property
+    def whole(self) -> bool:
+        """Every row was kept (the list is short enough to show whole)."""
+        return self.rows <= self.limit
+
     def take(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
         room = self.limit - len(self.kept)
         if room > 0:

@@ -105,12 +105,13 @@ def write_extras(result: dict, rules: Any, *, output: Path | None, summary: Path
             write_output(report, render_report(result, rules))
 
 
-def _print_summary(result: dict, rules: Any) -> None:
+def _print_summary(result: dict, rules: Any, errors_shown: bool = False) -> None:
     from coachmentor.render.summary import render_text
 
     # Every value in it was escaped where it was quoted; once more per line, so that no
     # control character in any message can reach the terminal raw.
-    text = "\n".join(printable(line) for line in render_text(result, rules).split("\n"))
+    text = "\n".join(printable(line) for line in render_text(
+        result, rules, errors_shown=errors_shown).split("\n"))
     if sys.stderr.isatty():
         import textwrap
 
@@ -270,7 +271,7 @@ def assess(
         if screen is not None:
             _show_on_screen(screen, result, ruleset)
         if not quiet:
-            _print_summary(result, ruleset)
+            _print_summary(result, ruleset, errors_shown=screen is not None and screen.whole)
         else:
             from coachmentor.render.summary import column_warnings
 

@@ -16,6 +16,7 @@ from coachmentor.render.console import box_for, glyphs
 from coachmentor.render.words import Wording
 from coachmentor.textsafe import rich_text
 
+NARROW = 80  # narrower terminals get one row after the other, not five columns
 ALL_UP_TO = 25  # a list this long is shown whole ...
 FIRST = 20  # ... a longer one by its first rows (the summary below counts them all)
 
@@ -56,27 +57,15 @@ def _confidence(result: Any, rules: Any) -> str:
 
 def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) -> None:
     """Draw the kept rows (all of them when there are few, else the first FIRST)."""
-    from rich import box
-    from rich.table import Table
     from rich.text import Text
 
-    shown = screen.kept if screen.rows <= ALL_UP_TO else screen.kept[:FIRST]
+    shown = screen.kept if screen.whole else screen.kept[:FIRST]
     if not shown:
         return
-    table = Table(box=box_for(console, box.SIMPLE_HEAD), show_edge=False, pad_edge=False,
-                  header_style="bold", expand=False)
-    table.add_column("Row", justify="right", no_wrap=True)
-    table.add_column(words.header("staff_id", "staff_id"), overflow="fold")
-    table.add_column("Recommendation", ratio=3)
-    table.add_column("Confidence", no_wrap=True)
-    table.add_column("What to do", ratio=4)
-    for number, staff_id, result in shown:
-        todo = result.error if result.status != "ok" else " ".join(result.warnings)
-        style = "red" if result.status != "ok" else ""
-        table.add_row(str(number), rich_text(staff_id),
-                      rich_text(_recommendation(result, words), style),
-                      _confidence(result, rules), rich_text(todo))
-    console.print(table)
+    if console.width < NARROW:
+        _stacked(shown, words, rules, console)
+    else:
+        _columns(shown, words, rules, console)
     if screen.rows > len(shown):
         more = screen.rows - len(shown)
         dots = "..." if glyphs(console).ascii else "…"
@@ -84,9 +73,54 @@ def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) 
                            style="dim"))
 
 
+def _stacked(shown: list, words: Wording, rules: Any, console: Any) -> None:
+    """Below NARROW columns: a row's number, then its id, result and confidence, and what to
+    fix under them, in whole words (five columns would cut them)."""
+    from rich.table import Table
+
+    g = glyphs(console)
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(justify="right", no_wrap=True)
+    grid.add_column()
+    for number, staff_id, result in shown:
+        cell = rich_text(staff_id, "bold")
+        style = "red" if result.status != "ok" else ""
+        cell.append(f" {g.dot} ")
+        cell.append_text(rich_text(_recommendation(result, words), style))
+        confidence = _confidence(result, rules)
+        if confidence:
+            cell.append(f" {g.dot} {confidence}")
+        todo = result.error if result.status != "ok" else " ".join(result.warnings)
+        if todo:
+            cell.append("\n")
+            cell.append_text(rich_text(todo, "dim" if result.status == "ok" else ""))
+        grid.add_row(str(number), cell)
+    console.print(grid)
+
+
+def _columns(shown: list, words: Wording, rules: Any, console: Any) -> None:
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box_for(console, box.SIMPLE_HEAD), show_edge=False, pad_edge=False,
+                  header_style="bold", expand=False)
+    table.add_column("Row", justify="right", no_wrap=True)
+    table.add_column(words.header("staff_id", "staff_id"), overflow="fold")
+    table.add_column("Recommendation", ratio=3, overflow="fold")
+    table.add_column("Confidence", no_wrap=True)
+    table.add_column("What to do", ratio=4, overflow="fold")
+    for number, staff_id, result in shown:
+        todo = result.error if result.status != "ok" else " ".join(result.warnings)
+        style = "red" if result.status != "ok" else ""
+        table.add_row(str(number), rich_text(staff_id),
+                      rich_text(_recommendation(result, words), style),
+                      _confidence(result, rules), rich_text(todo))
+    console.print(table)
+
+
 def pairs_table(records: list[dict[str, Any]], console: Any) -> None:
     """`match`'s records for a person: who gets which support from whom, or why nobody (the
-    first FIRST of a longer list)."""
+    first FIRST of a longer list); below NARROW columns one pair after the other."""
     from rich import box
     from rich.table import Table
     from rich.text import Text
@@ -94,32 +128,53 @@ def pairs_table(records: list[dict[str, Any]], console: Any) -> None:
     shown = records if len(records) <= ALL_UP_TO else records[:FIRST]
     if not shown:
         return
-    table = Table(box=box_for(console, box.SIMPLE_HEAD), show_edge=False, pad_edge=False,
-                  header_style="bold", expand=False)
-    table.add_column("Row", justify="right", no_wrap=True)
-    table.add_column("staff_id", overflow="fold")
-    table.add_column("Support", ratio=2)
-    table.add_column("From", overflow="fold")
-    table.add_column("Why", ratio=5)
+    narrow = console.width < NARROW
+    if narrow:
+        table = Table.grid(padding=(0, 1))
+        table.add_column(justify="right", no_wrap=True)
+        table.add_column()
+    else:
+        table = Table(box=box_for(console, box.SIMPLE_HEAD), show_edge=False, pad_edge=False,
+                      header_style="bold", expand=False)
+        table.add_column("Row", justify="right", no_wrap=True)
+        table.add_column("staff_id", overflow="fold")
+        table.add_column("Support", ratio=2, overflow="fold")
+        table.add_column("From", overflow="fold")
+        table.add_column("Why", ratio=5, overflow="fold")
+    dot = glyphs(console).dot
     for r in shown:
-        kind = " ".join(x for x in (str(r.get("type") or "").replace("_", " "),
-                                    str(r.get("support") or "")) if x)
-        status = r.get("status")
-        if status == "matched":
-            who, why, style = str(r.get("supporter_id") or ""), str(r.get("reasons") or ""), ""
-        elif status == "unmatched":
-            who, why, style = "nobody", str(r.get("unmatched_reason") or ""), "yellow"
-        elif status == "error":
-            kind, who, why, style = "could not be assessed", "", str(r.get("error") or ""), "red"
+        kind, who, why, style = _pair_cells(r)
+        sid = str(r.get("staff_id") or "")
+        if narrow:
+            cell = rich_text(sid, "bold")
+            cell.append(f" {dot} ")
+            cell.append_text(rich_text(kind + (f" from {who}" if who else ""), style))
+            if why:
+                cell.append("\n")
+                cell.append_text(rich_text(why, "dim"))
+            table.add_row(str(r.get("row") or ""), cell)
         else:
-            kind, who, why, style = "another kind first", "", str(r.get("reasons") or ""), ""
-        table.add_row(str(r.get("row") or ""), rich_text(str(r.get("staff_id") or "")),
-                      rich_text(kind, style), rich_text(who), rich_text(why))
+            table.add_row(str(r.get("row") or ""), rich_text(sid), rich_text(kind, style),
+                          rich_text(who), rich_text(why))
     console.print(table)
     if len(records) > len(shown):
         dots = "..." if glyphs(console).ascii else "…"
         console.print(Text(f"{dots} and {len(records) - len(shown):,} more row(s), counted in "
                            "the summary below.", style="dim"))
+
+
+def _pair_cells(r: dict[str, Any]) -> tuple[str, str, str, str]:
+    """(the support, from whom, why, a style) of one of match's records."""
+    kind = " ".join(x for x in (str(r.get("type") or "").replace("_", " "),
+                                str(r.get("support") or "")) if x)
+    status = r.get("status")
+    if status == "matched":
+        return kind, str(r.get("supporter_id") or ""), str(r.get("reasons") or ""), ""
+    if status == "unmatched":
+        return kind, "nobody", str(r.get("unmatched_reason") or ""), "yellow"
+    if status == "error":
+        return "could not be assessed", "", str(r.get("error") or ""), "red"
+    return "another kind first", "", str(r.get("reasons") or ""), ""
 
 
 def keep_hint(command: str, sources: list[str], rules_path: Any = None,

@@ -23,12 +23,15 @@ def column_warnings(d: dict[str, Any]) -> list[str]:
             f"{fid}; rename the header and run again." for header, fid in list(hints.items())[:10]]
 
 
-def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
+def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
+                errors_shown: bool = False) -> str:
     """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
 
     People read it: recommendations, alternatives and career stages are in the rule base's
     words (`rules`, else the shipped rule base when `d` was made with it, else the ids in
-    words), and staff ids are named by the user's own column header."""
+    words), and staff ids are named by the user's own column header. `errors_shown`: every
+    error row is already on screen (the table of `assess` at a terminal), so it is counted,
+    not listed again."""
     words = wording(d, rules)
     sid = shown(words.header("staff_id", "staff_id"), 30)
     lines = []
@@ -72,7 +75,9 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None) -> str:
         + (f" ({m['sessions_each']} sessions x {m['hours_per_session']} h)" if m["hours"] else "")
     )
     inp = d.get("input") or {}
-    if d["errors"]:
+    if d["errors"] and errors_shown:
+        lines.append(f"  errors: {d['errors']:,} row(s), in the table above with what to fix")
+    elif d["errors"]:
         lines.append(f"  errors ({d['errors']:,} row(s); the first "
                      f"{len(d['first_errors'])}):")
         for e in d["first_errors"]:
