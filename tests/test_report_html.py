@@ -348,3 +348,17 @@ def test_stderr_summary_uses_labels(realistic, shipped_rules):
                 "(missing or not recognised)"):
         assert raw not in err
     assert "row 8 (Staff No P007)" in err and "(staff_id " not in err  # the file's line: header is 1
+
+
+def test_rows_to_check_name_the_row_and_staff_id(realistic):
+    # The review: "1 row has answers that look inconsistent" with no row to go to. The
+    # report lists each (row, staff id, the rule base's words), as for error rows.
+    s, _ = realistic
+    rows = s["warning_rows"]
+    assert rows and len(rows) == min(s["rows_with_warnings"], 200)
+    p = parsed(s)
+    table = next(t for t in p.tables if "What to check" in t[0])
+    assert [r[0] for r in table[1:]] == [str(w["row"]) for w in rows]
+    assert [r[1] for r in table[1:]] == [w["staff_id"] or "—" for w in rows]
+    assert all(r[2] for r in table[1:])
+    assert "Rows to check" not in " ".join(parsed(dict(s, warning_rows=[])).text)

@@ -39,6 +39,7 @@ def without_cell_values(message: str) -> str:
     return "; ".join(parts)
   # shown on stderr
 ERROR_ROWS = 200  # kept for the JSON summary and the HTML report
+WARNING_ROWS = 200  # rows whose answers look inconsistent, kept likewise
 DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped together
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
 FOLD_AT = 4096  # distinct keys the chunk counters may reach before they are folded
@@ -63,6 +64,7 @@ class SummaryBuilder:
         # (status, recommendation, alternative, career stage) -> rows
         self.outcomes: Counter[tuple] = Counter()
         self.warned_rows = 0
+        self.warning_rows: list[tuple[int, str | None, tuple[str, ...]]] = []
         # (department, status, recommendation) -> rows
         self.by_dept: Counter[tuple] = Counter()
         self.departments: dict[str, str] = {}  # folded -> the first spelling seen
@@ -102,6 +104,20 @@ class SummaryBuilder:
             self._fold()
         if self.sid_col is not None and not self.ids_capped:
             self._staff_ids(rows, numbers)
+        if len(self.warning_rows) < WARNING_ROWS:
+            self._warnings(rows, results, numbers)
+
+    def _warnings(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
+        """The first WARNING_ROWS rows with warnings: row, staff_id and the rule base's texts
+        (never a cell but the staff_id)."""
+        sid = self.sid_col
+        for row, result, n in zip(rows, results, numbers):
+            if result.warnings:
+                staff = row[sid].strip() if sid is not None and sid < len(row) else ""
+                self.warning_rows.append((n, shown(staff, 60) if staff else None,
+                                          result.warnings))
+                if len(self.warning_rows) >= WARNING_ROWS:
+                    return
 
     def _fold(self) -> None:
         for result, count in self._results.items():
@@ -215,6 +231,9 @@ class SummaryBuilder:
             "recommendations": dict(recs),
             "alternatives": dict(sorted(alts.items(), key=lambda kv: (-kv[1], kv[0]))),
             "rows_with_warnings": self.warned_rows,
+            # the first WARNING_ROWS of them, for a person to find: row, staff_id, what
+            "warning_rows": [{"row": n, "staff_id": sid, "warnings": list(w)}
+                             for n, sid, w in self.warning_rows],
             "by_department": {k: _group(v) for k, v in sorted(by_dept.items(), key=_dept_order)},
             "by_career_stage": {k: _group(v) for k, v in by_stage.items() if v},
             "capacity": capacity,

@@ -293,8 +293,10 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
     if isinstance(warned, int) and warned > 0:
         out.append(
             f'<p class="warn"><b>{_plural(warned, "row has", "rows have")} answers that look '
-            "inconsistent</b> — see their “warnings” column in the results file. They were "
-            "assessed; check those answers before acting on the recommendation.</p>"
+            "inconsistent</b> — "
+            + ("listed under “Rows to check” below, and " if s.get("warning_rows") else "")
+            + "see their “warnings” column in the results file. They were assessed; check "
+            "those answers before acting on the recommendation.</p>"
         )
 
     # --- recommendations
@@ -345,6 +347,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
 
     # --- errors
     out.append(_errors(s, words, sid_header, inp))
+    out.append(_to_check(s, sid_header))
     dup = s.get("duplicate_staff_ids") or {}
     if dup.get("rows"):
         what = f"“{sid_header}”" if sid_header else "staff id"
@@ -421,6 +424,28 @@ def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, A
                    f'<td>{_e(_problem(str(e.get("error", "")), words))}</td></tr>')
     out.append("</tbody></table>")
     return f"<div{_table_class(shown_n)}>" + "".join(out) + "</div>"
+
+
+def _to_check(s: dict[str, Any], sid_header: str) -> str:
+    """The rows whose answers look inconsistent: where they are and what to check."""
+    n = s.get("rows_with_warnings") or 0
+    rows = s.get("warning_rows") or []
+    if not isinstance(n, int) or not n or not rows:
+        return ""
+    note = "" if len(rows) >= n else f" The first {len(rows):,} are listed."
+    out = ["<h2>Rows to check</h2>",
+           f"<p>{_plural(n, 'row was', 'rows were')} assessed, but the answers look "
+           f"inconsistent.{_e(note)} Check them before acting on the recommendation.</p>"]
+    with_sid = bool(sid_header) or any(w.get("staff_id") for w in rows)
+    sid_th = f'<th class="id">{_e(sid_header or "Staff id")}</th>' if with_sid else ""
+    out.append(f'<table{_table_class(len(rows))}><thead><tr><th class="n">Row</th>{sid_th}'
+               "<th>What to check</th></tr></thead><tbody>")
+    for w in rows:
+        sid = f"<td>{_e(w.get('staff_id') or '—')}</td>" if with_sid else ""
+        what = " ".join(str(t) for t in w.get("warnings") or [])
+        out.append(f'<tr><td class="n">{_num(w.get("row"))}</td>{sid}<td>{_e(what)}</td></tr>')
+    out.append("</tbody></table>")
+    return f"<div{_table_class(len(rows))}>" + "".join(out) + "</div>"
 
 
 _FIELD_PREFIX = re.compile(r"(^|; )([a-z][a-z0-9_]*): (?=[^;]*column ')")

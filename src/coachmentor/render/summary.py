@@ -48,8 +48,13 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
         lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
             f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
     if d.get("rows_with_warnings"):
-        lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent: "
-                     "see their 'warnings' column")
+        places = [f"row {w['row']}" + (f" ({sid} {shown(w['staff_id'], 30)})"
+                                       if w.get("staff_id") else "")
+                 for w in (d.get("warning_rows") or [])[:5]]
+        more = ", ..." if d["rows_with_warnings"] > len(places) else ""
+        listed = f": {', '.join(places)}{more}" if places else ""
+        lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent, "
+                     f"see their 'warnings' column{listed}")
     for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
                                 ("by department", "by_department", words.group)):
         groups = d.get(key) or {}
