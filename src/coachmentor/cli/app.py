@@ -257,8 +257,8 @@ COMPLETE_VAR = "_COACHMENTOR_COMPLETE"  # the variable the completion scripts se
 def completion(
     shell: Annotated[
         Optional[str],
-        typer.Argument(metavar="[bash|zsh|fish|powershell]",
-                       help="The shell to complete in (default: the one $SHELL names).",
+        typer.Argument(metavar="SHELL",
+                       help="bash, zsh, fish or powershell (default: the one $SHELL names).",
                        show_default=False),
     ] = None,
 ) -> None:
