@@ -273,3 +273,15 @@ def test_side_by_side_at_a_narrow_terminal_keeps_words_whole(shipped_rules, widt
         assert c["summary"] in flat and c["downside"] in flat  # every word whole, in order
     assert all(len(line.rstrip()) <= width for line in side.splitlines())
     assert "counts against)" not in flat.replace(": counts against)", "")  # no '(−1 (…))'
+
+
+def test_save_this_keeps_the_staff_id_so_the_report_says_whom(run_cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    answers = tmp_path / "a.yaml"
+    answers.write_text("staff_id: S001\nname: Ann Example\ncareer_stage: ECT\nfocus: induction\n",
+                       encoding="utf-8")
+    save = run_cli("advise", "--answers", answers).stdout.rstrip("\n").splitlines()[-1]
+    argv = save.removeprefix("Save this: coachmentor ").split()
+    assert "staff_id=S001" in argv and "Ann" not in save
+    report = run_cli(*argv[:-2])  # as markdown, to standard output
+    assert report.exit_code == 0 and "S001" in report.stdout.splitlines()[0]

@@ -322,3 +322,19 @@ def test_report_is_a_page_for_planning_without_names(tmp_path: Path) -> None:
     # the report never replaces an input
     same = run(tmp_path, STAFF, sups, "--report", str(tmp_path / "staff.csv"))
     assert same.exit_code == 2 and "input file" in same.stderr
+
+
+def test_error_rows_are_named_in_the_summary_and_a_replaced_file_said(tmp_path: Path) -> None:
+    # The review: at a terminal the error rows come after the rows shown and the summary only
+    # counted them. Now the summary names row and staff_id (never a name, never a cell).
+    staff = STAFF + "Z9,Zed Zebra,astronaut,induction,yes,North,Maths,,\n"
+    out = tmp_path / "pairs.csv"
+    r = run(tmp_path, staff, SUPPORTERS, "-o", str(out), "--summary", str(tmp_path / "s.json"))
+    assert r.exit_code == 1
+    assert "row 8 (staff_id Z9): career_stage:" in r.stderr
+    assert "Zed" not in r.stderr and "astronaut" not in r.stderr
+    s = json.loads((tmp_path / "s.json").read_text())
+    assert s["error_rows"] == [{"row": 8, "staff_id": "Z9", "error": s["error_rows"][0]["error"]}]
+    assert "replaced" not in r.stderr
+    again = run(tmp_path, staff, SUPPORTERS, "-o", str(out))
+    assert f"{out} was there before and has been replaced" in again.stderr

@@ -208,3 +208,38 @@ def test_summary_counts_errors_already_in_the_table(shipped_rules, tmp_path):
     counted = render_text(d, shipped_rules, errors_shown=True)
     assert "row 2 (staff_id S1): career_stage:" in listed
     assert "row 2 (" not in counted and "1 row(s), in the table above" in counted
+
+
+@TERMINAL
+def test_the_keep_command_repeats_every_option_that_shaped_the_screen(tmp_path, at_a_terminal):
+    # The review: '--avoid never.csv' shown on screen but not in the keep command, so the
+    # file it wrote held the very pair the leader had excluded; --redact dropped likewise.
+    staff, sups = _match_files(tmp_path)
+    never = tmp_path / "never.csv"
+    never.write_text("staff_id,supporter_id\nE2,S1\n", encoding="utf-8")
+    _, err, _ = at_a_terminal("match", staff, sups, "--avoid", never, "--redact")
+    last = err.strip().splitlines()[-1].split()
+    assert last[:4] == ["coachmentor", "match", str(staff), str(sups)]
+    assert last[last.index("--avoid") + 1] == str(never) and "--redact" in last
+    assert last[-2:] == ["-o", "pairs.csv"] or last[-1].startswith("pairs-")
+    _, err, _ = at_a_terminal("assess", staff, "--redact", "--delimiter", ",")
+    last = err.strip().splitlines()[-1].split()
+    assert "--redact" in last and last[last.index("--delimiter") + 1] == ","
+
+
+def test_the_keep_command_names_a_free_file(tmp_path, monkeypatch):
+    from coachmentor.cli.batch import rerun_options
+    from coachmentor.files.formats import free_name
+    from coachmentor.render.screen import keep_hint
+
+    monkeypatch.chdir(tmp_path)
+    assert free_name("results", ".csv") == "results.csv"
+    (tmp_path / "results.csv").write_text("last week's", encoding="utf-8")
+    (tmp_path / "results-2.csv").write_text("yesterday's", encoding="utf-8")
+    assert free_name("results", ".csv") == "results-3.csv"
+    options = rerun_options({"--sheet": "Autumn 2026", "--redact": True, "--keep": None,
+                             "--no-formula-guard": False})
+    what, line = keep_hint("assess", ["-", *options], "results-3.csv", stdin=True)
+    assert line.split() == ["coachmentor", "assess", "-", "--sheet", "'Autumn", "2026'",
+                            "--redact", "-o", "results-3.csv"]
+    assert "same standard input" in what

@@ -82,7 +82,8 @@ def test_tsv_input_to_tsv_output_keeps_the_input_cells(run_cli, tmp_path):
     given = src.read_text(encoding="utf-8").splitlines()
     assert got[1].startswith(given[1] + "\t")  # the row as it was read, then the results
     assert json.loads(summary.read_text())["output"] == {
-        "name": str(out), "format": "tsv", "formula_guard": True, "delimiter": "tab"}
+        "name": str(out), "format": "tsv", "formula_guard": True, "delimiter": "tab",
+        "replaced_a_file": False}
 
 
 def test_match_tsv_is_tab_separated(run_cli, tmp_path):

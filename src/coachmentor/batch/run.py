@@ -172,6 +172,7 @@ def assess_file(
     formula_guard, redact = options.formula_guard, options.redact
     source = str(source)
     check_paths(source, output, *also_writing)
+    replacing = output is not None and output.is_file() and writes_a_file(output)
     stale = _remove_stale_temps([output, *also_writing], started_at)
     table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())
     try:
@@ -235,7 +236,7 @@ def assess_file(
             "replaced_previous_results": bool(columns.dropped),
         },
         output={"name": str(output) if output is not None else "<stdout>" if screen is None
-                else "<screen>", "format": fmt,
+                else "<screen>", "format": fmt, "replaced_a_file": replacing,
                 "formula_guard": guard,
                 **({"delimiter": {"\t": "tab"}.get(delimiter, delimiter)} if textual else {}),
                 **({"cells_cut": sink.cut} if isinstance(sink, XlsxSink) else {})},

@@ -119,12 +119,8 @@ def save_name(doc: dict, exists: Any = None) -> str:
     import os
     import re
 
-    exists = exists or os.path.exists
+    from coachmentor.files.formats import free_name
+
     sid = str((doc.get("staff") or {}).get("staff_id") or "")
     sid = re.sub(r"[^A-Za-z0-9._-]+", "_", sid).strip("._")[:40]
-    base = f"advice-{sid}" if sid else "advice"
-    name, n = f"{base}.md", 1
-    while exists(name) and n < 1000:
-        n += 1
-        name = f"{base}-{n}.md"
-    return name
+    return free_name(f"advice-{sid}" if sid else "advice", ".md", exists or os.path.exists)

@@ -108,10 +108,15 @@ def write_extras(result: dict, rules: Any, *, output: Path | None, summary: Path
 def _print_summary(result: dict, rules: Any, errors_shown: bool = False) -> None:
     from coachmentor.render.summary import render_text
 
+    print_summary_text(render_text(result, rules, errors_shown=errors_shown))
+
+
+def print_summary_text(text: str) -> None:
+    """A summary's lines on stderr: at a terminal wrapped in whole words under their first
+    word, errors red and warnings yellow; else as they are. Each line is made printable."""
     # Every value in it was escaped where it was quoted; once more per line, so that no
     # control character in any message can reach the terminal raw.
-    text = "\n".join(printable(line) for line in render_text(
-        result, rules, errors_shown=errors_shown).split("\n"))
+    text = "\n".join(printable(line) for line in text.split("\n"))
     if sys.stderr.isatty():
         import textwrap
 
@@ -122,7 +127,7 @@ def _print_summary(result: dict, rules: Any, errors_shown: bool = False) -> None
         console = make_console(stderr=True)
         lines = text.rstrip("\n").split("\n")
         for k, line in enumerate(lines):
-            style = "red" if line.lstrip().startswith(("errors", "row ")) else None
+            style = "red" if line.lstrip().startswith(("errors", "row ", "error")) else None
             style = "yellow" if line.lstrip().startswith("warning") else style
             style = "bold" if k == 0 else style
             # Whole words, and a wrapped line indented under its first word's text.
@@ -165,16 +170,30 @@ def _show_on_screen(screen: Any, result: dict, rules: Any) -> None:
     sys.stdout.flush()
 
 
-def keep_hint_to_stderr(command: str, sources: list[str], rules_path: Path | None,
-                        name: str = "results.csv") -> None:
-    """Last on screen: how to keep every result in a file (render.screen.keep_hint)."""
+def keep_hint_to_stderr(command: str, arguments: list[str], stem: str) -> None:
+    """Last on screen: how to keep every result in a file (render.screen.keep_hint), naming a
+    file that is not already there."""
+    from coachmentor.files.formats import free_name
     from coachmentor.render.console import make_console
     from coachmentor.render.screen import keep_hint
 
     console = make_console(stderr=True)
-    what, command = keep_hint(command, sources, rules_path, name)
+    what, line = keep_hint(command, arguments, free_name(stem, ".csv"), stdin="-" in arguments)
     console.print(printable(what), soft_wrap=True, markup=False)
-    console.print(printable(command), soft_wrap=True, markup=False, style="bold")
+    console.print(printable(line), soft_wrap=True, markup=False, style="bold")
+
+
+def rerun_options(options: dict[str, Any]) -> list[str]:
+    """The command-line options that shaped a run, as typed again: flag -> value (True: a
+    flag alone; None or False: left out)."""
+    out: list[str] = []
+    for flag, value in options.items():
+        if value is None or value is False:
+            continue
+        out.append(flag)
+        if value is not True:
+            out.append(str(value))
+    return out
 
 
 def assess(
@@ -277,8 +296,18 @@ def assess(
 
             for line in column_warnings(result):  # -q still hears what changed every row
                 sys.stderr.write(printable(line.strip()) + "\n")
+        if not quiet and sys.stderr.isatty():
+            from coachmentor.render.summary import column_warnings
+
+            # Said again last: a long summary scrolls its second line off the screen.
+            again = column_warnings(result)
+            if again:
+                print_summary_text("\n".join(line.strip() for line in again) + "\n")
         if screen is not None and not quiet:
-            keep_hint_to_stderr("assess", [input], rules)
+            keep_hint_to_stderr("assess", [input, *rerun_options({
+                "--sheet": sheet, "--encoding": encoding, "--delimiter": delimiter,
+                "--redact": redact, "--no-formula-guard": no_formula_guard,
+                "--rules": rules})], "results")
     raise typer.Exit(result.get("exit_code", 0))
 
 

@@ -13,6 +13,8 @@ from coachmentor.cli.batch import (
     for_a_person,
     interrupts_as_keyboard_interrupt,
     keep_hint_to_stderr,
+    print_summary_text,
+    rerun_options,
 )
 from coachmentor.cli.common import (
     DebugOption,
@@ -26,7 +28,6 @@ from coachmentor.cli.common import (
     one_of,
     table_options,
 )
-from coachmentor.textsafe import printable
 
 EXAMPLES = (
     "coachmentor match staff.csv supporters.csv -o pairs.csv --summary summary.json",
@@ -133,7 +134,10 @@ def match(
             with not_written_after([], written):
                 write_output(report, render_match_report(result))
         if not quiet:
-            sys.stderr.write(printable(summary_text(result), newlines=True))
+            print_summary_text(summary_text(result))
             if screen is not None:
-                keep_hint_to_stderr("match", [staff, supporters], rules, "pairs.csv")
+                keep_hint_to_stderr("match", [staff, supporters, *rerun_options({
+                    "--keep": keep, "--avoid": avoid, "--sheet": sheet, "--encoding": encoding,
+                    "--delimiter": delimiter, "--redact": redact,
+                    "--no-formula-guard": no_formula_guard, "--rules": rules})], "pairs")
     raise typer.Exit(result.get("exit_code", 0))

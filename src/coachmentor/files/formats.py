@@ -4,8 +4,9 @@ format under a false name (one rule for `assess`, `match` and `advise`)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Callable, Mapping, Sequence
 
 from coachmentor.errors import CoachmentorError, check_format
 
@@ -29,3 +30,13 @@ def format_for(fmt: str | None, output: Path | None, *, formats: Sequence[str],
             f"{output}: cannot tell the format from '{suffix}': name the file {accepted}, "
             f"or give --format {'|'.join(formats)}")
     return by_suffix[suffix]
+
+
+def free_name(stem: str, suffix: str, exists: Callable[[str], bool] = os.path.exists) -> str:
+    """`stem + suffix`, or with -2, -3, ... before the suffix when that is taken: the file a
+    suggested command names never replaces one that is already there."""
+    name, n = f"{stem}{suffix}", 1
+    while exists(name) and n < 1000:
+        n += 1
+        name = f"{stem}-{n}{suffix}"
+    return name

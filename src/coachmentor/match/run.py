@@ -39,6 +39,9 @@ def _check_paths(inputs: list[str], named: list[tuple[str, Path | None]]) -> Non
         raise InputFileError("only one of STAFF and SUPPORTERS can be standard input ('-')")
 
 
+ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
+
+
 def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
                 fmt: str | None = None, summary_path: Path | None = None,
                 redact: bool = False, explain: str | None = None, guard: bool = True,
@@ -53,6 +56,9 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, as for assess
     fmt = choose_format(fmt, output)
+    from coachmentor.files.atomic import writes_a_file
+
+    replacing = output is not None and output.is_file() and writes_a_file(output)
     if fmt == "xlsx" and output is None and explain is None:
         from coachmentor.files.workbook_out import refuse_terminal
 
@@ -105,6 +111,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
             records.append(rec)
 
     summary = _summary(staff, needs, sups, sol, causes)
+    if replacing:
+        summary["replaced_a_file"] = str(output)
     if explain is not None:
         write_stdout(explain_person(explain, needs, sups, sol.pairs, sol.load, sol.eligible,
                                     matching, w))
@@ -217,6 +225,9 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter) ->
                           "unmatched": len(needs) - matched},
         "rows_without_need": {"other": sum(1 for r in staff if r.status == "ok" and not r.needs),
                               "error": errors},
+        # where to go and what to fix (no cell is quoted in a match error)
+        "error_rows": [{"row": r.row, "staff_id": r.staff_id, "error": r.error}
+                       for r in staff if r.status == "error"][:ERROR_ROWS],
         "by_support": by_support,
         "by_school": dict(sorted(by_school.items())),
         "unmatched_by_cause": dict(sorted(causes.items())),
@@ -258,6 +269,10 @@ def summary_text(summary: dict[str, Any]) -> str:
     if other["other"] or other["error"]:
         lines.append(f"  {other['other']} row(s) need another kind of support; "
                      f"{other['error']} error row(s)")
+    for e in (summary.get("error_rows") or [])[:5]:
+        lines.append(f"    row {e['row']} (staff_id {e['staff_id']}): {e['error']}")
+    if other["error"] > 5:
+        lines.append(f"    ... and {other['error'] - 5} more: status 'error' in the pairs file")
     for cause, n in summary["unmatched_by_cause"].items():
         lines.append(f"  unmatched, {CAUSES.get(cause, cause)}: {n}")
     for need in summary.get("places_to_match_everyone", []):
@@ -268,4 +283,6 @@ def summary_text(summary: dict[str, Any]) -> str:
                      f"{need['school']}{stage}")
     full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
     lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
+    if summary.get("replaced_a_file"):
+        lines.append(f"  note: {summary['replaced_a_file']} was there before and has been replaced")
     return "\n".join(lines) + "\n"

@@ -177,13 +177,13 @@ def _pair_cells(r: dict[str, Any]) -> tuple[str, str, str, str]:
     return "another kind first", "", str(r.get("reasons") or ""), ""
 
 
-def keep_hint(command: str, sources: list[str], rules_path: Any = None,
-              name: str = "results.csv") -> tuple[str, str]:
-    """What to do to keep every result in a file, and the command, on a line of its own (it
-    is copied whole; said last, so it stays on screen)."""
-    parts = ["coachmentor", command, *map(shlex.quote, sources)]
-    if rules_path is not None:
-        parts += ["--rules", shlex.quote(str(rules_path))]
+def keep_hint(command: str, arguments: list[str], name: str,
+              stdin: bool = False) -> tuple[str, str]:
+    """What to do to keep every result in a file, and the command: this run's own arguments
+    (every option that shaped what was shown) and `-o name`, on a line of its own to copy
+    whole; said last, so it stays on screen."""
+    parts = ["coachmentor", command, *map(shlex.quote, arguments), "-o", shlex.quote(name)]
     xlsx = name.rsplit(".", 1)[0] + ".xlsx"
-    return (f"To keep every result in a file (-o {xlsx} for Excel):",
-            "  " + " ".join(parts) + f" -o {name}")
+    same = " and the same standard input" if stdin else ""
+    return (f"To keep every result in a file (-o {xlsx} for Excel{same}):",
+            "  " + " ".join(parts))

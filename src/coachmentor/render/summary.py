@@ -116,6 +116,10 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     elif unused:
         lines.append("  columns carried through, not used: " + ", ".join(
             f"'{shown(u, 30)}'" for u in unused[:10]))
+    out = d.get("output") or {}
+    if out.get("replaced_a_file"):
+        lines.append(f"  note: {shown(str(out.get('name')), 200)} was there before and has been "
+                     "replaced")
     stale = d.get("stale_temporary_files_removed") or []
     if stale:
         lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "

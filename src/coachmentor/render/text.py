@@ -93,10 +93,14 @@ def summary_line(rules: RuleSet, doc: dict[str, Any]) -> str:
 
 def save_command(doc: dict[str, Any], rules_path: Any = None, output: str = "report.md") -> str:
     """The command that writes this result to a report: every answer given, as --set (values
-    are ids, safe in a shell); no staff details (names stay out of shell history)."""
+    are ids, safe in a shell), and the staff_id when known, so that the report says whom it is
+    about; no other staff details (names stay out of shell history)."""
     import shlex
 
     parts = ["coachmentor", "advise"]
+    sid = (doc.get("staff") or {}).get("staff_id")
+    if sid:
+        parts.append(f"--set staff_id={shlex.quote(str(sid))}")
     if rules_path is not None:
         parts += ["--rules", shlex.quote(str(rules_path))]
     for fid, value in doc["answers"].items():
@@ -154,8 +158,10 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
     scores = doc["scores"]
     top = max([abs(v) for v in scores.values()] + [1.0])
     t = Table.grid(padding=(0, 1))
+    bar = max(6, min(24, console.width - 32))  # label, bar and '−3 (counts against)' fit
     for option in ("coaching", "mentoring"):
-        t.add_row(Text(option.capitalize(), style="bold"), Text(_bar(scores[option], top, full=g.full, empty=g.empty)),
+        t.add_row(Text(option.capitalize(), style="bold"),
+                  Text(_bar(scores[option], top, bar, full=g.full, empty=g.empty)),
                   Text(score_text(scores[option], g.minus)))
     console.print(Text("Scores", style="bold underline"))
     console.print(t)
