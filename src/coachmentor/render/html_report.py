@@ -414,16 +414,23 @@ def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, A
     out.append(f"<p>{_plural(n, 'row', 'rows')} could not be assessed.{_e(note)} Correct them in "
                "the staff list and run it again; in the results file each has the status "
                f"“error”. {_e(where)}</p>")
-    with_sid = bool(sid_header) or any(e.get("staff_id") for e in errors)
-    sid_th = f'<th class="id">{_e(sid_header or "Staff id")}</th>' if with_sid else ""
-    out.append(f'<table{_table_class(shown_n)}><thead><tr><th class="n">Row</th>{sid_th}'
-               "<th>Problem</th></tr></thead><tbody>")
-    for e in errors:
-        sid = f"<td>{_e(e.get('staff_id') or '—')}</td>" if with_sid else ""
-        out.append(f'<tr><td class="n">{_num(e.get("row"))}</td>{sid}'
-                   f'<td>{_e(_problem(str(e.get("error", "")), words))}</td></tr>')
-    out.append("</tbody></table>")
+    out.append(_row_table([(e.get("row"), e.get("staff_id"),
+                            _problem(str(e.get("error", "")), words)) for e in errors],
+                          sid_header, "Problem"))
     return f"<div{_table_class(shown_n)}>" + "".join(out) + "</div>"
+
+
+def _row_table(rows: list[tuple[Any, Any, str]], sid_header: str, what: str) -> str:
+    """A table of (row, staff id, text): where a person goes in the staff list, and why."""
+    with_sid = bool(sid_header) or any(sid for _, sid, _ in rows)
+    sid_th = f'<th class="id">{_e(sid_header or "Staff id")}</th>' if with_sid else ""
+    out = [f'<table{_table_class(len(rows))}><thead><tr><th class="n">Row</th>{sid_th}'
+           f"<th>{_e(what)}</th></tr></thead><tbody>"]
+    for row, staff_id, text in rows:
+        sid = f"<td>{_e(staff_id or '—')}</td>" if with_sid else ""
+        out.append(f'<tr><td class="n">{_num(row)}</td>{sid}<td>{_e(text)}</td></tr>')
+    out.append("</tbody></table>")
+    return "".join(out)
 
 
 def _to_check(s: dict[str, Any], sid_header: str) -> str:
@@ -436,15 +443,9 @@ def _to_check(s: dict[str, Any], sid_header: str) -> str:
     out = ["<h2>Rows to check</h2>",
            f"<p>{_plural(n, 'row was', 'rows were')} assessed, but the answers look "
            f"inconsistent.{_e(note)} Check them before acting on the recommendation.</p>"]
-    with_sid = bool(sid_header) or any(w.get("staff_id") for w in rows)
-    sid_th = f'<th class="id">{_e(sid_header or "Staff id")}</th>' if with_sid else ""
-    out.append(f'<table{_table_class(len(rows))}><thead><tr><th class="n">Row</th>{sid_th}'
-               "<th>What to check</th></tr></thead><tbody>")
-    for w in rows:
-        sid = f"<td>{_e(w.get('staff_id') or '—')}</td>" if with_sid else ""
-        what = " ".join(str(t) for t in w.get("warnings") or [])
-        out.append(f'<tr><td class="n">{_num(w.get("row"))}</td>{sid}<td>{_e(what)}</td></tr>')
-    out.append("</tbody></table>")
+    out.append(_row_table([(w.get("row"), w.get("staff_id"),
+                            " ".join(str(t) for t in w.get("warnings") or [])) for w in rows],
+                          sid_header, "What to check"))
     return f"<div{_table_class(len(rows))}>" + "".join(out) + "</div>"
 
 
