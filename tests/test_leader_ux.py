@@ -188,12 +188,17 @@ def test_save_this_never_names_a_file_that_is_there(run_cli, tmp_path, monkeypat
     assert (tmp_path / "advice.md").read_text(encoding="utf-8") == "Ann's advice"
 
 
+def _save_line(run_cli, tmp_path, staff_id: str, name: str) -> str:
+    """The 'Save this' line of advise run on an answers file with this staff_id and name."""
+    answers = tmp_path / "a.yaml"
+    answers.write_text(f"staff_id: {staff_id}\nname: {name}\ncareer_stage: ECT\n"
+                       "focus: induction\n", encoding="utf-8")
+    return run_cli("advise", "--answers", answers).stdout.rstrip("\n").splitlines()[-1]
+
+
 def test_save_this_is_named_by_the_staff_id(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    answers = tmp_path / "a.yaml"
-    answers.write_text("staff_id: 'S/07 x'\nname: Ann\ncareer_stage: ECT\nfocus: induction\n",
-                       encoding="utf-8")
-    save = run_cli("advise", "--answers", answers).stdout.rstrip("\n").splitlines()[-1]
+    save = _save_line(run_cli, tmp_path, "'S/07 x'", "Ann")
     assert save.endswith(" -o advice-S_07_x.md") and "Ann" not in save
 
 
@@ -277,10 +282,7 @@ def test_side_by_side_at_a_narrow_terminal_keeps_words_whole(shipped_rules, widt
 
 def test_save_this_keeps_the_staff_id_so_the_report_says_whom(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    answers = tmp_path / "a.yaml"
-    answers.write_text("staff_id: S001\nname: Ann Example\ncareer_stage: ECT\nfocus: induction\n",
-                       encoding="utf-8")
-    save = run_cli("advise", "--answers", answers).stdout.rstrip("\n").splitlines()[-1]
+    save = _save_line(run_cli, tmp_path, "S001", "Ann Example")
     argv = save.removeprefix("Save this: coachmentor ").split()
     assert "staff_id=S001" in argv and "Ann" not in save
     report = run_cli(*argv[:-2])  # as markdown, to standard output
