@@ -31,7 +31,7 @@ from coachmentor.errors import (
     InputFileError,
     OutputError,
 )
-from coachmentor.files.atomic import not_written_after, writes_a_file
+from coachmentor.files.atomic import not_written_after, replaces_a_file, writes_a_file
 from coachmentor.files.formats import format_for
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
@@ -172,7 +172,7 @@ def assess_file(
     formula_guard, redact = options.formula_guard, options.redact
     source = str(source)
     check_paths(source, output, *also_writing)
-    replacing = output is not None and output.is_file() and writes_a_file(output)
+    replacing = replaces_a_file(output)
     stale = _remove_stale_temps([output, *also_writing], started_at)
     table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())
     try:

@@ -82,9 +82,9 @@ def run_advise(
             content = render_markdown(rules, doc)
         else:
             content = text_to_string(rules, doc)
-        from coachmentor.files.atomic import write_output, writes_a_file
+        from coachmentor.files.atomic import replaces_a_file, write_output
 
-        replaced = output.is_file() and writes_a_file(output)
+        replaced = replaces_a_file(output)
         write_output(output, content)
         # Never silently: a leader saving one person after another sees a name come round.
         sys.stderr.write(f"coachmentor: {'replaced' if replaced else 'wrote'} "

@@ -87,6 +87,11 @@ def with_bom(text: str, bom: bool | None, output: str | os.PathLike[str] | None)
     return BOM + text if wanted and not text.startswith(BOM) else text
 
 
+def replaces_a_file(path: Path | None) -> bool:
+    """Whether writing `path` replaces a file that is there now (said, never silently)."""
+    return path is not None and path.is_file() and writes_a_file(path)
+
+
 def writes_a_file(path: str | os.PathLike[str]) -> bool:
     """Whether open_output(path) makes or replaces a file, rather than writing into a
     descriptor this process holds (/dev/stdout), a device or a pipe."""

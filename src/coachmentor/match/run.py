@@ -51,14 +51,12 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
     order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
     gets the output's records for a person to read, instead of their being written."""
-    from coachmentor.files.atomic import write_output, write_stdout
+    from coachmentor.files.atomic import replaces_a_file, write_output, write_stdout
 
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, as for assess
     fmt = choose_format(fmt, output)
-    from coachmentor.files.atomic import writes_a_file
-
-    replacing = output is not None and output.is_file() and writes_a_file(output)
+    replacing = replaces_a_file(output)
     if fmt == "xlsx" and output is None and explain is None:
         from coachmentor.files.workbook_out import refuse_terminal
 
