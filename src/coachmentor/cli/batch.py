@@ -289,20 +289,15 @@ def assess(
         write_extras(result, ruleset, output=output, summary=summary, report=report)
         if screen is not None:
             _show_on_screen(screen, result, ruleset)
+        from coachmentor.render.summary import column_warnings
+
+        # A header that left an answer unused changed every row: -q still says it, and at a
+        # terminal it is said again last (a long summary scrolls its second line away).
+        unused = "".join(line.strip() + "\n" for line in column_warnings(result))
         if not quiet:
             _print_summary(result, ruleset, errors_shown=screen is not None and screen.whole)
-        else:
-            from coachmentor.render.summary import column_warnings
-
-            for line in column_warnings(result):  # -q still hears what changed every row
-                sys.stderr.write(printable(line.strip()) + "\n")
-        if not quiet and sys.stderr.isatty():
-            from coachmentor.render.summary import column_warnings
-
-            # Said again last: a long summary scrolls its second line off the screen.
-            again = column_warnings(result)
-            if again:
-                print_summary_text("\n".join(line.strip() for line in again) + "\n")
+        if unused and (quiet or sys.stderr.isatty()):
+            print_summary_text(unused)
         if screen is not None and not quiet:
             keep_hint_to_stderr("assess", [input, *rerun_options({
                 "--sheet": sheet, "--encoding": encoding, "--delimiter": delimiter,
