@@ -243,11 +243,10 @@ class RuleSet:
         if not isinstance(raw, str):
             return None
         found = self.value_lookup[field].get(fold(raw))
+        text = words(raw) if found is None else ""
         if found is None and self.value_prefixes[field]:
-            text = words(raw)
             found = next((v for p, v in self.value_prefixes[field] if begins_with(text, p)), None)
         if found is None and self.value_suffixes[field]:
-            text = words(raw)
             found = next((v for s, v in self.value_suffixes[field] if ends_with(text, s)), None)
             if found is not None:
                 # 'Senoir leader' ends with 'leader' but is a misspelt senior leader: a suffix
