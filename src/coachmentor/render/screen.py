@@ -13,6 +13,7 @@ from typing import Any
 from coachmentor.batch.sinks import ScreenRows
 from coachmentor.engine import confidence_band
 from coachmentor.render.console import box_for, glyphs
+from coachmentor.render.text import band_word
 from coachmentor.render.words import Wording
 from coachmentor.textsafe import rich_text
 
@@ -49,15 +50,11 @@ def _confidence(result: Any, rules: Any) -> str:
     if result.confidence is None:
         return ""
     band = confidence_band(result.confidence)
-    word = band
-    if rules is not None:
-        word = str(rules.model.texts.confidence.get(band, band)).split(" — ")[0].strip()
-    return f"{result.confidence:.2f} {word}"
+    return f"{result.confidence:.2f} {band_word(rules, band) if rules is not None else band}"
 
 
 def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) -> None:
     """Draw the kept rows (all of them when there are few, else the first FIRST)."""
-    from rich.text import Text
 
     shown = screen.kept if screen.whole else screen.kept[:FIRST]
     if not shown:
@@ -66,8 +63,14 @@ def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) 
         _stacked(shown, words, rules, console)
     else:
         _columns(shown, words, rules, console)
-    if screen.rows > len(shown):
-        more = screen.rows - len(shown)
+    _more_rows(console, screen.rows - len(shown))
+
+
+def _more_rows(console: Any, more: int) -> None:
+    """Under a table that shows the first rows only: how many more there are."""
+    from rich.text import Text
+
+    if more > 0:
         dots = "..." if glyphs(console).ascii else "…"
         console.print(Text(f"{dots} and {more:,} more row(s), counted in the summary below.",
                            style="dim"))
@@ -123,7 +126,6 @@ def pairs_table(records: list[dict[str, Any]], console: Any) -> None:
     first FIRST of a longer list); below NARROW columns one pair after the other."""
     from rich import box
     from rich.table import Table
-    from rich.text import Text
 
     shown = records if len(records) <= ALL_UP_TO else records[:FIRST]
     if not shown:
@@ -157,10 +159,7 @@ def pairs_table(records: list[dict[str, Any]], console: Any) -> None:
             table.add_row(str(r.get("row") or ""), rich_text(sid), rich_text(kind, style),
                           rich_text(who), rich_text(why))
     console.print(table)
-    if len(records) > len(shown):
-        dots = "..." if glyphs(console).ascii else "…"
-        console.print(Text(f"{dots} and {len(records) - len(shown):,} more row(s), counted in "
-                           "the summary below.", style="dim"))
+    _more_rows(console, len(records) - len(shown))
 
 
 def _pair_cells(r: dict[str, Any]) -> tuple[str, str, str, str]:

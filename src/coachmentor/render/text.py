@@ -80,7 +80,14 @@ def score_text(value: float, minus: str = "−") -> str:
 
 def confidence_word(rules: RuleSet, doc: dict[str, Any]) -> str:
     """'moderate': the confidence text up to its explanation."""
-    return _confidence_words(rules, doc).split(" — ")[0].strip()
+    return band_word(rules, doc["confidence_label"])
+
+
+def band_word(rules: RuleSet, band: str) -> str:
+    """A confidence band's word in the rule base's texts ('moderate'), without its
+    explanation."""
+    words: dict[str, str] = {str(k): v for k, v in rules.model.texts.confidence.items()}
+    return printable(words[band]).split(" — ")[0].strip()
 
 
 def summary_line(rules: RuleSet, doc: dict[str, Any]) -> str:
