@@ -180,6 +180,9 @@ class Question(Strict):
                         f"prefix '{p}' is given for both '{prefixes[key]}' and '{c.value}'"
                     )
                 prefixes[key] = c.value
+            for s in c.suffixes:
+                if len(words(s).replace(" ", "")) < 2:
+                    raise ValueError(f"choice '{c.value}': a suffix needs at least two letters")
         typed: dict[str, str] = {}
         for c in choices:  # a typed word must mean one choice, never two
             for word in [c.value, *c.synonyms]:
@@ -196,10 +199,6 @@ class Question(Strict):
         for band in self.durations.bands if self.durations else []:
             if band.value not in values:
                 raise ValueError(f"durations: band '{band.value}' is not one of its choices")
-        for c in self.choices:
-            for s in c.suffixes:
-                if len(words(s).replace(" ", "")) < 2:
-                    raise ValueError(f"choice '{c.value}': a suffix needs at least two letters")
         if self.related_headers and not self.related_note:
             raise ValueError("related_headers need a related_note saying what to do")
         return self
