@@ -25,14 +25,10 @@ from coachmentor.batch.columns import header_test, map_columns
 from coachmentor.batch.core import Loop, Memo
 from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
-from coachmentor.errors import (
-    EXIT_OK,
-    EXIT_ROW_ERRORS,
-    InputFileError,
-    OutputError,
-)
+from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, OutputError
 from coachmentor.files.atomic import not_written_after, replaces_a_file, writes_a_file
 from coachmentor.files.formats import format_for
+from coachmentor.files.paths import check_files
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -56,35 +52,6 @@ def output_delimiter(fmt: str, input_delimiter: str | None) -> str:
     if fmt == "tsv":
         return "\t"
     return ";" if input_delimiter == ";" else ","
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        if a.resolve() == b.resolve():
-            return True
-        return a.exists() and b.exists() and os.path.samefile(a, b)
-    except OSError:
-        return False
-
-
-def check_paths(source: str, output: Path | None, summary: Path | None = None,
-                report: Path | None = None) -> None:
-    src = None if source == "-" else Path(source)
-    named = [("-o/--output", output), ("--summary", summary), ("--report", report)]
-    for flag, path in named:
-        if path is None:
-            continue
-        if src is not None and _same_file(src, path):
-            raise InputFileError(f"{flag} {path} is the input file; refusing to overwrite it")
-        if path.is_dir():
-            raise InputFileError(f"{flag} {path} is a folder; give a file name")
-        if not path.parent.exists() and str(path.parent):
-            raise InputFileError(f"{flag} {path}: the folder {path.parent} does not exist")
-    given = [(flag, path) for flag, path in named if path is not None]
-    for i, (flag, path) in enumerate(given):
-        for other, path2 in given[i + 1:]:
-            if _same_file(path, path2):
-                raise InputFileError(f"{flag} and {other} name the same file")
 
 
 @contextmanager
@@ -171,7 +138,9 @@ def assess_file(
         refuse_terminal(stdout if stdout is not None else sys.stdout)
     formula_guard, redact = options.formula_guard, options.redact
     source = str(source)
-    check_paths(source, output, *also_writing)
+    check_files([("INPUT", source), ("--rules", getattr(rules, "source_file", None))],
+                [("-o/--output", output), *(("another output", p) for p in also_writing)],
+                stdout_is_output=output is None and screen is None and stdout is None)
     replacing = replaces_a_file(output)
     stale = _remove_stale_temps([output, *also_writing], started_at)
     table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())

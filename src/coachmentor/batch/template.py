@@ -8,7 +8,7 @@ import io
 from pathlib import Path
 from typing import IO
 
-from coachmentor.errors import InputFileError, check_format
+from coachmentor.errors import InputFileError
 from coachmentor.rulebase.ruleset import RuleSet
 
 TEMPLATE_FORMATS = ("csv", "xlsx")
@@ -42,11 +42,27 @@ def template_columns(rules: RuleSet) -> tuple[list[str], list[str]]:
 
 
 def choose_template_format(fmt: str | None, output: Path | None) -> str:
-    if fmt is not None:
-        return check_format(fmt, TEMPLATE_FORMATS)
-    if output is not None and output.suffix.lower() == ".xlsx":
-        return "xlsx"
-    return "csv"
+    """As for every command (files/formats.py): --format, else the -o name; a name no format
+    has (staff.md) is refused rather than filled with CSV."""
+    from coachmentor.files.formats import format_for
+
+    return format_for(fmt, output, formats=TEMPLATE_FORMATS,
+                      by_suffix={".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}, default="csv",
+                      accepted=".csv or .xlsx", unsupported=(".xlsm", ".xls", ".ods"))
+
+
+def check_template_output(output: Path | None, fmt: str, force: bool) -> None:
+    """Where a template may go: never over a file unless --force (a device or pipe is written
+    into), never in a folder that is not there; a workbook needs a file name."""
+    if output is None:
+        if fmt == "xlsx":
+            raise InputFileError("--format xlsx writes a workbook: give its file name with -o FILE")
+        return
+    from coachmentor.files.paths import check_files
+
+    check_files([], [("-o/--output", output)])
+    if output.is_file() and not force:
+        raise InputFileError(f"{output} already exists; use --force to replace it")
 
 
 def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, *,
@@ -55,16 +71,7 @@ def write_template(rules: RuleSet, output: Path | None, fmt: str | None = None, 
     """Write the template; returns the format written. `bom`: a byte order mark on CSV (None:
     when it is written to a file, for Excel)."""
     fmt = choose_template_format(fmt, output)
-    if output is not None:
-        if output.is_dir():
-            raise InputFileError(f"-o {output} is a folder; give a file name")
-        # Only a file is replaced; a device, pipe or socket is written into (--force or not).
-        if output.is_file() and not force:
-            raise InputFileError(f"{output} already exists; use --force to replace it")
-        if str(output.parent) and not output.parent.exists():
-            raise InputFileError(f"-o {output}: the folder {output.parent} does not exist")
-    elif fmt == "xlsx":
-        raise InputFileError("--format xlsx writes a workbook: give its file name with -o FILE")
+    check_template_output(output, fmt, force)
     from coachmentor.files.atomic import with_bom, write_output, write_stdout
 
     # No personal data in a template (its example row is made up): a new file gets the

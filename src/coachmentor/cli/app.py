@@ -8,7 +8,15 @@ from typing import Annotated, List, Optional
 import typer
 
 from coachmentor import __version__
-from coachmentor.cli.common import DebugOption, HelpGroup, RulesOption, examples, guarded, one_of
+from coachmentor.cli.common import (
+    DebugOption,
+    HelpGroup,
+    RulesOption,
+    examples,
+    guarded,
+    one_of,
+    reads_and_writes,
+)
 
 app = typer.Typer(
     name="coachmentor",
@@ -78,6 +86,8 @@ FORMATS = ("text", "json", "markdown")
     "coachmentor advise --answers answers.yaml -o advice.md    # a markdown file",
     "coachmentor advise --answers answers.yaml --format json   # for scripts",
 ))
+@reads_and_writes(inputs={"answers": "--answers", "rules": "--rules"},
+                  outputs={"output": "-o/--output"}, stdout_unless="output")
 def advise(
     answers: Annotated[
         Optional[Path],
@@ -141,6 +151,7 @@ def advise(
     "coachmentor rules check my-rules.yaml --strict       # warnings fail too",
     "coachmentor rules check my-rules.yaml --sources DIR  # check every quote against the sources",
 ))
+@reads_and_writes(inputs={"file": "FILE", "sources": "--sources"})
 def rules_check(
     file: Annotated[
         Optional[Path],
@@ -174,6 +185,7 @@ def rules_check(
     "coachmentor rules test my-suite.yaml --space readiness_concern=,none   # narrow the sweep",
     "coachmentor rules test my-suite.yaml --format json                     # for scripts",
 ))
+@reads_and_writes(inputs={"suites": "SUITE", "rules": "--rules"})
 def rules_test(
     suites: Annotated[
         List[Path],

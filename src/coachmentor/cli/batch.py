@@ -27,6 +27,7 @@ from coachmentor.cli.common import (
     guarded,
     load_ruleset,
     one_of,
+    reads_and_writes,
     table_options,
 )
 from coachmentor.textsafe import printable
@@ -196,6 +197,9 @@ def rerun_options(options: dict[str, Any]) -> list[str]:
     return out
 
 
+@reads_and_writes(inputs={"input": "INPUT", "rules": "--rules"},
+                  outputs={"output": "-o/--output", "summary": "--summary", "report": "--report"},
+                  stdout_unless="output")
 def assess(
     input: Annotated[
         str,
@@ -306,6 +310,8 @@ def assess(
     raise typer.Exit(result.get("exit_code", 0))
 
 
+@reads_and_writes(inputs={"rules": "--rules"}, outputs={"output": "-o/--output"},
+                  stdout_unless="output")
 def template(
     output: Annotated[
         Optional[Path],

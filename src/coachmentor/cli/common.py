@@ -6,10 +6,12 @@ that needs it, so `--version` and `--help` stay fast.
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any, Callable, Iterator, Mapping, NamedTuple, Optional, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -174,6 +176,57 @@ def guarded(debug: bool = False) -> Iterator[None]:
             raise
         err(f"internal error ({type(exc).__name__}); run again with --debug for details")
         raise typer.Exit(EXIT_USAGE) from None
+
+
+class FileRoles(NamedTuple):
+    """The files a command reads and writes: parameter name -> how the user names it."""
+
+    inputs: Mapping[str, str]
+    outputs: Mapping[str, str]
+    stdout_unless: str | None  # standard output is written when this parameter is not given
+
+
+Command = TypeVar("Command", bound=Callable[..., Any])
+
+
+def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | None = None,
+                     stdout_unless: str | None = None) -> Callable[[Command], Command]:
+    """Declare what a command reads (`inputs`) and writes (`outputs`), each as parameter name ->
+    how the user names it ('STAFF', '--keep', '-o/--output'). Before the command's body runs,
+    every output is checked against every input and every other output, wherever the names
+    lead (files.paths.check_files): one line and exit 2, nothing read or written. A command
+    that gains a file option lists it here. `stdout_unless`: the parameter without which the
+    command writes standard output (checked too, when it is a regular file). `--rules` not
+    given is the shipped rule base, which is read all the same."""
+    roles = FileRoles(dict(inputs), dict(outputs or {}), stdout_unless)
+
+    def decorate(command: Command) -> Command:
+        signature = inspect.signature(command)
+
+        @functools.wraps(command)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            given = signature.bind_partial(*args, **kwargs).arguments
+            with guarded(bool(given.get("debug"))):
+                from coachmentor.files.paths import check_files
+
+                def value(name: str) -> Any:
+                    found = given.get(name)
+                    if found is None and name == "rules":
+                        from coachmentor.rulebase.loader import default_rules_path
+
+                        return default_rules_path()
+                    return found
+
+                unless = given.get(roles.stdout_unless) if roles.stdout_unless else ""
+                check_files([(flag, value(name)) for name, flag in roles.inputs.items()],
+                            [(flag, value(name)) for name, flag in roles.outputs.items()],
+                            stdout_is_output=unless is None or str(unless) == "-")
+            return command(*args, **kwargs)
+
+        checked.file_roles = roles  # type: ignore[attr-defined]
+        return checked  # type: ignore[return-value]
+
+    return decorate
 
 
 def load_ruleset(path: Optional[Path]):

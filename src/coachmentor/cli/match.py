@@ -26,6 +26,7 @@ from coachmentor.cli.common import (
     guarded,
     load_ruleset,
     one_of,
+    reads_and_writes,
     table_options,
 )
 
@@ -37,6 +38,10 @@ EXAMPLES = (
 )
 
 
+@reads_and_writes(inputs={"staff": "STAFF", "supporters": "SUPPORTERS", "keep": "--keep",
+                          "avoid": "--avoid", "rules": "--rules"},
+                  outputs={"output": "-o/--output", "summary": "--summary", "report": "--report"},
+                  stdout_unless="output")
 def match(
     staff: Annotated[str, typer.Argument(
         help="Staff list (CSV, .xlsx or '-'): as for assess, or an assess output whose "
@@ -105,11 +110,6 @@ def match(
         if format_ is None and output is not None and str(output) != "-":
             choose_format(None, output)  # pairs.md is refused, not filled with CSV
 
-        if report is not None:
-            from coachmentor.batch.run import check_paths
-
-            for source in (staff, supporters):
-                check_paths(source, output, summary, report)
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
         screen: list[dict] | None = [] if explain is None and for_a_person(output, format_) \

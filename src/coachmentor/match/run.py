@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections import Counter
 from pathlib import Path
@@ -12,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
+from coachmentor.files.paths import check_files
 from coachmentor.match.explain import CAUSES, explain_person, pair_reasons, unmatched
 from coachmentor.match.io import (
     choose_format,
@@ -23,21 +23,6 @@ from coachmentor.match.io import (
 )
 from coachmentor.match.optimise import solve
 from coachmentor.match.preferences import score, weights
-
-
-def _check_paths(inputs: list[str], named: list[tuple[str, Path | None]]) -> None:
-    for flag, path in named:
-        if path is None:
-            continue
-        for source in inputs:
-            if source != "-" and os.path.exists(source) and path.exists() \
-                    and os.path.samefile(source, path):
-                raise InputFileError(f"{flag} {path} is an input file; refusing to overwrite it")
-        if path.is_dir():
-            raise InputFileError(f"{flag} {path} is a folder; give a file name")
-    if inputs.count("-") > 1:
-        raise InputFileError("only one of STAFF and SUPPORTERS can be standard input ('-')")
-
 
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
 
@@ -61,9 +46,10 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
         from coachmentor.files.workbook_out import refuse_terminal
 
         refuse_terminal(sys.stdout, "match")
-    inputs = [staff_path, supporters_path] + [str(p) for p in (keep, avoid) if p is not None]
-    _check_paths(inputs, [("-o/--output", output),
-                                                  ("--summary", summary_path)])
+    check_files([("STAFF", staff_path), ("SUPPORTERS", supporters_path), ("--keep", keep),
+                 ("--avoid", avoid), ("--rules", getattr(rules, "source_file", None))],
+                [("-o/--output", output), ("--summary", summary_path)],
+                stdout_is_output=output is None or explain is not None)
     opts = read_opts or {}
     staff, _ = read_staff(rules, staff_path, **opts)
     sups, _ = read_supporters(rules, supporters_path, **opts)

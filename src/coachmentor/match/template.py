@@ -7,7 +7,6 @@ import csv
 import io
 from pathlib import Path
 
-from coachmentor.errors import InputFileError
 from coachmentor.match.people import STAGES
 
 HEADER = ["staff_id", "name", "offers", "career_stage", "capacity", "school", "subject",
@@ -55,19 +54,14 @@ def supporters_xlsx() -> bytes:
 
 def write_supporters_template(output: Path | None, fmt: str | None, *, force: bool,
                               bom: bool | None = None) -> str:
-    fmt = (fmt or (output.suffix.lower().lstrip(".") if output is not None else "csv")).lower()
-    fmt = "csv" if fmt == "txt" else fmt
-    if fmt not in ("csv", "xlsx"):
-        raise InputFileError(f"--format: '{fmt}' is not one of csv, xlsx")
+    from coachmentor.batch.template import check_template_output, choose_template_format
     from coachmentor.files.atomic import with_bom, write_output, write_stdout
 
+    fmt = choose_template_format(fmt, output)
+    check_template_output(output, fmt, force)
     if output is None:
-        if fmt == "xlsx":
-            raise InputFileError("--format xlsx writes a workbook: give its file name with -o")
         write_stdout(with_bom(supporters_csv(), bom, None).encode("utf-8"))
         return fmt
-    if output.is_file() and not force:
-        raise InputFileError(f"{output} already exists; use --force to replace it")
     write_output(output, with_bom(supporters_csv(), bom, output) if fmt == "csv"
                  else supporters_xlsx(), private=False)
     return fmt
