@@ -225,7 +225,9 @@ def test_keep_and_avoid(tmp_path: Path) -> None:
     assert out[("T01", "mentoring")]["supporter_id"] != "S03"
     (tmp_path / "keep.csv").write_text("staff_id,supporter_id\nM01,S06\n")
     r = run(tmp_path, STAFF, SUPPORTERS, "--keep", str(tmp_path / "keep.csv"))
-    assert r.exit_code == 2 and "S06 cannot be M01's coach: is their line manager" in r.stderr
+    assert r.exit_code == 2 and ("the supporter on row 5 of the supporters file cannot be the "
+                                 "coach of the person on row 5 of the staff file: is their line "
+                                 "manager") in r.stderr  # rows, never a cell (issue 20, item 2)
 
 
 def test_every_pair_avoided_is_the_cause(tmp_path: Path) -> None:

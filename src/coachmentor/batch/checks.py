@@ -15,6 +15,7 @@ from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
 from coachmentor.batch.keys import RowKeys
 from coachmentor.files.messages import shown
+from coachmentor.files.rows import SHIFTED, misfit
 from coachmentor.files.table import unmark
 from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.rulebase.suggest import did_you_mean, nearest_value
@@ -25,8 +26,6 @@ VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
 # suggestion, which also bounds the time spent on them.
 HINT_TEXTS_MAX = 1000
 EXTRA_VALUES = "the extra values, kept here: "
-SHIFTED = ("its cells may be shifted, so every cell but an accepted answer is pseudonymised "
-           "(--redact)")
 INVALID = None
 
 
@@ -106,12 +105,14 @@ class RowChecks:
         return None
 
     # --- rows ----------------------------------------------------------------------------
-    def note(self, n: int, row: list[str], message: str) -> None:
+    def note(self, n: int, row: list[str], message: str, cite: bool = True) -> None:
         col = self.staff_col
-        self.on_error(n, row[col] if col is not None and col < len(row) else None, message)
+        cited = cite and col is not None and col < len(row)
+        self.on_error(n, row[col] if cited else None, message)  # type: ignore[index]
 
-    def _error(self, n: int, row: list[str], message: str, stage: str | None = None) -> Result:
-        self.note(n, row, message)
+    def _error(self, n: int, row: list[str], message: str, stage: str | None = None,
+               cite: bool = True) -> Result:
+        self.note(n, row, message, cite)
         return self.results.error(message, stage)
 
     def resolve(self, row: list[str], n: int) -> Result | None:
@@ -148,33 +149,16 @@ class RowChecks:
             where = ", ".join(label(i) if i < width else f"cell {i + 1}" for i in bad[:3])
             problems.append(f"NUL byte in {where} (binary data, or a file in another encoding: "
                             "try --encoding)")
-        misaligned = False
-        if len(row) > width:
-            extra = [c for c in row[width:] if c.strip()]
-            if extra:
-                problems.append(
-                    f"the row has {len(row)} cells but the header has {width}: "
-                    f"{len(extra)} value(s) after the last column {label(width - 1)} (an "
-                    f"unquoted '{_printable(self.delimiter)}' inside a cell?)")
-                misaligned = True
-                if self.redactor is not None:
-                    problems.append(f"{len(extra)} extra value{'s' if len(extra) > 1 else ''} "
-                                    "removed (--redact)")
-                else:
-                    # The output has the header's columns only, so the extra cells are kept
-                    # here, in this row's own error cell: nothing is lost.
-                    problems.append(EXTRA_VALUES + " | ".join(extra))
-            del row[width:]
-        elif len(row) < width:
-            if len(row) < self.cols.min_width:
-                missing = [label(i) for i in range(len(row), self.cols.min_width)
-                           if self.cols.header[i].strip()]
-                more = len(missing) - 4
-                problems.append(
-                    f"the row has {len(row)} cells but the header has {width}: no cell for "
-                    f"{', '.join(missing[:4])}{f' and {more} more' if more > 0 else ''}")
-                misaligned = True
-            row.extend([""] * (width - len(row)))
+        misaligned, extra = misfit(row, self.cols.header, self.delimiter)
+        if misaligned is not None:
+            problems.append(misaligned)
+            if extra and self.redactor is not None:
+                problems.append(f"{len(extra)} extra value{'s' if len(extra) > 1 else ''} "
+                                "removed (--redact)")
+            elif extra:
+                # The output has the header's columns only, so the extra cells are kept
+                # here, in this row's own error cell: nothing is lost.
+                problems.append(EXTRA_VALUES + " | ".join(extra))
         if not problems:
             return self.resolve(row, n)
         if misaligned and self.redactor is not None:
@@ -183,7 +167,9 @@ class RowChecks:
         if self.guard:
             guard_row(row)
         values = [self.value(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
-        return self._error(n, row, "; ".join(problems), self._stage(values))
+        # A shifted row's staff_id may be a name: cited by its row alone (or its pseudonym).
+        return self._error(n, row, "; ".join(problems), self._stage(values),
+                           cite=not misaligned or self.redactor is not None)
 
     def unreadable(self, n: int, line: int, lines: list[str], reason: str,
                    ) -> tuple[list[str], Result]:
@@ -209,7 +195,7 @@ class RowChecks:
                         "(try --encoding)")
         if self.redactor is not None:
             message += "; " + SHIFTED
-        return cells, self._error(n, cells, message)
+        return cells, self._error(n, cells, message, cite=self.redactor is not None)
 
     def swallowed(self, row: list[str], n: int, result: Result) -> Result:
         """A record over several lines: if a cell holds lines that look like rows of their
@@ -231,6 +217,3 @@ class RowChecks:
                                    result.stage)
         return result
 
-
-def _printable(delim: str | None) -> str:
-    return {"\t": "tab", None: ","}.get(delim, delim or ",")

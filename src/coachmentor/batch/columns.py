@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import column, shown
+from coachmentor.files.rows import min_width
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.rulebase.suggest import HEADER_CUTOFF, nearest_field
@@ -189,12 +190,12 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
     scored = sorted((i, fid) for fid, i in fields.items() if fid in rules.questions)
     scored_idx = {i for i, _ in scored}
     others = [i for i in range(len(header)) if i not in scored_idx]
-    min_width = max((i + 1 for i, h in enumerate(header) if h.strip()), default=0)
+    least = min_width(header)
     keep = [i for i in range(len(original)) if i not in dropped] if dropped else None
     return Columns(
         header=header,
         width=len(header),
-        min_width=min_width,
+        min_width=least,
         fields=fields,
         scored=scored,
         others=others,

@@ -25,6 +25,7 @@ from typing import Any, Callable, Iterator
 from coachmentor.batch.columns import field_of
 from coachmentor.engine import brief
 from coachmentor.errors import InputFileError
+from coachmentor.files.rows import misfit
 from coachmentor.files.table import open_table
 from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
 from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES, RECOMMENDATIONS
@@ -97,8 +98,10 @@ def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
 
 # --- staff ---------------------------------------------------------------------------------
 
-def read_staff(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[StaffRow], bool]:
-    """The staff rows (and whether the file has a name column)."""
+def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str], str] | None = None,
+               **opts: Any) -> tuple[list[StaffRow], bool]:
+    """The staff rows (and whether the file has a name column). `pseudonym` (--redact): what
+    a row whose cells do not line up gets in its id and text columns (files/rows.py)."""
     own = _lookup(STAFF_COLUMNS)
 
     def resolve(text: str) -> str | None:
@@ -115,10 +118,41 @@ def read_staff(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[St
             missing = ", ".join(f for f in rules.required if f not in cols)
             raise InputFileError(f"{table.name}: missing required column(s): {missing} "
                                  "(or a recommendation column)")
-        out = [_staff_row(rules, n, cells, cols) for n, cells in _rows(table)]
+        shifted = _shifted(rules, table, cols, pseudonym)
+        out = [shifted(n, cells) or _staff_row(rules, n, cells, cols)
+               for n, cells in _rows(table)]
     finally:
         table.close()
     return out, "name" in cols
+
+
+def _shifted(rules: RuleSet, table: Any, cols: dict[str, int],
+             pseudonym: Callable[[str], str] | None) -> Callable[[int, list[str]], StaffRow | None]:
+    """The error row (as assess words it) of a row whose cells do not line up with the header,
+    else None. Under --redact its id and text columns are pseudonymised (its name is, in
+    every row); without, its staff_id is never quoted in a message (`shifted`)."""
+    from coachmentor.files.redact import RowRedactor
+    from coachmentor.files.rows import SHIFTED, misfit
+
+    header, delimiter = table.header, table.delimiter
+    redactor = None if pseudonym is None else RowRedactor(
+        pseudonym, always=[], scored=[], is_answer=lambda fid, cell: False, guard=False,
+        info=sorted(i for fid, i in cols.items()
+                    if fid not in rules.questions and fid not in rules.personal_fields))
+
+    def check(n: int, cells: list[str]) -> StaffRow | None:
+        problem, _ = misfit(cells, header, delimiter)
+        if problem is None:
+            return None
+        if redactor is not None:
+            redactor.misaligned(cells)
+            problem += "; " + SHIFTED
+        row = _staff_row(rules, n, cells, cols)
+        row.status, row.error, row.recommendation = "error", problem, ""
+        row.shifted = redactor is None
+        return row
+
+    return check
 
 
 def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int]) -> StaffRow:
@@ -212,10 +246,14 @@ def read_supporters(rules: RuleSet, source: str | Path,
         problems: list[str] = []
         seen: dict[str, int] = {}
         for n, cells in _rows(table):
+            shifted, _ = misfit(cells, table.header, table.delimiter)
+            if shifted is not None:  # its staff_id may be a name: never a supporter's id
+                problems.append(f"row {n}: {shifted}")
+                continue
             sup, problem = _supporter(rules, len(out), n, cells, cols)
             if problem is None and sup.staff_id in seen:
-                problem = (f"staff_id: {sup.staff_id} is also on row {seen[sup.staff_id]}; "
-                           "each supporter once (offers: both for someone who does both)")
+                problem = (f"staff_id: the same as on row {seen[sup.staff_id]}; each "
+                           "supporter once (offers: both for someone who does both)")
             if problem is not None:
                 problems.append(f"row {n}: {problem}")
                 continue
@@ -349,6 +387,9 @@ def read_pairs(source: str | Path, flag: str, **opts: Any) -> list[tuple[int, st
                                  "supporter_id (and optionally support)")
         out = []
         for n, cells in _rows(table):
+            shifted, _ = misfit(cells, table.header, table.delimiter)
+            if shifted is not None:
+                raise InputFileError(f"{flag} {table.name}: row {n}: {shifted}")
             got = {f: cells[i].strip() if i < len(cells) else "" for f, i in cols.items()}
             role = fold(got.get("support", ""))
             role = {"coach": "coaching", "mentor": "mentoring"}.get(role, role)

@@ -46,6 +46,9 @@ class StaffRow:
     line_manager: str = ""
     assessors: frozenset[str] = frozenset()
     needs: list["Need"] = field(default_factory=list)
+    # cells that do not line up with the header, not pseudonymised: staff_id may be a name,
+    # so no message or summary quotes it (files/rows.py)
+    shifted: bool = False
 
 
 @dataclass

@@ -51,7 +51,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 [("-o/--output", output), ("--summary", summary_path)],
                 stdout_is_output=output is None or explain is not None)
     opts = read_opts or {}
-    staff, _ = read_staff(rules, staff_path, **opts)
+    pseudonym = _pseudonymiser() if redact else None
+    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, **opts)
     sups, _ = read_supporters(rules, supporters_path, **opts)
     needs = needs_of(staff)
     matching = rules.model.matching
@@ -61,7 +62,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     _check_kept(kept, avoided, sups)
     sol = solve(needs, sups, matching, avoid=avoided, fixed=dict(kept))
     kept_needs = {i for i, _ in kept}
-    pseudonym = _pseudonymiser() if redact else (lambda text: text)
+    if pseudonym is None:
+        pseudonym = _unchanged
 
     records: list[dict[str, Any]] = []
     causes: Counter[str] = Counter()
@@ -126,7 +128,8 @@ def _pairs(path: Path, flag: str, needs: list, sups: list, opts: dict[str, Any],
            keep: bool) -> list[tuple[int, int]]:
     """(need index, supporter index) for each row of a --keep or --avoid file. A row naming a
     supporter who is not in SUPPORTERS, or (for --keep) no need of that person, is exit 2;
-    for --avoid a person with no such need is simply nothing to avoid."""
+    for --avoid a person with no such need is simply nothing to avoid. Messages cite rows,
+    never a cell: a name may have been typed in an id column."""
     from coachmentor.match.eligibility import exclusion
     from coachmentor.match.explain import RULE_WORDS
     from coachmentor.match.io import read_pairs
@@ -140,20 +143,26 @@ def _pairs(path: Path, flag: str, needs: list, sups: list, opts: dict[str, Any],
         where = f"{flag} {path}: row {n}"
         sup = by_id.get(sup_id)
         if sup is None:
-            raise InputFileError(f"{where}: supporter_id {sup_id} is not in the supporters file")
+            raise InputFileError(f"{where}: its supporter_id is not in the supporters file")
         mine = [nd for nd in by_staff.get(sid, []) if not role or nd.role == role]
         if keep and not mine:
-            raise InputFileError(f"{where}: staff_id {sid} needs no {role or 'coach or mentor'} "
-                                 "in the staff file")
+            theirs = by_staff.get(sid)
+            if theirs:
+                raise InputFileError(f"{where}: the person on row {theirs[0].staff.row} of the "
+                                     f"staff file needs no {role}")
+            raise InputFileError(f"{where}: its staff_id is not that of anyone in the staff "
+                                 "file who needs a coach or a mentor")
         if keep and len(mine) > 1:
-            raise InputFileError(f"{where}: staff_id {sid} needs a coach and a mentor; say "
-                                 "which in a support column")
+            raise InputFileError(f"{where}: the person on row {mine[0].staff.row} of the staff "
+                                 "file needs a coach and a mentor; say which in a support column")
         for nd in mine:
             broken = exclusion(nd, sup) if keep else None
             if broken is not None:
                 rule = RULE_WORDS[broken].format(role=nd.role, stage="")
-                raise InputFileError(f"{where}: {sup_id} cannot be {sid}'s "
-                                     f"{'coach' if nd.role == 'coaching' else 'mentor'}: {rule}")
+                raise InputFileError(
+                    f"{where}: the supporter on row {sup.row} of the supporters file cannot be "
+                    f"the {'coach' if nd.role == 'coaching' else 'mentor'} of the person on row "
+                    f"{nd.staff.row} of the staff file: {rule}")
             out.append((nd.index, sup.index))
     return out
 
@@ -163,15 +172,21 @@ def _check_kept(kept: list[tuple[int, int]], avoided: list[tuple[int, int]], sup
     held = Counter(j for _, j in kept)
     for i, j in kept:
         if i in seen and seen[i] != j:
-            raise InputFileError(f"--keep: two supporters are kept for one need "
-                                 f"({sups[seen[i]].staff_id} and {sups[j].staff_id})")
+            raise InputFileError(f"--keep: two supporters are kept for one need (rows "
+                                 f"{sups[seen[i]].row} and {sups[j].row} of the supporters file)")
         seen[i] = j
         if (i, j) in set(avoided):
-            raise InputFileError(f"--keep and --avoid both name the pair with {sups[j].staff_id}")
+            raise InputFileError(f"--keep and --avoid both name the pair with the supporter on "
+                                 f"row {sups[j].row} of the supporters file")
     for j, n in held.items():
         if n > sups[j].capacity:
-            raise InputFileError(f"--keep: {sups[j].staff_id} is kept for {n} relationships, "
-                                 f"beyond their capacity of {sups[j].capacity}")
+            raise InputFileError(f"--keep: the supporter on row {sups[j].row} of the supporters "
+                                 f"file is kept for {n} relationships, beyond their capacity of "
+                                 f"{sups[j].capacity}")
+
+
+def _unchanged(text: str) -> str:
+    return text
 
 
 def _pseudonymiser() -> Any:
@@ -210,7 +225,8 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter) ->
         "rows_without_need": {"other": sum(1 for r in staff if r.status == "ok" and not r.needs),
                               "error": errors},
         # where to go and what to fix (no cell is quoted in a match error)
-        "error_rows": [{"row": r.row, "staff_id": r.staff_id, "error": r.error}
+        "error_rows": [{"row": r.row, "staff_id": "" if r.shifted else r.staff_id,
+                        "error": r.error}
                        for r in staff if r.status == "error"][:ERROR_ROWS],
         "by_support": by_support,
         "by_school": dict(sorted(by_school.items())),
@@ -254,7 +270,8 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines.append(f"  {other['other']} row(s) need another kind of support; "
                      f"{other['error']} error row(s)")
     for e in (summary.get("error_rows") or [])[:5]:
-        lines.append(f"    row {e['row']} (staff_id {e['staff_id']}): {e['error']}")
+        sid = f" (staff_id {e['staff_id']})" if e["staff_id"] else ""
+        lines.append(f"    row {e['row']}{sid}: {e['error']}")
     if other["error"] > 5:
         lines.append(f"    ... and {other['error'] - 5} more: status 'error' in the pairs file")
     for cause, n in summary["unmatched_by_cause"].items():
