@@ -203,9 +203,6 @@ class Loop:
                 texts.append(None)
                 results.append(result)
                 numbers.append(n)
-            except UnicodeDecodeError as exc:
-                self._emit(out, texts, results, numbers, blanks, partial=True)
-                raise csv_failure(exc, t) from None
         self._emit(out, texts, results, numbers, blanks)
 
     def _emit(self, out: list, texts: list, results: list, numbers: list, blanks: int,

@@ -11,10 +11,6 @@ from typing import Any
 from coachmentor.errors import InputFileError
 from coachmentor.textsafe import printable
 
-# The name of the codec error handler that reads a stray byte of an auto-detected file as
-# cp1252 (registered by the table reader); named here so the messages can retry with it.
-FALLBACK_ERRORS = "coachmentor-cp1252-fallback"
-
 MAX_SHOWN = 40
 
 
@@ -71,47 +67,11 @@ def no_saved_value(cell: str) -> str:
     )
 
 
-def locate_decode_error(path: Any, encoding: str, errors: str) -> tuple[int, int] | None:
-    """(byte, line) of the first byte that does not decode, re-reading the file; or None."""
-    decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
-    line = 1
-    try:
-        with open(path, "rb") as fh:
-            while True:
-                chunk = fh.read(1 << 20)
-                try:
-                    decoder.decode(chunk, final=not chunk)
-                except UnicodeDecodeError as exc:
-                    data = exc.object
-                    start = max(0, min(exc.start, len(data) - 1))
-                    before = data[:start]
-                    return data[start], line + before.count(b"\n")
-                if not chunk:
-                    return None
-                line += chunk.count(b"\n")
-    except OSError:
-        return None
-
-
 def csv_failure(exc: BaseException, table: Any, where: str = "", row: int | None = None,
                 line: int | None = None) -> InputFileError:
-    """A file-level error for what stops the csv reader: bad bytes, an unclosed quote."""
+    """A file-level error for what stops the csv reader: an unclosed quote, a cell past the
+    limit. (A byte that does not decode never stops it: table.py marks it, row by row.)"""
     end_line = table.line()
-    if isinstance(exc, UnicodeDecodeError):
-        enc = "auto" if table.encoding == "auto" else (table.encoding or "utf-8")
-        located = None
-        if table.path is not None:
-            py_enc = "utf-8-sig" if enc == "auto" else enc
-            located = locate_decode_error(
-                table.path, py_enc, FALLBACK_ERRORS if enc == "auto" else "strict"
-            )
-        if located is not None:
-            byte, line = located
-        else:
-            obj = exc.object
-            byte = obj[exc.start] if isinstance(obj, (bytes, bytearray)) and obj else 0
-            line = None  # read ahead of the parser: the parser's line would mislead
-        return decode_failure(table.name, enc, byte, line)
     text = str(exc)
     at = ", ".join(x for x in (f"row {row}" if row else "", f"line {line}" if line else "") if x)
     at = f" ({at})" if at else f" {where}" if where else ""

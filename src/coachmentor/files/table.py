@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Literal
 
 from coachmentor.errors import InputFileError
-from coachmentor.files.messages import FALLBACK_ERRORS, bad_bytes, csv_failure, decode_failure, no_saved_value, shown
+from coachmentor.files.messages import bad_bytes, csv_failure, decode_failure, no_saved_value, shown
 
 SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 256 * 1024
@@ -71,28 +71,13 @@ XLSX_MAX_ROW = 1_048_576  # Excel's own limits: a cell address beyond them is no
 XLSX_MAX_COLUMN = 16_384
 XML_RUN_LIMIT = FIELD_LIMIT  # bytes with no < or >: the text of one cell, at most
 
-# --- cp1252 fallback for bytes that are not UTF-8 -----------------------------------------
-
+# --- bytes that do not decode: read as cp1252 (auto-detection) or marked -------------------
 
 
 class _FallbackCount:
     """How many byte sequences were read as cp1252 (process-wide; reset per table)."""
 
     hits = 0
-
-
-def _cp1252_fallback(exc: UnicodeError) -> tuple[str, int]:
-    if not isinstance(exc, UnicodeDecodeError):
-        raise exc
-    try:
-        text = exc.object[exc.start : exc.end].decode("cp1252")
-    except UnicodeDecodeError:  # 0x81 0x8d 0x8f 0x90 0x9d: neither UTF-8 nor cp1252
-        raise exc from None
-    _FallbackCount.hits += 1
-    return text, exc.end
-
-
-codecs.register_error(FALLBACK_ERRORS, _cp1252_fallback)
 
 MARK_BASE = 0xDC00  # an undecodable byte b is read as chr(MARK_BASE + b), a lone surrogate
 _MARKS = re.compile("[\udc00-\udcff]")
@@ -102,10 +87,11 @@ _handler_ids = itertools.count()
 def _marking_handler(flag: list[bool], fallback: bool) -> str:
     """Register (under a name of its own: one per table) an error handler that reads each
     undecodable byte as cp1252 when `fallback` and it can, else as a mark, and sets `flag`
-    when it leaves a mark: the rows read from then on are checked for marks."""
+    when it leaves a mark: the rows read from then on are checked for marks. It never raises
+    for a byte, so reading a CSV never stops at one: every CSV is decoded with it."""
 
     def handler(exc: UnicodeError) -> tuple[str, int]:
-        if not isinstance(exc, UnicodeDecodeError):
+        if not isinstance(exc, UnicodeDecodeError):  # an encoder's error: not ours to mark
             raise exc
         out, hit = [], False
         for b in exc.object[exc.start : exc.end]:
@@ -331,7 +317,7 @@ def _check_encoding(name: str) -> str:
         info = None
     if info is None or not getattr(info, "_is_text_encoding", True):  # e.g. base64, zlib
         raise InputFileError(
-            f"--encoding: unknown text encoding '{name}' (e.g. utf-8, cp1252, latin-1, utf-16)"
+            f"--encoding: unknown text encoding '{name}' (e.g. utf-8, cp1252, latin-1, utf-16-le)"
         )
     return info.name
 
@@ -399,7 +385,10 @@ def _open_csv(
     if not (utf16 or utf32) and encoding in (None, "utf-8"):
         _refuse_binary(prefix, name)
     _FallbackCount.hits = 0
-    sample = _decode_sample(prefix, py_encoding, errors, whole=len(prefix) < SNIFF_BYTES)
+    try:
+        sample = _decode_sample(prefix, py_encoding, errors, whole=len(prefix) < SNIFF_BYTES)
+    except UnicodeError:  # not a byte it cannot read (those are marked): the codec refuses
+        raise _unusable_encoding(name, label, py_encoding) from None
     if delimiter is None:
         delimiter = sniff_delimiter(sample, is_header)
     newline = "\r\n" if _first_line_ending(sample) == "\r\n" else "\n"
@@ -491,7 +480,7 @@ def find_header(rows: Iterator[list[str]], is_header: Callable[[list[str]], bool
             row = next(rows)
         except StopIteration:
             break
-        except (csv.Error, UnicodeDecodeError) as exc:
+        except csv.Error as exc:
             if on_error is None:
                 raise
             raise on_error(exc) from None
@@ -518,12 +507,31 @@ def _refuse_binary(prefix: bytes, name: str) -> None:
         )
 
 
+def _unusable_encoding(name: str, label: str, encoding: str) -> InputFileError:
+    """--encoding names a codec that cannot read this file at all: UTF-16 or UTF-32 without
+    their byte order mark (the bare names need one to know the byte order), or a codec that
+    is not for files (idna, punycode: domain names, and they cannot mark a bad byte)."""
+    base = codecs.lookup(encoding).name
+    if base in ("utf-16", "utf-32"):
+        return InputFileError(
+            f"{name}: --encoding {label} needs a byte order mark at the start of the file, and "
+            f"this file has none; name the byte order: --encoding {base}-le (Windows and most "
+            f"files) or --encoding {base}-be")
+    return InputFileError(
+        f"--encoding: '{label}' is not an encoding for text files (it cannot read {name}); "
+        "e.g. utf-8, cp1252, latin-1, utf-16-le")
+
+
 def _decode_sample(prefix: bytes, encoding: str, errors: str, whole: bool) -> str:
     """The first lines, for sniffing (bytes that do not decode are marked, never fatal; a
-    sequence cut off at the end of the sample is left out)."""
+    sequence cut off at the end of the sample is left out). A codec that refuses the file
+    (UTF-16 without its BOM) or refuses to mark a byte (idna) raises UnicodeError here, before
+    a row is read: the empty input decoded `final` makes every codec check its handler."""
     data = prefix if whole else prefix[: prefix.rfind(b"\n") + 1] or prefix
     decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
-    return decoder.decode(data, final=whole)
+    text = decoder.decode(data, final=whole)
+    codecs.getincrementaldecoder(encoding)(errors=errors).decode(b"", final=True)
+    return text
 
 
 def _first_line_ending(sample: str) -> str:
