@@ -204,11 +204,6 @@ def write_output(path: str | os.PathLike[str], data: str | bytes, *,
             fh.write(data)
 
 
-def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Kept for callers of the old name: `write_output`, personal data (0600 when new)."""
-    write_output(path, text)
-
-
 # --- standard output -------------------------------------------------------------------------
 
 STDOUT = "standard output"

@@ -26,11 +26,6 @@ def column(header: str, index: int) -> str:
     return f"'{shown(text)}'" if text else f"column {index + 1} (no header)"
 
 
-def row_ref(row: int, staff_id: str | None) -> str:
-    sid = shown(staff_id.strip(), 30) if staff_id and staff_id.strip() else ""
-    return f"row {row} (staff_id {sid})" if sid else f"row {row}"
-
-
 def _encoding_hint(encoding: str) -> tuple[str, str]:
     """(what the bytes were tried as, an --encoding to suggest)."""
     if encoding in ("utf-8-sig", "auto"):
