@@ -32,7 +32,7 @@ from typing import IO, Iterator
 from coachmentor.errors import OutputError
 
 PRIVATE_MODE = 0o600
-_FD_NAME = re.compile(r"/(?:dev|proc/self|proc/thread-self|proc/(\d+))/fd/(\d+)")
+_FD_NAME = re.compile(r"/(?:dev|proc/self|proc/thread-self|proc/([0-9]+))/fd/([0-9]+)")
 _STD_NAMES = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
 
 

@@ -293,8 +293,8 @@ def _supporter(rules: RuleSet, index: int, n: int, cells: list[str],
                   f"{', '.join(rules.choice_values['career_stage'])})"
     elif offers[1] and stage is None:
         problem = "career_stage: empty; required for anyone who offers mentoring"
-    elif not (cap_text.isdigit() and int(cap_text) <= MAX_CAPACITY):
-        problem = f"capacity: not a whole number from 0 to {MAX_CAPACITY}"
+    elif not (_digits(cap_text) and int(cap_text) <= MAX_CAPACITY):
+        problem = f"capacity: not a whole number from 0 to {MAX_CAPACITY} (digits 0-9)"
     elif trained_text and trained_text not in YES | NO:
         problem = "trained: not yes or no"
     elif specs - SPECIALISMS:
@@ -303,11 +303,17 @@ def _supporter(rules: RuleSet, index: int, n: int, cells: list[str],
     coaching, mentoring = offers or (False, False)
     sup = Supporter(index=index, row=n, staff_id=sid, name=cell("name"), coaching=coaching,
                     mentoring=mentoring, stage=STAGE.get(stage or ""),
-                    capacity=int(cap_text) if cap_text.isdigit() else 0,
+                    capacity=int(cap_text) if _digits(cap_text) else 0,
                     school=cell("school"), subject=cell("subject"),
                     trained=True if trained_text in YES else (False if trained_text else None),
                     specialisms=frozenset(specs))
     return sup, problem
+
+
+def _digits(text: str) -> bool:
+    """ASCII digits only: str.isdigit() also takes '²' and '①', which int() refuses, and
+    int() takes '٣' (Arabic-Indic), which a spreadsheet would not count as a number."""
+    return text.isascii() and text.isdigit()
 
 
 # --- output --------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
+from coachmentor.files.messages import shown
 from coachmentor.files.paths import check_files
 from coachmentor.match.explain import CAUSES, explain_person, pair_reasons, unmatched
 from coachmentor.match.io import (
@@ -23,6 +24,7 @@ from coachmentor.match.io import (
 )
 from coachmentor.match.optimise import solve
 from coachmentor.match.preferences import score, weights
+from coachmentor.textsafe import printable
 
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
 
@@ -99,9 +101,9 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     summary = _summary(staff, needs, sups, sol, causes)
     if replacing:
         summary["replaced_a_file"] = str(output)
-    if explain is not None:
-        write_stdout(explain_person(explain, needs, sups, sol.pairs, sol.load, sol.eligible,
-                                    matching, w))
+    if explain is not None:  # the ids in it are the user's text, and so is --explain's own
+        write_stdout(printable(explain_person(explain, needs, sups, sol.pairs, sol.load,
+                                              sol.eligible, matching, w), newlines=True))
     if screen is not None and output is None and explain is None:
         screen.extend(records)  # for a person at a terminal: drawn by the caller
     elif output is not None or explain is None:
@@ -232,11 +234,31 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter) ->
         "by_school": dict(sorted(by_school.items())),
         "unmatched_by_cause": dict(sorted(causes.items())),
         "places_to_match_everyone": _shortfall(needs, sol),
+        "duplicate_staff_ids": _duplicates(staff),
         "supporters": [{"staff_id": s.staff_id, "offers": s.offers, "school": s.school,
                         "capacity": s.capacity, "load": sol.load[s.index]} for s in sups],
         "solver": sol.stats,
         "exit_code": EXIT_OK if matched == len(needs) and not errors else EXIT_ROW_ERRORS,
     }
+
+
+def _duplicates(staff: list) -> dict[str, Any]:
+    """Rows that repeat a staff_id of an earlier row, as assess's summary counts them: the
+    hard rules, --keep, --avoid and --explain know a person by staff_id, so two people under
+    one id are confused (a shifted row's id is no id: left out)."""
+    from coachmentor.batch.summary import DUPLICATES_SHOWN
+
+    first: dict[str, list[int]] = {}
+    repeats = 0
+    for r in staff:
+        if not r.staff_id or r.shifted:
+            continue
+        rows = first.setdefault(r.staff_id, [])
+        rows.append(r.row)
+        repeats += len(rows) > 1
+    examples = [{"staff_id": sid, "rows": rows[:10]} for sid, rows in first.items()
+                if len(rows) > 1][:DUPLICATES_SHOWN]
+    return {"rows": repeats, "examples": examples, "checked_all": True}
 
 
 def _shortfall(needs: list, sol: Any) -> list[dict[str, Any]]:
@@ -274,6 +296,13 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines.append(f"    row {e['row']}{sid}: {e['error']}")
     if other["error"] > 5:
         lines.append(f"    ... and {other['error'] - 5} more: status 'error' in the pairs file")
+    dup = summary.get("duplicate_staff_ids") or {}
+    if dup.get("rows"):
+        lines.append(f"  warning: {dup['rows']} row(s) repeat a staff_id given in an earlier row "
+                     "(the hard rules, --keep, --avoid and --explain cannot tell them apart):")
+        for e in dup["examples"][:5]:
+            lines.append(f"    staff_id {shown(e['staff_id'], 30)}: rows "
+                         f"{', '.join(map(str, e['rows']))}")
     for cause, n in summary["unmatched_by_cause"].items():
         lines.append(f"  unmatched, {CAUSES.get(cause, cause)}: {n}")
     for need in summary.get("places_to_match_everyone", []):

@@ -39,7 +39,7 @@ _NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "fi
                  "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11,
                  "twelve": 12, "half a": 0.5, "half an": 0.5}
 _LENGTH = re.compile(r"^(?:about |around |approx\.? |approximately |roughly |c\.? |circa )?"
-                     r"(\d+(?:[.,]\d+)?|[a-z]+(?: a| an)?)[ -]?([a-z]+)$")
+                     r"([0-9]+(?:[.,][0-9]+)?|[a-z]+(?: a| an)?)[ -]?([a-z]+)$")  # ASCII digits
 
 
 def duration_months(durations: Any, raw: str) -> float | None:
