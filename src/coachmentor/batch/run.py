@@ -26,7 +26,12 @@ from coachmentor.batch.core import Loop, Memo
 from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, OutputError
-from coachmentor.files.atomic import not_written_after, replaces_a_file, writes_a_file
+from coachmentor.files.atomic import (
+    not_written_after,
+    remove_stale_temps_beside,
+    replaces_a_file,
+    writes_a_file,
+)
 from coachmentor.files.formats import format_for
 from coachmentor.files.paths import check_files
 from coachmentor.files.table import Table, TableOptions, open_table
@@ -142,7 +147,7 @@ def assess_file(
                 [("-o/--output", output), *(("another output", p) for p in also_writing)],
                 stdout_is_output=output is None and screen is None and stdout is None)
     replacing = replaces_a_file(output)
-    stale = _remove_stale_temps([output, *also_writing], started_at)
+    stale = remove_stale_temps_beside([output, *also_writing], started_at)
     table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())
     try:
         columns = map_columns(rules, table.header, table.name)
@@ -227,19 +232,6 @@ def assess_file(
     result["elapsed_seconds"] = round(time.perf_counter() - started, 3)
     result["exit_code"] = EXIT_ROW_ERRORS if result["errors"] else EXIT_OK
     return result
-
-
-def _remove_stale_temps(paths: list[Path | None], started_at: float) -> list[str]:
-    """A run killed outright (kill -9) leaves its hidden temporary file (`.NAME.XXXXXXXX.tmp`,
-    full of staff data unless --redact) beside the output: the next run writing the same
-    file removes it, if it was last modified before this run started."""
-    from coachmentor.files.atomic import remove_stale_temps
-
-    removed = []
-    for path in paths:
-        if path is not None and path.parent.is_dir():
-            removed += [str(path.parent / name) for name in remove_stale_temps(path, started_at)]
-    return removed
 
 
 def _redacted_columns(rules: RuleSet, columns: Any) -> tuple[list[int], list[int]]:

@@ -7,9 +7,7 @@ imported inside the commands.
 
 from __future__ import annotations
 
-import signal
 import sys
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated, Any, Iterator, Optional
@@ -25,35 +23,13 @@ from coachmentor.cli.common import (
     RulesOption,
     SheetOption,
     guarded,
+    interrupts_as_keyboard_interrupt,
     load_ruleset,
     one_of,
     reads_and_writes,
     table_options,
 )
 from coachmentor.textsafe import printable
-
-
-@contextmanager
-def interrupts_as_keyboard_interrupt() -> Iterator[None]:
-    """SIGTERM (like SIGINT) raises KeyboardInterrupt, so the output file is cleaned up and the
-    exit code is 130. After the first signal, further ones are ignored until the clean-up ends."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    saved = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
-
-    def stop(signum: int, frame: Any) -> None:
-        for s in saved:
-            signal.signal(s, signal.SIG_IGN)
-        raise KeyboardInterrupt
-
-    for s in saved:
-        signal.signal(s, stop)
-    try:
-        yield
-    finally:
-        for s, handler in saved.items():
-            signal.signal(s, handler)
 
 
 @contextmanager

@@ -162,7 +162,11 @@ def guarded(debug: bool = False) -> Iterator[None]:
     except (KeyboardInterrupt, EOFError):
         if debug:
             raise
-        sys.stderr.write("\ncoachmentor: interrupted\n")
+        try:
+            sys.stderr.write("\ncoachmentor: interrupted\n")
+            sys.stderr.flush()
+        except (OSError, ValueError):  # the terminal is gone (SIGHUP): the exit code says it
+            pass
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except BrokenPipeError:
         # The reader went away (e.g. `| head`): not our error; stop quietly.
@@ -227,6 +231,39 @@ def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | 
         return checked  # type: ignore[return-value]
 
     return decorate
+
+
+# A closed terminal or a dropped ssh session sends SIGHUP; `kill` and service managers SIGTERM.
+STOP_SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
+
+
+@contextmanager
+def interrupts_as_keyboard_interrupt() -> Iterator[None]:
+    """SIGTERM and SIGHUP (like SIGINT) raise KeyboardInterrupt, so that the output's
+    temporary file is removed, a progress bar gives the terminal back its cursor, and the exit
+    code is the contract's 130 (`guarded`). After the first signal, further ones are ignored
+    until the clean-up ends."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    signals = [getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name)]
+    saved = {s: signal.getsignal(s) for s in signals}
+
+    def stop(signum: int, frame: Any) -> None:
+        for s in saved:
+            signal.signal(s, signal.SIG_IGN)
+        raise KeyboardInterrupt
+
+    for s in saved:
+        signal.signal(s, stop)
+    try:
+        yield
+    finally:
+        for s, handler in saved.items():
+            signal.signal(s, handler)
 
 
 def load_ruleset(path: Optional[Path]):

@@ -11,7 +11,6 @@ import typer
 
 from coachmentor.cli.batch import (
     for_a_person,
-    interrupts_as_keyboard_interrupt,
     keep_hint_to_stderr,
     print_summary_text,
     rerun_options,
@@ -24,6 +23,7 @@ from coachmentor.cli.common import (
     RulesOption,
     SheetOption,
     guarded,
+    interrupts_as_keyboard_interrupt,
     load_ruleset,
     one_of,
     reads_and_writes,
@@ -117,7 +117,7 @@ def match(
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
-                             read_opts=opts, bom=bom, screen=screen)
+                             read_opts=opts, bom=bom, screen=screen, also_writing=(report,))
         if screen is not None:
             from coachmentor.render.console import make_console
             from coachmentor.render.screen import pairs_table

@@ -27,7 +27,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterator
+from typing import IO, Iterable, Iterator
 
 from coachmentor.errors import OutputError
 
@@ -52,11 +52,17 @@ def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, perms: int | N
     """Open a temporary file beside `path`; on success it replaces `path`, else it is removed.
 
     `perms`: the new file's permission bits (default 0600, mkstemp's); `group`: its group id,
-    set when allowed. Raises OSError; `open_output` is the caller-facing entry point."""
+    set when allowed. Raises OSError; `open_output` is the caller-facing entry point.
+
+    The temporary file is named `.NAME.PID.XXXXXXXX.tmp` (this process's id) and locked
+    (flock) while it is written, so that another run's sweep (`remove_stale_temps`) can tell
+    a live writer's file from a killed one's."""
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp",
+                               dir=folder)
     try:
+        _lock(fd)
         if group is not None:
             try:
                 os.fchown(fd, -1, group)
@@ -249,33 +255,89 @@ def write_stdout(text: str | bytes) -> None:
         raise stdout_failed(exc) from None
 
 
+def _lock(fd: int, wait: bool = True) -> bool:
+    """Take the exclusive lock (flock) on `fd`; False when another process holds it (with
+    `wait=False`). Where there is no flock, nothing is locked and it says True."""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        return True
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | (0 if wait else fcntl.LOCK_NB))
+    except BlockingIOError:
+        return False
+    except OSError:
+        return True  # a file system without locks: the process id still tells
+    return True
+
+
+def _alive(pid: int) -> bool:
+    """Whether process `pid` exists (signal 0 checks without sending anything)."""
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # someone else's process (or a number no process has): leave it be
+    return True
+
+
 def remove_stale_temps(path: str | os.PathLike[str], older_than: float) -> list[str]:
     """Remove the temporary files an earlier run writing `path` left beside it when it was
-    killed outright (kill -9, a power cut: no clean-up can run then): files named as
-    `atomic_open` names them (`.NAME.XXXXXXXX.tmp`), owned by this user and last modified
-    before `older_than` (this run's start: a run still writing keeps its file fresh).
-    Returns the names removed."""
+    killed outright (kill -9, a power cut: no clean-up can run then). Only a file whose writer
+    is gone goes: named as `atomic_open` names them (`.NAME.PID.XXXXXXXX.tmp`, or without the
+    PID from older versions), owned by this user, last modified before `older_than` (this
+    run's start), its process id not running, and its lock free (a writer holds it until it
+    is done: a run in another PID namespace, a container, is seen by it). A second run writing
+    the same output at once leaves the first one's file alone. Returns the names removed."""
     import re
 
     target = Path(path)
     folder = target.parent if str(target.parent) else Path(".")
-    pattern = re.compile(re.escape(f".{target.name}.") + r"[a-z0-9_]{8}" + re.escape(".tmp"))
+    pattern = re.compile(re.escape(f".{target.name}.") + r"(?:([0-9]{1,10})\.)?[a-z0-9_]{8}"
+                         + re.escape(".tmp"))
     removed: list[str] = []
     try:
         entries = list(os.scandir(folder))
     except OSError:
         return removed
     for entry in entries:
-        if not pattern.fullmatch(entry.name):
+        found = pattern.fullmatch(entry.name)
+        if found is None or (found.group(1) and _alive(int(found.group(1)))):
             continue
         try:
             st = entry.stat(follow_symlinks=False)
             mine = not hasattr(os, "getuid") or st.st_uid == os.getuid()
-            if entry.is_file(follow_symlinks=False) and st.st_mtime < older_than and mine:
+            if not (entry.is_file(follow_symlinks=False) and st.st_mtime < older_than and mine):
+                continue
+            fd = os.open(entry.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        except OSError:
+            continue
+        try:
+            if _lock(fd, wait=False):  # held until closed: no writer can start on it now
                 os.unlink(entry.path)
                 removed.append(entry.name)
         except OSError:
+            pass
+        finally:
+            os.close(fd)
+    return removed
+
+
+def remove_stale_temps_beside(paths: Iterable[str | os.PathLike[str] | None],
+                              started_at: float) -> list[str]:
+    """`remove_stale_temps` for each output a run writes (None: not written); the paths of
+    the files removed. A run killed outright left its hidden temporary file (full of staff
+    data unless --redact) beside the output: the next run writing the same file removes it."""
+    removed = []
+    for path in paths:
+        if path is None or str(path) == "-":
             continue
+        folder = Path(path).parent
+        if folder.is_dir():
+            removed += [str(folder / name) for name in remove_stale_temps(path, started_at)]
     return removed
 
 

@@ -20,6 +20,12 @@ def shown(text: str, limit: int = MAX_SHOWN) -> str:
     return out if len(out) <= limit else out[: limit - 3] + "..."
 
 
+def stale_note(removed: list[str]) -> str:
+    """The line that says which killed run's temporary files a run removed (atomic.py)."""
+    return (f"  note: removed {len(removed)} temporary file(s) left by an earlier run that was "
+            "killed: " + ", ".join(f"'{shown(name, 400)}'" for name in removed[:5]))
+
+
 def column(header: str, index: int) -> str:
     """How a column is named in messages: its header, or its position if the header is blank."""
     text = header.strip()

@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
-from coachmentor.files.messages import shown
+from coachmentor.files.messages import shown, stale_note
 from coachmentor.files.paths import check_files
 from coachmentor.match.explain import CAUSES, explain_person, pair_reasons, unmatched
 from coachmentor.match.io import (
@@ -34,11 +34,22 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 redact: bool = False, explain: str | None = None, guard: bool = True,
                 keep: Path | None = None, avoid: Path | None = None,
                 read_opts: dict[str, Any] | None = None, bom: bool | None = None,
-                screen: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                screen: list[dict[str, Any]] | None = None,
+                also_writing: tuple[Path | None, ...] = ()) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
     order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
-    gets the output's records for a person to read, instead of their being written."""
-    from coachmentor.files.atomic import replaces_a_file, write_output, write_stdout
+    gets the output's records for a person to read, instead of their being written.
+    `also_writing`: the files the caller writes after (a report), checked with the others."""
+    import time
+
+    from coachmentor.files.atomic import (
+        remove_stale_temps_beside,
+        replaces_a_file,
+        write_output,
+        write_stdout,
+    )
+
+    started_at = time.time()
 
     if output is not None and str(output) == "-":
         output = None  # -o - : standard output, as for assess
@@ -50,8 +61,10 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
         refuse_terminal(sys.stdout, "match")
     check_files([("STAFF", staff_path), ("SUPPORTERS", supporters_path), ("--keep", keep),
                  ("--avoid", avoid), ("--rules", getattr(rules, "source_file", None))],
-                [("-o/--output", output), ("--summary", summary_path)],
+                [("-o/--output", output), ("--summary", summary_path),
+                 *(("another output", p) for p in also_writing)],
                 stdout_is_output=output is None or explain is not None)
+    stale = remove_stale_temps_beside([output, summary_path, *also_writing], started_at)
     opts = read_opts or {}
     pseudonym = _pseudonymiser() if redact else None
     staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, **opts)
@@ -99,6 +112,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
             records.append(rec)
 
     summary = _summary(staff, needs, sups, sol, causes)
+    if stale:
+        summary["stale_temporary_files_removed"] = stale
     if replacing:
         summary["replaced_a_file"] = str(output)
     if explain is not None:  # the ids in it are the user's text, and so is --explain's own
@@ -313,6 +328,9 @@ def summary_text(summary: dict[str, Any]) -> str:
                      f"{need['school']}{stage}")
     full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
     lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
+    stale = summary.get("stale_temporary_files_removed") or []
+    if stale:
+        lines.append(stale_note(stale))
     if summary.get("replaced_a_file"):
         lines.append(f"  note: {summary['replaced_a_file']} was there before and has been replaced")
     return "\n".join(lines) + "\n"

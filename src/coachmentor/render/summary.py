@@ -7,7 +7,7 @@ from typing import Any
 
 from coachmentor.batch.columns import mean_line
 from coachmentor.batch.summary import RECOMMENDATIONS, IdTable
-from coachmentor.files.messages import shown
+from coachmentor.files.messages import shown, stale_note
 from coachmentor.render.words import wording
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -122,8 +122,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
                      "replaced")
     stale = d.get("stale_temporary_files_removed") or []
     if stale:
-        lines.append(f"  note: removed {len(stale)} temporary file(s) left by an earlier run that "
-                     "was killed: " + ", ".join(f"'{shown(name, 400)}'" for name in stale[:5]))
+        lines.append(stale_note(stale))
     if inp.get("rows_above_header_skipped"):
         lines.append(f"  note: the header is on row {inp['header_row']}; "
                      f"{inp['rows_above_header_skipped']} row(s) above it skipped")
