@@ -14,7 +14,7 @@ from typing import Any, Callable, cast
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
 from coachmentor.batch.keys import RowKeys
-from coachmentor.files.messages import shown
+from coachmentor.files.messages import record_problem, shown
 from coachmentor.files.rows import SHIFTED, misfit
 from coachmentor.files.table import unmark
 from coachmentor.rulebase.ruleset import RuleSet
@@ -186,10 +186,7 @@ class RowChecks:
             self.redactor.misaligned(cells)
         if self.guard:
             guard_row(cells)
-        if "expected after" in reason:
-            reason = ("text follows a closing quote; a quote inside a cell must be doubled "
-                      '("") and the whole cell quoted')
-        message = f"cannot read this row as CSV (line {line} of the file): {reason}"
+        message = f"cannot read this row as CSV (line {line} of the file): {record_problem(reason)}"
         if marked:
             message += ("; and it held bytes that are not valid in the file's encoding "
                         "(try --encoding)")

@@ -83,8 +83,22 @@ def csv_failure(exc: BaseException, table: Any, where: str = "", row: int | None
             "check the quotes"
         )
     if "field larger than field limit" in text:
+        limit = f"{csv.field_size_limit() // (1 << 20)} MiB"
+        if any('"' in line for line in table.lines or ()):
+            return InputFileError(
+                f"{table.name}: a cell{at} runs on past {limit} (to line {end_line}): probably "
+                "a quote that is never closed; check the quotes")
         return InputFileError(
-            f"{table.name}: a cell{at} runs on past {csv.field_size_limit() // (1 << 20)} MiB "
-            f"(to line {end_line}): probably a quote that is never closed; check the quotes"
-        )
-    return InputFileError(f"{table.name}{at}: cannot read as CSV: {text}")
+            f"{table.name}: a cell{at} is longer than {limit}, with no quote in it (a "
+            "spreadsheet cell holds at most 32,767 characters): the file is damaged, or not a "
+            "staff list; refusing it")
+    return InputFileError(f"{table.name}{at}: cannot read this row as CSV: "
+                          f"{record_problem(text)}")
+
+
+def record_problem(reason: str) -> str:
+    """What the csv reader's refusal of a record means, in our words (its own for the rest)."""
+    if "expected after" in reason:
+        return ('text follows a closing quote; a quote inside a cell must be doubled ("") and '
+                "the whole cell quoted")
+    return reason

@@ -43,6 +43,13 @@ from coachmentor.files.messages import bad_bytes, csv_failure, decode_failure, n
 SNIFF_BYTES = 64 * 1024
 READ_BUFFER = 256 * 1024
 FIELD_LIMIT = 32 * 1024 * 1024  # a cell larger than this is taken for an unclosed quote
+# The cells of one record, counted by their delimiters (a delimiter inside quotes counts too):
+# a spreadsheet row holds at most 16,384 cells, and a staff list a few dozen. Without a bound,
+# one 200 MB line of 10^8 short cells became a list of 10^8 strings (over 4 GB).
+MAX_CELLS = 16_384
+# Bytes between two line breaks: twice the largest cell. Bounds what one line costs to read
+# (the text layer holds a whole line) when a file has no line break for hundreds of MB.
+LINE_LIMIT = 2 * FIELD_LIMIT
 MAX_XLSX_STDIN = 128 * 1024 * 1024  # read into memory (openpyxl must seek); give a path beyond
 DELIMITERS = (",", ";", "\t", "|")
 DELIMITER_NAMES = {
@@ -181,9 +188,11 @@ class Table:
 
 class _Prefixed(io.RawIOBase):
     """The bytes already read for sniffing, then the rest of the stream; counts what it
-    hands out (progress) and notes whether any NUL byte went past."""
+    hands out (progress), notes whether any NUL byte went past, and refuses a line longer
+    than LINE_LIMIT bytes (`name`: the file, for the message) before the text layer holds it."""
 
-    def __init__(self, prefix: bytes, fh: Any, flag: list[bool] | None = None) -> None:
+    def __init__(self, prefix: bytes, fh: Any, flag: list[bool] | None = None,
+                 name: str = "<input>") -> None:
         super().__init__()
         self._prefix = memoryview(prefix)
         self._fh = fh
@@ -191,6 +200,18 @@ class _Prefixed(io.RawIOBase):
         self.saw_nul = flag if flag is not None else [False]
         if b"\x00" in prefix:
             self.saw_nul[0] = True
+        self._name = name
+        self._line_start = 0  # the byte after the last line break handed out
+
+    def _check_line(self, data: bytes, n: int) -> None:
+        last = max(data.rfind(b"\n", 0, n), data.rfind(b"\r", 0, n))
+        if last >= 0:
+            self._line_start = self.consumed + last + 1
+        elif self.consumed + n - self._line_start > LINE_LIMIT:
+            raise InputFileError(
+                f"{self._name}: the line starting {self._line_start:,} bytes into the file runs on past "
+                f"{_size(LINE_LIMIT)} without a line break (a spreadsheet cell holds at most "
+                "32,767 characters): the file is damaged, or not a staff list; refusing it")
 
     def readable(self) -> bool:
         return True
@@ -198,7 +219,8 @@ class _Prefixed(io.RawIOBase):
     def readinto(self, buffer: Any) -> int:
         if len(self._prefix):
             n = min(len(buffer), len(self._prefix))
-            buffer[:n] = self._prefix[:n]
+            data = self._prefix[:n].tobytes()
+            buffer[:n] = data
             self._prefix = self._prefix[n:]
         else:
             data = self._fh.read(len(buffer))
@@ -206,6 +228,7 @@ class _Prefixed(io.RawIOBase):
             buffer[:n] = data
             if not self.saw_nul[0] and b"\x00" in data:
                 self.saw_nul[0] = True
+        self._check_line(data, n)
         self.consumed += n
         return n
 
@@ -393,13 +416,16 @@ def _open_csv(
         delimiter = sniff_delimiter(sample, is_header)
     newline = "\r\n" if _first_line_ending(sample) == "\r\n" else "\n"
 
-    raw = _Prefixed(prefix, fh, suspect)
+    raw = _Prefixed(prefix, fh, suspect, name)
     buffered = io.BufferedReader(raw, buffer_size=READ_BUFFER)
     text = io.TextIOWrapper(buffered, encoding=py_encoding, errors=errors, newline="")
     if csv.field_size_limit() < FIELD_LIMIT:
         csv.field_size_limit(FIELD_LIMIT)
     lines: list[str] = []
-    reader = csv.reader(_tap(text, lines), delimiter=delimiter, strict=True)
+    at: list[Any] = []  # the reader, for the line number of a record with too many cells
+    reader = csv.reader(_tap(text, lines, delimiter, name, at), delimiter=delimiter,
+                        strict=True)
+    at.append(reader)
 
     def close() -> None:
         try:
@@ -429,7 +455,8 @@ def _open_csv(
     )
     try:
         header, skipped, records = find_header(
-            reader, is_header, lambda exc: csv_failure(exc, table, where="in the header"))
+            _one_by_one(reader, lines), is_header,
+            lambda exc: csv_failure(exc, table, where="in the header"))
     except BaseException:
         close()
         raise
@@ -454,13 +481,42 @@ def _bad_bytes_check(encoding: str) -> Callable[[list[str]], list[tuple[int, str
     return check
 
 
-def _tap(text: Iterator[str], lines: list[str]) -> Iterator[str]:
-    """The lines of `text`, each also kept in `lines` until the reader of records takes them:
-    a record's input text can then be written out again without serialising it."""
+def _tap(text: Iterator[str], lines: list[str], delimiter: str, name: str,
+         at: list[Any]) -> Iterator[str]:
+    """The lines of `text`, each also kept in `lines` until the reader of records takes them
+    (it empties `lines` after each record): a record's input text can then be written out
+    again without serialising it. The record in `lines` may hold at most MAX_CELLS cells: its
+    delimiters are counted once its text is long enough to hold that many (so an ordinary
+    row costs a length and an addition), and a record with more is refused here, before the
+    csv reader makes a list of them."""
     keep = lines.append
+    held, cells = 0, -1
     for line in text:
+        if not lines:  # a new record
+            held, cells = 0, -1
+        held += len(line)
         keep(line)
+        if held > MAX_CELLS:
+            cells = sum(t.count(delimiter) for t in lines) if cells < 0 else (
+                cells + line.count(delimiter))
+            if cells >= MAX_CELLS:
+                first = at[0].line_num - len(lines) + 2 if at else 1  # lines: this record's
+                del lines[:]
+                raise InputFileError(
+                    f"{name}: the row that starts on line {first:,} has more than "
+                    f"{MAX_CELLS:,} cells (a spreadsheet row holds at most {MAX_CELLS:,}): the "
+                    "file is damaged, or not a staff list; refusing it")
         yield line
+
+
+def _one_by_one(reader: Iterator[list[str]], lines: list[str]) -> Iterator[list[str]]:
+    """The reader's records, `lines` emptied before each (as the loops over rows do)."""
+    while True:
+        lines.clear()
+        try:
+            yield next(reader)
+        except StopIteration:
+            return
 
 
 HEADER_SEARCH = 10  # non-blank rows looked at for the header (title rows above it skipped)

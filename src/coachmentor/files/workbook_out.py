@@ -10,7 +10,8 @@ numbers; every other cell is a literal string, so a staff id `00123` stays text 
 stays the text `=1+1` (openpyxl would store it as a formula; no CSV-style `'` guard is
 needed or added). A character XML cannot hold (a control character, a lone surrogate) becomes
 U+FFFD, and a text longer than a cell holds is cut and marked (`CUT`). Beyond Excel's rows
-the run stops with one message (exit 2) before anything is written.
+the run stops with one message (exit 2) before anything is written; so do more columns than
+Excel's (16,384).
 
 The same rows give the same bytes: the document's dates and every zip entry's time are fixed.
 """
@@ -29,6 +30,7 @@ from coachmentor.errors import CoachmentorError
 
 MAX_ROWS = 1_048_576  # Excel's rows per sheet, the header's included
 MAX_CELL = 32_767  # Excel's characters per cell
+MAX_COLUMNS = 16_384  # Excel's columns per sheet (openpyxl's letters stop at 18,278: ZZZ)
 CUT = " [… cut: longer than an Excel cell holds]"
 WIDTH_MIN, WIDTH_MAX = 8, 60  # column widths, in characters
 SAMPLE_ROWS = 1000  # rows looked at for the column widths
@@ -92,6 +94,10 @@ class SheetWriter:
                  numbers: Collection[int] = ()) -> None:
         from openpyxl import Workbook
 
+        if len(header) > MAX_COLUMNS:
+            raise CoachmentorError(
+                f"{name}: {len(header):,} columns, more than an Excel sheet holds "
+                f"({MAX_COLUMNS:,}): write .csv or .jsonl instead")
         self.wb = Workbook(write_only=True)
         self.ws = self.wb.create_sheet(title)
         self.header = [clean_text(h)[0] for h in header]

@@ -84,16 +84,20 @@ def _map(header: list[str], name: str, resolve: Callable[[str], str | None]) -> 
 def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
     """(row number, cells) of each non-blank data row; the row number is the one a
     spreadsheet shows (a CSV record over several lines is one row)."""
+    from coachmentor.files.messages import csv_failure
+
     n = table.header_row
+    held = table.lines if table.lines is not None else []  # a record's text: not kept here
+    held.clear()
     try:
         for cells in table.rows:
+            held.clear()
             n += 1
             notes = table.check_row(cells) if table.suspect[0] else []
             if any(c.strip() for c in cells) or notes:
                 yield n, cells
-    except csv.Error as exc:
-        raise InputFileError(f"{table.name}: row {n + 1} (line {table.line()} of the file): "
-                             f"cannot be read as CSV ({exc})") from None
+    except csv.Error as exc:  # as assess words it (files/messages.py), never the module's own
+        raise csv_failure(exc, table, row=n + 1, line=table.line()) from None
 
 
 # --- staff ---------------------------------------------------------------------------------
