@@ -14,6 +14,7 @@ from coachmentor.cli.common import (
     RulesOption,
     examples,
     guarded,
+    interrupts_as_keyboard_interrupt,
     one_of,
     reads_and_writes,
 )
@@ -183,6 +184,7 @@ def rules_check(
     "coachmentor rules test rules/suites/example.yaml",
     "coachmentor rules test my-suite.yaml --rules my-rules.yaml",
     "coachmentor rules test my-suite.yaml --space readiness_concern=,none   # narrow the sweep",
+    "coachmentor rules test my-suite.yaml --sample 100000   # a space too large to sweep",
     "coachmentor rules test my-suite.yaml --format json                     # for scripts",
 ))
 @reads_and_writes(inputs={"suites": "SUITE", "rules": "--rules"})
@@ -200,6 +202,18 @@ def rules_test(
             show_default=False,
         ),
     ] = None,
+    sample: Annotated[
+        Optional[int],
+        typer.Option(
+            "--sample",
+            metavar="N",
+            min=1,
+            help="Check the invariants on N answer sets drawn at random (the same N every "
+                 "run) when the space is larger: for a space too large to sweep "
+                 "(over 20,000,000 answer sets).",
+            show_default=False,
+        ),
+    ] = None,
     format_: Annotated[
         str, typer.Option("--format", "-f", metavar="text|json",
                      autocompletion=one_of("text|json"), help="Output format.")
@@ -210,17 +224,23 @@ def rules_test(
     """Run test suites against a rule base: PASS/FAIL per case; exit 1 if any case fails.
 
     Vignettes check the result for one set of answers; invariants are checked over every
-    combination of answers (the whole answer space, or the part that `space:` selects).
+    combination of answers (the whole answer space, or the part that `space:` selects). The
+    space is counted first: one over 20,000,000 answer sets is refused (exit 2) unless it is
+    narrowed (--space) or sampled (--sample N). A progress bar shows on a terminal.
     """
-    with guarded(debug):
-        from coachmentor.cli.common import load_ruleset
+    with guarded(debug), interrupts_as_keyboard_interrupt():
+        import sys
+
+        from coachmentor.cli.common import load_ruleset, sweep_progress
         from coachmentor.errors import check_format
         from coachmentor.render.suite import render_json, render_text
         from coachmentor.verify.suite import parse_space, run_suites
 
         fmt = check_format(format_, ("text", "json"))
         ruleset = load_ruleset(rules)
-        result = run_suites(suites, ruleset, space=parse_space(space or [], ruleset))
+        with sweep_progress(sys.stderr.isatty()) as progress:
+            result = run_suites(suites, ruleset, space=parse_space(space or [], ruleset),
+                                sample=sample, progress=progress)
         if fmt == "json":
             from coachmentor.files.atomic import write_stdout
 

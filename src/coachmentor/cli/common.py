@@ -266,6 +266,33 @@ def interrupts_as_keyboard_interrupt() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+@contextmanager
+def sweep_progress(enabled: bool) -> Iterator[Any]:
+    """A rich progress bar on stderr for `rules test`'s sweeps (only at a terminal; it goes
+    when done, or when interrupted); yields progress(suite, done, total), or None."""
+    if not enabled:
+        yield None
+        return
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from coachmentor.render.console import make_console
+
+    bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                   TimeRemainingColumn(), console=make_console(stderr=True), transient=True)
+    tasks: dict[str, Any] = {}
+
+    def progress(suite: str, done: int, total: int) -> None:
+        if suite not in tasks:
+            tasks[suite] = bar.add_task(printable(f"sweeping {Path(suite).name}"), total=total)
+            bar.start()
+        bar.update(tasks[suite], completed=done)
+
+    try:
+        yield progress
+    finally:
+        bar.stop()
+
+
 def load_ruleset(path: Optional[Path]):
     from coachmentor.rulebase.loader import load_rules
 

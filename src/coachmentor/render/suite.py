@@ -71,6 +71,9 @@ def _case_lines(c: CaseResult, titles: dict[str, str]) -> list[str]:
 def _sweep_line(s: SuiteResult) -> str | None:
     if s.answer_sets is None:
         return None
+    if s.sampled and s.space_size is not None:
+        return (f"checked a random sample of {s.answer_sets:,} of the {s.space_size:,} answer "
+                f"sets ({s.assessed:,} assessed) in {s.seconds:.2f} s")
     return (
         f"swept {s.answer_sets:,} answer sets ({s.assessed:,} assessed) in {s.seconds:.2f} s"
     )

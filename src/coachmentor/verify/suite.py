@@ -318,6 +318,8 @@ class SuiteResult:
     answer_sets: int | None = None  # swept (None: the suite has no invariants)
     assessed: int | None = None  # of those, assessed (covered by at least one invariant)
     seconds: float | None = None
+    space_size: int | None = None  # answer sets in the space (answer_sets, unless sampled)
+    sampled: bool = False  # answer_sets were drawn at random from it (--sample)
 
     @property
     def passed(self) -> int:
@@ -335,6 +337,8 @@ class SuiteResult:
             "failed": self.failed,
             "answer_sets": self.answer_sets,
             "assessed": self.assessed,
+            "space_size": self.space_size,
+            "sampled": self.sampled,
             "seconds": None if self.seconds is None else round(self.seconds, 3),
         }
 
@@ -686,6 +690,108 @@ def answer_sets(rules: Any, space: Mapping[str, Sequence[str | None]] | None = N
         yield answers
 
 
+# --- its size, and a sample of it --------------------------------------------------------
+
+# The answer sets one run sweeps at most: five to ten minutes at the engine's speed
+# here (the shipped sources.yaml sweeps about 2 million). A larger space is refused before
+# anything runs: narrow it (--space, a suite's `space:`) or check a sample (--sample N).
+MAX_SWEEP = 20_000_000
+_EXACT_COMBOS = 1 << 20  # base answers the follow-ups' conditions read, counted one by one
+
+
+def space_size(plan: SpacePlan) -> int:
+    """How many answer sets `_sweep(plan)` yields, without sweeping: the base questions the
+    follow-ups' conditions read are enumerated (the rest only multiply), and a follow-up no
+    later condition reads multiplies too. Past _EXACT_COMBOS such combinations it returns the
+    product of every question's values, which is never less."""
+    follow = plan.follow
+    later: list[set[str]] = [set() for _ in follow]  # fields read by the follow-ups after i
+    read: set[str] = set()
+    for i in range(len(follow) - 1, -1, -1):
+        later[i] = set(read)
+        read |= {dep for dep, _ in follow[i][1]}
+    names = plan.names[: len(plan.base)]
+    relevant = [i for i, n in enumerate(names) if n in read]
+    free = 1
+    for i, values in enumerate(plan.base):
+        if i not in relevant:
+            free *= len(values)
+    combos = 1
+    for i in relevant:
+        combos *= len(plan.base[i])
+    if combos > _EXACT_COMBOS:
+        bound = free * combos
+        for _, _, values in follow:
+            bound *= len(values)
+        return bound
+
+    def tails(given: dict[str, str], i: int) -> int:
+        if i == len(follow):
+            return 1
+        fid, when, values = follow[i]
+        if not holds(when, given):
+            return tails(given, i + 1)
+        if fid not in later[i]:
+            return len(values) * tails(given, i + 1)
+        return sum(tails({**given, fid: v} if v is not None else given, i + 1) for v in values)
+
+    total = 0
+    for combo in itertools.product(*(plan.base[i] for i in relevant)):
+        total += tails({names[i]: v for i, v in zip(relevant, combo) if v is not None}, 0)
+    return free * total
+
+
+def _sample(plan: SpacePlan, n: int, seed: int = 0,
+            ) -> Iterator[tuple[tuple[str | None, ...], dict[str, str]]]:
+    """`n` answer sets drawn at random (as `_sweep` gives them): each base question's value
+    uniformly, then each follow-up's when its condition holds. The same seed, the same sets."""
+    import random
+
+    rng = random.Random(seed)
+    base_names = plan.names[: len(plan.base)]
+    for _ in range(n):
+        combo = [rng.choice(values) for values in plan.base]
+        given = {name: v for name, v in zip(base_names, combo) if v is not None}
+        for fid, when, values in plan.follow:
+            v = rng.choice(values) if holds(when, given) else None
+            combo.append(v)
+            if v is not None:
+                given[fid] = v
+        yield tuple(combo), given
+
+
+def sweep_plan(suite: "Suite", rules: Any,
+               space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan | None:
+    """The plan of the invariants' sweep of `suite` (None: it has no invariants), narrowed by
+    its `space:` and by `space` (--space)."""
+    if not suite.invariants:
+        return None
+    merged = merge_space(suite.space, space)
+    for fid, values in merged.items():
+        if not values:
+            allowed = ", ".join(_shown_value(v) for v in (suite.space or {}).get(fid, ()))
+            raise SuiteError(
+                f"{suite.path}: --space leaves no value of {fid} to sweep "
+                f"(the suite's space: allows {allowed})"
+            )
+    return plan_space(rules, merged)
+
+
+def check_size(suite: "Suite", plan: SpacePlan, sample: int | None, limit: int = MAX_SWEEP,
+               ) -> int:
+    """The number of answer sets the run will check: the whole space, or `sample` of it when
+    the space is larger. A space over `limit` without --sample is refused (SuiteError)."""
+    size = space_size(plan)
+    if sample is not None:
+        return min(size, sample)
+    if size > limit:
+        raise SuiteError(
+            f"{suite.path}: its invariants would sweep {size:,} answer sets, more than the "
+            f"{limit:,} one run sweeps (a few minutes); narrow the sweep with --space "
+            "FIELD=V1,V2 (or the suite's space:), or check a random sample with --sample N")
+    return size
+
+
 # --- running -------------------------------------------------------------------------------
 
 
@@ -696,9 +802,17 @@ def run_suite(
     space: Mapping[str, Sequence[str | None]] | None = None,
     examples: int = MAX_EXAMPLES,
     clock: Callable[[], float] = time.perf_counter,
+    sample: int | None = None,
+    limit: int = MAX_SWEEP,
+    progress: Callable[[int, int], None] | None = None,
 ) -> SuiteResult:
     """Run every case; invariants share one sweep of the answer space (narrowed by the suite's
-    `space:` and by `space`, e.g. from --space), one engine call per answer set."""
+    `space:` and by `space`, e.g. from --space), one engine call per answer set. The space is
+    counted first: over `limit` it is refused, unless `sample` (N answer sets drawn at random,
+    the same ones every run; the whole space when it is no larger). `progress(done, total)` is
+    called as the sweep goes."""
+    plan = sweep_plan(suite, rules, space)
+    total = check_size(suite, plan, sample, limit) if plan is not None else 0
     assess, fast = engine_adapter(rules)
     results: list[CaseResult] = []
     for case in suite.vignettes:
@@ -712,19 +826,14 @@ def run_suite(
         )
     invariants = suite.invariants
     out = SuiteResult(suite.path, suite.name, results)
-    if invariants:
+    if invariants and plan is not None:
         started = clock()
-        merged = merge_space(suite.space, space)
-        for fid, values in merged.items():
-            if not values:
-                allowed = ", ".join(_shown_value(v) for v in (suite.space or {}).get(fid, ()))
-                raise SuiteError(
-                    f"{suite.path}: --space leaves no value of {fid} to sweep "
-                    f"(the suite's space: allows {allowed})"
-                )
-        plan = plan_space(rules, merged)
-        swept, assessed, inv_results = _check_invariants(plan, invariants, fast, examples)
+        size = space_size(plan)
+        sets = _sample(plan, total) if total < size else _sweep(plan)
+        swept, assessed, inv_results = _check_invariants(plan, invariants, fast, examples,
+                                                         sets, progress, total)
         out.answer_sets, out.assessed, out.seconds = swept, assessed, clock() - started
+        out.space_size, out.sampled = size, total < size
         for case, (covered, broken, found) in zip(invariants, inv_results):
             results.append(
                 CaseResult(
@@ -744,7 +853,12 @@ def _in_order(rules: Any, answers: Mapping[str, str]) -> dict[str, str]:
     return {q: answers[q] for q in rules.question_order if q in answers}
 
 
-def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, examples: int):
+PROGRESS_EVERY = 1 << 14  # answer sets between two calls of `progress`
+
+
+def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, examples: int,
+                      sets: Iterator[tuple[tuple[str | None, ...], dict[str, str]]] | None = None,
+                      progress: Callable[[int, int], None] | None = None, total: int = 0):
     pos = plan.position
     compiled = []
     for case in invariants:
@@ -755,8 +869,10 @@ def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, example
     broken = [0] * len(compiled)
     found: list[list[tuple[dict[str, str], Outcome]]] = [[] for _ in compiled]
     swept = assessed = 0
-    for combo, answers in _sweep(plan):
+    for combo, answers in sets if sets is not None else _sweep(plan):
         swept += 1
+        if progress is not None and not swept % PROGRESS_EVERY:
+            progress(swept, total)
         got = None
         for k, (when, unless, ok) in enumerate(compiled):
             for p, s in when:
@@ -819,8 +935,21 @@ def run_suites(
     rules: Any,
     *,
     space: Mapping[str, Sequence[str | None]] | None = None,
+    sample: int | None = None,
+    limit: int = MAX_SWEEP,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> RunResult:
-    """Load every suite first (an unusable one stops the run before anything is run), then
-    run each."""
+    """Load every suite and count its space first (an unusable suite, or a space too large to
+    sweep, stops the run before anything is run), then run each. `progress(suite, done,
+    total)` as each sweep goes."""
     suites = [load_suite(p, rules) for p in paths]
-    return RunResult([run_suite(s, rules, space=space) for s in suites])
+    for s in suites:
+        plan = sweep_plan(s, rules, space)
+        if plan is not None:
+            check_size(s, plan, sample, limit)
+
+    def told(s: Suite) -> Callable[[int, int], None] | None:
+        return None if progress is None else (lambda done, total: progress(s.path, done, total))
+
+    return RunResult([run_suite(s, rules, space=space, sample=sample, limit=limit,
+                                progress=told(s)) for s in suites])
