@@ -62,6 +62,12 @@ def test_a_codec_for_domain_names_is_not_an_encoding_for_files(files, encoding):
         assert f"--encoding: '{encoding}' is not an encoding for text files" in line
 
 
+def test_a_utf8_file_named_utf16_is_told_it_is_utf8(files):
+    (files / "bom.csv").write_bytes(b"\xef\xbb\xbf" + STAFF.encode())
+    line = one_line(cli("assess", files / "bom.csv", "--encoding", "utf-16", "-q"))
+    assert "this file is UTF-8" in line and "leave out --encoding" in line
+
+
 def test_the_byte_order_named_as_suggested_reads_the_file(files):
     """The control: the name the message suggests works, and utf-16 with its BOM still does."""
     (files / "le.csv").write_bytes(STAFF.encode("utf-16-le"))

@@ -411,7 +411,7 @@ def _open_csv(
     try:
         sample = _decode_sample(prefix, py_encoding, errors, whole=len(prefix) < SNIFF_BYTES)
     except UnicodeError:  # not a byte it cannot read (those are marked): the codec refuses
-        raise _unusable_encoding(name, label, py_encoding) from None
+        raise _unusable_encoding(name, label, py_encoding, prefix) from None
     if delimiter is None:
         delimiter = sniff_delimiter(sample, is_header)
     newline = "\r\n" if _first_line_ending(sample) == "\r\n" else "\n"
@@ -563,11 +563,15 @@ def _refuse_binary(prefix: bytes, name: str) -> None:
         )
 
 
-def _unusable_encoding(name: str, label: str, encoding: str) -> InputFileError:
+def _unusable_encoding(name: str, label: str, encoding: str, prefix: bytes) -> InputFileError:
     """--encoding names a codec that cannot read this file at all: UTF-16 or UTF-32 without
     their byte order mark (the bare names need one to know the byte order), or a codec that
     is not for files (idna, punycode: domain names, and they cannot mark a bad byte)."""
     base = codecs.lookup(encoding).name
+    if base in ("utf-16", "utf-32") and prefix.startswith(codecs.BOM_UTF8):
+        return InputFileError(
+            f"{name}: this file is UTF-8 (it starts with UTF-8's byte order mark), not {label}: "
+            "leave out --encoding")
     if base in ("utf-16", "utf-32"):
         return InputFileError(
             f"{name}: --encoding {label} needs a byte order mark at the start of the file, and "
