@@ -44,6 +44,7 @@ COUNTS = [
      "where the need's own rules do not point away from the result", 300_544),
     ("grow_under_mentoring", "'falling back on mentoring would not let them grow' under mentoring", 11_160),
     ("ect_coach_under_mentoring", "'an early career teacher can have ... a coach' under mentoring", 5_918),
+    ("ect_coach_under_mentoring_unframed", "... not introduced as set aside", None),
     ("reasons_disagree", "any reason that contradicts its result (verify/outcome.py)", None),
     ("career_type_not_career", "mentoring type 'career' for a need other than career direction", 358_528),
     ("career_type_not_career_or_wellbeing", "... nor work/life balance (wellbeing)", None),
@@ -90,8 +91,11 @@ def measure(rules_path: str | None, suite_path: Path) -> dict:
         counts["trainee_both"] += stage == "trainee" and rec == "both"
         counts["need_said_to_point_away"] += rec != "other" and toward(rec, *need) >= 0 and any(
             check.outweighed.match(t) for t in texts)
-        counts["grow_under_mentoring"] += rec == "mentoring" and "capable_despite_preference" in reasons
-        counts["ect_coach_under_mentoring"] += rec == "mentoring" and "early_career_separate_coach" in reasons
+        counts["grow_under_mentoring"] += rec == "mentoring" and any("would not let them grow" in t for t in texts)
+        ect = [t for t in texts if "early career teacher" in t and "can have an official mentor" in t]
+        counts["ect_coach_under_mentoring"] += rec == "mentoring" and bool(ect)
+        counts["ect_coach_under_mentoring_unframed"] += rec == "mentoring" and any(
+            not (check.outweighed.match(t) or check.set_aside.match(t)) for t in ect)
         counts["reasons_disagree"] += bool(check.problems(rec, b.alternative, reasons, texts, need))
         counts["career_type_not_career"] += b.mentoring_type == "career" and focus != "career_direction"
         counts["career_type_not_career_or_wellbeing"] += (
