@@ -82,7 +82,8 @@ def _monotone_lines(c: CaseResult) -> list[str]:
         return [f"{head}  (compares no pair of answer sets in the space swept: check its "
                 "when/unless, answers and the space)"]
     lines = [f"{head}  ({c.broken:,} of {covered} pairs of answer sets break it)"]
-    lines.append(f"{INDENT}expected: results in the order {' < '.join(c.expected['results'])} "
+    order = " < ".join(r if isinstance(r, str) else "/".join(r) for r in c.expected["results"])
+    lines.append(f"{INDENT}expected: results in the order {order} "
                  "as each answer moves along its order")
     for i, ((a, out), (b, then)) in enumerate(c.pairs, 1):
         moved = next(k for k in [*a, *b] if a.get(k) != b.get(k))

@@ -1,7 +1,9 @@
 """Monotone invariants: moving one answer that points one way never moves the result the
 other way.
 
-A suite's `monotone:` case names the results in order (`[mentoring, both, coaching]`) and,
+A suite's `monotone:` case names the results in order (`[mentoring, both, coaching]`; a
+list inside is a tier of results that count alike, e.g. `[[mentoring, other], [both,
+coaching]]`: without a coach, then with one) and,
 for each answer that points one way, its values in the same order (a list inside is a tier
 of values that point alike; "" is blank). A pair of answer sets that differ in one of those
 answers only, the second's value in a later tier, must not give a result earlier in the
@@ -29,7 +31,7 @@ class MonotoneSpec:
 
     when: tuple[tuple[int, frozenset], ...]  # (position in the sweep, values)
     unless: tuple[tuple[int, frozenset], ...]
-    results: tuple[str, ...]
+    results: Tiers  # the results in order, tier by tier
     tiers: tuple[tuple[int, Tiers], ...]  # (position in the sweep, tiers)
 
 
@@ -51,7 +53,8 @@ class MonotoneSweep:
         self.offsets = [{v: k * s for k, v in enumerate(vals)} for vals, s in zip(self.values, strides)]
         self.specs = list(specs)
         self.ranks = [bytearray(self.size) for _ in self.specs]
-        self.orders = [{r: k + 1 for k, r in enumerate(spec.results)} for spec in self.specs]
+        self.orders = [{r: k + 1 for k, tier in enumerate(spec.results) for r in tier}
+                       for spec in self.specs]
 
     def see(self, combo: Sequence[Any], recommendation: str) -> None:
         """One answer set of the sweep (its values in the sweep's order) and its result."""

@@ -203,7 +203,7 @@ class MonotoneModel(_Strict):
     source: SuiteCitation | None = None
     when: Condition = Field(default_factory=dict)
     unless: Condition | None = None
-    results: list[str] = Field(min_length=2)
+    results: list[str | list[str]] = Field(min_length=2)
     answers: dict[str, list[str | list[str]]] = Field(min_length=1)
 
 
@@ -318,7 +318,7 @@ class Case:
     answers: dict[str, Any] | None = None  # vignette: as written
     when: dict[str, frozenset] | None = None  # invariant, monotone: field -> values (None = blank)
     unless: dict[str, frozenset] | None = None
-    results: tuple[str, ...] | None = None  # monotone: the results in order
+    results: tuple[frozenset, ...] | None = None  # monotone: the results in order, tier by tier
     tiers: dict[str, tuple[frozenset, ...]] | None = None  # monotone: each answer's values in order
 
 
@@ -504,7 +504,8 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
         when = _compile_condition(rules, mono.when, loc + ("when",), fail)
         unless = _compile_condition(rules, mono.unless, loc + ("unless",), fail) if mono.unless else None
         results, tiers = _compile_monotone(rules, mono, loc, fail)
-        given = {"results": list(results), "answers": {f: [sorted_tier(t) for t in ts] for f, ts in tiers.items()}}
+        given = {"results": [sorted_tier(t) for t in results],
+                 "answers": {f: [sorted_tier(t) for t in ts] for f, ts in tiers.items()}}
         cases.append(Case("monotone", mono.id, line, source, Expect((), frozenset(), given),
                           when=when, unless=unless or None, results=results, tiers=tiers))
 
@@ -619,26 +620,30 @@ def sorted_tier(tier: frozenset) -> str | list[str]:
 
 
 def _compile_monotone(rules: Any, mono: "MonotoneModel", loc, fail):
-    """(results in order, field -> its values tier by tier), checked against the rule base."""
-    for j, rec in enumerate(mono.results):
-        if rec not in RECOMMENDATIONS:
-            raise fail(loc + ("results", j),
-                       f"'{rec}' is not a known recommendation (one of: {', '.join(RECOMMENDATIONS)})")
-    if len(set(mono.results)) != len(mono.results):
-        raise fail(loc + ("results",), "a result is listed twice")
+    """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
+    results: list[frozenset] = []
+    for j, listed in enumerate(mono.results):
+        tier = frozenset(_values(listed))
+        for rec in _values(listed):
+            if rec not in RECOMMENDATIONS:
+                raise fail(loc + ("results", j),
+                           f"'{rec}' is not a known recommendation (one of: {', '.join(RECOMMENDATIONS)})")
+            if any(rec in t for t in results) or len(tier) != len(_values(listed)):
+                raise fail(loc + ("results",), f"'{rec}' is listed twice")
+        results.append(tier)
     tiers: dict[str, tuple[frozenset, ...]] = {}
-    for fid, written in mono.answers.items():
+    for fid, order in mono.answers.items():
         where = loc + ("answers", fid)
-        if len(written) < 2:
+        if len(order) < 2:
             raise fail(where, "give at least two tiers of values, in order")
-        compiled = [_compile_condition(rules, {fid: w}, loc + ("answers",), fail)[fid] for w in written]
+        compiled = [_compile_condition(rules, {fid: w}, loc + ("answers",), fail)[fid] for w in order]
         seen: set = set()
         for tier in compiled:
             if seen & tier:
                 raise fail(where, "a value is in two tiers")
             seen |= tier
         tiers[fid] = tuple(compiled)
-    return tuple(mono.results), tiers
+    return tuple(results), tiers
 
 
 def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset]:
