@@ -1,7 +1,7 @@
 """Issue 21's counts over the whole answer space: how the results are spread (coaching,
 mentoring, both, other, and by type), and how often each fault the issue names occurs.
 
-    python bench/faithfulness_counts.py [--rules FILE] [--suite FILE] [--json]
+    python bench/faithfulness_counts.py [--rules FILE] [--suite FILE] [--space field=v1,v2] [--json]
 
 Not a speed benchmark: a measurement of what the rule base and the engine decide, to run
 before and after a change and compare. One sweep of every consistent answer set in the
@@ -24,7 +24,7 @@ from pathlib import Path
 from coachmentor.engine import brief, decide
 from coachmentor.rulebase.loader import load_rules
 from coachmentor.verify.outcome import ReasonCheck, need_reader, plan_reader, toward
-from coachmentor.verify.suite import _sweep, load_suite, merge_space, monotone_sweep, plan_space
+from coachmentor.verify.suite import _sweep, load_suite, merge_space, monotone_sweep, parse_space, plan_space
 
 ROOT = Path(__file__).resolve().parents[1]
 COACH = ("coaching", "both")
@@ -56,10 +56,10 @@ COUNTS = [
 ]
 
 
-def measure(rules_path: str | None, suite_path: Path) -> dict:
+def measure(rules_path: str | None, suite_path: Path, space: list[str]) -> dict:
     rules = load_rules(rules_path)
     suite = load_suite(suite_path, rules)
-    plan = plan_space(rules, merge_space(suite.space))
+    plan = plan_space(rules, merge_space(suite.space, parse_space(space, rules)))
     watch = monotone_sweep(plan, suite.monotone) if suite.monotone else None
     need_of, plan_of, check = need_reader(rules), plan_reader(rules), ReasonCheck(rules)
     counts: Counter[str] = Counter()
@@ -140,9 +140,11 @@ def main() -> None:
     ap.add_argument("--rules", default=None, help="a rule base (default: the shipped one)")
     ap.add_argument("--suite", type=Path, default=ROOT / "rules" / "suites" / "sources.yaml",
                     help="its space and monotone cases are used (default: sources.yaml)")
+    ap.add_argument("--space", action="append", default=[], metavar="FIELD=V1,V2",
+                    help="narrow the sweep as `rules test --space` does (e.g. to the needs of an older rule base)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
-    m = measure(args.rules, args.suite)
+    m = measure(args.rules, args.suite, args.space)
     print(json.dumps(m, indent=2) if args.json else report(m))
 
 
