@@ -294,3 +294,29 @@ def test_rules_check_refuses_a_need_weighed_beyond_its_kind_of_evidence(run_cli,
                 if ln == "    points: {coaching: 4}" and i > text[:text.index(head)].count("\n"))
     one_error_line(run_cli("rules", "check", rules_copy), f"{rules_copy}:{line}: ",
                    "'leadership_challenge_coaching' gives 4 points on barrows2024", "advocacy")
+
+
+# --- the suites cite the sources verbatim ---------------------------------------------------
+
+
+def test_every_quote_in_the_shipped_suites_is_in_its_source(shipped_rules, sources_dir):
+    """The shipped suites' cases cite passages as the rule base does: each quote from a
+    document with a stored copy appears in it (ignoring case, spacing and curly quotes, as
+    `rules check --sources` reads the rule base's)."""
+    from pathlib import Path
+
+    from coachmentor.verify.lint import _norm
+    from coachmentor.verify.suite import load_suite
+
+    suites = Path(__file__).resolve().parents[1] / "rules" / "suites"
+    texts = {sid: _norm((sources_dir / src.file).read_text(encoding="utf-8"))
+             for sid, src in shipped_rules.model.sources.items() if src.file}
+    checked, missing = 0, []
+    for path in sorted(suites.glob("*.yaml")):
+        for case in load_suite(path, shipped_rules).cases:
+            if case.source and case.source["doc"] in texts:
+                checked += 1
+                if _norm(case.source["quote"]) not in texts[case.source["doc"]]:
+                    missing.append(f"{path.name} {case.id}: {case.source['quote'][:60]}")
+    assert missing == []
+    assert checked >= 40
