@@ -21,9 +21,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from coachmentor.engine import brief, decide
+from coachmentor.engine import brief, decide, toward
 from coachmentor.rulebase.loader import load_rules
-from coachmentor.verify.outcome import ReasonCheck, need_reader, plan_reader, toward
+from coachmentor.verify.outcome import ReasonCheck, need_reader, plan_reader
 from coachmentor.verify.suite import _sweep, load_suite, merge_space, monotone_sweep, parse_space, plan_space
 
 ROOT = Path(__file__).resolve().parents[1]

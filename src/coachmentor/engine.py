@@ -641,16 +641,21 @@ def _lead_reason(rules: RuleSet, rule_id: str, text: str, cite: Any) -> Reason:
     return hit
 
 
+def toward(recommendation: str, coaching: float, mentoring: float) -> float:
+    """How far points push towards a result (negative: away from it); nothing pushes
+    towards `other`, which is off the line between the two options."""
+    if recommendation == "coaching":
+        return coaching - mentoring
+    if recommendation == "mentoring":
+        return mentoring - coaching
+    if recommendation == "both":
+        return max(coaching, mentoring)
+    return 0.0
+
+
 def _toward(recommendation: str, c: Any) -> float:
     """How far a rule pushed towards `recommendation` (negative: away from it)."""
-    pc, pm = c.coaching, c.mentoring
-    if recommendation == "coaching":
-        return pc - pm
-    if recommendation == "mentoring":
-        return pm - pc
-    if recommendation == "both":
-        return max(pc, pm)
-    return 0.0
+    return toward(recommendation, c.coaching, c.mentoring)
 
 
 def _push(c: Any, recommendation: str) -> tuple[float, Reason]:

@@ -17,21 +17,10 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Mapping
 
+from coachmentor.engine import toward
 from coachmentor.rulebase.ruleset import compile_condition, holds
 
 Points = tuple[float, float]  # (coaching, mentoring)
-
-
-def toward(recommendation: str, coaching: float, mentoring: float) -> float:
-    """How far points push towards a result (negative: away from it); nothing pushes
-    towards `other`, which is off the line between the two options."""
-    if recommendation == "coaching":
-        return coaching - mentoring
-    if recommendation == "mentoring":
-        return mentoring - coaching
-    if recommendation == "both":
-        return max(coaching, mentoring)
-    return 0.0
 
 
 def _blocked(unless: Any, answers: Mapping[str, str]) -> bool:
