@@ -320,3 +320,37 @@ def test_every_quote_in_the_shipped_suites_is_in_its_source(shipped_rules, sourc
                     missing.append(f"{path.name} {case.id}: {case.source['quote'][:60]}")
     assert missing == []
     assert checked >= 40
+
+
+# --- the new statements of the suite can fail ------------------------------------------------
+
+
+def test_the_suite_fails_the_old_low_reflection_constraint_and_a_misleading_frame(rules_copy):
+    """With the low-reflection constraint rewriting `coaching` only (as before issue 21), and
+    the frame for a need listed for both saying it points the other way, the shipped suite's
+    new statements break: low reflection gets a coach through `both`, the result moves
+    towards mentoring as an answer moves towards coaching, and a reason argues with its result."""
+    from pathlib import Path
+
+    from coachmentor.rulebase.loader import load_rules
+    from coachmentor.verify.suite import run_suites
+
+    text = rules_copy.read_text(encoding="utf-8")
+    head = "  - id: low_reflection_not_coached\n    when: {reflective_capacity: low}\n    if_recommendation: [coaching, both]\n"
+    assert head in text, "the shipped rule base changed; update this test's edit"
+    text = text.replace(head, head.replace("[coaching, both]", "[coaching]"))
+    frame = 'need_also: "Their chosen need is one the sources list for {option} too, set aside here for the reasons above: {reason}"'
+    assert frame in text
+    # the words of "points the other way" for a need that fits the result as well
+    text = text.replace(frame, 'need_also: "Their chosen need points the other way, but the reasons above outweigh it: {reason}"')
+    rules_copy.write_text(text, encoding="utf-8")
+    suite = Path(__file__).resolve().parents[1] / "rules" / "suites" / "sources.yaml"
+    run = run_suites([suite], load_rules(rules_copy),
+                     space={"career_stage": ("early_career", "established"),
+                            "focus": ("specific_practice", "strategic_perspective"),
+                            "preference": (None, "own_answers")})
+    failed = {c.id: c for c in run.cases if not c.passed}
+    assert {"low_reflection_is_never_given_a_coach", "no_reason_contradicts_its_result",
+            "an_answer_towards_coaching_never_moves_the_result_towards_mentoring"} <= set(failed)
+    pair = failed["an_answer_towards_coaching_never_moves_the_result_towards_mentoring"].pairs[0]
+    assert pair[0][1].recommendation == "both" and pair[1][1].recommendation == "mentoring"
