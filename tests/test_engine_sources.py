@@ -277,16 +277,40 @@ def test_reverse_mentoring_set_aside_by_a_readiness_concern_says_so(shipped_rule
 
 
 def test_a_need_the_result_goes_against_is_worded_as_outweighed(shipped_rules):
-    """The Complete Introduction: "the use of coaching too early on in the career of a teacher
-    may perhaps be ineffective or even damaging"; school HR guidance lists "developing a more
-    strategic perspective after a promotion" for coaching. A trainee with that need is
-    mentored, and the coaching reason says it was outweighed rather than reading as support."""
-    result = assess(shipped_rules, {"career_stage": "trainee", "focus": "strategic_perspective"})
+    """The Complete Introduction: "as a good coaching model requires a level of expertise on
+    behalf of the coachee in order to enable effective reflection"; one specific aspect of
+    practice is what coaching is for. An established teacher who cannot yet reflect is
+    mentored, and the coaching need's reason says it was outweighed (the need does point
+    the other way), last, under the constraint that decided it."""
+    result = assess(shipped_rules, {"career_stage": "established", "focus": "specific_practice",
+                                    "reflective_capacity": "low"})
     assert result.recommendation == "mentoring"
+    assert result.reasons[0].rule == "low_reflection_not_coached"
     frame = shipped_rules.model.texts.need_outweighed.partition("{reason}")[0]
     against = [r for r in result.reasons if r.weight < 0]
-    assert against and all(r.text.startswith(frame) for r in against)
+    assert {r.rule for r in against} == {"specific_practice_coaching", "established_specific_area"}
+    assert all(r.text.startswith(frame) for r in against)
+    assert result.reasons[-len(against):] == tuple(against)  # after the reasons above
     assert not any(r.text.startswith(frame) for r in result.reasons if r.weight >= 0)
+
+
+def test_a_need_listed_for_both_is_never_said_to_point_the_other_way(shipped_rules):
+    """School HR guidance lists "developing a more strategic perspective after a promotion to a
+    more senior role" under coaching and under mentoring. A trainee with that need is mentored
+    (coaching too early "may perhaps be ineffective"), and the coaching half of the need is
+    set aside as listed for coaching too, not as a need that points the other way."""
+    result = assess(shipped_rules, {"career_stage": "trainee", "focus": "strategic_perspective"})
+    assert result.recommendation == "mentoring"
+    texts = shipped_rules.model.texts
+    outweighed = texts.need_outweighed.partition("{reason}")[0]
+    assert not any(r.text.startswith(outweighed) for r in result.reasons)
+    also = texts.need_also.partition("{option}")[0]
+    coaching_half = next(r for r in result.reasons if r.rule == "strategic_perspective_coaching")
+    assert coaching_half.text.startswith(also + "coaching too")
+    own = next(r.reason for r in shipped_rules.model.rules if r.id == "strategic_perspective_coaching")
+    assert coaching_half.text.endswith(": " + own)
+    assert result.reasons[-1] is coaching_half
+    assert any(r.rule == "strategic_perspective_mentoring" and r.weight > 0 for r in result.reasons)
 
 
 def test_need_reasons_never_read_as_support_for_other_support(shipped_rules):

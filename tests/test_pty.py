@@ -84,8 +84,9 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         # an invalid value is refused, saying what to type; the question stays
         shown = answer(child, "teleportation")
         assert "'teleportation' is not one of the choices" in shown
-        assert "type a number 1–13, or ? for help" in " ".join(shown.split())
-        assert "specific_practice" not in shown  # thirteen ids are not listed
+        needs = len(shipped_rules.choice_values["focus"])
+        assert f"type a number 1–{needs}, or ? for help" in " ".join(shown.split())
+        assert "specific_practice" not in shown  # the ids are not listed
         assert "Has this person just taken on" not in shown
         # a near miss gets the nearest choice
         shown = answer(child, "specfic practise")
@@ -328,7 +329,7 @@ def test_a_typed_synonym_is_echoed_as_it_was_read(tmp_path, shipped_rules):
         child.terminate(force=True)
 
 
-def test_a_long_refusal_wraps_with_a_hanging_indent(tmp_path):
+def test_a_long_refusal_wraps_with_a_hanging_indent(tmp_path, shipped_rules):
     child = spawn(tmp_path, size=(50, 60))
     try:
         expect(child, PROMPT)
@@ -343,7 +344,7 @@ def test_a_long_refusal_wraps_with_a_hanging_indent(tmp_path):
     assert message[0].startswith("  '") and all(line.startswith("    ") for line in message[1:])
     assert all(len(line) <= 60 for line in message)
     flat = " ".join(" ".join(message).split())
-    assert "type a number 1–13, or ? for help" in flat
+    assert f"type a number 1–{len(shipped_rules.choice_values['focus'])}, or ? for help" in flat
     assert "Did you mean 'specific_practice'" in flat
     assert "monitoring_concern" not in flat
 

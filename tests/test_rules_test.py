@@ -176,6 +176,152 @@ def test_counterexamples_are_real_and_counted_in_the_library(tiny):
     assert (result.passed, result.failed) == (2, 2)
 
 
+# --- monotone cases ---------------------------------------------------------------------
+
+
+def brute_force_pairs(rules, tiers, order):
+    """(pairs compared, pairs broken) the slow, obvious way: every ordered pair of answer sets
+    of the space that differ in one listed answer only, the second's value in a later tier."""
+    space = brute_force_space(rules)
+    result = {frozenset(a.items()): outcome(rules, a).recommendation for a in space}
+    rank = {r: k for k, r in enumerate(order)}
+    compared = broken = 0
+    for a in space:
+        for fid, ts in tiers.items():
+            tier_of = {v: k for k, t in enumerate(ts) for v in t}
+            here = a.get(fid)
+            if here not in tier_of:
+                continue
+            for value, k in tier_of.items():
+                if k <= tier_of[here]:
+                    continue
+                b = {**a, fid: value} if value is not None else {f: v for f, v in a.items() if f != fid}
+                key = frozenset(b.items())
+                if key not in result:
+                    continue  # not a consistent answer set (a follow-up not asked)
+                ra, rb = result[frozenset(a.items())], result[key]
+                if ra in rank and rb in rank:
+                    compared += 1
+                    broken += rank[rb] < rank[ra]
+    return compared, broken
+
+
+def test_a_monotone_case_counts_exactly_the_pairs_that_break_it(tmp_path, tiny):
+    """A judgement at a threshold points to mentoring, so with its values written the wrong
+    way round (blank/no before yes) the case breaks: a trainee with one aspect of practice
+    gets both without a judgement, mentoring with one. Attitude points the right way."""
+    suite = write(tmp_path, """
+monotone:
+  - id: judgement_written_backwards
+    results: [mentoring, both, coaching]
+    answers:
+      assessment_needed: [["", "no"], "yes"]
+  - id: attitude
+    results: [mentoring, both, coaching]
+    answers:
+      open_to_coaching: ["no", ["", "yes"]]
+      career_stage: [trainee, established]
+""")
+    result = run_suite(load_suite(suite, tiny), tiny)
+    by_id = {c.id: c for c in result.cases}
+    backwards = by_id["judgement_written_backwards"]
+    assert (backwards.covered, backwards.broken) == brute_force_pairs(
+        tiny, {"assessment_needed": [{None, "no"}, {"yes"}]}, ["mentoring", "both", "coaching"])
+    assert backwards.broken > 0 and not backwards.passed
+    (a, out), (b, then) = backwards.pairs[0]
+    assert a.get("assessment_needed") in (None, "no") and b["assessment_needed"] == "yes"
+    assert (out.recommendation, then.recommendation) == ("both", "mentoring")
+    assert {k: v for k, v in a.items() if k != "assessment_needed"} == \
+        {k: v for k, v in b.items() if k != "assessment_needed"}
+    attitude = by_id["attitude"]
+    assert (attitude.covered, attitude.broken) == brute_force_pairs(
+        tiny, {"open_to_coaching": [{"no"}, {None, "yes"}], "career_stage": [{"trainee"}, {"established"}]},
+        ["mentoring", "both", "coaching"])
+    assert attitude.passed and attitude.covered > 0
+
+
+def test_a_failing_monotone_case_shows_the_pair(run_cli, tmp_path):
+    suite = write(tmp_path, MONOTONE.replace('open_to_coaching: ["no", ["", "yes"]]',
+                                             'assessment_needed: [["", "no"], "yes"]'))
+    result = run_cli("rules", "test", suite, "--rules", TINY)
+    assert result.exit_code == 1
+    out = lines_of(result)
+    assert out[0].startswith("rules:") and out[-1] == "0 passed, 1 failed"
+    head = next(line for line in out if line.startswith("FAIL  monotone   m1"))
+    assert "pairs of answer sets break it" in head
+    text = result.stdout
+    assert "expected: results in the order mentoring < both < coaching" in text
+    assert "with assessment_needed=yes instead of (blank) -> mentoring" in text
+    data = json.loads(run_cli("rules", "test", suite, "--rules", TINY, "--format", "json").stdout)
+    case = data["cases"][0]
+    assert case["kind"] == "monotone" and case["status"] == "fail"
+    first = case["counterexamples"][0]
+    assert first["got"]["recommendation"] == "both" and first["then"]["got"]["recommendation"] == "mentoring"
+
+
+def test_a_monotone_case_that_compares_nothing_fails(run_cli, tmp_path):
+    suite = write(tmp_path, MONOTONE.replace("[mentoring, both, coaching]", "[coaching, other]")
+                  .replace('open_to_coaching: ["no", ["", "yes"]]', "focus: [induction, practice]")
+                  + "    when: {career_stage: trainee}\n")
+    result = run_cli("rules", "test", suite, "--rules", TINY)
+    assert result.exit_code == 1
+    assert "FAIL  monotone   m1  (compares no pair of answer sets" in result.stdout
+
+
+# --- reasons and plans ----------------------------------------------------------------------
+
+
+def test_plan_words_are_checked_over_the_space(tmp_path, tiny):
+    suite = write(tmp_path, """
+invariants:
+  - id: trainees_long
+    when: {career_stage: trainee}
+    expect: {plan_excludes: [long period]}
+  - id: practice_for_a_term
+    when: {focus: practice, career_stage: trainee}
+    unless: {open_to_coaching: "no"}
+    expect: {plan_includes: [For a term, short]}
+""")
+    result = run_suite(load_suite(suite, tiny), tiny)
+    by_id = {c.id: c for c in result.cases}
+    space = brute_force_space(tiny)
+    trainees = [a for a in space if a["career_stage"] == "trainee"]
+    mentored_induction = [a for a in trainees if a["focus"] == "induction"
+                          and outcome(tiny, a).recommendation in ("mentoring", "both")]
+    assert (by_id["trainees_long"].covered, by_id["trainees_long"].broken) == (len(trainees), len(mentored_induction))
+    assert by_id["trainees_long"].problems == ["plan_excludes: the plan says 'long period'"]
+    # trainee + practice, not negative: both (coaching's short plan and mentoring's term)
+    # without a judgement, mentoring alone (no coaching plan) with one
+    practice = [a for a in trainees if a["focus"] == "practice" and a.get("open_to_coaching") != "no"]
+    alone = [a for a in practice if outcome(tiny, a).recommendation == "mentoring"]
+    assert (by_id["practice_for_a_term"].covered, by_id["practice_for_a_term"].broken) == (len(practice), len(alone))
+    assert 0 < len(alone) < len(practice)
+
+
+def test_reason_check_names_a_reason_that_contradicts_its_result(shipped_rules):
+    """verify.outcome.ReasonCheck, on its own: a reason pointing away from the result must be
+    introduced as set aside, with a frame that is true of the need."""
+    from coachmentor.verify.outcome import ReasonCheck
+
+    check = ReasonCheck(shipped_rules)
+    texts = shipped_rules.model.texts
+    own = next(r.reason for r in shipped_rules.model.rules if r.id == "specific_practice_coaching")
+    rule = ("specific_practice_coaching",)
+    assert check.problems("coaching", None, rule, (own,), (4.0, 0.0)) == ()
+    bare = check.problems("mentoring", None, rule, (own,), (4.0, 0.0))
+    assert bare and "not introduced as set aside" in bare[0]
+    outweighed = texts.need_outweighed.replace("{reason}", own)
+    assert check.problems("mentoring", None, rule, (outweighed,), (4.0, 0.0)) == ()
+    # ... but not when the need itself fits the result as well (listed for both)
+    assert "the need fits mentoring" in check.problems("mentoring", None, rule, (outweighed,), (4.0, 4.0))[0]
+    set_aside = texts.need_set_aside.replace("{reason}", own)
+    assert check.problems("other", "conversation", rule, (set_aside,), (4.0, 0.0)) == ()
+    assert check.problems("other", "conversation", rule, (outweighed,), (4.0, 0.0))
+    # a constraint's reason shown under a result it does not give
+    assert check.problems("mentoring", None, ("early_career_not_coached_alone",), ("x",), None)
+    assert check.problems("coaching", None, ("no_such_rule",), ("x",), None)
+
+
 def test_unless_and_blank_conditions_select_the_right_answer_sets(tmp_path, tiny):
     suite = write(
         tmp_path,
@@ -318,9 +464,17 @@ vignettes:
     expect: {recommendation: mentoring}
 """
 
+MONOTONE = """\
+monotone:
+  - id: m1
+    results: [mentoring, both, coaching]
+    answers:
+      open_to_coaching: ["no", ["", "yes"]]
+"""
+
 BAD_SUITES = [
     # (suite text, line, fragments)
-    ("name: x\nvignette: []\n", 2, ["vignette", "unknown key 'vignette'", "expected one of: name, vignettes, invariants, space"]),
+    ("name: x\nvignette: []\n", 2, ["vignette", "unknown key 'vignette'", "expected one of: name, vignettes, invariants, monotone, space"]),
     (VIGNETTE.replace("expect:", "expects:"), 4, ["vignettes[0].expects", "unknown key 'expects'"]),
     (VIGNETTE.replace("{recommendation:", "{recomendation:"), 4, ["unknown key 'recomendation'", "recommendation_not"]),
     (VIGNETTE.replace("recommendation: mentoring", "recommendation: mentor"), 4, ["vignettes[0].expect.recommendation", "'mentor' is not a known recommendation (one of: coaching, mentoring, both, other)"]),
@@ -343,6 +497,15 @@ BAD_SUITES = [
     (VIGNETTE + "space:\n  mood: [happy]\n", 6, ["space.mood", "unknown question 'mood'"]),
     ("vignettes:\n  - id: v1\n    answers: {career_stage: trainee\n", 4, ["YAML syntax error"]),
     ("name: a\nname: b\nvignettes: []\n", 2, ["duplicate key 'name'"]),
+    (MONOTONE.replace("[mentoring, both, coaching]", "[mentoring, mentor]"), 3, ["monotone[0].results[1]", "'mentor' is not a known recommendation"]),
+    (MONOTONE.replace("[mentoring, both, coaching]", "[mentoring, mentoring]"), 3, ["monotone[0].results", "listed twice"]),
+    (MONOTONE.replace('["no", ["", "yes"]]', '["no"]'), 5, ["monotone[0].answers.open_to_coaching", "at least two tiers"]),
+    (MONOTONE.replace('["no", ["", "yes"]]', '["no", ["no", "yes"]]'), 5, ["monotone[0].answers.open_to_coaching", "a value is in two tiers"]),
+    (MONOTONE.replace('["no", ["", "yes"]]', '["no", maybe]'), 5, ["monotone[0].answers.open_to_coaching", "'maybe' is not a choice"]),
+    (MONOTONE.replace("open_to_coaching:", "mood:"), 5, ["monotone[0].answers.mood", "unknown question 'mood'"]),
+    (MONOTONE.replace("results:", "result:"), 3, ["monotone[0].result", "unknown key 'result'", "results, answers"]),
+    (VIGNETTE.replace("expect: {recommendation: mentoring}", "expect: {reasons_agree: false}"), 4, ["expect.reasons_agree", "True"]),
+    (VIGNETTE.replace("expect: {recommendation: mentoring}", "expect: {plan_excludes: []}"), 4, ["expect.plan_excludes", "at least one word"]),
     ("name: only a name\n", 1, ["no cases"]),
     ("- just\n- a list\n", 1, ["a suite must be a mapping"]),
     ("", 1, ["the suite is empty"]),

@@ -77,6 +77,26 @@ def rank_what_if(rules: RuleSet, answers: Mapping[str, str], items: list[WhatIf]
     return sorted(items, key=key)
 
 
+PLAN_KEYS = {
+    "coaching": ("coaching",),
+    "mentoring": ("mentoring",),
+    "both": ("both", "mentoring", "coaching"),
+}
+
+
+def plan_items(rules: RuleSet, recommendation: str, answers: Mapping[str, str]) -> dict[str, list[Any]]:
+    """The rule base's plan items shown with a result, per plan (`both` shows its own, then
+    mentoring's and coaching's): those whose `when` holds and whose `unless` does not."""
+    out: dict[str, list[Any]] = {}
+    for key in PLAN_KEYS.get(recommendation, ()):
+        p = rules.model.plans.get(key)  # type: ignore[call-overload]
+        if p is not None:
+            out[key] = [i for i in p.items
+                        if (i.when is None or condition_holds(i.when, dict(answers)))
+                        and not condition_blocks(i.unless, dict(answers))]
+    return out
+
+
 def build_advice(
     rules: RuleSet, answers: Mapping[str, str], info: Mapping[str, str] | None = None
 ) -> dict[str, Any]:
@@ -111,25 +131,14 @@ def build_advice(
     if a.preference is not None:
         doc["preference"] = dict(a.preference, note=_preference_note(rules, a))
 
-    plan_keys = {
-        "coaching": ["coaching"],
-        "mentoring": ["mentoring"],
-        "both": ["both", "mentoring", "coaching"],
-    }
     plan: dict[str, Any] = {}
-    for key in plan_keys.get(a.recommendation, []):
-        p = m.plans.get(key)  # type: ignore[call-overload]
-        if p is None:
-            continue
+    for key, items in plan_items(rules, a.recommendation, a.answers).items():
+        p = m.plans[key]  # type: ignore[index]
         plan[key] = {
             "sessions": p.sessions,
             "hours_per_session": p.hours_per_session,
-            "items": [
-                dict({"heading": i.heading, "text": i.text}, **_cite(rules, i.source))
-                for i in p.items
-                if (i.when is None or condition_holds(i.when, a.answers))
-                and not condition_blocks(i.unless, a.answers)
-            ],
+            "items": [dict({"heading": i.heading, "text": i.text}, **_cite(rules, i.source))
+                      for i in items],
         }
     doc["plan"] = plan
 

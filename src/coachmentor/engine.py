@@ -18,7 +18,8 @@ base's `decision:` section):
    - else the higher score wins; on a tie the need decides, and if the need is balanced too,
      `other` (talk it through);
 4. constraints (`overrides`) that no score may override then apply in order, each citing
-   its passage (trainees are not coached; reverse mentoring is mentoring; ...).
+   its passage (reverse mentoring is mentoring; low reflection gets no coach; ...); the one
+   that changed the result last is its first reason, never one it only passed through.
 Checks (`checks:`) flag answers that contradict each other or the sources, as warnings.
 """
 
@@ -281,28 +282,38 @@ def _settle(rules: RuleSet, need_c: float, need_m: float, person_c: float, perso
     decided_by = "scores"
     if recommendation == "other":
         alternative = d.other_alternative
-        lead.append(("decision", d.other_reason, d.other_source))
     # Constraints apply in order, each to the result of the one before (an early career
     # teacher's coaching becomes both; then someone negative about coaching is mentored).
     # the constraints in force, in order (few: most answers meet none)
     constraints = [rules.override_by_bit[bit] for bit in _each_bit(constraints_bits)]
     recommendation, alternative, chain = _constrain(constraints, recommendation, alternative)
-    for ov in chain:
-        decided_by = ov.id
-        lead.insert(0, (ov.id, ov.reason, ov.source))
-        margin_factor = 0.75
-    if not chain and recommendation in ("coaching", "mentoring"):
-        # Won on the scores, but would a constraint have given the same result had the other
+    if chain:
+        # What decided it, never a step it passed through: an early career teacher's
+        # coaching became both, then their low reflection made it mentoring; "give them a
+        # coach as well" is not a reason for mentoring.
+        last = chain[-1]
+        decided_by, margin_factor = last.id, 0.75
+        lead.insert(0, (last.id, last.reason, last.source))
+    elif recommendation == "other":
+        lead.append(("decision", d.other_reason, d.other_source))
+    else:
+        # Won on the scores, but would a constraint have given the same result had another
         # option won? Then a constraint settles it (reverse mentoring is mentoring, however
-        # close the scores): say so, and it is not borderline.
-        other = "mentoring" if recommendation == "coaching" else "coaching"
-        if_other, _, settled = _constrain(constraints, other, None)
-        if settled and if_other == recommendation:
-            decided_by = settled[-1].id
-            lead.insert(0, (settled[-1].id, settled[-1].reason, settled[-1].source))
-            margin_factor = max(margin_factor, 0.75)
+        # close the scores; an early career teacher with an identified area of need has a
+        # mentor and a coach): say so, and it is not borderline.
+        for other in _OTHERS[recommendation]:
+            if_other, _, settled = _constrain(constraints, other, None)
+            if settled and if_other == recommendation:
+                decided_by = settled[-1].id
+                lead.insert(0, (settled[-1].id, settled[-1].reason, settled[-1].source))
+                margin_factor = max(margin_factor, 0.75)
+                break
     return (coaching, mentoring, recommendation, alternative, decided_by, margin_factor,
             tuple(lead))
+
+
+# Had the scores given another result, which? (a constraint that turns it into this one settles it)
+_OTHERS = {"coaching": ("mentoring",), "mentoring": ("coaching",), "both": ("mentoring", "coaching")}
 
 
 def _constrain(
@@ -379,9 +390,10 @@ def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
 
 
 def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
-    """What decided it (a gate or constraint), then the need the leader chose (always, so
-    they see it was heard, even when a constraint points elsewhere), then the rules that
-    pushed hardest towards the result."""
+    """What decided it (a gate or constraint), then the need the leader chose where it
+    supports the result, then the rules that pushed hardest towards the result, and last
+    the need's reasons that point elsewhere, introduced as set aside (always shown, so the
+    leader sees the need was heard; last, so that "the reasons above" are there)."""
     limit = rules.model.decision.max_reasons
     lead = [_lead_reason(rules, rid, text, cite) for rid, text, cite in dec.lead] if dec.lead else []
     rec = dec.recommendation
@@ -389,28 +401,35 @@ def _reasons(rules: RuleSet, dec: _Decision) -> tuple[Reason, ...]:
     about = need_part[0] + person_part[0]
     if not rules.need_rules_first:
         about = sorted(about)
-    need = [_as_need(rules, r, rec) for _, r in about]
-    out = lead[: max(1, limit - len(need))] + need  # the deciding reason and the need, always
-    if len(out) >= limit or rec == "other":  # nothing pushes towards "other" (_toward)
-        return tuple(out[:limit])
-    # The rules that pushed hardest towards the result: the strongest `limit` of both tiers'.
-    ranked = sorted(need_part[1] + person_part[1])[:limit] if person_part[1] else need_part[1]
-    shown = {r.rule for r in out}
-    out += [r for _, _, r in ranked if r.rule not in shown]
-    return tuple(out[:limit])
+    backing = [r for _, r in about if rec != "other" and r.weight > 0]
+    aside = [r for _, r in about if rec == "other" or r.weight <= 0]
+    if aside:
+        # How the need as a whole leans (its own rules that fired): it points the other
+        # way, or it fits this result and one of its rules lists the other option too.
+        lean = sum(r.weight for _, r in about)
+        aside = [_as_need(rules, r, rec, lean) for r in aside]
+    out = lead[: max(1, limit - len(backing) - len(aside))] + backing
+    if rec != "other":  # nothing pushes towards "other" (_toward)
+        # The rules that pushed hardest towards the result: the strongest `limit` of both tiers'.
+        ranked = sorted(need_part[1] + person_part[1])[:limit] if person_part[1] else need_part[1]
+        shown = {r.rule for r in out}
+        more = [r for _, _, r in ranked if r.rule not in shown]
+        out += more[: max(0 if out else 1, limit - len(out) - len(aside))]
+    return tuple(out + aside)
 
 
-def _as_need(rules: RuleSet, reason: Reason, rec: str) -> Reason:
-    """A reason about the need they chose, worded so that it is heard without reading as
-    support for a result it does not lead to: set aside when another kind of support comes
-    first, outweighed when it leans away from the result."""
+def _as_need(rules: RuleSet, reason: Reason, rec: str, lean: float) -> Reason:
+    """A reason about the need they chose that does not support the result, worded as what
+    was set aside: to return to, when another kind of support comes first; outweighed, when
+    the need as a whole (`lean`: its rules' push towards the result) points the other way;
+    listed for the other option too, when the need itself fits the result as well."""
+    texts = rules.model.texts
     if rec == "other":
-        frame = rules.model.texts.need_set_aside
-    elif reason.weight < 0:
-        frame = rules.model.texts.need_outweighed
-    else:
-        return reason
-    return _framed(reason, frame)
+        return _framed(reason, texts.need_set_aside)
+    if lean < 0:
+        return _framed(reason, texts.need_outweighed)
+    other = "mentoring" if rec == "coaching" else "coaching"
+    return _framed(reason, texts.need_also.replace("{option}", other))
 
 
 @lru_cache(maxsize=1024)
@@ -622,16 +641,21 @@ def _lead_reason(rules: RuleSet, rule_id: str, text: str, cite: Any) -> Reason:
     return hit
 
 
+def toward(recommendation: str, coaching: float, mentoring: float) -> float:
+    """How far points push towards a result (negative: away from it); nothing pushes
+    towards `other`, which is off the line between the two options."""
+    if recommendation == "coaching":
+        return coaching - mentoring
+    if recommendation == "mentoring":
+        return mentoring - coaching
+    if recommendation == "both":
+        return max(coaching, mentoring)
+    return 0.0
+
+
 def _toward(recommendation: str, c: Any) -> float:
     """How far a rule pushed towards `recommendation` (negative: away from it)."""
-    pc, pm = c.coaching, c.mentoring
-    if recommendation == "coaching":
-        return pc - pm
-    if recommendation == "mentoring":
-        return pm - pc
-    if recommendation == "both":
-        return max(pc, pm)
-    return 0.0
+    return toward(recommendation, c.coaching, c.mentoring)
 
 
 def _push(c: Any, recommendation: str) -> tuple[float, Reason]:

@@ -45,6 +45,8 @@ def _case_lines(c: CaseResult, titles: dict[str, str]) -> list[str]:
             lines.append(f"{INDENT}expected: {describe_expected(c.expected)}")
             lines.append(f"{INDENT}got:      {describe_outcome(c.got)}" if c.got else f"{INDENT}got: nothing")
             lines += [f"{INDENT}- {p}" for p in c.problems]
+    elif c.kind == "monotone":
+        lines = _monotone_lines(c)
     else:
         covered = f"{c.covered:,}"
         if c.passed:
@@ -60,11 +62,35 @@ def _case_lines(c: CaseResult, titles: dict[str, str]) -> list[str]:
             for i, (answers, out) in enumerate(c.examples, 1):
                 lines.append(f"{INDENT}{i}. {compact_answers(answers)} (the rest blank)")
                 lines.append(f"{INDENT}   -> {describe_outcome(out)}")
+                if i == 1:
+                    lines += [f"{INDENT}   - {p}" for p in c.problems]
     if not c.passed:
         cite = _citation(c.source, titles)
         if cite:
             lines.append(f"{INDENT}{cite}")
         lines.append(f"{INDENT}at {c.file}:{c.line}")
+    return lines
+
+
+def _monotone_lines(c: CaseResult) -> list[str]:
+    status = "PASS" if c.passed else "FAIL"
+    covered = f"{c.covered:,}"
+    head = f"{status}  monotone   {c.id}"
+    if c.passed:
+        return [f"{head}  (holds on all {covered} pairs of answer sets it compares)"]
+    if not c.covered:
+        return [f"{head}  (compares no pair of answer sets in the space swept: check its "
+                "when/unless, answers and the space)"]
+    lines = [f"{head}  ({c.broken:,} of {covered} pairs of answer sets break it)"]
+    order = " < ".join(r if isinstance(r, str) else "/".join(r) for r in c.expected["results"])
+    lines.append(f"{INDENT}expected: results in the order {order} "
+                 "as each answer moves along its order")
+    for i, ((a, out), (b, then)) in enumerate(c.pairs, 1):
+        moved = next(k for k in [*a, *b] if a.get(k) != b.get(k))
+        lines.append(f"{INDENT}{i}. {compact_answers(a)} (the rest blank)")
+        lines.append(f"{INDENT}   -> {describe_outcome(out)}")
+        lines.append(f"{INDENT}   with {moved}={b.get(moved) or '(blank)'} instead of "
+                     f"{a.get(moved) or '(blank)'} -> {describe_outcome(then)}")
     return lines
 
 

@@ -14,7 +14,15 @@ from __future__ import annotations
 import re
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from coachmentor.rulebase.normalise import fold, words
 
@@ -60,7 +68,11 @@ ALTERNATIVES = (
     "conversation",
 )
 COACHING_TYPES = ("behavioural", "performance", "leadership", "executive", "career", "instructional")
-MENTORING_TYPES = ("induction", "transition", "career", "succession", "inclusion", "reverse")
+MENTORING_TYPES = ("induction", "transition", "career", "succession", "inclusion", "reverse", "challenge")
+# What kind of evidence a source is: a rule base may cap, by kind, the points a rule about
+# the need may take from it (`evidence:`), so that a provider's advocacy weighs less than a
+# definition.
+EVIDENCE_KINDS = ("research", "guidance", "practitioner", "advocacy")
 
 
 class Strict(BaseModel):
@@ -83,6 +95,18 @@ class SourceDocument(Strict):
     publisher: str | None = None
     file: str | None = Field(None, description="file name of the stored copy, if any")
     url: str | None = None
+    kind: Literal[EVIDENCE_KINDS] | None = Field(  # type: ignore[valid-type]
+        None, description="the kind of evidence it is (see `evidence`)")
+
+
+class EvidenceKind(Strict):
+    """How much a kind of source may weigh."""
+
+    need_points: float = Field(
+        gt=0, le=MAX_POINTS,
+        description=("the most points (coaching or mentoring) a rule with tier: need may give on "
+                     "this kind of source alone"))
+    about: str = Field("", description="what this kind of source is, in words")
 
 
 class Choice(Strict):
@@ -379,14 +403,24 @@ class Texts(Strict):
     need_outweighed: str = Field(
         "Their chosen need points the other way, but the reasons above outweigh it: {reason}",
         description="the need leans away from the result ({reason}: the need's reason)")
+    need_also: str = Field(
+        "Their chosen need is one the sources list for {option} too, set aside here for the "
+        "reasons above: {reason}",
+        description=(
+            "the need fits the result, and one of its rules points to the other option as well "
+            "({option}: that option; {reason}: the rule's reason)"))
 
-    @field_validator("need_set_aside", "need_outweighed")
+    @field_validator("need_set_aside", "need_outweighed", "need_also")
     @classmethod
-    def _has_reason(cls, value: str) -> str:
+    def _has_reason(cls, value: str, info: ValidationInfo) -> str:
         if "{reason}" not in value:
             raise ValueError("must contain {reason}, where the need's own reason goes")
-        if value.replace("{reason}", "").count("{") or value.replace("{reason}", "").count("}"):
-            raise ValueError("only {reason} may be in braces")
+        allowed = ("{reason}", "{option}") if info.field_name == "need_also" else ("{reason}",)
+        rest = value
+        for placeholder in allowed:
+            rest = rest.replace(placeholder, "")
+        if rest.count("{") or rest.count("}"):
+            raise ValueError(f"only {' and '.join(allowed)} may be in braces")
         return value
 
 
@@ -444,6 +478,9 @@ class RuleBase(Strict):
     )
     texts: Texts = Field(default_factory=Texts)
     matching: Matching = Field(default_factory=Matching)
+    evidence: dict[Literal[EVIDENCE_KINDS], EvidenceKind] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description="per kind of source, the most a rule about the need may take from it")
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "RuleBase":

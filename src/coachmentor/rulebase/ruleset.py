@@ -92,7 +92,9 @@ class RuleSet:
                 mentoring=float(r.points.get("mentoring", 0.0)),
                 source=self.citation_text(r.source),
                 need=r.tier == "need",
-                about_need=any(f in r.when for f in need_fields),
+                # the need's own rules: a person rule that also reads the need (capable
+                # despite a preference) is about the person, shown only when it supports
+                about_need=r.tier == "need" and any(f in r.when for f in need_fields),
                 order=order,
             )
             for order, r in enumerate(m.rules)
@@ -375,6 +377,7 @@ class RuleSet:
             cond(loc, condition)
         for loc, citation in self.citations():
             cite(loc, citation)
+        problems += self._evidence_errors()
         # A follow-up is asked in order: its `when` can only read answers already given.
         for i, q in enumerate(m.questions):
             for fid in q.when or {}:
@@ -396,6 +399,21 @@ class RuleSet:
                     loc = (section, i, "aliases", j - 1) if j else (section, i, "id")
                     problems.append((loc, f"header '{word}' would name both '{first[0]}' and '{item.id}'"))
         return problems
+
+    def _evidence_errors(self) -> list[tuple[Loc, str]]:
+        """A rule about the need gives no more points than its source's kind may (`evidence`):
+        a provider's advocacy cannot set a need the way a definition does."""
+        m = self.model
+        out: list[tuple[Loc, str]] = []
+        for i, r in enumerate(m.rules):
+            doc = m.sources.get(r.source.doc)
+            cap = m.evidence.get(doc.kind) if doc is not None and doc.kind else None
+            top = max((abs(v) for v in r.points.values()), default=0.0)
+            if r.tier == "need" and cap is not None and top > cap.need_points:
+                out.append((("rules", i, "points"), (
+                    f"'{r.id}' gives {top:g} points on {r.source.doc} ({doc.kind} evidence, "  # type: ignore[union-attr]
+                    f"at most {cap.need_points:g} for a need: see `evidence`)")))
+        return out
 
 
 Compiled = tuple[tuple[str, frozenset[str]], ...]

@@ -21,11 +21,21 @@ A suite file (YAML, read with the project's safe loader, validated strictly):
         when: {career_stage: trainee}               # "" means 'left blank'
         unless: {readiness_concern: [skill_gap]}    # optional
         expect: {recommendation_not: [coaching]}
+    monotone:
+      - id: towards_coaching_never_towards_mentoring
+        results: [mentoring, both, coaching]        # in order; others (other) are not compared
+        answers:                                    # each answer's values in the same order
+          reflective_capacity: [low, "", moderate, high]
+          preference: [advice, ["", none], own_answers]   # a list inside: values alike
     space: {readiness_concern: ["", none]}          # optional: narrow every invariant's sweep
 
 Expectations: `recommendation` / `recommendation_not` (a value or a list), `alternative`,
-`coaching_type`, `mentoring_type` (a value, a list, or null for 'must be null'), and
-`reasons_include` (rule ids that must be among the result's reasons).
+`coaching_type`, `mentoring_type` (a value, a list, or null for 'must be null'),
+`reasons_include` (rule ids that must be among the result's reasons), `reasons_agree: true`
+(every reason shown supports the result or is introduced as set aside: verify/outcome.py),
+and `plan_includes` / `plan_excludes` (words the plan shown with the result must or must not
+contain). A monotone case holds when no pair of answer sets that differ in one listed answer
+only gives a result earlier in its order for a value in a later tier (verify/monotone.py).
 
 The only places that know the engine's API are `engine_adapter` and `vocabulary`.
 """
@@ -38,7 +48,7 @@ import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, Literal, Mapping, NamedTuple, Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -68,33 +78,49 @@ class Outcome(NamedTuple):
     coaching_type: str | None
     mentoring_type: str | None
     reasons: tuple[str, ...]  # the result's reasons' rule ids, in order
+    reason_texts: tuple[str, ...] = ()  # their words, in the same order
+    plan: tuple[str, ...] = ()  # the plan shown with it, 'heading: text' (when a case reads it)
+    need: tuple[float, float] | None = None  # the need's own points (when a case reads them)
 
     def to_dict(self) -> dict[str, Any]:
-        return {**self._asdict(), "reasons": list(self.reasons)}
+        out = {**self._asdict(), "reasons": list(self.reasons),
+               "reason_texts": list(self.reason_texts), "plan": list(self.plan)}
+        out["need"] = None if self.need is None else list(self.need)
+        return out
 
 
 OUTCOME_FIELDS = Outcome._fields
 
 
-def engine_adapter(rules: Any) -> tuple[Callable[[Mapping[str, Any]], Outcome], Callable[[Mapping[str, str]], Outcome]]:
+def engine_adapter(
+    rules: Any, *, plans: bool = True, needs: bool = True
+) -> tuple[Callable[[Mapping[str, Any]], Outcome], Callable[[Mapping[str, str]], Outcome]]:
     """(assess, fast): `assess` takes answers as --answers does (ids or aliases, values or
     synonyms) and raises AnswersError; `fast` takes canonical answers (question id -> value,
-    blanks left out) and is what the sweep calls hundreds of thousands of times."""
+    blanks left out) and is what the sweep calls hundreds of thousands of times. `plans` and
+    `needs`: whether `fast` fills in the plan and the need's points (only cases that read
+    them need them; `assess` always does)."""
     from coachmentor import engine
+    from coachmentor.verify.outcome import need_reader, plan_reader
 
-    def outcome(r: Any) -> Outcome:
+    plan_of, need_of = plan_reader(rules), need_reader(rules)
+
+    def outcome(r: Any, answers: Mapping[str, str], plan: bool, need: bool) -> Outcome:
         return Outcome(
             r.recommendation, r.alternative, r.coaching_type, r.mentoring_type,
-            tuple([x.rule for x in r.reasons]),
+            tuple([x.rule for x in r.reasons]), tuple([x.text for x in r.reasons]),
+            plan_of(r.recommendation, answers) if plan else (),
+            need_of(answers) if need else None,
         )
 
     fast_path = getattr(engine, "brief", None) or engine.assess_canonical
 
     def assess(answers: Mapping[str, Any]) -> Outcome:
-        return outcome(engine.assess(rules, answers))
+        r = engine.assess(rules, answers)
+        return outcome(r, r.answers, True, True)
 
     def fast(answers: Mapping[str, str]) -> Outcome:
-        return outcome(fast_path(rules, answers))
+        return outcome(fast_path(rules, answers), answers, plans, needs)
 
     return assess, fast
 
@@ -152,6 +178,9 @@ class Expectation(_Strict):
     coaching_type: Nullable = None
     mentoring_type: Nullable = None
     reasons_include: list[str] = Field(default_factory=list)
+    reasons_agree: Literal[True] | None = None
+    plan_includes: list[str] = Field(default_factory=list)
+    plan_excludes: list[str] = Field(default_factory=list)
 
 
 class VignetteModel(_Strict):
@@ -169,10 +198,20 @@ class InvariantModel(_Strict):
     expect: Expectation
 
 
+class MonotoneModel(_Strict):
+    id: str = Field(pattern=_ID_PATTERN)
+    source: SuiteCitation | None = None
+    when: Condition = Field(default_factory=dict)
+    unless: Condition | None = None
+    results: list[str | list[str]] = Field(min_length=2)
+    answers: dict[str, list[str | list[str]]] = Field(min_length=1)
+
+
 class SuiteModel(_Strict):
     name: str | None = None
     vignettes: list[VignetteModel] | None = None
     invariants: list[InvariantModel] | None = None
+    monotone: list[MonotoneModel] | None = None
     space: dict[str, str | list[str]] | None = None
 
 
@@ -180,10 +219,12 @@ _MODEL_AT = {  # which model stands at a location, to list the keys it allows
     (): SuiteModel,
     ("vignettes",): VignetteModel,
     ("invariants",): InvariantModel,
+    ("monotone",): MonotoneModel,
     ("vignettes", "expect"): Expectation,
     ("invariants", "expect"): Expectation,
     ("vignettes", "source"): SuiteCitation,
     ("invariants", "source"): SuiteCitation,
+    ("monotone", "source"): SuiteCitation,
 }
 
 
@@ -199,17 +240,42 @@ class Expect:
     checks: tuple[Check, ...]
     reasons: frozenset[str]
     given: dict[str, Any]
+    agree: Any = None  # a verify.outcome.ReasonCheck when `reasons_agree` is expected
+    plan_in: tuple[str, ...] = ()  # casefolded words the plan must contain
+    plan_out: tuple[str, ...] = ()  # ... and must not
+
+    @property
+    def reads_plan(self) -> bool:
+        return bool(self.plan_in or self.plan_out)
 
     def ok(self, out: Outcome) -> bool:
         for idx, values, inside in self.checks:
             if (out[idx] in values) is not inside:
                 return False
-        return not self.reasons or self.reasons.issubset(out.reasons)
+        if self.reasons and not self.reasons.issubset(out.reasons):
+            return False
+        if self.agree is not None and self._disagree(out):
+            return False
+        return not self.reads_plan or not self._plan_problems(out)
+
+    def _disagree(self, out: Outcome) -> tuple[str, ...]:
+        return self.agree.problems(out.recommendation, out.alternative, out.reasons,
+                                   out.reason_texts, out.need)
+
+    def _plan_problems(self, out: Outcome) -> list[str]:
+        plan = " | ".join(out.plan).casefold()
+        return ([f"plan_includes: no '{w}' in the plan" for w in self.plan_in if w not in plan]
+                + [f"plan_excludes: the plan says '{w}'" for w in self.plan_out if w in plan])
 
     def problems(self, out: Outcome) -> list[str]:
         """What does not hold, in words: 'recommendation: expected mentoring, got coaching'."""
         found: list[str] = []
         for key, want in self.given.items():
+            if key == "reasons_agree":
+                found += [f"reasons_agree: {p}" for p in self._disagree(out)]
+                continue
+            if key in ("plan_includes", "plan_excludes"):
+                continue  # below, once for both
             if key == "reasons_include":
                 missing = [r for r in want if r not in out.reasons]
                 if missing:
@@ -227,7 +293,7 @@ class Expect:
             elif have not in allowed:
                 wanted = f"one of {show(want)}" if isinstance(want, list) else show(want)
                 found.append(f"{key}: expected {wanted}, got {show(have)}")
-        return found
+        return found + (self._plan_problems(out) if self.reads_plan else [])
 
 
 def _shown_value(value: str | None) -> str:
@@ -244,14 +310,16 @@ def show(value: Any) -> str:
 
 @dataclass(frozen=True)
 class Case:
-    kind: str  # "vignette" or "invariant"
+    kind: str  # "vignette", "invariant" or "monotone"
     id: str
     line: int
     source: dict[str, str] | None
-    expect: Expect
+    expect: Expect  # monotone: no checks; `given` is the case as written
     answers: dict[str, Any] | None = None  # vignette: as written
-    when: dict[str, frozenset] | None = None  # invariant: field -> values (None = blank)
+    when: dict[str, frozenset] | None = None  # invariant, monotone: field -> values (None = blank)
     unless: dict[str, frozenset] | None = None
+    results: tuple[frozenset, ...] | None = None  # monotone: the results in order, tier by tier
+    tiers: dict[str, tuple[frozenset, ...]] | None = None  # monotone: each answer's values in order
 
 
 @dataclass(frozen=True)
@@ -269,6 +337,10 @@ class Suite:
     def invariants(self) -> list[Case]:
         return [c for c in self.cases if c.kind == "invariant"]
 
+    @property
+    def monotone(self) -> list[Case]:
+        return [c for c in self.cases if c.kind == "monotone"]
+
 
 # --- results --------------------------------------------------------------------------------
 
@@ -282,11 +354,14 @@ class CaseResult:
     passed: bool
     source: dict[str, str] | None
     expected: dict[str, Any]
-    problems: list[str] = field(default_factory=list)  # vignette: what did not hold
+    problems: list[str] = field(default_factory=list)  # what did not hold (invariant: the first example)
     got: Outcome | None = None  # vignette: what came out
-    covered: int | None = None  # invariant: answer sets its when/unless selects
+    covered: int | None = None  # invariant: answer sets its when/unless selects (monotone: pairs compared)
     broken: int | None = None  # invariant: of those, how many break it
     examples: list[tuple[dict[str, str], Outcome]] = field(default_factory=list)
+    # monotone: broken pairs, each (answers, outcome) then the same with one answer moved on
+    pairs: list[tuple[tuple[dict[str, str], Outcome], tuple[dict[str, str], Outcome]]] = field(
+        default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -306,6 +381,9 @@ class CaseResult:
             out["broken"] = self.broken
             out["counterexamples"] = [
                 {"answers": dict(a), "got": o.to_dict()} for a, o in self.examples
+            ] + [
+                {"answers": dict(a), "got": o.to_dict(), "then": {"answers": dict(b), "got": p.to_dict()}}
+                for (a, o), (b, p) in self.pairs
             ]
         return out
 
@@ -382,6 +460,9 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
 
     vocab = vocabulary(rules)
     assess, _fast = engine_adapter(rules)
+    from coachmentor.verify.outcome import ReasonCheck
+
+    agree = ReasonCheck(rules)
     cases: list[Case] = []
     seen: dict[str, tuple[str, int]] = {}
 
@@ -405,7 +486,7 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
         loc = ("vignettes", i)
         line = check_id(loc, v.id)
         source = citation(loc, v.source)
-        expect = _compile_expect(v.expect, loc + ("expect",), vocab, fail)
+        expect = _compile_expect(v.expect, loc + ("expect",), vocab, fail, agree)
         _check_answers(v.answers, loc + ("answers",), assess, fail)
         cases.append(Case("vignette", v.id, line, source, expect, answers=dict(v.answers)))
 
@@ -413,15 +494,27 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
         loc = ("invariants", i)
         line = check_id(loc, inv.id)
         source = citation(loc, inv.source)
-        expect = _compile_expect(inv.expect, loc + ("expect",), vocab, fail)
+        expect = _compile_expect(inv.expect, loc + ("expect",), vocab, fail, agree)
         when = _compile_condition(rules, inv.when, loc + ("when",), fail)
         unless = _compile_condition(rules, inv.unless, loc + ("unless",), fail) if inv.unless else None
         if unless == {}:
             unless = None
         cases.append(Case("invariant", inv.id, line, source, expect, when=when, unless=unless))
 
+    for i, mono in enumerate(model.monotone or []):
+        loc = ("monotone", i)
+        line = check_id(loc, mono.id)
+        source = citation(loc, mono.source)
+        when = _compile_condition(rules, mono.when, loc + ("when",), fail)
+        unless = _compile_condition(rules, mono.unless, loc + ("unless",), fail) if mono.unless else None
+        results, tiers = _compile_monotone(rules, mono, loc, fail)
+        given = {"results": [sorted_tier(t) for t in results],
+                 "answers": {f: [sorted_tier(t) for t in ts] for f, ts in tiers.items()}}
+        cases.append(Case("monotone", mono.id, line, source, Expect((), frozenset(), given),
+                          when=when, unless=unless or None, results=results, tiers=tiers))
+
     if not cases:
-        raise fail((), "the suite has no cases; give `vignettes:` and/or `invariants:`")
+        raise fail((), "the suite has no cases; give `vignettes:`, `invariants:` and/or `monotone:`")
     space = None
     if model.space is not None:
         space = {
@@ -477,7 +570,8 @@ def _values(want: Any) -> list[Any]:
     return want if isinstance(want, list) else [want]
 
 
-def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail) -> Expect:
+def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail, agree: Any = None) -> Expect:
+    """`agree`: the rule base's verify.outcome.ReasonCheck, for `reasons_agree`."""
     given_keys = [k for k in Expectation.model_fields if k in e.model_fields_set]
     if not given_keys:
         raise fail(loc, "give at least one expectation (" + ", ".join(Expectation.model_fields) + ")")
@@ -499,6 +593,11 @@ def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail) -> Expect:
                         raise fail(loc + (key, j), f"'{rid}' is not a rule, gate or override id of the rule base")
             given[key] = list(want)
             continue
+        if key in ("reasons_agree", "plan_includes", "plan_excludes"):
+            if key != "reasons_agree" and (not want or not all(w.strip() for w in want)):
+                raise fail(loc + (key,), "give at least one word or phrase, none empty")
+            given[key] = want if key == "reasons_agree" else list(want)
+            continue
         values = _values(want)
         if key.startswith("recommendation") and want is None:
             raise fail(loc + (key,), "a recommendation is never null; give a value or a list")
@@ -514,7 +613,41 @@ def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail) -> Expect:
         checks.append((idx, frozenset(values), key != "recommendation_not"))
         given[key] = want
     reasons = frozenset(given.get("reasons_include", ()))
-    return Expect(tuple(checks), reasons, given)
+    words = [tuple(w.casefold() for w in given.get(k, ())) for k in ("plan_includes", "plan_excludes")]
+    return Expect(tuple(checks), reasons, given, agree if "reasons_agree" in given else None, *words)
+
+
+def sorted_tier(tier: frozenset) -> str | list[str]:
+    """A tier as a suite file writes it: one value, or a list ("" for blank)."""
+    shown = sorted(BLANK if v is None else v for v in tier)
+    return shown[0] if len(shown) == 1 else shown
+
+
+def _compile_monotone(rules: Any, mono: "MonotoneModel", loc, fail):
+    """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
+    results: list[frozenset] = []
+    for j, listed in enumerate(mono.results):
+        tier = frozenset(_values(listed))
+        for rec in _values(listed):
+            if rec not in RECOMMENDATIONS:
+                raise fail(loc + ("results", j),
+                           f"'{rec}' is not a known recommendation (one of: {', '.join(RECOMMENDATIONS)})")
+            if any(rec in t for t in results) or len(tier) != len(_values(listed)):
+                raise fail(loc + ("results",), f"'{rec}' is listed twice")
+        results.append(tier)
+    tiers: dict[str, tuple[frozenset, ...]] = {}
+    for fid, order in mono.answers.items():
+        where = loc + ("answers", fid)
+        if len(order) < 2:
+            raise fail(where, "give at least two tiers of values, in order")
+        compiled = [_compile_condition(rules, {fid: w}, loc + ("answers",), fail)[fid] for w in order]
+        seen: set = set()
+        for tier in compiled:
+            if seen & tier:
+                raise fail(where, "a value is in two tiers")
+            seen |= tier
+        tiers[fid] = tuple(compiled)
+    return tuple(results), tiers
 
 
 def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset]:
@@ -764,7 +897,7 @@ def sweep_plan(suite: "Suite", rules: Any,
                space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan | None:
     """The plan of the invariants' sweep of `suite` (None: it has no invariants), narrowed by
     its `space:` and by `space` (--space)."""
-    if not suite.invariants:
+    if not suite.invariants and not suite.monotone:
         return None
     merged = merge_space(suite.space, space)
     for fid, values in merged.items():
@@ -810,10 +943,12 @@ def run_suite(
     `space:` and by `space`, e.g. from --space), one engine call per answer set. The space is
     counted first: over `limit` it is refused, unless `sample` (N answer sets drawn at random,
     the same ones every run; the whole space when it is no larger). `progress(done, total)` is
-    called as the sweep goes."""
+    called as the sweep goes. Monotone cases compare the pairs of answer sets the sweep saw."""
     plan = sweep_plan(suite, rules, space)
     total = check_size(suite, plan, sample, limit) if plan is not None else 0
-    assess, fast = engine_adapter(rules)
+    invariants, monotone = suite.invariants, suite.monotone
+    assess, fast = engine_adapter(rules, plans=any(c.expect.reads_plan for c in invariants),
+                                  needs=any(c.expect.agree is not None for c in invariants))
     results: list[CaseResult] = []
     for case in suite.vignettes:
         got = assess(case.answers or {})
@@ -824,14 +959,16 @@ def run_suite(
                 dict(case.expect.given), problems=problems, got=got,
             )
         )
-    invariants = suite.invariants
     out = SuiteResult(suite.path, suite.name, results)
-    if invariants and plan is not None:
+    if plan is not None:
         started = clock()
         size = space_size(plan)
         sets = _sample(plan, total) if total < size else _sweep(plan)
+        watch = monotone_sweep(plan, monotone) if monotone else None
         swept, assessed, inv_results = _check_invariants(plan, invariants, fast, examples,
-                                                         sets, progress, total)
+                                                         sets, progress, total, watch)
+        if watch is not None:
+            results += _monotone_results(suite, rules, plan, monotone, watch, fast, examples)
         out.answer_sets, out.assessed, out.seconds = swept, assessed, clock() - started
         out.space_size, out.sampled = size, total < size
         for case, (covered, broken, found) in zip(invariants, inv_results):
@@ -841,6 +978,7 @@ def run_suite(
                     covered > 0 and broken == 0, case.source, dict(case.expect.given),
                     covered=covered, broken=broken,
                     examples=[(_in_order(rules, a), o) for a, o in found],
+                    problems=case.expect.problems(found[0][1]) if found else [],
                 )
             )
     # report in file order
@@ -856,9 +994,46 @@ def _in_order(rules: Any, answers: Mapping[str, str]) -> dict[str, str]:
 PROGRESS_EVERY = 1 << 14  # answer sets between two calls of `progress`
 
 
+def monotone_sweep(plan: SpacePlan, cases: Sequence[Case]) -> Any:
+    """A verify.monotone.MonotoneSweep of the monotone cases over this plan of the space."""
+    from coachmentor.verify.monotone import MonotoneSpec, MonotoneSweep
+
+    pos = plan.position
+    specs = [
+        MonotoneSpec(
+            when=tuple((pos[f], s) for f, s in (c.when or {}).items()),
+            unless=tuple((pos[f], s) for f, s in (c.unless or {}).items()),
+            results=c.results or (),
+            tiers=tuple((pos[f], t) for f, t in (c.tiers or {}).items()),
+        )
+        for c in cases
+    ]
+    return MonotoneSweep([*plan.base, *(vals for _, _, vals in plan.follow)], specs)
+
+
+def _monotone_results(suite: Suite, rules: Any, plan: SpacePlan, cases: Sequence[Case], watch: Any,
+                      fast, examples: int) -> list[CaseResult]:
+    out = []
+    for k, case in enumerate(cases):
+        compared, broken, found = watch.check(k, examples)
+        pairs = []
+        for low, high in found:
+            ends = []
+            for index in (low, high):
+                answers = {n: v for n, v in zip(plan.names, watch.answers_at(index)) if v is not None}
+                ends.append((_in_order(rules, answers), fast(answers)))
+            pairs.append((ends[0], ends[1]))
+        out.append(CaseResult(
+            suite.path, "monotone", case.id, case.line, compared > 0 and broken == 0, case.source,
+            dict(case.expect.given), covered=compared, broken=broken, pairs=pairs))
+    return out
+
+
 def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, examples: int,
                       sets: Iterator[tuple[tuple[str | None, ...], dict[str, str]]] | None = None,
-                      progress: Callable[[int, int], None] | None = None, total: int = 0):
+                      progress: Callable[[int, int], None] | None = None, total: int = 0,
+                      watch: Any = None):
+    """`watch`: a verify.monotone.MonotoneSweep shown every answer set and its result."""
     pos = plan.position
     compiled = []
     for case in invariants:
@@ -893,6 +1068,11 @@ def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, example
                     broken[k] += 1
                     if len(found[k]) < examples:
                         found[k].append((dict(answers), got))
+        if watch is not None:
+            if got is None:
+                got = fast(answers)
+                assessed += 1
+            watch.see(combo, got.recommendation)
     return swept, assessed, list(zip(covered, broken, found))
 
 
