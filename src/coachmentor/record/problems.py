@@ -37,7 +37,7 @@ class Refused(CoachmentorError):
     exit_code = EXIT_ROW_ERRORS
 
     def __init__(self, problems: list[Problem], what: str, db_name: str) -> None:
-        n = len(problems)
+        n = len({(p.file, p.sheet, p.row) for p in problems})
         super().__init__(f"{what}: {n} row{'s' if n != 1 else ''} refused (listed above); nothing "
                          f"was written to {db_name}",
                          hint="correct them and run the same command again")

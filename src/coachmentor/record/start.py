@@ -25,10 +25,10 @@ from typing import Any
 
 from sqlalchemy import select
 
-from coachmentor.record.db import Database, school_year, today, year_end
 from coachmentor.record.dates import parse_date
+from coachmentor.record.db import Database, school_year, today, year_end
 from coachmentor.record.problems import Collector, Refused
-from coachmentor.record.store import T, Audit, insert_many, update_many, upsert_people
+from coachmentor.record.store import Audit, T, insert_many, update_many, upsert_people
 from coachmentor.record.tables import read_rows
 from coachmentor.record.vocab import CADENCES, RECOMMENDED, SUPPORTS, fold_value, lookup
 
