@@ -68,6 +68,15 @@ def import_workbook(db: Database, source: str | Path, *, read_opts: dict[str, An
     if not tabs:
         raise InputFileError(f"{name}: none of the tabs {', '.join(SHEETS)} is in this workbook",
                              hint="make one with: coachmentor record sheet --supporter ID -o FILE")
+    return import_tabs(db, name, tabs, made_for)
+
+
+def import_tabs(db: Database, name: str,
+                tabs: dict[str, tuple[dict[str, int], list[tuple[int, list[str]]]]],
+                made_for: tuple[str, str] | tuple[()] = (), command: str = "record import"
+                ) -> ImportResult:
+    """Check and write rows given as text cells by tab (a workbook's, or `record review`'s
+    one row): all or nothing."""
     problems: list[Problem] = []
     result = ImportResult(db=db.name, file=name, made_for=" ".join(made_for) or "anyone")
     with db.transaction() as conn:
@@ -84,7 +93,7 @@ def import_workbook(db: Database, source: str | Path, *, read_opts: dict[str, An
             order = list(SHEETS)
             raise Refused(sorted(problems, key=lambda q: (order.index(q.sheet or order[0]),
                                                           q.row or 0)), name, db.name)
-        audit = Audit("record import")
+        audit = Audit(command)
         _apply(conn, parsed, state, known, audit, result)
         audit.write(conn)
     return result
