@@ -63,8 +63,11 @@ def import_workbook(db: Database, source: str | Path, *, read_opts: dict[str, An
                     ) -> ImportResult:
     name = str(source)
     made_for = _meta(source)
-    tabs = {title: _read_tab(source, title, cols) for title, cols in SHEETS.items()}
-    tabs = {k: v for k, v in tabs.items() if v is not None}
+    tabs = {}
+    for title, cols in SHEETS.items():
+        tab = _read_tab(source, title, cols)
+        if tab is not None:
+            tabs[title] = tab
     if not tabs:
         raise InputFileError(f"{name}: none of the tabs {', '.join(SHEETS)} is in this workbook",
                              hint="make one with: coachmentor record sheet --supporter ID -o FILE")
@@ -197,7 +200,7 @@ def _parse(title: str, index: dict[str, int], rows: list[tuple[int, list[str]]],
         ref = cell("relationship")
         rid = _ref(ref)
         rel = known.get(rid) if rid is not None else None
-        if rel is None or not rel["in_scope"]:
+        if rid is None or rel is None or not rel["in_scope"]:
             bad.add(n, "relationship", "empty; pick the relationship from the list" if not ref
                     else "not one of this workbook's relationships; pick it from the list")
             continue
@@ -278,7 +281,11 @@ class _State:
     @classmethod
     def load(cls, conn: Any, known: dict[int, dict[str, Any]]) -> "_State":
         ids = [rid for rid, rel in known.items() if rel["in_scope"]]
-        goals, checks, reviews, progress, statutory = {}, {}, {}, {}, set()
+        goals: dict[tuple[int, int], dict[str, Any]] = {}
+        checks: dict[tuple[int, dt.date], dict[str, Any]] = {}
+        reviews: dict[tuple[int, str], dict[str, Any]] = {}
+        progress: dict[int, dict[int, dict[str, Any]]] = {}
+        statutory: set[tuple[int, dt.date]] = set()
         for i in range(0, len(ids), 500):
             chunk = ids[i:i + 500]
             for m in _select(conn, "goal", chunk):

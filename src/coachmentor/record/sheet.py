@@ -237,10 +237,10 @@ def _sheet(ws: Any, cols: tuple[Column, ...], body: list[list[Any]], spare: int,
             cell.comment = Comment(c.help, "coachmentor")
         ws.column_dimensions[get_column_letter(i)].width = c.width
     for r, row in enumerate(body, start=2):
-        for c, value in enumerate(row, start=1):
+        for k, value in enumerate(row, start=1):
             if value is None or value == "":
                 continue
-            cell = ws.cell(row=r, column=c, value=value)
+            cell = ws.cell(row=r, column=k, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text the pair typed, never a formula
     last = len(body) + spare + 1
