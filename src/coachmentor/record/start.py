@@ -37,7 +37,7 @@ PAIR_COLUMNS: dict[str, tuple[str, ...]] = {
     "name": ("staff name",),
     "support": ("role",),
     "status": (),
-    "supporter_id": ("supporter id", "supporter", "coach_id", "mentor_id"),
+    "supporter_id": ("supporter id", "supporter", "coach", "mentor", "coach_id", "mentor_id"),
     "supporter_name": (),
     "recommendation": (),
     "type": ("coaching_type", "mentoring_type"),
