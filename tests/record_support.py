@@ -81,3 +81,4 @@ def started(tmp_path: Path) -> Path:
                        "--supporters", str(EXAMPLES / "supporters.csv"))
     assert code == 0, err
     return pairs
+

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - record_db is a fixture imported from record_support
 """record start: from match's pairs to proposed relationships, once (SQLite and PostgreSQL)."""
 
 from __future__ import annotations

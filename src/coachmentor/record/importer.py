@@ -444,6 +444,8 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
     for p in parsed.get("Relationships", []):
         rel = known[p.rid]
         diff = {k: v for k, v in p.values.items() if v is not None and rel.get(k) != v}
+        if diff.get("delivered") == rel["support"] and rel["delivered"] is None:
+            del diff["delivered"]  # the sheet's pre-filled "as recommended": nothing new
         if diff:
             rel_updates[p.rid] = diff
 

@@ -14,7 +14,7 @@ import io
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, select
+from sqlalchemy import select
 from sqlalchemy.orm import aliased
 
 from coachmentor.errors import CoachmentorError
@@ -98,13 +98,13 @@ def write_sheet(db: Database, scope: Scope) -> tuple[bytes, int]:
 
 
 def _rows(conn: Any, model: Any, ids: list[int], order: tuple[Any, ...]) -> list[dict[str, Any]]:
+    t = model.__table__
     out: list[dict[str, Any]] = []
     for i in range(0, len(ids), 500):
-        q = select(model).where(and_(model.relationship_id.in_(ids[i:i + 500]))).order_by(*order)
-        out.extend({c.key: getattr(o, c.key) for c in model.__table__.columns}
-                   for o in conn.execute(q).scalars())
-    out.sort(key=lambda d: tuple(str(d[c.key]) if c.key != "relationship_id" else
-                                 d[c.key] for c in order))
+        q = select(t).where(t.c.relationship_id.in_(ids[i:i + 500]))
+        out.extend(dict(m) for m in conn.execute(q).mappings())
+    keys = [c.key for c in order]
+    out.sort(key=lambda d: tuple(d[k] for k in keys))
     return out
 
 
