@@ -77,6 +77,8 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_relationship')),
     sa.UniqueConstraint('staff_person_id', 'support', 'year', name='uq_relationship_need')
     )
+    op.create_index(op.f('ix_relationship_staff_person_id'), 'relationship', ['staff_person_id'])
+    op.create_index(op.f('ix_relationship_supporter_person_id'), 'relationship', ['supporter_person_id'])
 
     op.create_table('check_in',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -89,6 +91,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_check_in')),
     sa.UniqueConstraint('relationship_id', 'on_date', name='uq_check_in_date')
     )
+    op.create_index(op.f('ix_check_in_relationship_id'), 'check_in', ['relationship_id'])
 
     op.create_table('goal',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -102,6 +105,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_goal')),
     sa.UniqueConstraint('relationship_id', 'number', name='uq_goal_number')
     )
+    op.create_index(op.f('ix_goal_relationship_id'), 'goal', ['relationship_id'])
 
     op.create_table('review',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -120,6 +124,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_review')),
     sa.UniqueConstraint('relationship_id', 'stage', name='uq_review_stage')
     )
+    op.create_index(op.f('ix_review_relationship_id'), 'review', ['relationship_id'])
 
     op.create_table('statutory_review',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -129,6 +134,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_statutory_review')),
     sa.UniqueConstraint('relationship_id', 'held_on', name='uq_statutory_date')
     )
+    op.create_index(op.f('ix_statutory_review_relationship_id'), 'statutory_review', ['relationship_id'])
 
     op.create_table('goal_progress',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -139,6 +145,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_goal_progress')),
     sa.UniqueConstraint('review_id', 'goal_number', name='uq_goal_progress')
     )
+    op.create_index(op.f('ix_goal_progress_review_id'), 'goal_progress', ['review_id'])
 
 
 
