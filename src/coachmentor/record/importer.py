@@ -14,6 +14,7 @@ active (the pair have met); an end review held completes it, ended on the review
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,10 +63,11 @@ class Parsed:
 def import_workbook(db: Database, source: str | Path, *, read_opts: dict[str, Any] | None = None
                     ) -> ImportResult:
     name = str(source)
-    made_for = _meta(source)
+    book = _workbook(source)
+    made_for = _meta(book)
     tabs = {}
     for title, cols in SHEETS.items():
-        tab = _read_tab(source, title, cols)
+        tab = _read_tab(book, name, title, cols)
         if tab is not None:
             tabs[title] = tab
     if not tabs:
@@ -104,57 +106,67 @@ def import_tabs(db: Database, name: str,
 
 # --- reading -------------------------------------------------------------------------------
 
-def _meta(source: str | Path) -> tuple[str, str] | tuple[()]:
-    from coachmentor.files.table import open_table
+def _workbook(source: str | Path) -> dict[str, list[list[str]]]:
+    """Every tab of the workbook as rows of text (dates as YYYY-MM-DD, as `assess` reads a
+    sheet), read in one pass. The zip archive is checked first, as `assess` checks one: a
+    part that would expand past the limits is refused before anything is parsed."""
+    import warnings
+    import zipfile
 
+    from coachmentor.files.table import XLSX_RATIO_FLOOR, XLSX_RATIO_LIMIT, XLSX_SHEET_LIMIT, cell_text
+
+    name = str(source)
     try:
-        table = open_table(source, sheet=META, is_header=lambda cells: cells[:1] == ["made_for"])
-    except InputFileError as exc:
-        if "no sheet named" in exc.message:
-            return ()
+        with zipfile.ZipFile(source) as archive:
+            for info in archive.infolist():
+                if info.file_size > XLSX_SHEET_LIMIT or (
+                        info.file_size > XLSX_RATIO_FLOOR
+                        and info.file_size > XLSX_RATIO_LIMIT * max(info.compress_size, 1)):
+                    raise InputFileError(f"{name}: part '{info.filename}' would expand beyond "
+                                         "the limits for a workbook; refusing it")
+        from openpyxl import load_workbook
+
+        warnings.filterwarnings("ignore", module="openpyxl")
+        wb = load_workbook(source, read_only=True, data_only=True)
+    except InputFileError:
         raise
+    except FileNotFoundError:
+        raise InputFileError(f"{name}: no such file") from None
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError) as exc:
+        raise InputFileError(f"{name}: not a readable .xlsx workbook ({type(exc).__name__}); "
+                             "save it again from Excel as .xlsx") from None
     try:
-        head = table.header
+        return {ws.title: [[cell_text(v) for v in row]
+                           for row in ws.iter_rows(values_only=True)]
+                for ws in wb.worksheets if ws.title in (*SHEETS, META)}
     finally:
-        table.close()
-    return (head[1], head[2]) if len(head) >= 3 and head[1] in ("supporter", "school") else ()
+        wb.close()
 
 
-def _read_tab(source: str | Path, title: str, cols: tuple[Column, ...]
+def _meta(book: dict[str, list[list[str]]]) -> tuple[str, str] | tuple[()]:
+    for row in book.get(META, []):
+        if len(row) >= 3 and row[0] == "made_for" and row[1] in ("supporter", "school"):
+            return row[1], row[2]
+    return ()
+
+
+def _read_tab(book: dict[str, list[list[str]]], name: str, title: str, cols: tuple[Column, ...]
               ) -> tuple[dict[str, int], list[tuple[int, list[str]]]] | None:
-    from coachmentor.files.table import open_table
-
+    """(field -> column, [(sheet row, cells)]) of one tab; None when the tab is not there."""
+    if title not in book:
+        return None
     words = {fold_value(c.header): c.field for c in (*cols, NOTES)}
     words.update({fold_value(c.field): c.field for c in (*cols, NOTES)})
-
-    def is_header(cells: list[str]) -> bool:
-        return "relationship" in {words.get(fold_value(c)) for c in cells}
-
-    try:
-        table = open_table(source, sheet=title, is_header=is_header)
-    except InputFileError as exc:
-        if "no sheet named" in exc.message:
-            return None
-        if "no header" in exc.message:
-            raise InputFileError(f"{source}: sheet '{title}': no header row with a "
-                                 "'relationship' column") from None
-        raise
-    try:
+    rows = book[title]
+    for at, cells in enumerate(rows):
         index: dict[str, int] = {}
-        for i, text in enumerate(table.header):
+        for i, text in enumerate(cells):
             fid = words.get(fold_value(text))
             if fid is not None and fid not in index:
                 index[fid] = i
-        rows = []
-        n = table.header_row
-        for cells in table.rows:
-            n += 1
-            if table.suspect[0]:
-                table.check_row(cells)
-            rows.append((n, cells))
-    finally:
-        table.close()
-    return index, rows
+        if "relationship" in index:
+            return index, [(n, cells) for n, cells in enumerate(rows[at + 1:], start=at + 2)]
+    raise InputFileError(f"{name}: sheet '{title}': no header row with a 'relationship' column")
 
 
 def _relationships(conn: Any, made_for: tuple[str, str] | tuple[()]) -> dict[int, dict[str, Any]]:
@@ -253,13 +265,18 @@ def _value(col: Column, text: str) -> tuple[bool, Any]:
             return True, False
         return False, "not yes or no"
     if col.kind == "choice":
-        value = lookup(col.choices).get(fold_value(text))
+        value = _lookup(col.choices).get(fold_value(text))
         if value is None:
             return False, "not one of: " + ", ".join(_words(col))
         return True, value
     if len(text) > MAX_TEXT:
         return False, f"longer than {MAX_TEXT} characters; keep it short"
     return True, text
+
+
+@functools.lru_cache(maxsize=None)
+def _lookup(choices: tuple[str, ...]) -> dict[str, str]:
+    return lookup(choices)
 
 
 def _words(col: Column) -> tuple[str, ...]:
