@@ -252,14 +252,18 @@ def review_cmd(
         help="Which review.")],
     date: Annotated[str, typer.Option("--date", metavar="DATE", show_default=False,
                                       help="When it was held.")],
-    self_rating: Annotated[str, typer.Option("--self-rating", metavar="1-5",
-                                             show_default=False)] = "",
-    usefulness: Annotated[str, typer.Option("--usefulness", metavar="1-5",
-                                            show_default=False)] = "",
-    practice: Annotated[str, typer.Option("--practice-change", metavar="yes|partly|no|not yet",
-                                          show_default=False)] = "",
-    decision: Annotated[str, typer.Option("--decision", metavar="continue|change type|stop",
-                                          show_default=False)] = "",
+    self_rating: Annotated[str, typer.Option(
+        "--self-rating", metavar="1-5", show_default=False,
+        help="The same question at each review: how confident in this area now?")] = "",
+    usefulness: Annotated[str, typer.Option(
+        "--usefulness", metavar="1-5", show_default=False,
+        help="How useful the support has been (mid-point and end).")] = "",
+    practice: Annotated[str, typer.Option(
+        "--practice-change", metavar="yes|partly|no|not yet", show_default=False,
+        help="Change in practice seen (at the end).")] = "",
+    decision: Annotated[str, typer.Option(
+        "--decision", metavar="continue|change type|stop", show_default=False,
+        help="What the pair decided (mid-point and end).")] = "",
     confidentiality: Annotated[str, typer.Option("--confidentiality", metavar="yes|no",
                                                  show_default=False,
                                                  help="Agreed at the first meeting.")] = "",
@@ -300,8 +304,9 @@ def review_cmd(
 ))
 def status_cmd(
     school: SchoolOption = None,
-    supporter: Annotated[Optional[str], typer.Option("--supporter", metavar="ID",
-                                                     show_default=False)] = None,
+    supporter: Annotated[Optional[str], typer.Option(
+        "--supporter", metavar="ID", show_default=False,
+        help="Only this supporter's relationships.")] = None,
     year: YearOption = None,
     format_: Annotated[Optional[str], typer.Option(
         "--format", "-f", metavar="text|csv|json", show_default=False,
