@@ -99,9 +99,9 @@ def start(db: Database, pairs: str | Path, *, rules: Any, year: str | None = Non
     people: dict[str, dict[str, Any]] = {}
     result = StartResult(db=db.name, year=year)
     if staff is not None:
-        _read_staff(staff, rules, people, result, opts)
+        _read_people(staff, STAFF_COLUMNS, "--staff", rules, people, result, opts)
     if supporters is not None:
-        _read_supporters(supporters, rules, people, result, opts)
+        _read_people(supporters, SUPPORTER_COLUMNS, "--supporters", rules, people, result, opts)
 
     bad = Collector(name)
     needs: dict[tuple[str, str], dict[str, Any]] = {}
@@ -248,40 +248,29 @@ def _write(conn: Any, needs: dict[tuple[str, str], dict[str, Any]], ids: dict[st
     update_many(conn, "relationship", moved, audit)
 
 
-def _read_staff(source: str | Path, rules: Any, people: dict[str, dict[str, Any]],
-                result: StartResult, opts: dict[str, Any]) -> None:
-    name, rows, _ = read_rows(source, STAFF_COLUMNS, required=("staff_id",),
-                              what="--staff: the staff file given to match", **opts)
+def _read_people(source: str | Path, columns: dict[str, tuple[str, ...]], flag: str,
+                 rules: Any, people: dict[str, dict[str, Any]], result: StartResult,
+                 opts: dict[str, Any]) -> None:
+    """--staff or --supporters: what each file knows of a person, added to `people`."""
+    name, rows, _ = read_rows(source, columns, required=("staff_id",),
+                              what=f"{flag}: the file given to match", **opts)
     for n, r in rows:
         if not r.get("staff_id"):
             continue
+        where = f"{name}: row {n} (staff_id {r['staff_id']})"
         who = people.setdefault(r["staff_id"], {})
         who.update({k: r[k] for k in ("name", "school", "department") if r.get(k)})
         if r.get("career_stage"):
             stage = rules.match_value("career_stage", r["career_stage"])
             if stage is None:
-                result.warnings.append(f"{name}: row {n} (staff_id {r['staff_id']}): "
-                                       "career_stage: not accepted; left empty")
+                result.warnings.append(f"{where}: career_stage: not accepted; left empty")
             who["stage"] = stage or ""
         if r.get("focus"):
             who["focus"] = rules.match_value("focus", r["focus"]) or ""  # the need's, not stored
-
-
-def _read_supporters(source: str | Path, rules: Any, people: dict[str, dict[str, Any]],
-                     result: StartResult, opts: dict[str, Any]) -> None:
-    name, rows, _ = read_rows(source, SUPPORTER_COLUMNS, required=("staff_id",),
-                              what="--supporters: the supporters file given to match", **opts)
-    for n, r in rows:
-        if not r.get("staff_id"):
-            continue
-        who = people.setdefault(r["staff_id"], {})
-        who.update({k: r[k] for k in ("name", "school", "department") if r.get(k)})
-        if r.get("career_stage"):
-            who["stage"] = rules.match_value("career_stage", r["career_stage"]) or ""
-        who["supporter"] = OFFERS.get(fold_value(r.get("offers", "")), "")
+        if "offers" in columns:
+            who["supporter"] = OFFERS.get(fold_value(r.get("offers", "")), "")
         cap = r.get("capacity", "")
         if cap.isdigit():
             who["capacity"] = int(cap)
         elif cap:
-            result.warnings.append(f"{name}: row {n} (staff_id {r['staff_id']}): capacity: "
-                                   "not a whole number; left empty")
+            result.warnings.append(f"{where}: capacity: not a whole number; left empty")
