@@ -237,10 +237,10 @@ def import_cmd(
 
 
 @record_app.command("review", **examples(
-    "coachmentor record review 12 --stage mid-point --date 2026-01-20 --self-rating 3 "
-    "--usefulness 4 --decision continue",
-    "coachmentor record review 12 --stage agreement --date 2025-09-22 --self-rating 2 "
-    "--confidentiality yes",
+    "coachmentor record review 12 --stage mid-point --date 2026-01-20 \\",
+    "    --self-rating 3 --usefulness 4 --decision continue",
+    "coachmentor record review 12 --stage agreement --date 2025-09-22 \\",
+    "    --self-rating 2 --confidentiality yes",
     "coachmentor record review 7 --stage 'ECT statutory review' --date 2025-12-10",
 ))
 def review_cmd(
