@@ -39,6 +39,7 @@ app = typer.Typer(
         "coachmentor template -o staff.xlsx          # a staff list to fill in, with drop-downs",
         "coachmentor assess staff.xlsx -o results.xlsx --report report.html",
         "coachmentor match staff.csv supporters.csv -o pairs.csv",
+        "coachmentor record start pairs.csv           # then sheets out, sheets in, a report",
         "coachmentor rules check                     # the shipped rule base, checked",
         "coachmentor completion bash >> ~/.bashrc    # tab completion (bash, zsh, fish)",
         "coachmentor COMMAND --help                  # each command's options and examples",
@@ -274,6 +275,10 @@ app.command("template", **examples(*cli_batch.TEMPLATE_EXAMPLES))(cli_batch.temp
 from coachmentor.cli import match as cli_match  # noqa: E402 - imports only typer at module level
 
 app.command("match", **examples(*cli_match.EXAMPLES))(cli_match.match)
+
+from coachmentor.cli.record import record_app  # noqa: E402 - imports only typer at module level
+
+app.add_typer(record_app, name="record")
 
 
 SHELLS = ("bash", "zsh", "fish", "powershell")
