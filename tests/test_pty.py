@@ -33,6 +33,7 @@ def spawn(tmp_path, *args: str, env: dict | None = None, size: tuple[int, int] =
     full = dict(os.environ, COLUMNS=str(cols), LINES=str(rows), TERM="xterm")
     full.pop("COACHMENTOR_RULES", None)
     full.pop("NO_COLOR", None)
+    full.pop("CI", None)  # a person at a terminal, even on a CI machine (offered to save)
     full.update(env or {})
     child = pexpect.spawn(
         str(EXE), ["advise", *args], env=full, cwd=str(tmp_path), encoding="utf-8",
@@ -56,9 +57,22 @@ def answer(child, text: str) -> str:
     return expect(child, PROMPT)
 
 
-def finish(child) -> tuple[str, int]:
-    child.expect(pexpect.EOF, timeout=TIMEOUT)
-    rest = ANSI.sub("", child.before)
+OFFER = r"Enter finishes ?"  # the offer to save, after the questionnaire's result
+
+
+def finish(child, keys: str = "\r") -> tuple[str, int]:
+    """Read to the end; at each offer to save the report (after a questionnaire), press the
+    next of `keys` (Enter: finish without saving; f: the whole result first). Returns
+    everything read from here, and the exit code."""
+    seen = ""
+    for key in keys:
+        if child.expect([OFFER, pexpect.EOF], timeout=TIMEOUT) == 1:
+            break
+        seen += ANSI.sub("", child.before + child.after)
+        child.send(key)
+    else:
+        child.expect(pexpect.EOF, timeout=TIMEOUT)
+    rest = seen + ANSI.sub("", child.before)
     child.transcript.append(rest)
     child.close()
     return rest, child.exitstatus
@@ -137,9 +151,9 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         assert "Trainee teacher" in shown and "Established, experienced" not in shown
         assert "someone else identified it" not in " ".join(shown.split())
 
-        # Enter shows the result
+        # Enter shows the result; then f shows the whole of it, and Enter finishes
         child.sendline("")
-        rest, code = finish(child)
+        rest, code = finish(child, "f\r")
     finally:
         if child.isalive():
             child.terminate(force=True)
@@ -300,7 +314,9 @@ def test_questions_are_counted_as_a_person_counts_them(tmp_path, shipped_rules):
         child.terminate(force=True)
     total = len(applies)
     assert seen[0] == f"1 of about {len(shipped_rules.question_order)}"  # not known until asked
-    assert seen[1:] == [f"{n} of {total}" for n in range(2, total + 1)]
+    # the main need settles whether "new to the role?" is asked (not after a new-role need)
+    assert seen[1] == f"2 of about {total}"
+    assert seen[2:] == [f"{n} of {total}" for n in range(3, total + 1)]
 
 
 def test_an_established_teacher_counts_the_follow_up(tmp_path, shipped_rules):
@@ -308,7 +324,9 @@ def test_an_established_teacher_counts_the_follow_up(tmp_path, shipped_rules):
     try:
         expect(child, PROMPT)
         shown = answer(child, "established")
-        assert f"2 of {len(shipped_rules.question_order)}" in shown
+        assert f"2 of about {len(shipped_rules.question_order)}" in shown
+        shown = answer(child, "conflict")  # not a new role: asked whether they are new to one
+        assert f"3 of {len(shipped_rules.question_order)}  Has this person just taken on" in shown
     finally:
         child.terminate(force=True)
 
@@ -360,6 +378,12 @@ def test_no_escape_codes_at_all(tmp_path, env):
             child.expect(PROMPT)
             raw.append(child.before)
         child.sendline("")  # the review: show the result
+        child.expect(OFFER)
+        raw.append(child.before + child.after)
+        child.send("f")  # the whole result as well: plan, side by side, scores
+        child.expect(OFFER)
+        raw.append(child.before + child.after)
+        child.send("\r")
         child.expect(pexpect.EOF)
         raw.append(child.before)
         child.close()

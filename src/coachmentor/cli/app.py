@@ -115,6 +115,12 @@ def advise(
         bool,
         typer.Option("--no-input", help="Never prompt; fail if a required answer is missing."),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="At a terminal, show the whole result: every step of the plan, "
+                     "both options side by side, the scores and the sources' words (a file or a "
+                     "pipe always gets it all)."),
+    ] = False,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -133,6 +139,7 @@ def advise(
             output=output,
             no_input=no_input,
             rules_path=rules,
+            full=full,
         )
 
 

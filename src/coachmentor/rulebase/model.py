@@ -382,7 +382,7 @@ def _confidence_words() -> dict[Literal["high", "moderate", "low"], str]:
 
 
 def _result_words() -> dict[Literal["coaching", "mentoring", "both"], str]:
-    return {"coaching": "coaching", "mentoring": "mentoring", "both": "both"}
+    return {"coaching": "coaching", "mentoring": "mentoring", "both": "both mentoring and coaching"}
 
 
 def _confidence() -> dict[Literal["high", "moderate", "low"], str]:
