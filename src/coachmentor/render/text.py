@@ -92,7 +92,7 @@ def result_words(rules: RuleSet, doc: dict[str, Any]) -> str:
     rec = doc["recommendation"]
     if rec != "other":
         return rules.model.texts.result_words[rec]
-    alt = rules.model.alternatives.get(doc.get("alternative"))  # type: ignore[arg-type]
+    alt = rules.model.alternatives.get(doc.get("alternative"))
     label = alt.label if alt is not None else rules.model.texts.headlines["other"]
     return label[:1].lower() + label[1:]
 
@@ -102,7 +102,7 @@ def stated_firmly(rules: RuleSet, doc: dict[str, Any]) -> str | None:
     result is never weighed, so it is shown without scores, confidence or what-ifs."""
     if doc["recommendation"] != "other":
         return None
-    return rules.model.texts.stated_firmly.get(doc.get("alternative"))  # type: ignore[arg-type]
+    return rules.model.texts.stated_firmly.get(doc.get("alternative"))
 
 
 def sureness(rules: RuleSet, doc: dict[str, Any]) -> str:
@@ -170,8 +170,9 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, full: bool
     """The result for people: the verdict and how sure in words, then why, the next steps and
     what would change it. `full` adds the scores, every reason's quoted passage, the whole
     plan, both options side by side and the rule base; without it (a terminal), `more` says
-    how to see them ('Add --full for', followed by what was left out). A result the rule base states firmly (a referral for a crisis) is shown
-    without scores, confidence or what-ifs: it is not weighed against anything.
+    how to see them ('Add --full for', followed by what was left out). A result the rule base
+    states firmly (a referral for a crisis) is shown without scores, confidence or what-ifs:
+    it is not weighed against anything.
 
     It ends with a one-line summary of the recommendation, so that the recommendation is on
     screen when the output stops, and, given `save` (see `save_command`), how to keep it."""
@@ -297,7 +298,8 @@ def _why(doc: dict[str, Any], console: Any, full: bool) -> None:
     for i, r in enumerate(reasons, 1):
         cell = Text(r["text"])
         if r.get("source"):
-            cell.append(f"\n{r['source']}: “{r['quote']}”" if full else f"\n{r['source']}", style="dim")
+            cell.append(f"\n{r['source']}: “{r['quote']}”" if full else f"\nSource: {r['source']}",
+                        style="dim")
         why.add_row(Text(f"{i}."), cell)
     console.print(why)
 
