@@ -489,3 +489,24 @@ def test_a_text_report_written_with_o_is_whole(tmp_path, run_cli, shipped_rules)
     assert run_cli("advise", *[f"--set={k}={v}" for k, v in TYPICAL["both"].items()], "-o", out).exit_code == 0
     written = out.read_text(encoding="utf-8")
     assert "Side by side" in written and "Scores" in written and "Add --full" not in written
+
+
+def test_ctrl_c_at_the_offer_is_a_calm_stop(tmp_path, monkeypatch):
+    import io
+
+    import typer
+    from rich.console import Console
+
+    from coachmentor.cli.questionnaire import STOPPED
+    from coachmentor.cli.save_offer import offer_to_save
+
+    def interrupted():
+        raise KeyboardInterrupt
+
+    monkeypatch.chdir(tmp_path)
+    out = io.StringIO()
+    with pytest.raises(typer.Exit) as stop:
+        offer_to_save(console=Console(file=out, width=80), name="advice.md", save=lambda: "x",
+                      show_whole=None, command="c", keys=interrupted)
+    assert stop.value.exit_code == 130 and STOPPED in out.getvalue()
+    assert not list(tmp_path.iterdir())

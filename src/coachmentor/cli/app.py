@@ -74,6 +74,7 @@ FORMATS = ("text", "json", "markdown")
 
 @app.command(**examples(
     "coachmentor advise                         # questions at the terminal, one at a time",
+    "coachmentor advise --full                  # the same, with the whole result on screen",
     "coachmentor advise --set career_stage=ECT --set focus=induction",
     "coachmentor advise --answers answers.yaml -o advice.md    # a markdown file",
     "coachmentor advise --answers answers.yaml --format json   # for scripts",

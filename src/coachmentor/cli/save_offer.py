@@ -43,7 +43,7 @@ def one_key() -> Iterator[Callable[[], str]]:
         import tty
 
         saved = termios.tcgetattr(fd)
-    except (ImportError, OSError, Exception):  # termios.error is not an OSError
+    except Exception:  # no termios (Windows), or not a terminal it can set (termios.error)
         yield _line_key
         return
     try:
@@ -94,10 +94,17 @@ def offer_to_save(
         if show_whole is not None:
             choices.append("f shows the whole result")
         choices.append("Enter finishes")
-        with keys() as read:
-            console.print(Text(f" {dot} ".join(choices) + " ", style="bold"), end="")
-            console.file.flush()
-            pressed = read()
+        try:
+            with keys() as read:
+                console.print(Text(f" {dot} ".join(choices) + " ", style="bold"), end="")
+                console.file.flush()
+                pressed = read()
+        except KeyboardInterrupt:  # Ctrl-C: as calm as in the questions (exit 130)
+            from coachmentor.cli.questionnaire import STOPPED, _stopped
+
+            console.print()
+            console.print(Text(STOPPED))
+            raise _stopped() from None
         meaning = key_meaning(pressed)
         console.print()
         if meaning == "save":
