@@ -510,3 +510,18 @@ def test_ctrl_c_at_the_offer_is_a_calm_stop(tmp_path, monkeypatch):
                       show_whole=None, command="c", keys=interrupted)
     assert stop.value.exit_code == 130 and STOPPED in out.getvalue()
     assert not list(tmp_path.iterdir())
+
+
+def test_a_refusal_on_an_optional_question_says_enter_skips_it(shipped_rules):
+    _, shown = run_questionnaire(shipped_rules, ["established", "conflict", "wants to be told", ""] + [""] * 10)
+    flat = " ".join(shown.split())
+    assert "'wants to be told' is not one of the choices: type a number 1–2, Enter to skip it, or ? for help." in flat
+    _, shown = run_questionnaire(shipped_rules, ["astronaut", "established", "conflict"] + [""] * 10)
+    assert "type a number 1–5, or ? for help." in " ".join(shown.split())  # required: no skip
+
+
+@pytest.mark.parametrize("typed", ["TBC", "N/A", "tbd"])
+def test_spreadsheet_words_for_not_settled_skip_too(shipped_rules, typed):
+    answers, shown = run_questionnaire(shipped_rules, ["established", "conflict", typed] + [""] * 10)
+    assert "new_to_role" not in answers and "skipped" in shown
+    assert shipped_rules.match_value("readiness_concern", "N/A") == "none"  # a choice's own word wins

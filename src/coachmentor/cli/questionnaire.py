@@ -231,9 +231,10 @@ class Questionnaire:
         q = self.rules.questions[qid]
         # What was typed, echoed: pasted text may hold escape sequences.
         shown = printable(raw if len(raw) <= 30 else raw[:27] + "...")
+        skip = "" if q.required else ", Enter to skip it"
         text = (
-            f"'{shown}' is not one of the choices: type a number 1{self.g.range}{len(q.choices)}, "
-            "or ? for help."
+            f"'{shown}' is not one of the choices: type a number 1{self.g.range}{len(q.choices)}"
+            f"{skip}, or ? for help."
         )
         near = nearest_value(self.rules, qid, raw)
         if near is not None:

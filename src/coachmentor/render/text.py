@@ -281,7 +281,7 @@ def _scores(doc: dict[str, Any], console: Any) -> None:
         t.add_row(Text(option.capitalize(), style="bold"),
                   Text(_bar(scores[option], top, bar, full=g.full, empty=g.empty)),
                   Text(score_text(scores[option], g.minus)))
-    console.print(Text("Scores", style="bold underline"))
+    _heading(console, "Scores")
     console.print(t)
     console.print(Text(SCORES_EXPLAINED, style="dim"))
 
