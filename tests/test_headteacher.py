@@ -525,3 +525,12 @@ def test_spreadsheet_words_for_not_settled_skip_too(shipped_rules, typed):
     answers, shown = run_questionnaire(shipped_rules, ["established", "conflict", typed] + [""] * 10)
     assert "new_to_role" not in answers and "skipped" in shown
     assert shipped_rules.match_value("readiness_concern", "N/A") == "none"  # a choice's own word wins
+
+
+def test_an_answer_supplied_beforehand_is_reviewed_and_counts(shipped_rules):
+    # --set new_to_role=yes with a new-role need: not asked, but shown at review and used
+    answers, shown = run_questionnaire(shipped_rules, [""] * 12, {"career_stage": "established",
+                                                                  "focus": "new_role", "new_to_role": "yes"})
+    review = shown.split("Review your answers")[1]
+    assert NEW_TO_ROLE in " ".join(review.split()) and answers["new_to_role"] == "yes"
+    assert shown.count(NEW_TO_ROLE) == 1  # in the review, never asked

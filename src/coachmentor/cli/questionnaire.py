@@ -111,7 +111,19 @@ class Questionnaire:
         return self.answers
 
     def applicable(self) -> list[str]:
-        return [q for q in self.rules.question_order if self.rules.applies(self.rules.questions[q], self.answers)]
+        """The questions to review: those asked given the answers, and an answer supplied
+        beforehand (--set, a file) to a question skipped only by its `skip_when`, which
+        still counts (see RuleSet.applies)."""
+        from coachmentor.rulebase.ruleset import condition_holds
+
+        def shown(qid: str) -> bool:
+            q = self.rules.questions[qid]
+            if self.rules.applies(q, self.answers):
+                return True
+            return (qid in self.prefilled and qid in self.answers
+                    and (q.when is None or condition_holds(q.when, self.answers)))
+
+        return [q for q in self.rules.question_order if shown(q)]
 
     def ask_in_turn(self, ids: list[str], *, numbered: bool = True) -> None:
         history: list[int] = []

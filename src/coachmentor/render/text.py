@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coachmentor.advice import choice_label, recommendation_phrase
+from coachmentor.advice import choice_label
 from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.textsafe import printable, printable_tree
 
@@ -503,7 +503,3 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         url = f" <{printable(src.url)}>" if src.url else ""
         lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def recommendation_sentence(rules: RuleSet, doc: dict[str, Any]) -> str:
-    return recommendation_phrase(rules, doc["recommendation"], doc.get("alternative"))
