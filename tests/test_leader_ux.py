@@ -150,22 +150,29 @@ def test_answers_file_key_and_value_suggestions(tmp_path, run_cli):
 # --- 3. the result ends with its summary ----------------------------------------------------
 
 
-def test_text_output_ends_with_the_recommendation_and_how_to_keep_it(run_cli, shipped_rules):
+def test_text_output_ends_with_the_recommendation_and_how_to_keep_it(run_cli, shipped_rules,
+                                                                     tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
     answers = {"career_stage": "ECT", "focus": "induction", "assessment_needed": "Y"}
     result = run_cli("advise", *sets(answers))
     assert result.exit_code == 0, result.stderr
     expected = assess(shipped_rules, answers)
-    last, save = result.stdout.rstrip("\n").splitlines()[-2:]
+    last, intro, save = result.stdout.rstrip("\n").splitlines()[-3:]
     headline = shipped_rules.model.texts.headlines[expected.recommendation]
-    assert last.startswith(f"Recommendation: {headline}, confidence {expected.confidence:.2f}")
-    assert expected.confidence_label in last  # in words as well as a number
-    assert save.startswith("Save this: coachmentor advise ")
-    # the command it gives reproduces the result, as a report
-    argv = save.removeprefix("Save this: coachmentor ").split()
-    assert argv[-4:] == ["--format", "markdown", "-o", "advice.md"]
-    again = run_cli(*argv[:-2])
+    words = shipped_rules.model.texts.confidence_words[expected.confidence_label]
+    result_words = shipped_rules.model.texts.result_words[expected.recommendation]
+    # how sure in words that fit the result, never a bare number
+    assert last == f"Recommendation: {headline}. {words.replace('{result}', result_words)}"
+    assert f"{expected.confidence:.2f}" not in result.stdout
+    assert intro == "To save this report, run:" and save.startswith("coachmentor advise ")
+    # the command it gives, alone on its line: only the answers given, in the questionnaire's
+    # order; the .md name says markdown; run as it is, it writes the report
+    argv = save.removeprefix("coachmentor ").split()
+    assert argv == ["advise", "--set", "career_stage=early_career", "--set", "focus=induction",
+                    "--set", "assessment_needed=yes", "-o", "advice.md"]
+    again = run_cli(*argv)
     assert again.exit_code == 0
-    assert f"**Recommendation: {headline}**" in again.stdout
+    assert f"**Recommendation: {headline}**" in (tmp_path / "advice.md").read_text(encoding="utf-8")
 
 
 def test_save_this_never_names_a_file_that_is_there(run_cli, tmp_path, monkeypatch):
@@ -189,7 +196,8 @@ def test_save_this_never_names_a_file_that_is_there(run_cli, tmp_path, monkeypat
 
 
 def _save_line(run_cli, tmp_path, staff_id: str, name: str) -> str:
-    """The 'Save this' line of advise run on an answers file with this staff_id and name."""
+    """The command that saves the report, from advise run on an answers file with this
+    staff_id and name."""
     answers = tmp_path / "a.yaml"
     answers.write_text(f"staff_id: {staff_id}\nname: {name}\ncareer_stage: ECT\n"
                        "focus: induction\n", encoding="utf-8")
@@ -224,7 +232,7 @@ def test_written_report_has_the_summary_but_no_save_hint(tmp_path, run_cli):
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.rstrip().splitlines()[-1].startswith("Recommendation: ")
-    assert "Save this" not in text
+    assert "To save this report" not in text
 
 
 # --- 6. the console policy ---------------------------------------------------------------------
@@ -283,7 +291,8 @@ def test_side_by_side_at_a_narrow_terminal_keeps_words_whole(shipped_rules, widt
 def test_save_this_keeps_the_staff_id_so_the_report_says_whom(run_cli, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     save = _save_line(run_cli, tmp_path, "S001", "Ann Example")
-    argv = save.removeprefix("Save this: coachmentor ").split()
+    argv = save.removeprefix("coachmentor ").split()
     assert "staff_id=S001" in argv and "Ann" not in save
-    report = run_cli(*argv[:-2])  # as markdown, to standard output
-    assert report.exit_code == 0 and "S001" in report.stdout.splitlines()[0]
+    report = run_cli(*argv)
+    assert report.exit_code == 0
+    assert "S001" in (tmp_path / argv[-1]).read_text(encoding="utf-8").splitlines()[0]

@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -219,7 +221,10 @@ def test_the_keep_command_repeats_every_option_that_shaped_the_screen(tmp_path, 
     never.write_text("staff_id,supporter_id\nE2,S1\n", encoding="utf-8")
     _, err, _ = at_a_terminal("match", staff, sups, "--avoid", never, "--redact")
     last = err.strip().splitlines()[-1].split()
-    assert last[:4] == ["coachmentor", "match", str(staff), str(sups)]
+    assert last[1:4] == ["match", str(staff), str(sups)]
+    # the program as it was run (a path here), so that the line runs when pasted
+    exe = Path(sys.executable).with_name("coachmentor")
+    assert last[0] == str(exe) or shutil.which(last[0]) == str(exe), last[0]
     assert last[last.index("--avoid") + 1] == str(never) and "--redact" in last
     assert last[-2:] == ["-o", "pairs.csv"] or last[-1].startswith("pairs-")
     _, err, _ = at_a_terminal("assess", staff, "--redact", "--delimiter", ",")

@@ -33,6 +33,7 @@ def spawn(tmp_path, *args: str, env: dict | None = None, size: tuple[int, int] =
     full = dict(os.environ, COLUMNS=str(cols), LINES=str(rows), TERM="xterm")
     full.pop("COACHMENTOR_RULES", None)
     full.pop("NO_COLOR", None)
+    full.pop("CI", None)  # a person at a terminal, even on a CI machine (offered to save)
     full.update(env or {})
     child = pexpect.spawn(
         str(EXE), ["advise", *args], env=full, cwd=str(tmp_path), encoding="utf-8",
@@ -56,9 +57,22 @@ def answer(child, text: str) -> str:
     return expect(child, PROMPT)
 
 
-def finish(child) -> tuple[str, int]:
-    child.expect(pexpect.EOF, timeout=TIMEOUT)
-    rest = ANSI.sub("", child.before)
+OFFER = r"Enter finishes ?"  # the offer to save, after the questionnaire's result
+
+
+def finish(child, keys: str = "\r") -> tuple[str, int]:
+    """Read to the end; at each offer to save the report (after a questionnaire), press the
+    next of `keys` (Enter: finish without saving; f: the whole result first). Returns
+    everything read from here, and the exit code."""
+    seen = ""
+    for key in keys:
+        if child.expect([OFFER, pexpect.EOF], timeout=TIMEOUT) == 1:
+            break
+        seen += ANSI.sub("", child.before + child.after)
+        child.send(key)
+    else:
+        child.expect(pexpect.EOF, timeout=TIMEOUT)
+    rest = seen + ANSI.sub("", child.before)
     child.transcript.append(rest)
     child.close()
     return rest, child.exitstatus
@@ -138,9 +152,9 @@ def test_questionnaire_end_to_end(tmp_path, shipped_rules):
         assert "Trainee teacher" in shown and "Established, experienced" not in shown
         assert "someone else identified it" not in " ".join(shown.split())
 
-        # Enter shows the result
+        # Enter shows the result; then f shows the whole of it, and Enter finishes
         child.sendline("")
-        rest, code = finish(child)
+        rest, code = finish(child, "f\r")
     finally:
         if child.isalive():
             child.terminate(force=True)
@@ -301,7 +315,9 @@ def test_questions_are_counted_as_a_person_counts_them(tmp_path, shipped_rules):
         child.terminate(force=True)
     total = len(applies)
     assert seen[0] == f"1 of about {len(shipped_rules.question_order)}"  # not known until asked
-    assert seen[1:] == [f"{n} of {total}" for n in range(2, total + 1)]
+    # the main need settles whether "new to the role?" is asked (not after a new-role need)
+    assert seen[1] == f"2 of about {total}"
+    assert seen[2:] == [f"{n} of {total}" for n in range(3, total + 1)]
 
 
 def test_an_established_teacher_counts_the_follow_up(tmp_path, shipped_rules):
@@ -309,7 +325,9 @@ def test_an_established_teacher_counts_the_follow_up(tmp_path, shipped_rules):
     try:
         expect(child, PROMPT)
         shown = answer(child, "established")
-        assert f"2 of {len(shipped_rules.question_order)}" in shown
+        assert f"2 of about {len(shipped_rules.question_order)}" in shown
+        shown = answer(child, "conflict")  # not a new role: asked whether they are new to one
+        assert f"3 of {len(shipped_rules.question_order)}  Has this person just taken on" in shown
     finally:
         child.terminate(force=True)
 
@@ -361,6 +379,12 @@ def test_no_escape_codes_at_all(tmp_path, env):
             child.expect(PROMPT)
             raw.append(child.before)
         child.sendline("")  # the review: show the result
+        child.expect(OFFER)
+        raw.append(child.before + child.after)
+        child.send("f")  # the whole result as well: plan, side by side, scores
+        child.expect(OFFER)
+        raw.append(child.before + child.after)
+        child.send("\r")
         child.expect(pexpect.EOF)
         raw.append(child.before)
         child.close()
@@ -374,3 +398,102 @@ def test_no_escape_codes_at_all(tmp_path, env):
     if env.get("TERM") == "dumb":  # and no box drawing: plain ASCII
         assert not set(everything) & set("█░•╭╮╰╯│─┏┃━┡┩└┘├┤┼"), sorted(set(everything) & set("█░•│─"))
         assert "+--" in everything
+
+
+# --- issue 23: the end of the questionnaire: one key saves the report --------------------------
+
+
+def _to_the_offer(child, typed=("ECT", "induction")) -> str:
+    """Answer `typed`, skip every other question, show the result; returns what was shown up
+    to the offer to save."""
+    shown = expect(child, PROMPT)
+    for text in typed:
+        shown = answer(child, text)
+    while "Review your answers" not in shown:
+        shown = answer(child, "")
+    child.sendline("")
+    return expect(child, OFFER)
+
+
+@pytest.mark.parametrize("taken", [False, True], ids=["free", "advice.md-taken"])
+def test_one_key_saves_the_report_and_says_where(tmp_path, shipped_rules, taken):
+    from coachmentor.advice import build_advice
+    from coachmentor.render.text import render_markdown
+
+    if taken:
+        (tmp_path / "advice.md").write_text("Ann's report", encoding="utf-8")
+    name = "advice-2.md" if taken else "advice.md"
+    child = spawn(tmp_path)
+    try:
+        shown = _to_the_offer(child)
+        assert f"s saves the report as {name}" in shown
+        child.send("s")  # one key, no Enter
+        rest, code = finish(child, "")
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 0, rest
+    assert f"Saved the report as {name} (in {tmp_path.resolve()})." in " ".join(rest.split())
+    expected = render_markdown(shipped_rules, build_advice(
+        shipped_rules, {"career_stage": "early_career", "focus": "induction"}))
+    assert (tmp_path / name).read_text(encoding="utf-8") == expected
+    if taken:
+        assert (tmp_path / "advice.md").read_text(encoding="utf-8") == "Ann's report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted({"advice.md", name})
+
+
+def test_enter_at_the_offer_saves_nothing_and_gives_the_command(tmp_path):
+    child = spawn(tmp_path)
+    try:
+        _to_the_offer(child)
+        child.send("\r")
+        rest, code = finish(child, "")
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert code == 0 and not list(tmp_path.glob("advice*"))
+    assert "Not saved. To save it later, run:" in rest
+    command = rest.rstrip().splitlines()[-1].split()
+    assert command[0] == str(EXE) and command[1] == "advise" and command[-2:] == ["-o", "advice.md"]
+
+
+def test_on_a_ci_machine_nothing_is_asked_after_the_result(tmp_path):
+    child = spawn(tmp_path, env={"CI": "true"})
+    try:
+        expect(child, PROMPT)
+        answer(child, "ECT")
+        shown = answer(child, "induction")
+        while "Review your answers" not in shown:
+            shown = answer(child, "")
+        child.sendline("")
+        child.expect(pexpect.EOF, timeout=TIMEOUT)  # no key needed
+        rest = ANSI.sub("", child.before)
+        child.close()
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    assert child.exitstatus == 0
+    assert "s saves" not in rest and "To save this report, run:" in rest
+
+
+def test_a_plain_ascii_terminal_gets_through_to_a_saved_report(tmp_path):
+    # TERM=dumb and an ASCII encoding: every screen readable, then f and s
+    child = spawn(tmp_path, env={"TERM": "dumb", "PYTHONIOENCODING": "ascii"}, size=(40, 60))
+    try:
+        shown = _to_the_offer(child, ("second year ECT", "new role", "not sure", "until Easter"))
+        child.send("f")
+        shown += expect(child, OFFER)
+        child.send("s")
+        rest, code = finish(child, "")
+    finally:
+        if child.isalive():
+            child.terminate(force=True)
+    everything = "".join(child.transcript)
+    assert code == 0, rest
+    assert everything.isascii() and "\x1b" not in everything
+    flat = " ".join(everything.split())
+    assert "second year ECT -> Early career teacher" in flat
+    assert "Has this person just taken on" not in flat  # the need said it
+    assert "not sure -> skipped" in flat and "until Easter -> Short" in flat
+    assert "Side by side" in flat and "Saved the report as advice.md" in flat
+    assert (tmp_path / "advice.md").is_file()

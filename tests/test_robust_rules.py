@@ -593,11 +593,11 @@ SILENT_MISTAKES = [
     ("huge-weight", "    points: {mentoring: 4}", "    points: {mentoring: 1e308}", 0,
      ("rules[0].points.mentoring",)),
     ("huge-threshold", "  both_min: 4", "  both_min: 1e308", 0, ("decision.both_min",)),
-    ("phrase-positional", "phrase: the main need were {label}", "phrase: the main need were {0}", 0,
+    ("phrase-positional", "phrase: their main need were {label}", "phrase: their main need were {0}", 0,
      ("questions[1].phrase", "{label}")),
-    ("phrase-attribute", "phrase: the main need were {label}",
-     "phrase: the main need were {label.__class__.__mro__}", 0, ("questions[1].phrase",)),
-    ("phrase-unmatched", "phrase: the main need were {label}", "phrase: the main need were {label", 0,
+    ("phrase-attribute", "phrase: their main need were {label}",
+     "phrase: their main need were {label.__class__.__mro__}", 0, ("questions[1].phrase",)),
+    ("phrase-unmatched", "phrase: their main need were {label}", "phrase: their main need were {label", 0,
      ("questions[1].phrase",)),
     ("empty-when", "    when: {focus: induction}\n    points: {mentoring: 4}",
      "    when: {}\n    points: {mentoring: 4}", 0, ("rules[0].when", "empty condition")),
@@ -633,13 +633,14 @@ def test_silent_mistakes_are_refused_with_their_line(tmp_path, command, old, new
 
 def test_a_phrase_is_filled_by_replacement_never_by_format(tmp_path):
     """A phrase may hold braces only as '{label}'; what-if sentences fill it by replacement."""
-    path, _ = variant(tmp_path, "phrase: their capacity to reflect were {label}",
-                      "phrase: their reflection were {label} ({label})")
-    result = cli("advise", "--rules", str(path), "--set", "career_stage=established",
-                 "--set", "focus=specific_practice", "--set", "reflective_capacity=high", "--format", "json")
+    path, _ = variant(tmp_path, "phrase: their main need were {label}",
+                      "phrase: their need were {label} ({label})")
+    result = cli("advise", "--rules", str(path), "--set", "career_stage=middle_leader",
+                 "--set", "focus=new_role", "--format", "json")
     assert result.exit_code == 0, result.stderr
     texts = json.loads(result.stdout)["what_if_text"]
-    assert "If their reflection were low (low), mentoring would be recommended." in texts, texts
+    assert ("If their need were handling a conflict situation (handling a conflict situation), "
+            "coaching would be recommended.") in texts, texts
 
 
 @pytest.mark.parametrize("old, new, words", [

@@ -60,18 +60,22 @@ def what_if_sentence(rules: RuleSet, w: WhatIf) -> str:
 
 
 def rank_what_if(rules: RuleSet, answers: Mapping[str, str], items: list[WhatIf]) -> list[WhatIf]:
-    """The most useful first: answers a leader may have judged wrongly or left blank come
-    before the main need, and career stage (a fact, not a judgement) comes last."""
+    """The most useful first: answers a leader can act on (the rule base's `actionable`
+    questions: how long the support lasts, what the person would prefer), then answers a
+    leader may have judged wrongly or left blank, then the main need; career stage (a fact,
+    not a judgement) comes last."""
 
     def key(w: WhatIf) -> tuple[int, int]:
         if w.field == "career_stage":
-            group = 3
+            group = 4
         elif w.field in rules.required:
-            group = 2
-        elif w.field in answers:
+            group = 3
+        elif rules.questions[w.field].actionable:
             group = 0
-        else:
+        elif w.field in answers:
             group = 1
+        else:
+            group = 2
         return group, rules.question_order.index(w.field)
 
     return sorted(items, key=key)

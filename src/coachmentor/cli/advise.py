@@ -32,6 +32,7 @@ def run_advise(
     output: Path | None,
     no_input: bool,
     rules_path: Path | None,
+    full: bool = False,
 ) -> None:
     fmt = choose_format(fmt, output)
     shown = None
@@ -57,6 +58,7 @@ def run_advise(
 
     answers = supplied.answers
     missing = missing_required(rules, answers)
+    asked = bool(missing)  # a person answering questions now, at a terminal
     if missing:
         if no_input or not sys.stdin.isatty():
             why = "--no-input was given" if no_input else "there is no terminal to ask"
@@ -72,7 +74,7 @@ def run_advise(
         answers = Questionnaire(rules, console, answers, shown=shown).run()
 
     from coachmentor.advice import build_advice
-    from coachmentor.render.text import render_markdown, render_text, save_command, text_to_string, to_json
+    from coachmentor.render.text import render_markdown, save_command, text_to_string, to_json
 
     doc = build_advice(rules, answers, supplied.info)
     if output is not None:
@@ -100,16 +102,53 @@ def run_advise(
     elif fmt == "markdown":
         write_stdout(render_markdown(rules, doc).encode("utf-8"))
     elif sys.stdout.isatty():
-        from coachmentor.render.console import make_console
-
-        render_text(rules, doc, make_console(stderr=False),
-                    save=save_command(doc, rules_path, output=save_name(doc)))
+        show_on_screen(rules, doc, rules_path, full=full, asked=asked)
     else:
         import shutil
 
         width = shutil.get_terminal_size((100, 24)).columns
         write_stdout(text_to_string(rules, doc, width=width,
-                                    save=save_command(doc, rules_path, output=save_name(doc))))
+                                    save=save_command(doc, rules, rules_path, output=save_name(doc))))
+
+
+MORE = "Add --full, or save the report, for"
+
+
+def show_on_screen(rules: Any, doc: dict, rules_path: Path | None, *, full: bool, asked: bool) -> None:
+    """The result at a terminal: the short layout unless --full. After the questionnaire, one
+    key saves the report (or shows the whole result); otherwise the last line is the command
+    that saves it."""
+    from coachmentor.cli.save_offer import can_offer, offer_to_save
+    from coachmentor.render.console import make_console
+    from coachmentor.render.text import render_text, save_command
+
+    out = make_console(stderr=False)
+    name = save_name(doc)
+    command = save_command(doc, rules, rules_path, output=name)
+    if not (asked and can_offer()):
+        render_text(rules, doc, out, full=full, save=command, more=None if full else MORE)
+        return
+    render_text(rules, doc, out, full=full)
+    offer_to_save(
+        console=make_console(stderr=True), name=name, command=command,
+        save=lambda: save_report(rules, doc),
+        show_whole=None if full else (lambda: render_text(rules, doc, out, full=True)),
+    )
+
+
+def save_report(rules: Any, doc: dict) -> str:
+    """Write the markdown report to a free name (never over a file, even one made a moment
+    ago by someone else); returns the name."""
+    from coachmentor.errors import OutputError
+    from coachmentor.files.atomic import write_new_file
+    from coachmentor.render.text import render_markdown
+
+    content = render_markdown(rules, doc)
+    for _ in range(20):
+        name = save_name(doc)
+        if write_new_file(name, content):
+            return name
+    raise OutputError(name, "every free name was taken while saving")
 
 
 def save_name(doc: dict, exists: Any = None) -> str:

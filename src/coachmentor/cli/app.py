@@ -84,6 +84,7 @@ FORMATS = ("text", "json", "markdown")
 
 @app.command(**examples(
     "coachmentor advise                         # questions at the terminal, one at a time",
+    "coachmentor advise --full                  # the same, with the whole result on screen",
     "coachmentor advise --set career_stage=ECT --set focus=induction",
     "coachmentor advise --answers answers.yaml -o advice.md    # a markdown file",
     "coachmentor advise --answers answers.yaml --format json   # for scripts",
@@ -127,6 +128,12 @@ def advise(
         bool,
         typer.Option("--no-input", help="Never prompt; fail if a required answer is missing."),
     ] = False,
+    full: Annotated[
+        bool,
+        typer.Option("--full", help="At a terminal, show the whole result: every step of the plan, "
+                     "both options side by side, the scores and the sources' words (a file or a "
+                     "pipe always gets it all)."),
+    ] = False,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -145,6 +152,7 @@ def advise(
             output=output,
             no_input=no_input,
             rules_path=rules,
+            full=full,
         )
 
 

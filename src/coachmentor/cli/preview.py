@@ -80,7 +80,8 @@ def preview_first_question(raw_rules: Any, out: TextIO, *, width: int | None = N
         qid, prompt, required = str(q["id"]), str(q["prompt"]), bool(q.get("required", False))
         # A follow-up (`when:`) may or may not be asked: the same count as the questionnaire's.
         total = len(questions)
-        about = any(isinstance(other, dict) and other.get("when") for other in questions)
+        about = any(isinstance(other, dict) and (other.get("when") or other.get("skip_when"))
+                    for other in questions)
     except (KeyError, IndexError, TypeError, AttributeError):
         return None
     console = make_console(file=out, width=width)

@@ -60,6 +60,7 @@ class Questionnaire:
         # input is told how to give answers without prompts.
         self.at_terminal = (read is None and sys.stdin.isatty()) if at_terminal is None else at_terminal
         self.visited: set[str] = set()  # questions reached in turn (answered or skipped)
+        self.asked: set[str] = set()  # questions put to the person (answered or skipped)
         self.g = glyphs(console)
 
     # --- plumbing ---------------------------------------------------------------------
@@ -110,7 +111,19 @@ class Questionnaire:
         return self.answers
 
     def applicable(self) -> list[str]:
-        return [q for q in self.rules.question_order if self.rules.applies(self.rules.questions[q], self.answers)]
+        """The questions to review: those asked given the answers, and an answer supplied
+        beforehand (--set, a file) to a question skipped only by its `skip_when`, which
+        still counts (see RuleSet.applies)."""
+        from coachmentor.rulebase.ruleset import condition_holds
+
+        def shown(qid: str) -> bool:
+            q = self.rules.questions[qid]
+            if self.rules.applies(q, self.answers):
+                return True
+            return (qid in self.prefilled and qid in self.answers
+                    and (q.when is None or condition_holds(q.when, self.answers)))
+
+        return [q for q in self.rules.question_order if shown(q)]
 
     def ask_in_turn(self, ids: list[str], *, numbered: bool = True) -> None:
         history: list[int] = []
@@ -123,6 +136,7 @@ class Questionnaire:
                 i += 1
                 continue
             step = self.ask(qid, position=self.progress(ids, qid) if numbered else "")
+            self.asked.add(qid)
             if step == "back":
                 if history:
                     i = history.pop()
@@ -135,15 +149,22 @@ class Questionnaire:
 
     def may_apply(self, qid: str) -> bool | None:
         """True if the question applies given the answers so far, False if it cannot, None
-        while it depends on a question not reached yet."""
-        when = self.rules.questions[qid].when
+        while it depends on a question not reached yet (its `when`, or its `skip_when`)."""
+        q = self.rules.questions[qid]
         unknown = False
-        for fid, want in (when or {}).items():
+        for fid, want in (q.when or {}).items():
             have = self.answers.get(fid)
             if have is None and fid not in self.visited:
                 unknown = True
             elif have not in ([want] if isinstance(want, str) else want):
                 return False
+        skip = q.skip_when or {}
+        if skip:
+            held = [self.answers.get(fid) in ([w] if isinstance(w, str) else w) for fid, w in skip.items()]
+            if all(held):
+                return False
+            if any(self.answers.get(fid) is None and fid not in self.visited for fid in skip):
+                unknown = True
         return None if unknown else True
 
     def progress(self, ids: list[str], qid: str) -> str:
@@ -194,6 +215,16 @@ class Questionnaire:
                     value = q.choices[n - 1].value
             else:
                 value = self.rules.match_value(qid, raw)
+            if value is None and self.rules.is_not_sure(raw):
+                # "not sure", "don't know": what Enter does (a choice's own synonym came first)
+                shown = printable(raw if len(raw) <= 40 else raw[:37] + "...")
+                if q.required:
+                    self.say_wrapped(f"{shown}: this one needs an answer to give a recommendation. "
+                                     "Choose the nearest; ? explains the choices.", "yellow")
+                    continue
+                self.answers.pop(qid, None)
+                self.say_wrapped(f"{shown} {self.g.arrow} skipped (Enter skips a question too)", "green")
+                return "skipped"
             if value is None:
                 self.refuse(qid, raw)
                 continue
@@ -212,9 +243,10 @@ class Questionnaire:
         q = self.rules.questions[qid]
         # What was typed, echoed: pasted text may hold escape sequences.
         shown = printable(raw if len(raw) <= 30 else raw[:27] + "...")
+        skip = "" if q.required else ", Enter to skip it"
         text = (
-            f"'{shown}' is not one of the choices: type a number 1{self.g.range}{len(q.choices)}, "
-            "or ? for help."
+            f"'{shown}' is not one of the choices: type a number 1{self.g.range}{len(q.choices)}"
+            f"{skip}, or ? for help."
         )
         near = nearest_value(self.rules, qid, raw)
         if near is not None:
@@ -288,11 +320,17 @@ class Questionnaire:
                 self.say(f"Type a number from 1 to {len(shown)}, '<', or press Enter.", "yellow")
                 continue
             self.ask(target)
+            self.asked.add(target)
             # A changed answer may make follow-up questions apply (ask them) or not (drop them).
             for qid in self.rules.question_order:
-                applies = self.rules.applies(self.rules.questions[qid], self.answers)
+                q = self.rules.questions[qid]
+                applies = self.rules.applies(q, self.answers)
                 if not applies and qid in self.answers and qid not in self.prefilled:
                     self.answers.pop(qid)
-                    self.say(f"('{qid}' no longer applies and was cleared.)", "dim")
-                elif applies and qid not in self.answers and self.rules.questions[qid].when:
+                    self.asked.discard(qid)
+                    self.say_wrapped(printable(f"“{q.prompt}” no longer applies, so its answer was "
+                                               "cleared."), "dim")
+                elif (applies and qid not in self.answers and qid not in self.asked
+                      and (q.when or q.skip_when)):
                     self.ask(qid)
+                    self.asked.add(qid)

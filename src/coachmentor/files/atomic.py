@@ -354,3 +354,38 @@ def not_written_after(later: list[Path], written: list[str] | None = None) -> It
             parts.append(f"{', '.join(str(p) for p in later)} not written")
         raise OutputError(exc.target, exc.reason, "; ".join(parts)) from None
 
+
+
+def write_new_file(path: str | os.PathLike[str], text: str) -> bool:
+    """Write `text` (UTF-8) to `path` atomically, only if no file has that name: a temporary
+    file beside it (0600: personal data), then a hard link to the name, which fails if the
+    name is taken, even by a file made a moment ago. Where hard links are not allowed (some
+    network or FAT folders) the temporary file is renamed into place after a last check.
+    Returns False, writing nothing, if the name is taken; OutputError if it cannot write."""
+    target = Path(path)
+    folder = target.parent if str(target.parent) else Path(".")
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=folder)
+    except OSError as exc:
+        raise OutputError(str(path), _reason(exc)) from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            return False
+        except OSError:
+            if os.path.lexists(target):
+                return False
+            os.replace(tmp, target)
+        return True
+    except OSError as exc:
+        raise OutputError(str(path), _reason(exc)) from None
+    finally:
+        try:
+            os.unlink(tmp)  # gone already once renamed into place
+        except OSError:
+            pass

@@ -86,6 +86,29 @@ def box_for(console: Any, box: Any) -> Any:
     return box
 
 
+def screen_columns(console: Any) -> int:
+    """The columns of the terminal behind `console` (0 when it writes to no terminal): where
+    the terminal really wraps a long line, whatever width the console lays text out to."""
+    if not getattr(console, "is_terminal", False):
+        return 0
+    try:
+        return os.get_terminal_size(console.file.fileno()).columns
+    except (AttributeError, OSError, ValueError):
+        return 0
+
+
+def print_command(console: Any, intro: str, command: str) -> None:
+    """`intro`, then `command` on a line of its own, which a terminal wraps between words (see
+    `command.unbroken`) and copies back as one line; nothing but the command on it."""
+    from rich.text import Text
+
+    from coachmentor.render.command import unbroken
+    from coachmentor.textsafe import printable
+
+    console.print(Text(intro))
+    console.print(Text(unbroken(printable(command), screen_columns(console))), soft_wrap=True)
+
+
 def _height() -> int:
     for fd in (2, 1, 0):
         try:

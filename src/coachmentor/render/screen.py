@@ -7,7 +7,6 @@ staff list and in a results file the person chooses to write).
 
 from __future__ import annotations
 
-import shlex
 from typing import Any
 
 from coachmentor.batch.sinks import ScreenRows
@@ -181,8 +180,9 @@ def keep_hint(command: str, arguments: list[str], name: str,
     """What to do to keep every result in a file, and the command: this run's own arguments
     (every option that shaped what was shown) and `-o name`, on a line of its own to copy
     whole; said last, so it stays on screen."""
-    parts = ["coachmentor", command, *map(shlex.quote, arguments), "-o", shlex.quote(name)]
+    from coachmentor.render.command import command_line
+
     xlsx = name.rsplit(".", 1)[0] + ".xlsx"
     same = " and the same standard input" if stdin else ""
     return (f"To keep every result in a file (-o {xlsx} for Excel{same}):",
-            "  " + " ".join(parts))
+            "  " + command_line([command, *arguments, "-o", name]))

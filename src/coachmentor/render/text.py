@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coachmentor.advice import choice_label, recommendation_phrase
+from coachmentor.advice import choice_label
 from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.textsafe import printable, printable_tree
 
@@ -23,10 +23,6 @@ def to_json(doc: dict[str, Any]) -> str:
     \\uXXXX escapes too, which decode to the same text but are not raw on a terminal."""
     text = json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
     return "".join(ch if ch.isprintable() or ch == "\n" else json.dumps(ch)[1:-1] for ch in text)
-
-
-def _confidence_words(rules: RuleSet, doc: dict[str, Any]) -> str:
-    return printable(rules.model.texts.confidence[doc["confidence_label"]])
 
 
 def _type_line(doc: dict[str, Any]) -> str:
@@ -90,37 +86,70 @@ def band_word(rules: RuleSet, band: str) -> str:
     return printable(words[band]).split(" — ")[0].strip()
 
 
+def result_words(rules: RuleSet, doc: dict[str, Any]) -> str:
+    """The result in the middle of a sentence: 'both coaching and mentoring', or for `other`
+    the alternative's label ('a conversation first')."""
+    rec = doc["recommendation"]
+    if rec != "other":
+        return rules.model.texts.result_words[rec]
+    alt = rules.model.alternatives.get(doc.get("alternative"))
+    label = alt.label if alt is not None else rules.model.texts.headlines["other"]
+    return label[:1].lower() + label[1:]
+
+
+def stated_firmly(rules: RuleSet, doc: dict[str, Any]) -> str | None:
+    """The rule base's firm words for this result (a referral for a crisis), or None: such a
+    result is never weighed, so it is shown without scores, confidence or what-ifs."""
+    if doc["recommendation"] != "other":
+        return None
+    return rules.model.texts.stated_firmly.get(doc.get("alternative"))
+
+
+def sureness(rules: RuleSet, doc: dict[str, Any]) -> str:
+    """How sure, in words that fit the result ('The answers clearly call for both coaching
+    and mentoring.'), or the firm words of a result that is not weighed."""
+    firm = stated_firmly(rules, doc)
+    if firm is not None:
+        return printable(firm)
+    words = rules.model.texts.confidence_words[doc["confidence_label"]]
+    return printable(words.replace("{result}", result_words(rules, doc)))  # never str.format
+
+
 def summary_line(rules: RuleSet, doc: dict[str, Any]) -> str:
-    """'Recommendation: Mentoring, confidence 0.64 (moderate).' (the types are in the box)"""
-    return (
-        f"Recommendation: {headline(rules, doc)}, "
-        f"confidence {doc['confidence']:.2f} ({confidence_word(rules, doc)})."
-    )
+    """'Recommendation: Mentoring. The answers make a reasonable case for mentoring: ...'
+    (the closing line: the result and how sure, in words)."""
+    return f"Recommendation: {headline(rules, doc)}. {sureness(rules, doc)}"
 
 
-def save_command(doc: dict[str, Any], rules_path: Any = None, output: str = "report.md") -> str:
-    """The command that writes this result to a report: every answer given, as --set (values
-    are ids, safe in a shell), and the staff_id when known, so that the report says whom it is
-    about; no other staff details (names stay out of shell history)."""
-    import shlex
+def save_command(doc: dict[str, Any], rules: RuleSet, rules_path: Any = None,
+                 output: str = "report.md", prog: str | None = None) -> str:
+    """The command that writes this result to a report: the program as it was invoked, the
+    answers given in the questionnaire's order (values are ids, safe in a shell), and the
+    staff_id when known, so that the report says whom it is about; no other staff details
+    (names stay out of shell history). The .md name says markdown."""
+    from coachmentor.render.command import command_line
 
-    parts = ["coachmentor", "advise"]
+    args = ["advise"]
     sid = (doc.get("staff") or {}).get("staff_id")
     if sid:
-        parts.append(f"--set staff_id={shlex.quote(str(sid))}")
+        args += ["--set", f"staff_id={sid}"]
     if rules_path is not None:
-        parts += ["--rules", shlex.quote(str(rules_path))]
-    for fid, value in doc["answers"].items():
-        parts.append(f"--set {fid}={shlex.quote(str(value))}")
-    parts += ["--format", "markdown", "-o", output]
-    return " ".join(parts)
+        args += ["--rules", str(rules_path)]
+    for fid in rules.question_order:
+        if fid in doc["answers"]:
+            args += ["--set", f"{fid}={doc['answers'][fid]}"]
+    return command_line([*args, "-o", output], prog)
 
 
 def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
+    """(question, answer) for every question answered or asked; a follow-up that was not
+    asked (it does not apply to this person) is left out rather than shown as unanswered."""
     rows = []
     for fid in rules.question_order:
         q = rules.questions[fid]
         value = doc["answers"].get(fid)
+        if not value and not rules.applies(q, doc["answers"]):
+            continue
         answer = choice_label(rules, fid, value) if value else "— (not answered)"
         rows.append((printable(q.prompt), printable(answer)))
     return rows
@@ -128,40 +157,122 @@ def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
 
 # --- text (rich) ---------------------------------------------------------------------------
 
+SAVE_THIS = "To save this report, run:"  # then the command, on a line of its own
 
-def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str | None = None) -> None:
-    """The result for people. It ends with a one-line summary of the recommendation, so that
-    the recommendation is on screen when the output stops, and, given `save` (see
-    `save_command`), how to keep it."""
-    from rich import box as boxes
-    from rich.panel import Panel
-    from rich.table import Table
+# At a terminal the result leads with what a leader acts on, and fits on a screen or two:
+BRIEF_REASONS = 3  # the strongest reasons, each with its source's title (quotes: --full)
+BRIEF_STEPS = 3  # the plan's first steps (the rule base's order; every step: --full)
+BRIEF_WHAT_IFS = 3
+
+
+def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, full: bool = True,
+                save: str | None = None, more: str | None = None) -> None:
+    """The result for people: the verdict and how sure in words, then why, the next steps and
+    what would change it. `full` adds the scores, every reason's quoted passage, the whole
+    plan, both options side by side and the rule base; without it (a terminal), `more` says
+    how to see them ('Add --full for', followed by what was left out). A result the rule base
+    states firmly (a referral for a crisis) is shown without scores, confidence or what-ifs:
+    it is not weighed against anything.
+
+    It ends with a one-line summary of the recommendation, so that the recommendation is on
+    screen when the output stops, and, given `save` (see `save_command`), how to keep it."""
     from rich.text import Text
 
-    from coachmentor.render.console import box_for, glyphs
+    from coachmentor.render.console import glyphs, print_command
 
     g = glyphs(console)
+    firm = stated_firmly(rules, doc) is not None
     doc = safe_doc(doc)
-    rec = doc["recommendation"]
-    title = Text(headline(rules, doc), style="bold")
-    body = Text()
-    body.append_text(title)
-    types = _type_line(doc)
-    if types:
-        body.append(f"\nType: {types}")
-    body.append(f"\nConfidence: {doc['confidence']:.2f}, {_confidence_words(rules, doc)}")
-    if doc.get("borderline"):
-        body.append("\nBorderline: the two options scored close together.", style="yellow")
-    if rec == "other" and doc.get("alternative_detail"):
-        body.append(f"\nWhere to turn: {doc['alternative_detail']['where_to_turn']}")
-    who = staff_line(doc)
-    panel_title = Text(f"Recommendation{' for ' + who if who else ''}")
-    console.print(Panel(body, title=panel_title, title_align="left", expand=False,
-                        box=box_for(console, boxes.ROUNDED)))
+    _verdict(rules, doc, console)
     if doc.get("warnings"):
         console.print(Text("Check these answers", style="bold yellow underline"))
         console.print(_bullets((Text(w["text"], style="yellow") for w in doc["warnings"]), g.bullet))
+    if full and not firm:
+        _scores(doc, console)
+    _why(doc, console, full)
+    pref = doc.get("preference")
+    if pref and (full or not pref["honoured"]):  # at a terminal, only a preference set aside
+        _heading(console, "Their preference")
+        console.print(Text(pref["note"], style="" if pref["honoured"] else "yellow"))
+    if doc.get("plan"):
+        _next_steps(doc, console, full)
+    if not firm:
+        _heading(console, "What would change it")
+        shown = doc.get("what_if_text") or []
+        if shown:
+            console.print(_bullets((Text(s) for s in shown[:None if full else BRIEF_WHAT_IFS]), g.bullet))
+        else:
+            console.print(Text("No single different answer would change this recommendation."))
+    if full and doc.get("compared") and not firm:
+        _side_by_side(doc, console)
+    if full:
+        console.print(Text(f"\nRule base: {doc['rules_name']} {doc['rules_version']} "
+                           f"({doc['rules_date']}), {doc['rules_hash']}", style="dim"))
+    elif more:
+        left = left_out(doc, firm)
+        if left:
+            console.print(Text(f"\n{printable(more)} {left}.", style="dim"))
+    # Last, so that it is on screen when the output stops.
+    console.print()
+    console.print(Text(summary_line(rules, doc), style="bold"))
+    if save:
+        print_command(console, SAVE_THIS, save)
 
+
+def left_out(doc: dict[str, Any], firm: bool) -> str:
+    """What the short layout leaves out of this result, in words ('the whole plan, both
+    options side by side, the scores and the sources' own words'), or ''."""
+    parts = []
+    if doc.get("plan") and len(next_steps(doc)) > BRIEF_STEPS:
+        parts.append("the whole plan")
+    if not firm:
+        if doc.get("compared"):
+            parts.append("both options side by side")
+        parts.append("the scores")
+    if any(r.get("quote") for r in doc["reasons"]):
+        parts.append("the sources' own words")
+    if len(parts) > 1:
+        return ", ".join(parts[:-1]) + " and " + parts[-1]
+    return "".join(parts)
+
+
+def _heading(console: Any, title: str) -> None:
+    from rich.text import Text
+
+    console.print(Text(f"\n{title}", style="bold underline"))
+
+
+def _verdict(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
+    """The box: the result, its types, how sure in words (or the firm words), where to turn."""
+    from rich import box as boxes
+    from rich.panel import Panel
+    from rich.text import Text
+
+    from coachmentor.render.console import box_for
+
+    body = Text()
+    body.append_text(Text(headline(rules, doc), style="bold"))
+    types = _type_line(doc)
+    if types:
+        body.append(f"\nType: {types}")
+    firm = stated_firmly(rules, doc) is not None
+    body.append(f"\n{sureness(rules, doc)}", style="bold" if firm else "")
+    if doc.get("borderline") and not firm:
+        body.append("\nBorderline: the two options scored close together.", style="yellow")
+    if doc["recommendation"] == "other" and doc.get("alternative_detail"):
+        body.append(f"\nWhere to turn: {doc['alternative_detail']['where_to_turn']}")
+    who = staff_line(doc)
+    console.print(Panel(body, title=Text(f"Recommendation{' for ' + who if who else ''}"),
+                        title_align="left", expand=False, box=box_for(console, boxes.ROUNDED)))
+
+
+def _scores(doc: dict[str, Any], console: Any) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from coachmentor.render.console import glyphs
+
+    g = glyphs(console)
     scores = doc["scores"]
     top = max([abs(v) for v in scores.values()] + [1.0])
     t = Table.grid(padding=(0, 1))
@@ -170,45 +281,77 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
         t.add_row(Text(option.capitalize(), style="bold"),
                   Text(_bar(scores[option], top, bar, full=g.full, empty=g.empty)),
                   Text(score_text(scores[option], g.minus)))
-    console.print(Text("Scores", style="bold underline"))
+    _heading(console, "Scores")
     console.print(t)
     console.print(Text(SCORES_EXPLAINED, style="dim"))
 
-    console.print(Text("\nWhy", style="bold underline"))
+
+def _why(doc: dict[str, Any], console: Any, full: bool) -> None:
+    """The reasons, strongest first: all with their quoted passages (full), or the first few
+    with their source's title."""
+    from rich.table import Table
+    from rich.text import Text
+
+    _heading(console, "Why")
     why = Table.grid(padding=(0, 1))
-    for i, r in enumerate(doc["reasons"], 1):
+    reasons = doc["reasons"] if full else doc["reasons"][:BRIEF_REASONS]
+    for i, r in enumerate(reasons, 1):
         cell = Text(r["text"])
         if r.get("source"):
-            cell.append(f"\n{r['source']}: “{r['quote']}”", style="dim")
+            cell.append(f"\n{r['source']}: “{r['quote']}”" if full else f"\nSource: {r['source']}",
+                        style="dim")
         why.add_row(Text(f"{i}."), cell)
     console.print(why)
 
-    pref = doc.get("preference")
-    if pref:
-        console.print(Text("\nTheir preference", style="bold underline"))
-        console.print(Text(pref["note"], style="" if pref["honoured"] else "yellow"))
 
-    console.print(Text("\nWhat would change it", style="bold underline"))
-    if doc.get("what_if_text"):
-        console.print(_bullets((Text(s) for s in doc["what_if_text"]), g.bullet))
-    else:
-        console.print(Text("No single different answer would change this recommendation."))
+def next_steps(doc: dict[str, Any], limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+    """(the part of the plan, its item): every item in the rule base's order, or the first
+    `limit` taking each part in turn (for `both`: how to split it, then mentoring's first step,
+    then coaching's), so that a short list still covers each part."""
+    parts = [(option, list(plan["items"])) for option, plan in doc["plan"].items()]
+    if limit is None:
+        return [(option, item) for option, items in parts for item in items]
+    out: list[tuple[str, dict[str, Any]]] = []
+    depth = 0
+    while len(out) < limit and any(depth < len(items) for _, items in parts):
+        out += [(option, items[depth]) for option, items in parts if depth < len(items)]
+        depth += 1
+    return out[:limit]
 
-    if doc.get("plan"):
-        console.print(Text("\nNext steps", style="bold underline"))
-        for option, plan in doc["plan"].items():
-            console.print(Text(option.capitalize(), style="bold"))
-            cells = []
-            for item in plan["items"]:
-                cell = Text(item["heading"] + ": ", style="bold")
-                cell.append(item["text"], style="")
-                cell.append(f"\n{item['source']}", style="dim")
-                cells.append(cell)
-            console.print(_bullets(cells, g.bullet))
 
-    if doc.get("compared") and console.width < SIDE_BY_SIDE_MIN:
+def _next_steps(doc: dict[str, Any], console: Any, full: bool) -> None:
+    from rich.text import Text
+
+    from coachmentor.render.console import glyphs
+
+    g = glyphs(console)
+    _heading(console, "Next steps")
+    several = len(doc["plan"]) > 1
+    steps = next_steps(doc, None if full else BRIEF_STEPS)
+    cells = []
+    for option, item in steps:
+        heading = item["heading"]
+        if several and option in ("coaching", "mentoring"):
+            heading += f" ({option})"
+        cell = Text(heading + ": ", style="bold")
+        cell.append(item["text"], style="")
+        if full:
+            cell.append(f"\n{item['source']}", style="dim")
+        cells.append(cell)
+    console.print(_bullets(cells, g.bullet))
+
+
+def _side_by_side(doc: dict[str, Any], console: Any) -> None:
+    from rich import box as boxes
+    from rich.table import Table
+    from rich.text import Text
+
+    from coachmentor.render.console import box_for, glyphs
+
+    g = glyphs(console)
+    _heading(console, "Side by side")
+    if console.width < SIDE_BY_SIDE_MIN:
         # Too narrow for two columns of prose: one option after the other, whole words.
-        console.print(Text("\nSide by side", style="bold underline"))
         for k, c in enumerate(doc["compared"]):
             if k:
                 console.print()
@@ -217,37 +360,19 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, save: str 
             for heading, text in _compared_rows(c):
                 grid.add_row(Text(heading, style="dim"), Text(text))
             console.print(grid)
-    elif doc.get("compared"):
-        console.print(Text("\nSide by side", style="bold underline"))
-        table = Table(show_lines=True, expand=False, box=box_for(console, boxes.HEAVY_HEAD))
-        table.add_column("", overflow="fold")  # a long word is folded, never cut with '…'
-        for c in doc["compared"]:
-            table.add_column(Text(_scored_label(c, g.minus), style="bold"), overflow="fold")
-        table.add_row("What it is", *[Text(c["summary"]) for c in doc["compared"]])
-        table.add_row("What it offers", *[Text(c["offers"]) for c in doc["compared"]])
-        table.add_row("Downside", *[Text(c["downside"]) for c in doc["compared"]])
-        table.add_row(
-            "For this person",
-            *[Text("\n".join(c["for_this_person"]) or "—") for c in doc["compared"]],
-        )
-        table.add_row(
-            "Against, here",
-            *[Text("\n".join(c["against_for_this_person"]) or "—") for c in doc["compared"]],
-        )
-        console.print(table)
-
-    console.print(
-        Text(
-            f"\nRule base: {doc['rules_name']} {doc['rules_version']} ({doc['rules_date']}), "
-            f"{doc['rules_hash']}",
-            style="dim",
-        )
-    )
-    # Last, so that it is on screen when the output stops (the result is long).
-    console.print()
-    console.print(Text(summary_line(rules, doc), style="bold"))
-    if save:
-        console.print(Text(f"Save this: {printable(save)}"), soft_wrap=True)  # one line to copy
+        return
+    table = Table(show_lines=True, expand=False, box=box_for(console, boxes.HEAVY_HEAD))
+    table.add_column("", overflow="fold")  # a long word is folded, never cut with '…'
+    for c in doc["compared"]:
+        table.add_column(Text(_scored_label(c, g.minus), style="bold"), overflow="fold")
+    table.add_row("What it is", *[Text(c["summary"]) for c in doc["compared"]])
+    table.add_row("What it offers", *[Text(c["offers"]) for c in doc["compared"]])
+    table.add_row("Downside", *[Text(c["downside"]) for c in doc["compared"]])
+    table.add_row("For this person",
+                  *[Text("\n".join(c["for_this_person"]) or "—") for c in doc["compared"]])
+    table.add_row("Against, here",
+                  *[Text("\n".join(c["against_for_this_person"]) or "—") for c in doc["compared"]])
+    console.print(table)
 
 
 SIDE_BY_SIDE_MIN = 80  # narrower: the options one after the other, not in columns
@@ -277,15 +402,17 @@ def _bullets(cells: Any, bullet: str = "•") -> Any:
     return grid
 
 
-def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100, *, save: str | None = None) -> str:
-    """The text output without colour, for a file or a pipe."""
+def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100, *, save: str | None = None,
+                   full: bool = True, more: str | None = None) -> str:
+    """The text output without colour, for a file or a pipe (everything, unless `full` is
+    False)."""
     import io
 
     from rich.console import Console
 
     buf = io.StringIO()
     console = Console(file=buf, width=width, color_system=None, force_terminal=False, highlight=False)
-    render_text(rules, doc, console, save=save)
+    render_text(rules, doc, console, full=full, save=save, more=more)
     # rich pads table cells to their width; a file or a pipe has no use for trailing spaces
     return "\n".join(line.rstrip() for line in buf.getvalue().splitlines()) + "\n"
 
@@ -313,13 +440,17 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
     types = _type_line(doc)
     if types:
         lines.append(f"- Type: {_md(types)}")
-    lines.append(f"- Confidence: {doc['confidence']:.2f} ({_md(_confidence_words(rules, doc))})")
-    if doc.get("borderline"):
-        lines.append("- Borderline: the two options scored close together.")
-    lines.append(
-        f"- Scores: coaching {score_text(doc['scores']['coaching'])}, "
-        f"mentoring {score_text(doc['scores']['mentoring'])}. {_md(SCORES_EXPLAINED)}"
-    )
+    scores = (f"coaching {score_text(doc['scores']['coaching'])}, "
+              f"mentoring {score_text(doc['scores']['mentoring'])}")
+    confidence = f"confidence {doc['confidence']:.2f} of 1 ({_md(confidence_word(rules, doc))})"
+    firm = stated_firmly(rules, doc) is not None
+    if firm:  # not weighed: the scores and confidence are kept, at the end, for the record
+        lines.append(f"- **{_md(sureness(rules, doc))}**")
+    else:
+        lines.append(f"- How sure: {_md(sureness(rules, doc))} {confidence.capitalize()}.")
+        if doc.get("borderline"):
+            lines.append("- Borderline: the two options scored close together.")
+        lines.append(f"- Scores: {scores}. {_md(SCORES_EXPLAINED)}")
     if doc.get("alternative_detail"):
         lines.append(f"- Where to turn: {_md(doc['alternative_detail']['where_to_turn'])}")
     if doc.get("warnings"):
@@ -359,10 +490,10 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         for label, key in (("For this person", "for_this_person"), ("Against, here", "against_for_this_person")):
             cells = ("<br>".join(_md(x) for x in c[key]) or "—" for c in doc["compared"])
             lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    lines += ["", "---", ""]
+    if firm:
+        lines += [f"Not weighed here, for the record: scores {scores}; {confidence}.", ""]
     lines += [
-        "",
-        "---",
-        "",
         f"Rule base: {_md(doc['rules_name'])} {_md(doc['rules_version'])} ({_md(doc['rules_date'])}), "
         f"`{doc['rules_hash']}`. Sources:",
         "",
@@ -372,7 +503,3 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         url = f" <{printable(src.url)}>" if src.url else ""
         lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")
     return "\n".join(lines).rstrip() + "\n"
-
-
-def recommendation_sentence(rules: RuleSet, doc: dict[str, Any]) -> str:
-    return recommendation_phrase(rules, doc["recommendation"], doc.get("alternative"))

@@ -170,6 +170,21 @@ class Question(Strict):
     choices: list[Choice] = Field(min_length=2)
     aliases: list[str] = Field(default_factory=list, description="other column headers")
     when: Condition | None = Field(None, description="ask only when these answers hold")
+    skip_when: Condition | None = Field(
+        None,
+        description=(
+            "not asked when these answers hold, because an earlier answer already says it (a "
+            "new-role need says they are taking on a new role); unlike `when`, an answer given "
+            "anyway (a file's column, --set) still counts"
+        ),
+    )
+    actionable: bool = Field(
+        False,
+        description=(
+            "a leader can act on this answer (how long the support lasts; asking the person): "
+            "its 'what would change it' lines come before the others"
+        ),
+    )
     phrase: Annotated[str | None, AfterValidator(_label_only)] = Field(
         None, description="'what if' wording with {label}, e.g. 'the main need were {label}'"
     )
@@ -217,8 +232,8 @@ class Question(Strict):
 
     @model_validator(mode="after")
     def _required_is_always_asked(self) -> "Question":
-        if self.required and self.when:
-            raise ValueError("a required question is always asked: it cannot have a `when`")
+        if self.required and (self.when or self.skip_when):
+            raise ValueError("a required question is always asked: it cannot have a `when` or a `skip_when`")
         values = {c.value for c in self.choices}
         for band in self.durations.bands if self.durations else []:
             if band.value not in values:
@@ -382,6 +397,18 @@ def _headlines() -> dict[Literal["coaching", "mentoring", "both", "other"], str]
     }
 
 
+def _confidence_words() -> dict[Literal["high", "moderate", "low"], str]:
+    return {
+        "high": "The answers clearly call for {result}.",
+        "moderate": "The answers make a reasonable case for {result}.",
+        "low": "The answers only lean towards {result}: a starting point for a conversation.",
+    }
+
+
+def _result_words() -> dict[Literal["coaching", "mentoring", "both"], str]:
+    return {"coaching": "coaching", "mentoring": "mentoring", "both": "both mentoring and coaching"}
+
+
 def _confidence() -> dict[Literal["high", "moderate", "low"], str]:
     return {
         "high": "high",
@@ -409,6 +436,34 @@ class Texts(Strict):
         description=(
             "the need fits the result, and one of its rules points to the other option as well "
             "({option}: that option; {reason}: the rule's reason)"))
+    # How sure, for people (issue 23): words that fit the result instead of a number, which
+    # stays in JSON and the saved report. {result} is filled by plain replacement.
+    confidence_words: dict[Literal["high", "moderate", "low"], str] = Field(
+        default_factory=_confidence_words,
+        description=(
+            "per confidence band, how sure in words, with {result}: the result's words "
+            "(result_words), or for `other` the alternative's label ('a conversation first')"
+        ),
+    )
+    result_words: dict[Literal["coaching", "mentoring", "both"], str] = Field(
+        default_factory=_result_words,
+        description="the result in the middle of a sentence ('the answers clearly call for both')")
+    stated_firmly: dict[Literal[ALTERNATIVES], str] = Field(  # type: ignore[valid-type]
+        default_factory=dict,
+        description=(
+            "alternatives stated firmly, never weighed (a crisis): these words take the place of "
+            "the confidence, and a terminal shows no scores and no 'what would change it'"
+        ),
+    )
+
+    @field_validator("confidence_words")
+    @classmethod
+    def _has_result(cls, value: dict[str, str]) -> dict[str, str]:
+        for band, text in value.items():
+            rest = text.replace("{result}", "")
+            if "{result}" not in text or "{" in rest or "}" in rest:
+                raise ValueError(f"{band}: must contain {{result}} (where the result goes) and no other braces")
+        return value
 
     @field_validator("need_set_aside", "need_outweighed", "need_also")
     @classmethod
@@ -465,6 +520,14 @@ class RuleBase(Strict):
     sources: dict[Id, SourceDocument]
     fields: list[InfoField] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
+    not_sure: list[str] = Field(
+        default_factory=list,
+        description=(
+            "what people type at the questionnaire when they do not know an answer ('not sure', "
+            "'don't know'): it skips an optional question, as Enter does (a choice's own synonym "
+            "is read first)"
+        ),
+    )
     rules: list[Rule] = Field(min_length=1)
     gates: list[Gate] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list)

@@ -35,6 +35,7 @@ class RuleSet:
         self.optional = [q.id for q in model.questions if not q.required]
         self.info_fields = {f.id: f for f in model.fields}
         self.choice_values = {q.id: [c.value for c in q.choices] for q in model.questions}
+        self.not_sure = frozenset(fold(w.replace("’", "'")) for w in model.not_sure)
         # folded text -> canonical value, per question (values, labels and synonyms)
         self.value_lookup: dict[str, dict[str, str]] = {}
         for q in model.questions:
@@ -302,7 +303,15 @@ class RuleSet:
         who = ", ".join(x for x in (doc.author, doc.date) if x)
         return f"{doc.title} ({who})" if who else doc.title
 
+    def is_not_sure(self, raw: str) -> bool:
+        """Whether what was typed says "I do not know" (the rule base's `not_sure` words)."""
+        return fold(raw.replace("’", "'")) in self.not_sure
+
     def applies(self, question: "Question", answers: dict[str, str]) -> bool:
+        """Whether the questionnaire asks `question` given `answers`: its `when` holds and its
+        `skip_when` does not (the engine reads only `when`: see `engine.decide`)."""
+        if question.skip_when and condition_holds(question.skip_when, answers):
+            return False
         return question.when is None or condition_holds(question.when, answers)
 
     # --- cross references (load errors) ---------------------------------------------------
@@ -311,6 +320,7 @@ class RuleSet:
         m = self.model
         for i, q in enumerate(m.questions):
             yield ("questions", i, "when"), q.when
+            yield ("questions", i, "skip_when"), q.skip_when
         for section in ("rules", "gates", "overrides", "checks"):
             for i, r in enumerate(getattr(m, section)):
                 yield (section, i, "when"), r.when
@@ -380,10 +390,10 @@ class RuleSet:
         problems += self._evidence_errors()
         # A follow-up is asked in order: its `when` can only read answers already given.
         for i, q in enumerate(m.questions):
-            for fid in q.when or {}:
+            for key, fid in [("when", f) for f in q.when or {}] + [("skip_when", f) for f in q.skip_when or {}]:
                 if fid in self.questions and self.position[fid] >= i:
                     problems.append(((
-                        "questions", i, "when", fid),
+                        "questions", i, key, fid),
                         f"'{fid}' is not asked before '{q.id}' (a follow-up can only depend on "
                         "earlier questions)",
                     ))
