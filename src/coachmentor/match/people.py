@@ -1,7 +1,10 @@
 """The records `match` works on: one needed relationship (`Need`), one supporter (`Supporter`),
 and one staff row with what it needs (`StaffRow`). School and subject are kept as typed and
 compared after `normalise.fold` (case, spaces, hyphens and underscores ignored: 'Maths' and
-' maths ' are one subject)."""
+' maths ' are one subject).
+
+Staff ids are kept as typed (trimmed) for display and compared by `idkey` everywhere: case and
+surrounding spaces ignored, so ' s9' is the line manager S9 and never a stranger to them."""
 
 from __future__ import annotations
 
@@ -18,6 +21,11 @@ STAGE_WORDS = {
     "established": "an established teacher", "middle_leader": "a middle leader",
     "senior_leader": "a senior leader",
 }
+
+
+def idkey(text: str) -> str:
+    """How staff ids compare: without case and surrounding spaces ('s9 ' is S9)."""
+    return text.strip().casefold()
 
 
 def stage_name(stage: int | None) -> str:
@@ -43,9 +51,18 @@ class StaffRow:
     school: str = ""
     subject: str = ""
     department: str = ""
-    line_manager: str = ""
-    assessors: frozenset[str] = frozenset()
+    phase: int = -1  # a code of the rule base's phases (policy.phases); -1: not known
+    line_manager: str = ""  # an idkey
+    assessors: frozenset[str] = frozenset()  # idkeys
     needs: list["Need"] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.line_manager = idkey(self.line_manager)
+        self.assessors = frozenset(idkey(a) for a in self.assessors if a.strip())
+
+    @property
+    def key(self) -> str:
+        return idkey(self.staff_id)
 
 
 @dataclass
@@ -83,6 +100,11 @@ class Supporter:
     subject: str = ""
     trained: bool | None = None
     specialisms: frozenset[str] = frozenset()
+    phase: int = -1
+
+    @property
+    def key(self) -> str:
+        return idkey(self.staff_id)
 
     @property
     def offers(self) -> str:
