@@ -217,3 +217,18 @@ def test_stale_keep_rows_never_quote_an_unknown_cell(tmp_path) -> None:
     assert "Jane" not in text and "John" not in text
     assert "row 2: ? - S1: the staff_id is not in the staff file" in r2.stderr
     assert r.exit_code == 0
+
+
+def test_a_match_too_big_for_the_machine_is_refused_in_one_line_before_solving(
+        tmp_path, monkeypatch) -> None:
+    import coachmentor.match.size as size
+
+    monkeypatch.setattr(size, "available", lambda: 50 << 20)
+    r = run(tmp_path, NOVICES, "staff_id,offers,career_stage\nM1,mentoring,established\n")
+    assert r.exit_code == 2 and not r.stdout
+    line = r.stderr.strip()
+    assert len(line.splitlines()) == 1
+    assert "need about" in line and "50 MiB is free" in line and "split the staff file" in line
+    monkeypatch.undo()
+    free = size.available()  # the real one reads this machine's free memory
+    assert free is None or free > 50 << 20

@@ -13,10 +13,9 @@ from typing import Any, Sequence
 import numpy as np
 
 from coachmentor.match.eligibility import CODES, rule_words, stage_hint, stage_words, stages_allowed
-from coachmentor.match.people import Need, Supporter, idkey
+from coachmentor.match.people import Need, Supporter, fold, idkey
 from coachmentor.match.policy import Policy
 from coachmentor.match.preferences import parts, score
-from coachmentor.rulebase.normalise import fold
 
 EXAMPLES = 3  # supporters named for each cause
 
@@ -57,11 +56,18 @@ def lead(need: Need, sup: Supporter) -> str:
     return text + (" (reverse mentoring); " if need.kind == "reverse" else "; ")
 
 
+def score_of(got: list[tuple[str, float, float, str]]) -> float:
+    """A pair's score from its `preferences.parts`."""
+    total = sum(weight for _, weight, _, _ in got)
+    return sum(e for _, _, e, _ in got) / total if total else 1.0
+
+
 def pair_reasons(need: Need, sup: Supporter, policy: Policy, load: int, *,
-                 shares: bool = False) -> str:
+                 shares: bool = False, got: list | None = None) -> str:
     """'good match: same school, same phase, trained; but another subject' (with each
-    preference's share of the score after it when `shares`, as `--explain` shows)."""
-    got = parts(need, sup, policy, load)
+    preference's share of the score after it when `shares`, as `--explain` shows). `got`:
+    the pair's `preferences.parts`, when worked out already."""
+    got = parts(need, sup, policy, load) if got is None else got
     total = sum(weight for _, weight, _, _ in got) or 1.0
     met: list[str] = []
     unmet: list[str] = []
@@ -71,7 +77,7 @@ def pair_reasons(need: Need, sup: Supporter, policy: Policy, load: int, *,
             met.append(f"{words} {earned / total:.2f}" if shares else words)
         else:
             unmet.append(f"{words} {earned / total:.2f}" if shares and earned else words)
-    value = score(need, sup, policy, load)
+    value = score_of(got)
     band = policy.band_words(value)
     text = lead(need, sup) + (f"{band}, score {value:.2f}" if shares else band)
     text += (": " + ", ".join(met)) if met else ""
@@ -79,12 +85,13 @@ def pair_reasons(need: Need, sup: Supporter, policy: Policy, load: int, *,
 
 
 def flags(need: Need, sup: Supporter, policy: Policy, load: int, *,
-          elsewhere: str = "") -> list[str]:
+          elsewhere: str = "", got: list | None = None) -> list[str]:
     """What the school should check about this pair, in words: a score below the band the
     rule base flags below, a novice's mentor from outside their school (`elsewhere`: why),
     and every flagged preference the pair does not have."""
     out = []
-    value = score(need, sup, policy, load)
+    got = parts(need, sup, policy, load) if got is None else got
+    value = score_of(got)
     if policy.flag_band(value):
         out.append(policy.band_words(value))
     if policy.own_school and need.novice and need.staff.school.strip() and \
@@ -92,7 +99,7 @@ def flags(need: Need, sup: Supporter, policy: Policy, load: int, *,
         where = sup.school.strip() or "no school"
         text = f"{policy.matching.own_school.reason} ({where})"
         out.append(text + (f": {elsewhere}" if elsewhere else ""))
-    for name, _, earned, verdict in parts(need, sup, policy, load):
+    for name, _, earned, verdict in got:
         if name != "load_spread" and earned == 0 and getattr(policy.matching, name).flag:
             out.append(_words(name, verdict, policy, sup, load))
     return out
@@ -123,28 +130,29 @@ def _ids(sups: Sequence[Supporter], extra: str = "", load: Sequence[int] = ()) -
 
 
 def unmatched(need: Need, sups: Sequence[Supporter], codes: np.ndarray,
-              load: Sequence[int] | np.ndarray, policy: Policy,
-              rank: np.ndarray | None = None) -> tuple[str, str]:
+              load: np.ndarray, caps: np.ndarray, policy: Policy,
+              ranked: np.ndarray | None = None) -> tuple[str, str]:
     """(cause code, words) for a need nobody was matched to; `codes`: the rule each
-    supporter breaks for it (0: eligible; `pairs.PairView.codes_of`); `rank`: how good each
-    supporter would be for them (`optimise.Solution.rank`), to name the best first."""
+    supporter breaks for it (0: eligible; `pairs.PairView.codes_of`); `load` and `caps` per
+    supporter (arrays); `ranked`: the eligible supporters, the best for them first
+    (`optimise.Solution.ranked`), to name the best first."""
     role = need.role
     offers = CODES.index("offers")
-    eligible = np.flatnonzero(codes == 0)
+    eligible = np.flatnonzero(codes == 0) if ranked is None else ranked
     if eligible.size:
-        room = [int(j) for j in eligible if load[int(j)] < sups[int(j)].capacity]
+        room = int((load[eligible] < caps[eligible]).sum())
         if room:  # cannot happen at an optimum; said rather than hidden
-            return "capacity", f"not matched although {len(room)} eligible supporter(s) " \
+            return "capacity", f"not matched although {room} eligible supporter(s) " \
                                "have room (please report this)"
-        if rank is not None:
-            top = [int(j) for j in eligible[np.argsort(-rank[eligible], kind="stable")]]
+        if ranked is not None:
+            top = [int(j) for j in ranked[:EXAMPLES]]
         else:
             top = sorted((int(j) for j in eligible),
-                         key=lambda j: (-score(need, sups[j], policy, int(load[j])), j))
-        names = ", ".join(f"{sups[j].staff_id} ({load[j]}/{sups[j].capacity})"
-                          for j in top[:EXAMPLES])
-        many = f"all {eligible.size} eligible supporters are" if eligible.size > 1 \
-            else "the one eligible supporter is"
+                         key=lambda j: (-score(need, sups[j], policy, int(load[j])), j))[:EXAMPLES]
+        names = ", ".join(f"{sups[j].staff_id} ({load[j]}/{caps[j]})" for j in top)
+        many = ("the one eligible supporter is" if eligible.size == 1 else
+                "both eligible supporters are" if eligible.size == 2 else
+                f"all {eligible.size} eligible supporters are")
         return "capacity", f"{many} full; the best for them: {names}"
     offering = np.flatnonzero(codes != offers)
     if offering.size == 0:
@@ -207,8 +215,9 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
                 lines.append(f"  check: {flag}")
             best = score(nd, sup, policy, load[chosen])
         else:
-            lines.append(f"  unmatched: "
-                         f"{unmatched(nd, sups, codes, load, policy, sol.rank(nd.index))[1]}")
+            why = unmatched(nd, sups, codes, np.asarray(load), np.array([s.capacity for s in sups]),
+                            policy, sol.ranked(nd.index))[1]
+            lines.append(f"  unmatched: {why}")
             if fixes and nd.index in fixes:
                 lines.append(f"  fix: {fixes[nd.index].words}")
         eligible = np.flatnonzero(codes == 0)

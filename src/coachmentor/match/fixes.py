@@ -30,7 +30,6 @@ import numpy as np
 from coachmentor.match.eligibility import CODES, exclusion, stages_allowed
 from coachmentor.match.people import STAGES, Need, Supporter
 from coachmentor.match.policy import Policy
-from coachmentor.match.preferences import score
 
 
 @dataclass(frozen=True)
@@ -92,12 +91,10 @@ class Fixer:
         return found
 
     def fix(self, need: Need) -> Fix:
-        codes = self.sol.view.codes_of(need.index)
-        eligible = np.flatnonzero(codes == 0)
-        if eligible.size:
-            rank = self.sol.rank(need.index)
-            order = np.lexsort((-rank[eligible], self.extra[eligible]))
-            j = int(eligible[order[0]])
+        ranked = self.sol.ranked(need.index)  # the eligible, the best for them first
+        if ranked.size:
+            extra = self.extra[ranked]
+            j = int(ranked[int(np.argmin(extra))])  # the fewest asked of, then the best
             self.extra[j] += 1
             sup = self.sups[j]
             more = f"raise {sup.staff_id}'s capacity to {sup.capacity + 1}"
@@ -105,46 +102,79 @@ class Fixer:
                 more = f"give {sup.staff_id} a place (capacity 0 now): {more}"
             return Fix("capacity", more, ("capacity", j), j,
                        replace(sup, capacity=sup.capacity + 1))
-        best = self._change(need, codes)
+        best = self._change(need, self.sol.view.codes_of(need.index))
         if best is not None:
             return best
         return self._new(need)
 
     def _change(self, need: Need, codes: np.ndarray) -> Fix | None:
         """A supporter who would be eligible after one change (or two: the other role and
-        training), best first: one change with a place to be had, then with a place more."""
+        training), best first: one change with a place to be had, then with a place more.
+        The candidates are found for all supporters at once (`class_codes` on the supporters
+        as changed); the one chosen is checked against the rules pair by pair."""
+        from dataclasses import replace as with_
+
+        from coachmentor.match.eligibility import class_codes
+        from coachmentor.match.preferences import class_units
+
         role = need.role
-        found: list[tuple[tuple, Fix]] = []
-        for j in np.flatnonzero((codes == CODES.index("offers")) | (codes == CODES.index(
-                "untrained"))):
-            sup = self.sups[int(j)]
-            for changes in (("offer",), ("train",), ("offer", "train")):
-                new = sup
-                if "offer" in changes:
-                    new = replace(new, coaching=True) if role == "coaching" else \
-                        replace(new, mentoring=True)
-                if "train" in changes:
-                    new = replace(new, trained=True)
-                if new == sup or exclusion(need, new, self.policy) is not None:
-                    continue
-                words = []
-                if "offer" in changes:
-                    words.append(f"{sup.staff_id} (a {_role_word('mentoring' if role == 'coaching' else 'coaching')}) "
-                                 f"to add {role}")
-                if "train" in changes:
-                    words.append(f"train {sup.staff_id} as a {_role_word(role)}" if len(
-                        changes) == 1 else "trained")
-                text = ", ".join(words)
-                room = self._freeable(int(j))
-                if not room:
-                    text += f", and raise their capacity to {sup.capacity + 1}"
-                kind = "change" if room else "change_and_capacity"
-                rank = (len(changes) + (0 if room else 1),
-                        -score(need, new, self.policy, self.load[int(j)] + 1), int(j))
-                after = new if room else replace(new, capacity=sup.capacity + 1)
-                found.append((rank, Fix(kind, text, (kind, int(j), changes), int(j), after)))
-                break
-        return min(found, key=lambda t: t[0])[1] if found else None
+        view = self.sol.view
+        js = np.flatnonzero((codes == CODES.index("offers")) | (codes == CODES.index("untrained")))
+        if js.size == 0:
+            return None
+        cls = np.array([view.c.of[need.index]])
+        own = view.excluded(np.full(js.size, need.index), js)
+        best: tuple | None = None
+        for changes in (("offer",), ("train",), ("offer", "train")):
+            arrays = view.s
+            sub = {f: getattr(arrays, f)[js] for f in arrays.__dataclass_fields__}
+            if "offer" in changes:
+                key = "coach" if role == "coaching" else "mentor"
+                sub[key] = np.ones(js.size, bool)
+            if "train" in changes:
+                sub["trained"] = np.ones(js.size, bool)
+            changed = with_(arrays, **sub)
+            ok = (class_codes(view.c, cls, changed, self.policy)[0] == 0) & ~own
+            # a change must change something: the role offered, or training
+            ok &= ~np.fromiter((getattr(self.sups[int(j)], "coaching" if role == "coaching"
+                                        else "mentoring") for j in js), bool, js.size) \
+                if "offer" in changes else np.ones(js.size, bool)
+            if "train" in changes:
+                ok &= ~view.s.trained[js]
+            if not ok.any():
+                continue
+            gain = class_units(view.c, cls, changed, self.policy, units_for(self.policy))[0]
+            for k in np.flatnonzero(ok)[np.argsort(-gain[ok], kind="stable")]:
+                j = int(js[k])
+                room = self._freeable(j)
+                rank = (len(changes) + (0 if room else 1), -int(gain[k]), j)
+                if best is None or rank < best[0]:
+                    best = (rank, j, changes, room)
+                if room:
+                    break  # the best of this change with a place to be had
+        if best is None:
+            return None
+        _, j, changes, room = best
+        sup = self.sups[j]
+        new = sup
+        if "offer" in changes:
+            new = replace(new, coaching=True) if role == "coaching" else replace(new, mentoring=True)
+        if "train" in changes:
+            new = replace(new, trained=True)
+        assert exclusion(need, new, self.policy) is None, "a changed supporter must be eligible"
+        words = []
+        if "offer" in changes:
+            other = _role_word("mentoring" if role == "coaching" else "coaching")
+            words.append(f"{sup.staff_id} (a {other}) to add {role}")
+        if "train" in changes:
+            words.append(f"train {sup.staff_id} as a {_role_word(role)}" if len(changes) == 1
+                         else "trained")
+        text = ", ".join(words)
+        if not room:
+            text += f", and raise their capacity to {sup.capacity + 1}"
+        kind = "change" if room else "change_and_capacity"
+        after = new if room else replace(new, capacity=sup.capacity + 1)
+        return Fix(kind, text, (kind, j, changes), j, after)
 
     def _new(self, need: Need) -> Fix:
         staff, role = need.staff, need.role
@@ -176,6 +206,13 @@ class Fixer:
                                                               if what else "")
         return Fix("new", text, ("new", role, staff.school.casefold().strip(), tuple(what)),
                    after=new)
+
+
+def units_for(policy: Policy) -> dict[str, int]:
+    """Preference units for ranking (any scale will do: only the order counts)."""
+    from coachmentor.match.preferences import units
+
+    return units(policy, 100.0)
 
 
 def summarise(fixes: dict[int, Fix], needs: Sequence[Need],

@@ -24,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -130,6 +131,17 @@ def read_staff(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[St
     return out, "name" in cols
 
 
+_MISSING = object()
+
+
+def _cached(policy: Policy, key: tuple, make: Callable[[], Any]) -> Any:
+    """make(), remembered for this read: a staff list repeats its cells and answer sets."""
+    got = policy._memo.get(key, _MISSING)
+    if got is _MISSING:
+        got = policy._memo[key] = make()
+    return got
+
+
 def _given(policy: Policy, text: str) -> str:
     """The cell, or '' for one that says nothing (N/A, TBC: `matching.not_given`)."""
     return "" if policy.not_given(text) else text
@@ -167,7 +179,7 @@ def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
         text = cell(fid)
         if not text:
             continue
-        value = rules.match_value(fid, text)
+        value = _cached(policy, ("value", fid, text), partial(rules.match_value, fid, text))
         if value is None:
             problems.append(f"{fid}: not an accepted value (expected one of: "
                             f"{', '.join(rules.choice_values[fid])})")
@@ -189,7 +201,7 @@ def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
         if missing:
             problems = [f"{f}: empty; a recommendation needs it" for f in missing]
         else:
-            b = brief(rules, answers)
+            b = _cached(policy, ("brief", *sorted(answers.items())), lambda: brief(rules, answers))
             row.recommendation, row.decided_by = b.recommendation, "assessed"
             row.alternative = b.alternative or ""
             row.coaching_type, row.mentoring_type = b.coaching_type or "", b.mentoring_type or ""

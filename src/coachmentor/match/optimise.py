@@ -58,8 +58,8 @@ EXACT = 2**53
 PREFERENCE_SCALE = 1000
 NEED_K = 12  # each need's best supporters, to start with
 NEED_SLACK = 4  # and a few more, for the person's own exclusions
-SUPPORTER_K = 6  # each supporter's best classes of needs, novices and others apart
-PER_CLASS = 2  # needs taken from each of those classes
+SUPPORTER_K = 16  # each supporter's best classes of needs, novices and others apart
+PER_CLASS = 16  # needs taken from each of those classes
 ADD_K = 48  # pairs added per need and round, the most underpriced first
 
 
@@ -105,8 +105,9 @@ class Solution:
     pairs: dict[int, int]  # need index -> supporter index
     load: list[int]  # relationships held, per supporter
     view: PairView  # the rules and preferences of every pair, for the explanations
-    stats: dict[str, Any] = field(default_factory=dict)
+    stats: dict[str, Any] = field(default_factory=dict)  # counts (the summary's "solver")
     values: np.ndarray | None = None  # class x supporter values (-1: not allowed), or None
+    timings: dict[str, float] = field(default_factory=dict)  # seconds, for the bench only
 
     def rank(self, i: int) -> np.ndarray:
         """How good each supporter would be for need i, for ordering alternatives (the
@@ -114,6 +115,23 @@ class Solution:
         if self.values is None:
             return np.zeros(self.view.m, np.int64)
         return self.values[self.view.c.of[i]]
+
+    def ranked(self, i: int) -> np.ndarray:
+        """The supporters who may take need i, the best for them first (worked out once per
+        class of need, then the person's own exclusions taken out)."""
+        cl = int(self.view.c.of[i])
+        order = self._ranked.get(cl)
+        if order is None:
+            ok = np.flatnonzero(self.view.codes[cl] == 0)
+            order = ok[np.argsort(-self.rank(i)[ok], kind="stable")]
+            self._ranked[cl] = order
+        own = self.view.own_of(i)
+        if own.size == 0:
+            return order
+        return order[~(order[:, None] == own[None, :]).any(axis=1)]
+
+    def __post_init__(self) -> None:
+        self._ranked: dict[int, np.ndarray] = {}
 
 
 class _Problem:
@@ -220,60 +238,59 @@ def _allowed(p: _Problem, keys: np.ndarray) -> np.ndarray:
 
 @dataclass
 class _Graph:
+    """The sparse graph: rows (needs), places (a supporter's turns), and the edges place by
+    place (each place's rows ascending), which is the order both the solver's matrix and the
+    potentials' relaxation read them in."""
+
     rows: np.ndarray  # need index of each row
     place_sup: np.ndarray  # supporter of each place
     place_turn: np.ndarray  # the place's turn (held + t)
     first_place: np.ndarray  # per supporter: index of its first place (-1: none)
     places: np.ndarray  # per supporter: places in the graph
-    e_row: np.ndarray  # row of each edge (need x place)
-    e_place: np.ndarray
+    e_row: np.ndarray  # row of each edge, place by place
+    e_start: np.ndarray  # where each place's edges begin
     e_value: np.ndarray  # int64
 
 
 def _graph(p: _Problem, keys: np.ndarray) -> _Graph:
     m = p.view.m
     i, j = keys // m, keys % m
-    rows, e_row_of_pair = np.unique(i, return_inverse=True)
+    rows, row_of_pair = np.unique(i, return_inverse=True)
+    by_sup = np.argsort(j, kind="stable")  # pairs supporter by supporter, rows ascending
+    adj_row, adj_sup = row_of_pair[by_sup], j[by_sup]
+    adj_base = p.value(p.view.c.of[i[by_sup]], adj_sup)
     deg = np.bincount(j, minlength=m)
+    adj_start = np.cumsum(deg) - deg
     places = np.minimum(p.spare, deg + 1) * (deg > 0)
     first_place = np.cumsum(places) - places
     place_sup = np.repeat(np.arange(m), places)
     place_turn = np.arange(place_sup.size) - first_place[place_sup] + p.held[place_sup]
-    base = p.value(p.view.c.of[i], j)
-    reps = places[j]
-    e_row = np.repeat(e_row_of_pair, reps)
-    offset = np.arange(e_row.size) - np.repeat(np.cumsum(reps) - reps, reps)
-    e_sup = np.repeat(j, reps)
-    e_place = first_place[e_sup] + offset
-    e_value = np.repeat(base, reps) + p.t.load_units(p.view.s.cap[e_sup], place_turn[e_place])
+    # place k of supporter s has the edges of all s's rows: adj[adj_start[s] : + deg[s]]
+    width = deg[place_sup]
+    e_start = np.cumsum(width) - width
+    offset = np.arange(int(width.sum())) - np.repeat(e_start, width)
+    at = np.repeat(adj_start[place_sup], width) + offset
+    load = p.t.load_units(p.view.s.cap[place_sup], place_turn)
+    e_value = adj_base[at] + np.repeat(load, width)
     return _Graph(rows, place_sup, place_turn, np.where(places > 0, first_place, -1), places,
-                  e_row, e_place, e_value)
+                  adj_row[at], e_start, e_value)
 
 
 def _match(g: _Graph) -> np.ndarray:
     """The optimum of graph g: the place of each row, -1 for unmatched."""
-    from scipy.sparse import csr_matrix
+    from scipy.sparse import csc_matrix
     from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
     n, P = g.rows.size, g.place_sup.size
     out = np.full(n, -1, np.int64)
     if n == 0:
         return out
-    # CSR directly: each row's edges (places ascending, as built) and then its own
-    # "unmatched" column P + row, worth 1 (every other edge is worth its value + 1)
-    per_row = np.bincount(g.e_row, minlength=n) + 1
-    indptr = np.zeros(n + 1, np.int64)
-    np.cumsum(per_row, out=indptr[1:])
-    dummy_at = indptr[1:] - 1
-    indices = np.empty(indptr[-1], np.int64)
-    data = np.empty(indptr[-1], np.float64)
-    edge_at = np.ones(indptr[-1], bool)
-    edge_at[dummy_at] = False
-    indices[edge_at] = g.e_place
-    data[edge_at] = g.e_value + 1
-    indices[dummy_at] = P + np.arange(n)
-    data[dummy_at] = 1.0
-    graph = csr_matrix((data, indices, indptr), shape=(n, P + n))
+    # columns: the places (their edges, place by place, as built), then each row's own
+    # "unmatched" column worth 1 (every other edge is worth its value + 1)
+    indptr = np.concatenate([g.e_start, [g.e_row.size], g.e_row.size + 1 + np.arange(n)])
+    indices = np.concatenate([g.e_row, np.arange(n)])
+    data = np.concatenate([(g.e_value + 1).astype(np.float64), np.ones(n)])
+    graph = csc_matrix((data, indices, indptr), shape=(n, P + n)).tocsr()
     ri, ci = min_weight_full_bipartite_matching(graph, maximize=True)
     hit = ci < P
     out[ri[hit]] = ci[hit]
@@ -282,41 +299,65 @@ def _match(g: _Graph) -> np.ndarray:
 
 def _potentials(g: _Graph, match: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Potentials of the rows and places of g, from its optimum `match`: (a, b) with
-    a[row] + b[place] >= value for every edge (equal on matched ones), a >= 0 on matched rows,
-    a <= 0 on unmatched ones, b >= 0 on filled places and b <= 0 on empty ones.
+    a[row] + b[place] >= value for every edge (equal on matched ones).
 
     They are shortest-path distances in the residual graph of the flow source -> rows ->
     places -> sink (costs: minus the values), from a virtual root joined to every node at
-    cost 0 (Bellman-Ford in rounds; exact in int64). A negative cycle would mean `match` is
-    not an optimum: a bug, reported as such."""
+    cost 0 (Bellman-Ford in rounds; exact in int64). The graph is bipartite, so a round
+    relaxes the places (from the rows, over unused edges, place by place), then the rows
+    (from their own place, or the sink), then the sink. A negative cycle would mean `match`
+    is not an optimum: a bug, reported as such."""
     n, P = g.rows.size, g.place_sup.size
-    T = n + P
-    used = match[g.e_row] == g.e_place
-    tail = [np.where(used, n + g.e_place, g.e_row)]
-    head = [np.where(used, g.e_row, n + g.e_place)]
-    cost = [np.where(used, g.e_value, -g.e_value)]
+    e_place = np.repeat(np.arange(P), np.diff(np.append(g.e_start, g.e_row.size)))
+    used = match[g.e_row] == e_place
+    unused_row, unused_cost = g.e_row[~used], -g.e_value[~used]
+    counts = np.bincount(e_place[~used], minlength=P)
+    has = counts > 0
+    starts = (np.cumsum(counts) - counts)[has]
     matched = match >= 0
-    rows = np.arange(n)
-    tail.append(np.where(matched, rows, T))
-    head.append(np.where(matched, T, rows))
-    cost.append(np.zeros(n, np.int64))
-    filled = np.zeros(P, bool)
-    filled[match[matched]] = True
-    pl = n + np.arange(P)
-    tail.append(np.where(filled, T, pl))
-    head.append(np.where(filled, pl, T))
-    cost.append(np.zeros(P, np.int64))
-    a_, b_, c_ = np.concatenate(tail), np.concatenate(head), np.concatenate(cost)
-    order = np.argsort(b_, kind="stable")
-    a_, b_, c_ = a_[order], b_[order], c_[order]
-    heads, starts = np.unique(b_, return_index=True)
-    pi = np.zeros(T + 1, np.int64)
-    for _ in range(T + 2):
-        best = np.minimum.reduceat(pi[a_] + c_, starts)
-        better = best < pi[heads]
-        if not better.any():
-            return pi[:n] - pi[T], pi[T] - pi[n:T]
-        pi[heads[better]] = best[better]
+    m_rows = np.flatnonzero(matched)
+    m_place = match[m_rows]
+    m_value = np.zeros(P, np.int64)  # a filled place's edge value (its backward arc)
+    m_value[e_place[used]] = g.e_value[used]
+    row_of_place = np.full(P, -1, np.int64)
+    row_of_place[m_place] = m_rows
+    filled = row_of_place >= 0
+    pi_r = np.zeros(n, np.int64)
+    pi_p = np.zeros(P, np.int64)
+    pi_t = np.int64(0)
+    for _ in range(n + P + 2):
+        changed = False
+        # places: from rows over unused edges; a filled place from the sink (T -> p, 0)
+        if unused_row.size:
+            best = np.minimum.reduceat(pi_r[unused_row] + unused_cost, starts)
+            better = best < pi_p[has]
+            if better.any():
+                idx = np.flatnonzero(has)[better]
+                pi_p[idx] = best[better]
+                changed = True
+        lower = filled & (pi_t < pi_p)
+        if lower.any():
+            pi_p[lower] = pi_t
+            changed = True
+        # rows: a matched row from its place (p -> i, +value); an unmatched one from the sink
+        if m_rows.size:
+            cand = pi_p[m_place] + m_value[m_place]
+            better = cand < pi_r[m_rows]
+            if better.any():
+                pi_r[m_rows[better]] = cand[better]
+                changed = True
+        lower_r = ~matched & (pi_t < pi_r)
+        if lower_r.any():
+            pi_r[lower_r] = pi_t
+            changed = True
+        # the sink: from matched rows (i -> T, 0) and empty places (p -> T, 0)
+        low = min(int(pi_r[matched].min()) if matched.any() else 0,
+                  int(pi_p[~filled].min()) if (~filled).any() else 0, int(pi_t))
+        if low < pi_t:
+            pi_t = np.int64(low)
+            changed = True
+        if not changed:
+            return pi_r - pi_t, pi_t - pi_p
     raise SolverBug("the sparse optimum has a negative cycle: it is not an optimum")
 
 
@@ -425,6 +466,7 @@ def solve(needs: Sequence[Need], sups: Sequence[Supporter], policy: Policy, *,
     pairs: dict[int, int] = dict(fixed)
     load = held.copy()
     stats: dict[str, Any] = {"needs": len(needs), "supporters": m, "classes": view.c.count}
+    timings: dict[str, float] = {}
     values = None
     if free.any() and spare.any():
         codes = view.codes
@@ -453,10 +495,9 @@ def solve(needs: Sequence[Need], sups: Sequence[Supporter], policy: Policy, *,
             pairs[i] = j
             load[j] += 1
         _earlier_first(pairs, view, free)
-        stats.update(build_seconds=round(t1 - t0, 3), rounds=rounds,
-                     pairs_priced=int(keys.size), graph_edges=int(g.e_row.size),
-                     solve_seconds=round(solve_s, 3),
-                     total_seconds=round(time.perf_counter() - t0, 3))
+        stats.update(rounds=rounds, pairs_in_graph=int(keys.size),
+                     graph_edges=int(g.e_row.size))
+        timings.update(build=t1 - t0, lapjvsp=solve_s, total=time.perf_counter() - t0)
     avoided = set(avoid)
     for i, j in pairs.items():
         if i in fixed:
@@ -468,4 +509,5 @@ def solve(needs: Sequence[Need], sups: Sequence[Supporter], policy: Policy, *,
     for s in sups:
         if load[s.index] > s.capacity:
             raise SolverBug(f"{s.staff_id} holds {load[s.index]} > capacity {s.capacity}")
-    return Solution(dict(sorted(pairs.items())), [int(x) for x in load], view, stats, values)
+    return Solution(dict(sorted(pairs.items())), [int(x) for x in load], view, stats, values,
+                    timings)

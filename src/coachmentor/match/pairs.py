@@ -17,11 +17,10 @@ from typing import Sequence
 import numpy as np
 
 from coachmentor.match.eligibility import CODE, KIND, class_codes
-from coachmentor.match.people import Need, Supporter, idkey
+from coachmentor.match.people import Need, Supporter, fold, idkey
 from coachmentor.match.policy import Policy
 from coachmentor.match.preferences import class_units
 from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES
-from coachmentor.rulebase.normalise import fold
 
 TYPES = tuple(dict.fromkeys(COACHING_TYPES + MENTORING_TYPES))  # a specialism's bit
 TYPE_BIT = {t: i for i, t in enumerate(TYPES)}
@@ -147,6 +146,12 @@ class PairView:
         self.own = own
         keys = np.array(sorted(i * max(self.m, 1) + j for i, j in own), np.int64)
         self.own_keys = keys  # sorted i * m + j
+
+    def own_of(self, i: int) -> np.ndarray:
+        """The supporters excluded for need i by the person's own exclusions or --avoid."""
+        lo = np.searchsorted(self.own_keys, i * self.m)
+        hi = np.searchsorted(self.own_keys, (i + 1) * self.m)
+        return self.own_keys[lo:hi] - i * self.m
 
     # --- by class -------------------------------------------------------------------------
 

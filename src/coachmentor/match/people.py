@@ -9,6 +9,9 @@ surrounding spaces ignored, so ' s9' is the line manager S9 and never a stranger
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from coachmentor.rulebase.normalise import fold as _fold
 
 STAGES = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
 STAGE = {name: i for i, name in enumerate(STAGES)}
@@ -21,6 +24,12 @@ STAGE_WORDS = {
     "established": "an established teacher", "middle_leader": "a middle leader",
     "senior_leader": "a senior leader",
 }
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """`normalise.fold`, remembered: a staff list repeats its schools and subjects."""
+    return _fold(text)
 
 
 def idkey(text: str) -> str:

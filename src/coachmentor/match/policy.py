@@ -10,7 +10,7 @@ the own-school tier are then off.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -48,16 +48,26 @@ class Policy:
     good: float
     fair: float
     blanks: frozenset[str]  # tokens() of the cells that say nothing
+    _memo: dict[tuple, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def not_given(self, text: str) -> bool:
         """Does this cell say nothing ('N/A', 'TBC', '-')? A blank cell says nothing too."""
-        key = tokens(text).strip()
-        return not key or key in self.blanks
+        got = self._memo.get(("n", text))
+        if got is None:
+            key = tokens(text).strip()
+            got = self._memo[("n", text)] = not key or key in self.blanks
+        return bool(got)
 
     # --- phases ---------------------------------------------------------------------------
 
     def phase_in(self, text: str) -> int:
         """The phase one cell says (-1: none, or several that do not fit one into another)."""
+        got = self._memo.get(("p", text))
+        if got is None:
+            got = self._memo[("p", text)] = self._phase_in(text)
+        return int(got)
+
+    def _phase_in(self, text: str) -> int:
         if not text.strip():
             return -1
         toks = tokens(text)

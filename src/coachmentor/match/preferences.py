@@ -26,9 +26,8 @@ from typing import Any
 import numpy as np
 
 from coachmentor.match.eligibility import KIND
-from coachmentor.match.people import Need, Supporter
+from coachmentor.match.people import Need, Supporter, fold
 from coachmentor.match.policy import PREFERENCES, Policy
-from coachmentor.rulebase.normalise import fold
 
 
 def applies(name: str, need: Need) -> bool:

@@ -9,11 +9,12 @@ import re
 from collections import Counter
 from typing import Any, Callable, Sequence
 
-from coachmentor.match.explain import flags, own_school_note, pair_reasons, unmatched
-from coachmentor.match.people import Need, StaffRow, Supporter
+import numpy as np
+
+from coachmentor.match.explain import flags, own_school_note, pair_reasons, score_of, unmatched
+from coachmentor.match.people import Need, StaffRow, Supporter, fold
 from coachmentor.match.policy import Policy
-from coachmentor.match.preferences import score
-from coachmentor.rulebase.normalise import fold
+from coachmentor.match.preferences import parts
 
 NO_SCHOOL = "(no school)"
 
@@ -55,6 +56,8 @@ def build(staff: Sequence[StaffRow], needs: Sequence[Need], sups: Sequence[Suppo
     """The rows, and the unmatched counted by cause."""
     records: list[dict[str, Any]] = []
     causes: Counter[str] = Counter()
+    load_arr = np.asarray(sol.load, np.int64)
+    caps = np.fromiter((s.capacity for s in sups), np.int64, len(sups))
     for nd in needs:
         rec = record(nd.staff, pseudonym, schools, policy)
         rec.update(support=nd.role, type=nd.type)
@@ -62,7 +65,8 @@ def build(staff: Sequence[StaffRow], needs: Sequence[Need], sups: Sequence[Suppo
         if j is not None:
             sup = sups[j]
             load = sol.load[j]
-            value = score(nd, sup, policy, load)
+            got = parts(nd, sup, policy, load)
+            value = score_of(got)
             note = ""
             if policy.own_school and nd.novice and nd.staff.school.strip() and \
                     fold(sup.school) != fold(nd.staff.school):
@@ -70,14 +74,15 @@ def build(staff: Sequence[StaffRow], needs: Sequence[Need], sups: Sequence[Suppo
             rec.update(status="matched", supporter_id=sup.staff_id,
                        supporter_name=pseudonym(sup.name), score=round(value, 2),
                        reasons=("kept (--keep); " if nd.index in kept else "")
-                       + pair_reasons(nd, sup, policy, load),
+                       + pair_reasons(nd, sup, policy, load, got=got),
                        supporter_school=schools(sup.school), supporter_subject=sup.subject,
                        supporter_phase=policy.phase_label(sup.phase),
                        band=policy.band(value),
-                       flag="; ".join(flags(nd, sup, policy, load, elsewhere=note)))
+                       flag="; ".join(flags(nd, sup, policy, load, elsewhere=note, got=got)))
         else:
-            cause, words = unmatched(nd, sups, sol.view.codes_of(nd.index), sol.load, policy,
-                                     sol.rank(nd.index))
+            ranked = sol.ranked(nd.index)
+            codes = sol.view.codes_of(nd.index) if ranked.size == 0 else np.zeros(0, np.int8)
+            cause, words = unmatched(nd, sups, codes, load_arr, caps, policy, ranked)
             causes[cause] += 1
             fix = fixes.get(nd.index)
             rec.update(status="unmatched", unmatched_reason=words,

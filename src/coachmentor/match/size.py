@@ -16,7 +16,7 @@ BASE = 160 << 20  # the interpreter, numpy and scipy, the rule base
 PER_STAFF_ROW = 3_000  # a staff row read, its records and explanations
 PER_CLASS_PAIR = 9 + 4  # codes (int8) and values (int64), and units while they are built
 BLOCK_TEMPS = (1 << 21) * 8 * 6  # a block of pairs and its temporaries
-PER_NEED = 160 * 48  # a need's candidate and priced pairs in the sparse graph (a few rounds)
+PER_NEED = 160 * 80  # a need's candidate and priced pairs in the sparse graph (a few rounds)
 
 
 def estimate(view: Any) -> int:
@@ -56,8 +56,8 @@ def available() -> int | None:
     return max(0, min(found)) if found else None
 
 
-def _gib(n: int) -> str:
-    return f"{n / (1 << 30):.1f} GiB"
+def _size(n: int) -> str:
+    return f"{n / (1 << 30):.1f} GiB" if n >= 1 << 30 else f"{n >> 20} MiB"
 
 
 def check_size(view: Any) -> None:
@@ -66,5 +66,5 @@ def check_size(view: Any) -> None:
     if have is not None and need > have:
         raise CoachmentorError(
             f"match: {view.n:,} relationships to match with {view.m:,} supporters need about "
-            f"{_gib(need)} of memory and {_gib(have)} is free: split the staff file (by school "
+            f"{_size(need)} of memory and {_size(have)} is free: split the staff file (by school "
             "or by region of the trust) and match each part with its own supporters file")
