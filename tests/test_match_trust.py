@@ -113,8 +113,11 @@ def test_every_unmatched_person_has_a_fix_in_their_row_and_in_the_files(lead_run
     assert len({r["unmatched_reason"] for r in missing}) > len(missing) // 3  # not one line
     summary = lead_run["summary"]
     assert [u["staff_id"] for u in summary["unmatched"]] == [r["staff_id"] for r in missing]
-    named = [sid for f in summary["fixes"] for sid in f["matches"]]
+    named = [sid.split(" (")[0] for f in summary["fixes"] for sid in f["matches"]]
     assert sorted(named) == sorted(r["staff_id"] for r in missing)  # the full list
+    both = {r["staff_id"] for r in missing if r["recommendation"] == "both"}
+    assert all(" (" in sid for f in summary["fixes"] for sid in f["matches"]
+               if sid.split(" (")[0] in both)
     assert "more" not in json.dumps(summary["fixes"])
     train = summary["whom_to_train"]
     assert {"mentors_who_could_add_coaching", "untrained_and_matched", "capacity_0"} <= set(train)
@@ -253,3 +256,37 @@ def test_school_and_phase_of_both_sides_in_every_row(lead_run) -> None:
     # one spelling per school, however the rows typed it
     assert {r["school"] for r in lead_run["rows"]} <= {
         "Oakfield Primary", "Hillcrest High School", "Riverside Academy"}
+
+
+def test_a_school_file_that_would_replace_an_input_stops_before_anything_is_written(
+        files, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from coachmentor.cli.app import app
+
+    # a school called "Staff": its list would be staff.csv, the input itself
+    staff = tmp_path / "staff.csv"
+    staff.write_text(files["staff"].read_text(encoding="utf-8").replace(
+        "Hillcrest High School", "Staff"), encoding="utf-8")
+    before = staff.read_bytes()
+    r = CliRunner().invoke(app, ["match", str(staff), str(files["sups"]), "--by-school",
+                                 str(tmp_path), "-o", str(tmp_path / "pairs.csv")])
+    assert r.exit_code == 2 and "is an input file" in r.stderr
+    assert staff.read_bytes() == before
+    assert not (tmp_path / "pairs.csv").exists()
+
+
+def test_redact_keeps_names_out_of_every_file(files, tmp_path) -> None:
+    from typer.testing import CliRunner
+
+    from coachmentor.cli.app import app
+
+    r = CliRunner().invoke(app, ["match", str(files["staff"]), str(files["sups"]), "--redact",
+                                 "--keep", str(files["last"]), "-o", str(tmp_path / "p.csv"),
+                                 "--summary", str(tmp_path / "s.json"), "--report",
+                                 str(tmp_path / "r.html"), "--by-school", str(tmp_path / "h")])
+    assert r.exit_code == 1, r.stderr
+    texts = [r.stderr] + [p.read_text(encoding="utf-8-sig") for p in tmp_path.rglob("*")
+                          if p.is_file()]
+    for name in NAMES + ("Nina Rowe", "Max Reid"):
+        assert not any(name in t for t in texts), name

@@ -113,20 +113,18 @@ def own_school_note(need: Need, sups: Sequence[Supporter], eligible: np.ndarray,
     if not here:
         return f"no mentor at {need.staff.school} may mentor them"
     full = [j for j in here if load[j] >= sups[j].capacity]
-    if len(full) == len(here):
-        return f"the mentors at {need.staff.school} who may are full: " + _ids(
-            [sups[j] for j in full], " ({load}/{s.capacity})", load)
+    if len(full) == len(here):  # all of them: a school has a handful
+        return f"the mentors at {need.staff.school} who may are full: " + ", ".join(
+            f"{sups[j].staff_id} ({load[j]}/{sups[j].capacity})" for j in full)
     room = [j for j in here if load[j] < sups[j].capacity]
     return (f"{sups[room[0]].staff_id} at {need.staff.school} has a place, but taking them "
             "there would leave another relationship unmatched")
 
 
-def _ids(sups: Sequence[Supporter], extra: str = "", load: Sequence[int] = ()) -> str:
-    """'S201, S202, S203 and 2 others' ({s} and {load} may be used in `extra`)."""
-    shown = [s.staff_id + extra.format(s=s, load=load[s.index] if load else 0)
-             for s in sups[:EXAMPLES]]
-    more = len(sups) - EXAMPLES
-    return ", ".join(shown) + (f" and {more} other{'s' if more > 1 else ''}" if more > 0 else "")
+def _ids(sups: Sequence[Supporter]) -> str:
+    """'S201, S202' for a few; '7 (e.g. S201, S202, S203)' for more."""
+    shown = ", ".join(s.staff_id for s in sups[:EXAMPLES])
+    return shown if len(sups) <= EXAMPLES else f"{len(sups)} (e.g. {shown})"
 
 
 def unmatched(need: Need, sups: Sequence[Supporter], codes: np.ndarray,

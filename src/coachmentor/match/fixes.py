@@ -208,6 +208,12 @@ class Fixer:
                    after=new)
 
 
+def _who(need: Need) -> str:
+    """'P121', or 'M234 (coaching)' for someone who needs a coach and a mentor."""
+    who = need.staff.staff_id or f"row {need.staff.row}"
+    return f"{who} ({need.role})" if len(need.staff.needs) > 1 else who
+
+
 def units_for(policy: Policy) -> dict[str, int]:
     """Preference units for ranking (any scale will do: only the order counts)."""
     from coachmentor.match.preferences import units
@@ -226,7 +232,7 @@ def summarise(fixes: dict[int, Fix], needs: Sequence[Need],
     out: list[dict[str, Any]] = []
     for key, members in groups.items():
         f = first[key]
-        ids = [needs[i].staff.staff_id or f"row {needs[i].staff.row}" for i in members]
+        ids = [_who(needs[i]) for i in members]
         n = len(members)
         if f.kind == "capacity":
             sup = sups[f.supporter]

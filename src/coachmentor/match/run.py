@@ -117,6 +117,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if records_out is not None:
         records_out.extend(records)
     schools_rows = split(records) if by_school is not None or fmt == "xlsx" else {}
+    school_files = _school_files(by_school, schools_rows, fmt, inputs) \
+        if by_school is not None else {}  # checked before anything is written
     if screen is not None and output is None and explain is None:
         screen.extend(records)  # for a person at a terminal: drawn by the caller
     elif output is not None or explain is None:
@@ -126,8 +128,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
         else:
             write_stdout(text.encode("utf-8") if isinstance(text, str) else text)
     if by_school is not None:
-        summary["by_school_files"] = _write_by_school(by_school, schools_rows, fmt, guard, bom,
-                                                      inputs)
+        summary["by_school_files"] = _write_by_school(by_school, schools_rows, school_files,
+                                                      fmt, guard, bom)
     if summary_path is not None:
         write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
     return summary
@@ -166,23 +168,28 @@ def _check_folder(folder: Path | None) -> None:
                              "school")
 
 
-def _write_by_school(folder: Path, schools: dict[str, list[dict[str, Any]]], fmt: str,
-                     guard: bool, bom: bool | None, inputs: list[str]) -> dict[str, str]:
-    """One file per school in `folder` (the output's format): school -> file written. The
-    names are worked out and checked against the inputs before anything is written."""
-    from coachmentor.files.atomic import write_output
+def _school_files(folder: Path, schools: dict[str, list[dict[str, Any]]], fmt: str,
+                  inputs: list[str]) -> dict[str, Path]:
+    """The file of each school in `folder` (never an input file)."""
     from coachmentor.match.records import file_names
 
     names = file_names(list(schools), fmt)
     paths = {school: folder / names[school] for school in schools}
     _check_paths(inputs, [("--by-school", p) for p in paths.values()])
+    return paths
+
+
+def _write_by_school(folder: Path, schools: dict[str, list[dict[str, Any]]],
+                     paths: dict[str, Path], fmt: str, guard: bool,
+                     bom: bool | None) -> dict[str, str]:
+    """One file per school in `folder` (the output's format): school -> file written."""
+    from coachmentor.files.atomic import write_output
+
     folder.mkdir(parents=True, exist_ok=True)
     written = {}
     for school, rows in schools.items():
-        path = paths[school]
-        text = _render(rows, fmt, path, guard, bom, {})
-        write_output(path, text)
-        written[school] = str(path)
+        write_output(paths[school], _render(rows, fmt, paths[school], guard, bom, {}))
+        written[school] = str(paths[school])
     return written
 
 
