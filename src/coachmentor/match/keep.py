@@ -49,6 +49,20 @@ class _Lookup:
                 self.staff.setdefault(row.key, row)
 
 
+def _lines(path: Path, flag: str, found: _Lookup, opts: dict[str, Any]):  # noqa: ANN202
+    """(row, staff row, supporter, staff_id, supporter_id as the files spell them, support,
+    why the row cannot be used or '') for each row of a pairs file."""
+    for n, sid_text, sup_text, role, problem in read_pairs(path, flag, **opts):
+        row = found.staff.get(idkey(sid_text))
+        sup = found.sups.get(idkey(sup_text))
+        why = problem or (
+            "the staff_id is not in the staff file (left, or a typo)" if row is None else
+            "the supporter_id is not in the supporters file (left, or a typo)" if sup is None
+            else "")
+        yield (n, row, sup, row.staff_id if row is not None else "",
+               sup.staff_id if sup is not None else "", role, why)
+
+
 def _role_word(role: str) -> str:
     return "coach" if role == "coaching" else "mentor"
 
@@ -75,22 +89,12 @@ def read_keep(path: Path, staff: Sequence[StaffRow], needs: Sequence[Need],
         out.dropped.append({"row": n, "staff_id": sid, "supporter_id": jid, "support": role,
                             "reason": reason})
 
-    for n, sid_text, sup_text, role, problem in read_pairs(path, "--keep", **opts):
+    for n, row, sup, sid, jid, role, why in _lines(path, "--keep", found, opts):
         out.rows += 1
-        row = found.staff.get(idkey(sid_text))
-        sup = found.sups.get(idkey(sup_text))
-        sid = row.staff_id if row is not None else ""
-        jid = sup.staff_id if sup is not None else ""
-        if problem:
-            drop(n, sid, jid, role, problem)
+        if why:
+            drop(n, sid, jid, role, why)
             continue
-        if row is None:
-            drop(n, sid, jid, role, "the staff_id is not in the staff file (left, or a typo)")
-            continue
-        if sup is None:
-            drop(n, sid, jid, role, "the supporter_id is not in the supporters file (left, or "
-                                    "a typo)")
-            continue
+        assert row is not None and sup is not None
         mine = [nd for nd in row.needs if not role or nd.role == role]
         if not mine:
             drop(n, sid, jid, role, _why_no_need(row, role or "a coach or mentor"))
@@ -136,18 +140,11 @@ def read_avoid(path: Path, staff: Sequence[StaffRow], sups: Sequence[Supporter],
     found = _Lookup(staff, sups)
     out = PairList("--avoid", str(path))
     seen: dict[tuple[int, int], int] = {}
-    for n, sid_text, sup_text, role, problem in read_pairs(path, "--avoid", **opts):
+    for n, row, sup, sid, jid, role, why in _lines(path, "--avoid", found, opts):
         out.rows += 1
-        row = found.staff.get(idkey(sid_text))
-        sup = found.sups.get(idkey(sup_text))
-        sid = row.staff_id if row is not None else ""
-        jid = sup.staff_id if sup is not None else ""
-        reason = problem or (
-            "the staff_id is not in the staff file" if row is None else
-            "the supporter_id is not in the supporters file" if sup is None else "")
-        if reason:
+        if why:
             out.dropped.append({"row": n, "staff_id": sid, "supporter_id": jid,
-                                "support": role, "reason": reason})
+                                "support": role, "reason": why})
             continue
         assert row is not None and sup is not None
         for nd in row.needs:
