@@ -16,7 +16,6 @@ from pathlib import Path
 
 import pytest
 
-from coachmentor.match.eligibility import exclusion
 from coachmentor.match.fixes import Fixer
 from coachmentor.match.io import needs_of, read_staff, read_supporters
 from coachmentor.match.optimise import solve
@@ -132,22 +131,10 @@ def _apply(sups, fix):
 
 
 def _max_flow(needs, sups, policy, only) -> int:
-    import numpy as np
-    from scipy.sparse import csr_matrix
-    from scipy.sparse.csgraph import maximum_flow
+    sys.path.insert(0, str(ROOT / "tests"))
+    from test_match_optimum import max_flow
 
-    keep = [nd for nd in needs if nd.index in only]
-    n, s = len(keep), len(sups)
-    rows, cols, caps = [], [], []
-    for a, nd in enumerate(keep):
-        rows.append(0), cols.append(1 + a), caps.append(1)
-        for sup in sups:
-            if exclusion(nd, sup, policy) is None:
-                rows.append(1 + a), cols.append(1 + n + sup.index), caps.append(1)
-    for sup in sups:
-        rows.append(1 + n + sup.index), cols.append(n + s + 1), caps.append(sup.capacity)
-    graph = csr_matrix((np.array(caps, np.int32), (rows, cols)), shape=(n + s + 2,) * 2)
-    return int(maximum_flow(graph, 0, n + s + 1).flow_value)
+    return max_flow(needs, sups, only=lambda nd: nd.index in only)
 
 
 def _check_fixes(needs, sups, policy, seed_fixed=None) -> int:
