@@ -12,7 +12,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from coachmentor.match.eligibility import CODES, rule_words, stage_hint, stage_words, stages_allowed
+from coachmentor.match.eligibility import CODES, rule_words, stage_hint, stage_words
 from coachmentor.match.people import Need, Supporter, fold, idkey
 from coachmentor.match.policy import Policy
 from coachmentor.match.preferences import parts, score
@@ -247,7 +247,3 @@ def explain_person(staff_id: str, needs: Sequence[Need], sups: Sequence[Supporte
                 lines.append(f"  excluded, {rule_words(code, nd, group[0], policy)}: "
                              f"{_ids(group)}")
     return "\n".join(lines) + "\n"
-
-
-__all__ = ["CAUSES", "explain_person", "flags", "own_school_note", "pair_reasons", "unmatched",
-           "stages_allowed"]

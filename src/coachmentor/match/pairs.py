@@ -17,7 +17,7 @@ from typing import Sequence
 import numpy as np
 
 from coachmentor.match.eligibility import CODE, KIND, class_codes
-from coachmentor.match.people import Need, Supporter, fold, idkey
+from coachmentor.match.people import Need, Supporter, fold
 from coachmentor.match.policy import Policy
 from coachmentor.match.preferences import class_units
 from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES
@@ -207,7 +207,3 @@ class PairView:
         keys = rows.astype(np.int64) * self.m + cols
         at = np.minimum(np.searchsorted(self.own_keys, keys), self.own_keys.size - 1)
         return self.own_keys[at] == keys
-
-
-def idkeys(text: str) -> frozenset[str]:
-    return frozenset(idkey(a) for a in text.split(";") if a.strip())
