@@ -147,8 +147,8 @@ def test_a_novices_mentor_is_from_their_school_where_one_can_be(tmp_path) -> Non
     # C01 is the better-scoring mentor for both; one of them still has S201 at school
     assert sorted(o["supporter_id"] for o in out) == ["C01", "S201"]
     away = next(o for o in out if o["supporter_id"] == "C01")
-    assert "mentor from outside their school (no school): the mentors at Oakfield Primary " \
-           "who may are full: S201 (1/1)" in away["flag"]
+    assert "mentor from outside their school (no school): the one mentor at Oakfield Primary " \
+           "who could mentor them is full: S201 (1/1)" in away["flag"]
 
 
 @pytest.mark.parametrize("cells,want", [

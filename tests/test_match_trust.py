@@ -91,7 +91,7 @@ def test_flags_say_why_in_words(lead_run) -> None:
     outside = [r for r in flagged.values() if "mentor from outside their school" in r["flag"]]
     assert outside
     for r in outside:  # the school's own mentors were full or could not mentor them
-        assert "full" in r["flag"] or "may mentor them" in r["flag"] \
+        assert "is full" in r["flag"] or "could mentor them" in r["flag"] \
             or "leave another relationship unmatched" in r["flag"]
     for r in lead_run["rows"]:
         if r["status"] == "matched":

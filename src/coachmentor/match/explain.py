@@ -108,13 +108,14 @@ def flags(need: Need, sup: Supporter, policy: Policy, load: int, *,
 def own_school_note(need: Need, sups: Sequence[Supporter], eligible: np.ndarray,
                     load: Sequence[int]) -> str:
     """Why a novice's mentor is from elsewhere: nobody at their school may mentor them, or
-    those who may are full."""
+    those who could are full."""
     here = [int(j) for j in eligible if fold(sups[int(j)].school) == fold(need.staff.school)]
     if not here:
-        return f"no mentor at {need.staff.school} may mentor them"
+        return f"no mentor at {need.staff.school} could mentor them"
     full = [j for j in here if load[j] >= sups[j].capacity]
     if len(full) == len(here):  # all of them: a school has a handful
-        return f"the mentors at {need.staff.school} who may are full: " + ", ".join(
+        who = "the one mentor" if len(full) == 1 else "every mentor"
+        return f"{who} at {need.staff.school} who could mentor them is full: " + ", ".join(
             f"{sups[j].staff_id} ({load[j]}/{sups[j].capacity})" for j in full)
     room = [j for j in here if load[j] < sups[j].capacity]
     return (f"{sups[room[0]].staff_id} at {need.staff.school} has a place, but taking them "

@@ -90,8 +90,11 @@ class Fixer:
         self._free[j] = found
         return found
 
-    def fix(self, need: Need) -> Fix:
-        ranked = self.sol.ranked(need.index)  # the eligible, the best for them first
+    def fix(self, need: Need, ranked: np.ndarray | None = None) -> Fix:
+        """`ranked`: the need's eligible supporters, the best first (`Solution.ranked`), when
+        worked out already."""
+        if ranked is None:
+            ranked = self.sol.ranked(need.index)
         if ranked.size:
             extra = self.extra[ranked]
             j = int(ranked[int(np.argmin(extra))])  # the fewest asked of, then the best

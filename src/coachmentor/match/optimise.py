@@ -145,6 +145,7 @@ class _Problem:
         c, s = view.c, view.s
         self.V = np.empty((c.count, view.m), np.int64)
         self.open = spare > 0
+        self.all_open = bool(self.open.all())
         for rows in _blocks(c.count, view.m):
             v = view.units_block(rows, t.units).astype(np.int64)
             v += (t.tier * (1 + c.novice[rows].astype(np.int64)))[:, None]
@@ -160,7 +161,10 @@ class _Problem:
         return np.where(self.open[sup], self.V[cls, sup], -1)
 
     def class_block(self, rows: np.ndarray) -> np.ndarray:
-        return np.where(self.open[None, :], self.V[rows], -1)
+        block = self.V[rows]
+        if not self.all_open:
+            block[:, ~self.open] = -1
+        return block
 
     def first_load(self) -> np.ndarray:
         return self.t.load_units(self.view.s.cap, self.held)
@@ -186,36 +190,39 @@ def _candidates(p: _Problem) -> np.ndarray:
     keys: list[np.ndarray] = []
     best_val = np.full((2, SUPPORTER_K, m), -1, np.int64)
     best_cls = np.zeros((2, SUPPORTER_K, m), np.int64)
+    tops: list[np.ndarray] = []
+    k = min(NEED_K + NEED_SLACK, m)
     for rows in _blocks(live.size, m):
         cls = live[rows]
         v = p.class_block(cls)
         # each need's best supporters (their next place's value), the same for a class
-        k = min(NEED_K + NEED_SLACK, m)
-        ranked = v + np.where(v >= 0, first[None, :], 0)
+        ranked = np.where(v >= 0, v + first[None, :], -1)
         top = np.argpartition(-ranked, k - 1, axis=1)[:, :k]
-        for r, cl in enumerate(cls):
-            js = top[r][ranked[r, top[r]] >= 0]
-            if js.size == 0:
-                continue
-            members = c.members(int(cl))
-            members = members[p.free[members]]
-            ii = np.repeat(members, js.size)
-            jj = np.tile(js, members.size)
-            keys.append(ii * m + jj)
+        tops.append(np.where(np.take_along_axis(ranked, top, axis=1) >= 0, top, -1))
         # each supporter's best classes, novices and others apart
         for band, want in ((0, True), (1, False)):
             sel = c.novice[cls] == want
             if not sel.any():
                 continue
-            vals = np.concatenate([best_val[band], v[sel]], axis=0)
-            ids = np.concatenate([best_cls[band], np.broadcast_to(cls[sel][:, None],
-                                                                  (int(sel.sum()), m))], axis=0)
             kk = SUPPORTER_K
-            if vals.shape[0] > kk:
-                pick = np.argpartition(-vals, kk - 1, axis=0)[:kk]
-                vals = np.take_along_axis(vals, pick, axis=0)
-                ids = np.take_along_axis(ids, pick, axis=0)
-            best_val[band], best_cls[band] = vals, ids
+            vb, cb = v[sel], cls[sel]
+            if vb.shape[0] > kk:  # the block's best first, then merged with the best so far
+                pick = np.argpartition(-vb, kk - 1, axis=0)[:kk]
+                vb, ib = np.take_along_axis(vb, pick, axis=0), cb[pick]
+            else:
+                ib = np.broadcast_to(cb[:, None], vb.shape)
+            vals = np.concatenate([best_val[band], vb], axis=0)
+            ids = np.concatenate([best_cls[band], ib], axis=0)
+            pick = np.argpartition(-vals, kk - 1, axis=0)[:kk]
+            best_val[band] = np.take_along_axis(vals, pick, axis=0)
+            best_cls[band] = np.take_along_axis(ids, pick, axis=0)
+    if tops:  # every free need of a class gets its class's list
+        top_of = np.full((c.count, k), -1, np.int64)
+        top_of[live] = np.concatenate(tops)
+        need = np.flatnonzero(p.free)
+        js = top_of[c.of[need]]
+        ok = js >= 0
+        keys.append((np.repeat(need, k) * m + js.ravel())[ok.ravel()])
     for band in (0, 1):
         at, jj = np.nonzero(best_val[band] >= 0)
         cl = best_cls[band][at, jj]

@@ -124,31 +124,33 @@ def pair_units(need: Need, sup: Supporter, policy: Policy, u: dict[str, int]) ->
 
 def class_units(c: Any, rows: np.ndarray, s: Any, policy: Policy,
                 u: dict[str, int]) -> np.ndarray:
-    """The units each pair earns, load_spread aside: int64, len(rows) x supporters (classes
+    """The units each pair earns, load_spread aside: int32, len(rows) x supporters (classes
     and supporter arrays as for `eligibility.class_codes`)."""
     n, m = rows.size, s.stage.size
-    out = np.zeros((n, m), np.int64)
+    out = np.zeros((n, m), np.int32)
     if n == 0 or m == 0:
         return out
+
+    def add(weight: int, met: np.ndarray) -> None:
+        if weight:
+            np.add(out, np.multiply(met, np.int32(weight), dtype=np.int32), out=out)
+
     coach = c.coach[rows]
     school = c.school[rows][:, None]
-    if u["same_school"]:
-        out += u["same_school"] * ((school >= 0) & (school == s.school[None, :]))
+    add(u["same_school"], (school >= 0) & (school == s.school[None, :]))
     phase = c.phase[rows][:, None]
     if u["same_phase"]:
         known = (phase >= 0) & (s.phase[None, :] >= 0)
-        out += u["same_phase"] * (known & policy.fits[np.maximum(phase, 0),
-                                                      np.maximum(s.phase, 0)[None, :]])
+        add(u["same_phase"], known & policy.fits[np.maximum(phase, 0),
+                                                 np.maximum(s.phase, 0)[None, :]])
     subject, dept = c.subject[rows][:, None], c.dept[rows][:, None]
     same = subject == s.subject[None, :]
-    if u["same_subject"]:
-        out += u["same_subject"] * (same & (subject >= 0) & ~coach[:, None])
+    add(u["same_subject"], same & (subject >= 0) & ~coach[:, None])
     if u["outside_line"]:
         judged = (coach & ((c.subject[rows] >= 0) | (c.dept[rows] >= 0)))[:, None]
         outside = (s.subject[None, :] >= 0) & ~same & (dept != s.subject[None, :])
-        out += u["outside_line"] * (outside & judged)
-    if u["trained"]:
-        out += u["trained"] * s.trained[None, :]
+        add(u["outside_line"], outside & judged)
+    add(u["trained"], np.broadcast_to(s.trained[None, :], (n, m)))
     if u["stage_gap"]:
         mine = c.stage[rows][:, None]
         kind = c.kind[rows][:, None]
@@ -156,9 +158,9 @@ def class_units(c: Any, rows: np.ndarray, s: Any, policy: Policy,
         met = (gap >= 1) & (gap <= 2) & (s.stage[None, :] >= 0)
         if policy.succession_min is not None:
             met |= (kind == KIND["succession"]) & (s.stage[None, :] >= policy.succession_min)
-        out += u["stage_gap"] * (met & ~coach[:, None] & (kind != KIND["reverse"]))
+        add(u["stage_gap"], met & ~coach[:, None] & (kind != KIND["reverse"]))
     if u["specialism"]:
         kind_type = c.type[rows][:, None]
         has = (s.spec[None, :] >> np.maximum(kind_type, 0)) & 1
-        out += u["specialism"] * ((kind_type >= 0) & (has == 1))
+        add(u["specialism"], (kind_type >= 0) & (has == 1))
     return out

@@ -50,12 +50,14 @@ def record(row: StaffRow, pseudonym: Callable[[str], str], schools: SchoolNames,
 
 
 def build(staff: Sequence[StaffRow], needs: Sequence[Need], sups: Sequence[Supporter],
-          sol: Any, policy: Policy, fixes: dict[int, Any], kept: set[int],
-          pseudonym: Callable[[str], str], schools: SchoolNames) -> tuple[list[dict[str, Any]],
-                                                                         Counter[str]]:
-    """The rows, and the unmatched counted by cause."""
+          sol: Any, policy: Policy, fixer: Any, kept: set[int],
+          pseudonym: Callable[[str], str],
+          schools: SchoolNames) -> tuple[list[dict[str, Any]], Counter[str], dict[int, Any]]:
+    """The rows, the unmatched counted by cause, and each unmatched need's fix
+    (`fixes.Fixer`)."""
     records: list[dict[str, Any]] = []
     causes: Counter[str] = Counter()
+    fixes: dict[int, Any] = {}
     load_arr = np.asarray(sol.load, np.int64)
     caps = np.fromiter((s.capacity for s in sups), np.int64, len(sups))
     for nd in needs:
@@ -84,9 +86,8 @@ def build(staff: Sequence[StaffRow], needs: Sequence[Need], sups: Sequence[Suppo
             codes = sol.view.codes_of(nd.index) if ranked.size == 0 else np.zeros(0, np.int8)
             cause, words = unmatched(nd, sups, codes, load_arr, caps, policy, ranked)
             causes[cause] += 1
-            fix = fixes.get(nd.index)
-            rec.update(status="unmatched", unmatched_reason=words,
-                       fix=fix.words if fix is not None else "")
+            fix = fixes[nd.index] = fixer.fix(nd, ranked)
+            rec.update(status="unmatched", unmatched_reason=words, fix=fix.words)
         records.append(rec)
     for row in staff:
         if not row.needs:
@@ -95,7 +96,7 @@ def build(staff: Sequence[StaffRow], needs: Sequence[Need], sups: Sequence[Suppo
                        reasons=f"needs {row.alternative} first, not a coach or mentor"
                        if row.alternative else "")
             records.append(rec)
-    return records, causes
+    return records, causes, fixes
 
 
 def by_school(records: Sequence[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:

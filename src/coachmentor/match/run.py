@@ -89,10 +89,9 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     pseudonym = _pseudonymiser() if redact else (lambda text: text)
     fixer = Fixer(needs, sups, sol, policy, kept_needs)
     open_needs = [nd.index for nd in needs if nd.index not in sol.pairs]
-    fixes = {i: fixer.fix(needs[i]) for i in open_needs}
     schools = SchoolNames([r.school for r in staff] + [s.school for s in sups])
-    records, causes = build(staff, needs, sups, sol, policy, fixes, kept_needs, pseudonym,
-                            schools)
+    records, causes, fixes = build(staff, needs, sups, sol, policy, fixer, kept_needs,
+                                   pseudonym, schools)
 
     summary = _summary(staff, needs, sups, sol, causes, policy, schools)
     summary["pairs_to_check"] = [
@@ -246,11 +245,15 @@ def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[st
     from coachmentor.match.people import STAGES
 
     groups: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
+    allowed: dict[tuple, tuple[str, ...]] = {}
     for nd in needs:
         if nd.index in sol.pairs:
             continue
-        stages = tuple(STAGES[i] for i in stages_allowed(nd, policy)) \
-            if nd.role == "mentoring" else ()
+        key = (nd.role, nd.kind, nd.staff.stage)
+        stages = allowed.get(key)
+        if stages is None:
+            stages = allowed[key] = tuple(STAGES[i] for i in stages_allowed(nd, policy)) \
+                if nd.role == "mentoring" else ()
         groups[(nd.role, schools(nd.staff.school) or "(no school)", stages)] += 1
     return [{"support": role, "school": school, "career_stages": list(stages), "places": n}
             for (role, school, stages), n in sorted(groups.items())]
