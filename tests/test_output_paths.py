@@ -198,7 +198,8 @@ def test_standard_input_and_output_redirected_to_an_input_are_refused(files):
 
 # --- the property: no output of any command can name an input or another output ----------------
 
-FILE_METAVARS = {"FILE", "FOLDER", "INPUT", "STAFF", "SUPPORTERS", "SUITE"}
+FILE_METAVARS = {"FILE", "FOLDER", "INPUT", "STAFF", "SUPPORTERS", "SUITE", "PAIRS", "FILE...",
+                 "FILE.xlsx", "FILE|URL"}
 
 
 def commands() -> list[tuple[list[str], object]]:
@@ -247,7 +248,9 @@ WRITERS = [(words, cmd) for words, cmd in commands()
 
 
 def test_the_property_covers_every_command_that_writes_a_file():
-    assert sorted(" ".join(w) for w, _ in WRITERS) == ["advise", "assess", "match", "template"]
+    assert sorted(" ".join(w) for w, _ in WRITERS) == [
+        "advise", "assess", "match", "record export", "record report", "record sheet",
+        "record status", "template"]
 
 
 ALIASES = ("same", "dot", "up", "absolute-relative", "symlink", "hardlink", "folder-link")

@@ -1,6 +1,6 @@
 """The README's examples that name the shipped `examples/` files run as written (issue 12,
-item 9: "the README works after its own set-up"), and the match example prints what the
-README shows."""
+item 9: "the README works after its own set-up"), and so do docs/matching.md's, whose match
+example prints what it shows."""
 
 from __future__ import annotations
 
@@ -13,11 +13,12 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+MATCHING = (ROOT / "docs" / "matching.md").read_text(encoding="utf-8")
 
 
 def _commands() -> list[str]:
     found = []
-    for block in re.findall(r"```(?:sh|console)\n(.*?)```", README, flags=re.S):
+    for block in re.findall(r"```(?:sh|console)\n(.*?)```", README + MATCHING, flags=re.S):
         for line in block.splitlines():
             line = line.removeprefix("$ ").strip()
             if line.startswith("coachmentor ") and "examples/" in line:
@@ -44,12 +45,17 @@ def test_each_example_command_runs(run_cli, tmp_path, monkeypatch, command):
     assert "error:" not in result.stderr, result.stderr
 
 
-def test_the_match_example_prints_what_the_readme_shows(run_cli, tmp_path, monkeypatch):
+def test_the_match_example_prints_what_the_docs_show(run_cli, tmp_path, monkeypatch):
     shutil.copytree(ROOT / "examples", tmp_path / "examples")
     monkeypatch.chdir(tmp_path)
-    block = README.split("$ coachmentor match examples/staff.csv examples/supporters.csv "
+    block = MATCHING.split("$ coachmentor match examples/staff.csv examples/supporters.csv "
                          "-o pairs.csv --summary summary.json\n", 1)[1].split("$ echo", 1)[0]
     result = run_cli("match", "examples/staff.csv", "examples/supporters.csv", "-o",
                      "pairs.csv", "--summary", "summary.json")
     assert result.exit_code == 1
     assert result.stderr.splitlines() == block.strip("\n").splitlines()
+    explain = MATCHING.split("$ coachmentor match examples/staff.csv examples/supporters.csv "
+                             "--explain L520 -q\n", 1)[1].split("```", 1)[0]
+    result = run_cli("match", "examples/staff.csv", "examples/supporters.csv", "--explain",
+                     "L520", "-q")
+    assert result.stdout == explain

@@ -147,7 +147,7 @@ def test_ect_statutory_reviews_are_dates_only(record_db: str, tmp_path: Path) ->
                        "--date", "2025-09-05")
     assert code == 0, err
     assert count(record_db, "statutory_review") == 1
-    code, _, err = run("record", "review", str(rels["M412"]), "--stage", "ect statutory review",
+    code, _, err = run("record", "review", str(rels["M415"]), "--stage", "ect statutory review",
                        "--date", "2025-09-05")
     assert code == 1 and "for early career teachers only" in err
 
@@ -155,7 +155,7 @@ def test_ect_statutory_reviews_are_dates_only(record_db: str, tmp_path: Path) ->
 def test_review_at_the_terminal_end_completes(record_db: str, tmp_path: Path) -> None:
     started(tmp_path)
     with Database(record_db).transaction() as conn:
-        rid = next(r.id for r in load(conn) if r.staff_id == "M412")
+        rid = next(r.id for r in load(conn) if r.staff_id == "M415")
     code, _, err = run("record", "review", str(rid), "--stage", "agreement", "--date",
                        "2025-09-01", "--self-rating", "2", "--confidentiality", "yes")
     assert code == 1 and "no goal is recorded for this relationship" in err

@@ -201,7 +201,8 @@ def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | 
     lead (files.paths.check_files): one line and exit 2, nothing read or written. A command
     that gains a file option lists it here. `stdout_unless`: the parameter without which the
     command writes standard output (checked too, when it is a regular file). `--rules` not
-    given is the shipped rule base, which is read all the same."""
+    given is the shipped rule base, which is read all the same; `--db` not given is the
+    record's default file (COACHMENTOR_DB, else coachmentor.db here)."""
     roles = FileRoles(dict(inputs), dict(outputs or {}), stdout_unless)
 
     def decorate(command: Command) -> Command:
@@ -219,6 +220,10 @@ def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | 
                         from coachmentor.rulebase.loader import default_rules_path
 
                         return default_rules_path()
+                    if name == "db":  # the record's file (a URL is no file: nothing to compare)
+                        from coachmentor.record.db import database_file
+
+                        return database_file(found)
                     return found
 
                 unless = given.get(roles.stdout_unless) if roles.stdout_unless else ""

@@ -34,7 +34,8 @@ EXAMPLES = (
     "coachmentor match staff.csv supporters.csv -o pairs.csv --summary summary.json",
     "coachmentor match results.csv supporters.xlsx          # an assess output the leader edited",
     "coachmentor match staff.csv supporters.csv --explain E322 -q     # one person's reasoning",
-    "coachmentor match staff.csv supporters.csv --keep current.csv --avoid never.csv",
+    "coachmentor match staff.csv supporters.csv --keep last-year.csv --avoid never.csv",
+    "coachmentor match staff.csv supporters.csv -o pairs.xlsx --by-school heads/   # a list per school",
 )
 
 
@@ -70,12 +71,20 @@ def match(
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
         "The pairs are then written only with -o.", show_default=False)] = None,
     keep: Annotated[Optional[Path], typer.Option(
-        "--keep", metavar="FILE", help="CSV or .xlsx of pairs to keep as they are (staff_id, supporter_id, "
-        "optional support): they hold their places and the rest is matched around them. A "
-        "kept pair must keep the hard rules.", show_default=False)] = None,
+        "--keep", metavar="FILE", help="CSV or .xlsx of pairs to keep (staff_id, supporter_id, "
+        "optional support), such as last year's: each pair that still holds keeps its place "
+        "and the rest is matched around them; a pair whose person, need or supporter is gone, "
+        "or that breaks a hard rule now, is not kept and is listed with the reason.",
+        show_default=False)] = None,
     avoid: Annotated[Optional[Path], typer.Option(
         "--avoid", metavar="FILE", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
-        "optional support).", show_default=False)] = None,
+        "optional support); rows naming nobody in the files are listed and skipped.",
+        show_default=False)] = None,
+    by_school: Annotated[Optional[Path], typer.Option(
+        "--by-school", metavar="DIR", help="Also write one file per school into this folder "
+        "(made if needed; the output's format): each school's pairs and unmatched, and the "
+        "pairs its staff support elsewhere. An .xlsx output has a sheet per school anyway.",
+        show_default=False)] = None,
     redact: Annotated[bool, typer.Option(
         "--redact", help="Names (staff and supporters) become pseudonyms, as for assess; "
         "stable across runs when COACHMENTOR_REDACT_KEY is set.")] = False,
@@ -95,10 +104,13 @@ def match(
 
     Hard rules: a coach offers coaching and a mentor mentoring; nobody supports themselves; a
     coach is never the person's line manager or assessor; a mentor's career stage is at least
-    the mentee's (later for trainees and ECTs; earlier for reverse mentoring; a senior leader
-    for succession); nobody beyond capacity. Among the pairings they allow: as many trainees'
-    and ECTs' mentoring needs as possible, then as many relationships as possible, then the
-    best pairs by the rule base's preferences. One row per needed relationship, then one per
+    the mentee's (earlier for reverse mentoring); and, from the rule base (a school may switch
+    them off): a trainee's or ECT's mentor is an experienced teacher in their phase, a senior
+    leader's coach is trained, succession mentoring is by a senior leader; nobody beyond
+    capacity. Among the pairings they allow: as many trainees' and ECTs' mentoring needs as
+    possible, then as many relationships as possible, then as many novices' mentors from their
+    own school as possible, then the best pairs by the rule base's preferences. One row per
+    needed relationship (with what to check, or the fix that would match them), then one per
     'other' or error row. Exit 0: all matched; 1: some unmatched or error rows; 2: unusable
     input.
     """
@@ -114,10 +126,12 @@ def match(
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
         screen: list[dict] | None = [] if explain is None and for_a_person(output, format_) \
             else None
+        records: list[dict] | None = [] if report is not None else None
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
-                             read_opts=opts, bom=bom, screen=screen, also_writing=(report,))
+                             read_opts=opts, bom=bom, screen=screen, by_school=by_school,
+                             records_out=records, also_writing=(report,))
         if screen is not None:
             from coachmentor.render.console import make_console
             from coachmentor.render.screen import pairs_table
@@ -132,12 +146,13 @@ def match(
                        else [] if screen is not None
                        else ["the pairs to standard output"]) + ([str(summary)] if summary else [])
             with not_written_after([], written):
-                write_output(report, render_match_report(result))
+                write_output(report, render_match_report(result, records or []))
         if not quiet:
             print_summary_text(summary_text(result))
             if screen is not None:
                 keep_hint_to_stderr("match", [staff, supporters, *rerun_options({
-                    "--keep": keep, "--avoid": avoid, "--sheet": sheet, "--encoding": encoding,
+                    "--keep": keep, "--avoid": avoid, "--by-school": by_school,
+                    "--sheet": sheet, "--encoding": encoding,
                     "--delimiter": delimiter, "--redact": redact,
                     "--no-formula-guard": no_formula_guard, "--rules": rules})], "pairs")
     raise typer.Exit(result.get("exit_code", 0))

@@ -23,6 +23,7 @@ from coachmentor.cli.common import (
     guarded,
     load_ruleset,
     one_of,
+    reads_and_writes,
     table_options,
 )
 
@@ -109,6 +110,8 @@ def _pseudonym(redact: bool) -> Any:
     "coachmentor record start pairs.csv --staff staff.csv --supporters supporters.csv",
     "coachmentor record start leaders-list.xlsx --start 2025-09-15 --cadence weekly",
 ))
+@reads_and_writes(inputs={"pairs": "PAIRS", "staff": "--staff", "supporters": "--supporters",
+                          "rules": "--rules", "db": "--db"})
 def start_cmd(
     pairs: Annotated[str, typer.Argument(
         metavar="PAIRS", show_default=False,
@@ -174,6 +177,7 @@ def start_cmd(
     "coachmentor record sheet --supporter S201 -o S201.xlsx",
     "coachmentor record sheet --school 'Hillcrest High' -o hillcrest.xlsx",
 ))
+@reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"})
 def sheet_cmd(
     output: Annotated[Path, typer.Option(
         "--output", "-o", metavar="FILE.xlsx", show_default=False,
@@ -211,6 +215,7 @@ def sheet_cmd(
     "coachmentor record import S201.xlsx",
     "coachmentor record import S201.xlsx S203.xlsx hillcrest.xlsx   # each all or nothing",
 ))
+@reads_and_writes(inputs={"files": "FILE...", "db": "--db"})
 def import_cmd(
     files: Annotated[List[str], typer.Argument(
         metavar="FILE...", show_default=False, help="Workbooks made by record sheet.")],
@@ -243,6 +248,7 @@ def import_cmd(
     "    --self-rating 2 --confidentiality yes",
     "coachmentor record review 7 --stage 'ECT statutory review' --date 2025-12-10",
 ))
+@reads_and_writes(inputs={"db": "--db"})
 def review_cmd(
     relationship: Annotated[int, typer.Argument(
         metavar="RELATIONSHIP", show_default=False,
@@ -302,6 +308,7 @@ def review_cmd(
     "coachmentor record status",
     "coachmentor record status --school 'Hillcrest High' --format csv -o nudges.csv",
 ))
+@reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"}, stdout_unless="output")
 def status_cmd(
     school: SchoolOption = None,
     supporter: Annotated[Optional[str], typer.Option(
@@ -334,6 +341,7 @@ def status_cmd(
     "coachmentor record report --school 'Hillcrest High' --year 2025-26 -o hillcrest.html",
     "coachmentor record report -o year.json                    # for scripts",
 ))
+@reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"}, stdout_unless="output")
 def report_cmd(
     output: OutputOption = None,
     summary: Annotated[bool, typer.Option(
@@ -375,6 +383,7 @@ def report_cmd(
     "coachmentor record purge --dry-run     # what would go",
     "coachmentor record purge",
 ))
+@reads_and_writes(inputs={"db": "--db"})
 def purge_cmd(
     dry_run: Annotated[bool, typer.Option("--dry-run", help="Count, delete nothing.")] = False,
     db: DbOption = None,
@@ -395,6 +404,7 @@ def purge_cmd(
     "coachmentor record export --person E311 -o E311.json   # a subject access request",
     "coachmentor record export -o everything.json           # every table, every row",
 ))
+@reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"}, stdout_unless="output")
 def export_cmd(
     person: Annotated[Optional[str], typer.Option(
         "--person", metavar="ID", show_default=False,
@@ -417,6 +427,7 @@ def export_cmd(
     "coachmentor record settings                # show them",
     "coachmentor record settings --notes on     # allow check-in notes",
 ))
+@reads_and_writes(inputs={"db": "--db"})
 def settings_cmd(
     notes: Annotated[Optional[str], typer.Option(
         "--notes", metavar="on|off", show_default=False,

@@ -106,6 +106,17 @@ class SheetWriter:
         self.rows = 0  # data rows appended
         self.cut = 0  # cells cut to MAX_CELL
         self._sample: list[list[Any]] | None = []  # the first rows, held until widths are set
+        self.others: list["SheetWriter"] = []  # more sheets of the same workbook (`sheet`)
+
+    def sheet(self, title: str) -> "SheetWriter":
+        """Another sheet with the same columns in this workbook, written by `save` with it
+        (match's one sheet per school)."""
+        other = SheetWriter.__new__(SheetWriter)
+        other.wb, other.ws = self.wb, self.wb.create_sheet(title)
+        other.header, other.numbers, other.name = self.header, self.numbers, self.name
+        other.rows, other.cut, other._sample, other.others = 0, 0, [], []
+        self.others.append(other)
+        return other
 
     def append(self, rows: Iterable[Sequence[Any]]) -> None:
         cells = [self._cells(row) for row in rows]
@@ -175,10 +186,11 @@ class SheetWriter:
         from openpyxl.utils import get_column_letter
         from openpyxl.writer.excel import ExcelWriter
 
-        if self._sample is not None:
-            self._start()
         last = get_column_letter(max(len(self.header), 1))
-        self.ws.auto_filter.ref = f"A1:{last}{self.rows + 1}"
+        for sheet in (self, *self.others):
+            if sheet._sample is not None:
+                sheet._start()
+            sheet.ws.auto_filter.ref = f"A1:{last}{sheet.rows + 1}"
         props = self.wb.properties
         props.created = props.modified = FIXED_TIME
         props.creator, props.lastModifiedBy = "coachmentor", None

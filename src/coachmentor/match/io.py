@@ -3,10 +3,15 @@
 Both files are read with `batch.source.open_table` (CSV in any of the encodings `assess`
 reads, standard input, .xlsx), and held in memory (a staff list of 10,000 rows is small).
 
-Staff file: the columns `assess` reads, plus school, subject, line_manager_id, assessor_id
-(`;`-separated) and, from an edited `assess` output, recommendation, coaching_type and
-mentoring_type. The match's own columns are looked up first, so `School` and `Subject` are
-the site and the subject here (for `assess` they are aliases of department).
+Staff file: the columns `assess` reads, plus school, subject, phase, line_manager_id,
+assessor_id (`;`-separated) and, from an edited `assess` output, recommendation, coaching_type
+and mentoring_type. The match's own columns are looked up first, so `School`, `Subject` and
+`Phase` are the site, the subject and the phase here (for `assess` they are aliases of
+department). A phase is read from the phase cell, else the subject (EYFS, KS2), else the
+school's name (Oakfield Primary), by the rule base's `matching.phases`.
+
+Cells that say nothing ('N/A', 'TBC', '-': the rule base's `matching.not_given`) are blank in
+match's own columns. Staff ids compare without case and surrounding spaces (`people.idkey`).
 
 Supporters file: a bad row is FATAL (exit 2), not skipped: the list is short and kept by
 hand, and a supporter silently left out changes who everyone else is paired with. The
@@ -19,6 +24,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -28,6 +34,7 @@ from coachmentor.errors import InputFileError
 from coachmentor.files.rows import misfit
 from coachmentor.files.table import open_table
 from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
+from coachmentor.match.policy import Policy, compile_policy
 from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES, RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
@@ -35,6 +42,7 @@ from coachmentor.rulebase.ruleset import RuleSet
 STAFF_COLUMNS = {
     "school": ["school", "site", "campus", "academy"],
     "subject": ["subject", "subject area"],
+    "phase": ["phase", "key stage", "phase of education", "school phase"],
     "line_manager_id": ["line_manager_id", "line manager", "line manager id", "manager id",
                         "line_manager"],
     "assessor_id": ["assessor_id", "assessor ids", "assessor", "assessors", "assessor_ids"],
@@ -49,7 +57,8 @@ SUPPORTER_COLUMNS = {
     "offers": ["offers", "offer", "role", "offers to", "support", "supports"],
     "capacity": ["capacity", "places", "max", "max relationships"],
     "school": ["school", "site", "campus", "academy"],
-    "subject": ["subject", "subject area", "department", "dept", "faculty", "phase"],
+    "subject": ["subject", "subject area", "department", "dept", "faculty"],
+    "phase": ["phase", "key stage", "phase of education", "school phase"],
     "trained": ["trained"],
     "specialisms": ["specialisms", "specialism", "specialities", "speciality", "types"],
 }
@@ -115,6 +124,7 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
         found = {resolve(c) for c in row if c.strip()}
         return set(rules.required) <= found or "recommendation" in found
 
+    policy = compile_policy(rules.model.matching)
     table = open_table(source, is_header=is_header, **opts)
     try:
         cols = _map(table.header, table.name, resolve)
@@ -122,15 +132,15 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
             missing = ", ".join(f for f in rules.required if f not in cols)
             raise InputFileError(f"{table.name}: missing required column(s): {missing} "
                                  "(or a recommendation column)")
-        shifted = _shifted(rules, table, cols, pseudonym)
-        out = [shifted(n, cells) or _staff_row(rules, n, cells, cols)
+        shifted = _shifted(rules, policy, table, cols, pseudonym)
+        out = [shifted(n, cells) or _staff_row(rules, policy, n, cells, cols)
                for n, cells in _rows(table)]
     finally:
         table.close()
     return out, "name" in cols
 
 
-def _shifted(rules: RuleSet, table: Any, cols: dict[str, int],
+def _shifted(rules: RuleSet, policy: Policy, table: Any, cols: dict[str, int],
              pseudonym: Callable[[str], str] | None) -> Callable[[int, list[str]], StaffRow | None]:
     """The error row (as assess words it) of a row whose cells do not line up with the header,
     else None. Under --redact its id and text columns are pseudonymised (its name is, in
@@ -151,7 +161,7 @@ def _shifted(rules: RuleSet, table: Any, cols: dict[str, int],
         if redactor is not None:
             redactor.misaligned(cells)
             problem += "; " + SHIFTED
-        row = _staff_row(rules, n, cells, cols)
+        row = _staff_row(rules, policy, n, cells, cols)
         row.status, row.error, row.recommendation = "error", problem, ""
         row.shifted = redactor is None
         return row
@@ -159,22 +169,55 @@ def _shifted(rules: RuleSet, table: Any, cols: dict[str, int],
     return check
 
 
-def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int]) -> StaffRow:
+_MISSING = object()
+
+
+def _cached(policy: Policy, key: tuple, make: Callable[[], Any]) -> Any:
+    """make(), remembered for this read: a staff list repeats its cells and answer sets."""
+    got = policy._memo.get(key, _MISSING)
+    if got is _MISSING:
+        got = policy._memo[key] = make()
+    return got
+
+
+def _given(policy: Policy, text: str) -> str:
+    """The cell, or '' for one that says nothing (N/A, TBC: `matching.not_given`)."""
+    return "" if policy.not_given(text) else text
+
+
+def _phase(policy: Policy, text: str, *others: str) -> tuple[int, str | None]:
+    """(phase code, problem): from a phase cell, else the other cells (subject, school)."""
+    if text:
+        code = policy.phase_in(text)
+        if code < 0:
+            return -1, ("phase: not one of " + ", ".join(policy.labels) + " (or blank)")
+        return code, None
+    return policy.phase_of(*others), None
+
+
+def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
+               cols: dict[str, int]) -> StaffRow:
     def cell(fid: str) -> str:
         i = cols.get(fid)
         return cells[i].strip() if i is not None and i < len(cells) else ""
 
-    row = StaffRow(row=n, staff_id=cell("staff_id"), name=cell("name"), school=cell("school"),
-                   subject=cell("subject"), department=cell("department"),
-                   line_manager=cell("line_manager_id"),
-                   assessors=frozenset(a.strip() for a in cell("assessor_id").split(";")
-                                       if a.strip()))
-    problems, answers = [], {}
+    def own(fid: str) -> str:
+        return _given(policy, cell(fid))
+
+    school, subject = own("school"), own("subject")
+    phase, phase_problem = _phase(policy, own("phase"), subject, school)
+    row = StaffRow(row=n, staff_id=cell("staff_id"), name=cell("name"), school=school,
+                   subject=subject, department=own("department"), phase=phase,
+                   line_manager=own("line_manager_id"),
+                   assessors=frozenset(a for a in (x.strip() for x in cell("assessor_id").replace(
+                       ",", ";").split(";")) if a and not policy.not_given(a)))
+    problems: list[str] = [phase_problem] if phase_problem else []
+    answers: dict[str, str] = {}
     for fid in rules.question_order:
         text = cell(fid)
         if not text:
             continue
-        value = rules.match_value(fid, text)
+        value = _cached(policy, ("value", fid, text), partial(rules.match_value, fid, text))
         if value is None:
             problems.append(f"{fid}: not an accepted value (expected one of: "
                             f"{', '.join(rules.choice_values[fid])})")
@@ -196,7 +239,7 @@ def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int]) -
         if missing:
             problems = [f"{f}: empty; a recommendation needs it" for f in missing]
         else:
-            b = brief(rules, answers)
+            b = _cached(policy, ("brief", *sorted(answers.items())), lambda: brief(rules, answers))
             row.recommendation, row.decided_by = b.recommendation, "assessed"
             row.alternative = b.alternative or ""
             row.coaching_type, row.mentoring_type = b.coaching_type or "", b.mentoring_type or ""
@@ -238,6 +281,7 @@ def read_supporters(rules: RuleSet, source: str | Path,
     def is_header(row: list[str]) -> bool:
         return {"staff_id", "offers"} <= {resolve(c) for c in row if c.strip()}
 
+    policy = compile_policy(rules.model.matching)
     table = open_table(source, is_header=is_header, **opts)
     try:
         name = table.name
@@ -254,14 +298,15 @@ def read_supporters(rules: RuleSet, source: str | Path,
             if shifted is not None:  # its staff_id may be a name: never a supporter's id
                 problems.append(f"row {n}: {shifted}")
                 continue
-            sup, problem = _supporter(rules, len(out), n, cells, cols)
-            if problem is None and sup.staff_id in seen:
-                problem = (f"staff_id: the same as on row {seen[sup.staff_id]}; each "
-                           "supporter once (offers: both for someone who does both)")
+            sup, problem = _supporter(rules, policy, len(out), n, cells, cols)
+            if problem is None and sup.key in seen:
+                problem = (f"staff_id: the same as on row {seen[sup.key]} (ids are compared "
+                           "without case and spaces); each supporter once (offers: both for "
+                           "someone who does both)")
             if problem is not None:
                 problems.append(f"row {n}: {problem}")
                 continue
-            seen[sup.staff_id] = n
+            seen[sup.key] = n
             out.append(sup)
     finally:
         table.close()
@@ -273,13 +318,17 @@ def read_supporters(rules: RuleSet, source: str | Path,
     return out, "name" in cols
 
 
-def _supporter(rules: RuleSet, index: int, n: int, cells: list[str],
+def _supporter(rules: RuleSet, policy: Policy, index: int, n: int, cells: list[str],
                cols: dict[str, int]) -> tuple[Supporter, str | None]:
     def cell(fid: str) -> str:
         i = cols.get(fid)
-        return cells[i].strip() if i is not None and i < len(cells) else ""
+        text = cells[i].strip() if i is not None and i < len(cells) else ""
+        return _given(policy, text) if fid in ("school", "subject", "phase", "trained",
+                                               "specialisms") else text
 
     sid = cell("staff_id")
+    school, subject = cell("school"), cell("subject")
+    phase, phase_problem = _phase(policy, cell("phase"), subject, school)
     offers = OFFERS.get(fold(cell("offers")))
     stage_text = cell("career_stage")
     stage = rules.match_value("career_stage", stage_text) if stage_text else None
@@ -304,11 +353,13 @@ def _supporter(rules: RuleSet, index: int, n: int, cells: list[str],
     elif specs - SPECIALISMS:
         problem = ("specialisms: not coaching or mentoring types (" +
                    ", ".join(sorted(SPECIALISMS)) + "), separated by ;")
+    elif phase_problem:
+        problem = phase_problem
     coaching, mentoring = offers or (False, False)
     sup = Supporter(index=index, row=n, staff_id=sid, name=cell("name"), coaching=coaching,
                     mentoring=mentoring, stage=STAGE.get(stage or ""),
                     capacity=int(cap_text) if _digits(cap_text) else 0,
-                    school=cell("school"), subject=cell("subject"),
+                    school=school, subject=subject, phase=phase,
                     trained=True if trained_text in YES else (False if trained_text else None),
                     specialisms=frozenset(specs))
     return sup, problem
@@ -323,7 +374,11 @@ def _digits(text: str) -> bool:
 # --- output --------------------------------------------------------------------------------
 
 COLUMNS = ("staff_id", "name", "row", "recommendation", "support", "type", "status",
-           "supporter_id", "supporter_name", "score", "reasons", "unmatched_reason", "error")
+           "supporter_id", "supporter_name", "score", "reasons", "unmatched_reason", "error",
+           # extensions (docs/CONTRACT.md): both sides' school, subject and phase, the score's
+           # band, what to check about a pair, and an unmatched person's fix
+           "school", "subject", "phase", "supporter_school", "supporter_subject",
+           "supporter_phase", "band", "flag", "fix")
 SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
                   ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
 FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
@@ -358,14 +413,20 @@ def render(records: list[dict[str, Any]], fmt: str, guard: bool = True) -> str:
     return buf.getvalue()
 
 
-def render_workbook(records: list[dict[str, Any]], name: str) -> bytes:
-    """The rows as an .xlsx workbook (files/workbook_out.py): `row` and `score` numbers."""
+def render_workbook(records: list[dict[str, Any]], name: str,
+                    schools: dict[str, list[dict[str, Any]]] | None = None) -> bytes:
+    """The rows as an .xlsx workbook (files/workbook_out.py): `row` and `score` numbers; with
+    `schools`, a sheet per school after the 'pairs' sheet (each school's rows)."""
     from coachmentor.files.workbook_out import SheetWriter
+    from coachmentor.match.records import sheet_names
 
     sheet = SheetWriter(COLUMNS, title="pairs", name=name,
                         numbers={COLUMNS.index(c) for c in NUMBER_COLUMNS})
     try:
         sheet.append([r[c] for c in COLUMNS] for r in records)
+        titles = sheet_names(list(schools or {}))
+        for school, rows in (schools or {}).items():
+            sheet.sheet(titles[school]).append([r[c] for c in COLUMNS] for r in rows)
         buf = io.BytesIO()
         sheet.save(buf)
     except BaseException:
@@ -381,9 +442,12 @@ PAIR_COLUMNS = {"staff_id": ["staff_id", "staff id", "staff"],
                 "support": ["support", "role"]}
 
 
-def read_pairs(source: str | Path, flag: str, **opts: Any) -> list[tuple[int, str, str, str]]:
-    """(row, staff_id, supporter_id, role or "" for either) for each row of a pairs file:
-    columns staff_id, supporter_id and optionally support (coaching or mentoring)."""
+def read_pairs(source: str | Path, flag: str,
+               **opts: Any) -> list[tuple[int, str, str, str, str]]:
+    """(row, staff_id, supporter_id, role or "" for either, problem or "") for each row of a
+    pairs file: columns staff_id, supporter_id and optionally support (coaching or mentoring).
+    A row that cannot be used says why in `problem` (it never quotes a cell): last year's
+    list is stale as a rule, and the caller reports such rows and goes on."""
     own = _lookup(PAIR_COLUMNS)
 
     def is_header(row: list[str]) -> bool:
@@ -398,18 +462,18 @@ def read_pairs(source: str | Path, flag: str, **opts: Any) -> list[tuple[int, st
         out = []
         for n, cells in _rows(table):
             shifted, _ = misfit(cells, table.header, table.delimiter)
-            if shifted is not None:
-                raise InputFileError(f"{flag} {table.name}: row {n}: {shifted}")
+            if shifted is not None:  # its ids may be names: none is read, the row is reported
+                out.append((n, "", "", "", shifted))
+                continue
             got = {f: cells[i].strip() if i < len(cells) else "" for f, i in cols.items()}
             role = fold(got.get("support", ""))
             role = {"coach": "coaching", "mentor": "mentoring"}.get(role, role)
+            problem = ""
             if not got["staff_id"] or not got["supporter_id"]:
-                raise InputFileError(f"{flag} {table.name}: row {n}: staff_id and supporter_id "
-                                     "are both needed")
-            if role not in ("", "coaching", "mentoring"):
-                raise InputFileError(f"{flag} {table.name}: row {n}: support: not coaching or "
-                                     "mentoring (or blank for either)")
-            out.append((n, got["staff_id"], got["supporter_id"], role))
+                problem = "staff_id and supporter_id are both needed"
+            elif role not in ("", "coaching", "mentoring"):
+                problem = "support: not coaching or mentoring (or blank for either)"
+            out.append((n, got["staff_id"], got["supporter_id"], role, problem))
     finally:
         table.close()
     return out

@@ -1,11 +1,17 @@
 """The records `match` works on: one needed relationship (`Need`), one supporter (`Supporter`),
 and one staff row with what it needs (`StaffRow`). School and subject are kept as typed and
 compared after `normalise.fold` (case, spaces, hyphens and underscores ignored: 'Maths' and
-' maths ' are one subject)."""
+' maths ' are one subject).
+
+Staff ids are kept as typed (trimmed) for display and compared by `idkey` everywhere: case and
+surrounding spaces ignored, so ' s9' is the line manager S9 and never a stranger to them."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
+
+from coachmentor.rulebase.normalise import fold as _fold
 
 STAGES = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
 STAGE = {name: i for i, name in enumerate(STAGES)}
@@ -18,6 +24,17 @@ STAGE_WORDS = {
     "established": "an established teacher", "middle_leader": "a middle leader",
     "senior_leader": "a senior leader",
 }
+
+
+@lru_cache(maxsize=1 << 16)
+def fold(text: str) -> str:
+    """`normalise.fold`, remembered: a staff list repeats its schools and subjects."""
+    return _fold(text)
+
+
+def idkey(text: str) -> str:
+    """How staff ids compare: without case and surrounding spaces ('s9 ' is S9)."""
+    return text.strip().casefold()
 
 
 def stage_name(stage: int | None) -> str:
@@ -43,12 +60,21 @@ class StaffRow:
     school: str = ""
     subject: str = ""
     department: str = ""
-    line_manager: str = ""
-    assessors: frozenset[str] = frozenset()
+    phase: int = -1  # a code of the rule base's phases (policy.phases); -1: not known
+    line_manager: str = ""  # an idkey
+    assessors: frozenset[str] = frozenset()  # idkeys
     needs: list["Need"] = field(default_factory=list)
     # cells that do not line up with the header, not pseudonymised: staff_id may be a name,
     # so no message or summary quotes it (files/rows.py)
     shifted: bool = False
+
+    def __post_init__(self) -> None:
+        self.line_manager = idkey(self.line_manager)
+        self.assessors = frozenset(idkey(a) for a in self.assessors if a.strip())
+
+    @property
+    def key(self) -> str:
+        return idkey(self.staff_id)
 
 
 @dataclass
@@ -86,6 +112,11 @@ class Supporter:
     subject: str = ""
     trained: bool | None = None
     specialisms: frozenset[str] = frozenset()
+    phase: int = -1
+
+    @property
+    def key(self) -> str:
+        return idkey(self.staff_id)
 
     @property
     def offers(self) -> str:

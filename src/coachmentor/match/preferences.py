@@ -3,34 +3,39 @@
 A preference *applies* to a need when the staff list gives what it needs to judge it (no
 school column: same_school does not apply) and it fits the role (same subject and a stage
 gap are about mentors; outside the person's line is about coaches). A pair *earns* the
-weights of the applying preferences it meets; its score is earned / applying (0..1).
+weights of the applying preferences it meets; its score is earned / applying (0..1). When
+the supporter's side is blank (no school, phase, subject or trained flag) the preference is
+not met, and its words say it is not known.
 
 load_spread is the one preference that depends on the rest of the matching: a supporter's
 places are filled in turn, the j-th of k earning weight * (1 - j/k) (so the solver prefers
 a supporter with room to spare). In a pair's reported score, each of a supporter's m pairs
 is given the mean of what their m places earned, weight * (1 - (m-1)/(2k)).
 
+A stage gap is one or two career stages ahead; for succession mentoring, a mentor at the
+succession rule's stage (a senior leader: "a group level counterpart") is the suitable gap.
+
 Two implementations: `parts` (one pair, in words: the reasons and `--explain`) and
-`earned_matrix` (all pairs, numpy: the solver's); the tests check they agree.
+`class_units` (many pairs, numpy, in the solver's integer units); the tests check they agree.
 """
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
-from coachmentor.match.people import Need, Supporter
-from coachmentor.rulebase.normalise import fold
-
-PREFERENCES = ("same_school", "same_subject", "trained", "stage_gap", "outside_line",
-               "specialism", "load_spread")
+from coachmentor.match.eligibility import KIND
+from coachmentor.match.people import Need, Supporter, fold
+from coachmentor.match.policy import PREFERENCES, Policy
 
 
 def applies(name: str, need: Need) -> bool:
     staff = need.staff
     if name == "same_school":
         return bool(staff.school.strip())
+    if name == "same_phase":
+        return staff.phase >= 0
     if name == "same_subject":
         return need.role == "mentoring" and bool(staff.subject.strip())
     if name == "stage_gap":
@@ -42,31 +47,39 @@ def applies(name: str, need: Need) -> bool:
     return True  # trained, load_spread
 
 
-def meets(name: str, need: Need, sup: Supporter) -> bool:
-    """Does the pair meet this preference (load_spread aside)?"""
+def judge(name: str, need: Need, sup: Supporter, policy: Policy) -> str:
+    """'met', 'unmet' or 'unknown' (the supporter's side is blank) for a preference that
+    applies (load_spread aside)."""
     staff = need.staff
     if name == "same_school":
-        return bool(sup.school.strip()) and fold(sup.school) == fold(staff.school)
+        if not sup.school.strip():
+            return "unknown"
+        return "met" if fold(sup.school) == fold(staff.school) else "unmet"
+    if name == "same_phase":
+        if sup.phase < 0:
+            return "unknown"
+        return "met" if policy.fits[staff.phase, sup.phase] else "unmet"
     if name == "same_subject":
-        return bool(sup.subject.strip()) and fold(sup.subject) == fold(staff.subject)
+        if not sup.subject.strip():
+            return "unknown"
+        return "met" if fold(sup.subject) == fold(staff.subject) else "unmet"
     if name == "trained":
-        return sup.trained is True
+        return "unknown" if sup.trained is None else "met" if sup.trained else "unmet"
     if name == "stage_gap":
-        return sup.stage is not None and 1 <= sup.stage - (staff.stage or 0) <= 2
+        if sup.stage is None:
+            return "unknown"
+        gap = sup.stage - (staff.stage or 0)
+        succession = need.kind == "succession" and policy.succession_min is not None \
+            and sup.stage >= policy.succession_min
+        return "met" if 1 <= gap <= 2 or succession else "unmet"
     if name == "outside_line":
+        if not sup.subject.strip():
+            return "unknown"
         theirs = {fold(t) for t in (staff.subject, staff.department) if t.strip()}
-        return bool(sup.subject.strip()) and fold(sup.subject) not in theirs
+        return "met" if fold(sup.subject) not in theirs else "unmet"
     if name == "specialism":
-        return need.type in sup.specialisms
+        return "met" if need.type in sup.specialisms else "unmet"
     raise ValueError(name)
-
-
-def weights(matching: Any) -> dict[str, float]:
-    return {name: float(getattr(matching, name).weight) for name in PREFERENCES}
-
-
-def applying_total(need: Need, w: dict[str, float]) -> float:
-    return sum(w[name] for name in PREFERENCES if applies(name, need))
 
 
 def load_share(m: int, capacity: int) -> float:
@@ -74,75 +87,80 @@ def load_share(m: int, capacity: int) -> float:
     return 1.0 - (m - 1) / (2.0 * capacity) if capacity else 0.0
 
 
-def parts(need: Need, sup: Supporter, w: dict[str, float],
-          load: int) -> list[tuple[str, float, float]]:
-    """(preference, weight if it applies, weight earned) for each preference that applies;
+def parts(need: Need, sup: Supporter, policy: Policy,
+          load: int) -> list[tuple[str, float, float, str]]:
+    """(preference, weight, weight earned, met|unmet|unknown) for each preference that applies;
     `load` is how many relationships the supporter holds in the matching (this one included)."""
+    w = policy.weights
     out = []
     for name in PREFERENCES:
         if not applies(name, need) or w[name] == 0:
             continue
         if name == "load_spread":
             earned = w[name] * load_share(max(load, 1), sup.capacity)
+            out.append((name, w[name], earned, "met" if load < sup.capacity else "unmet"))
         else:
-            earned = w[name] if meets(name, need, sup) else 0.0
-        out.append((name, w[name], earned))
+            verdict = judge(name, need, sup, policy)
+            out.append((name, w[name], w[name] if verdict == "met" else 0.0, verdict))
     return out
 
 
-def score(need: Need, sup: Supporter, w: dict[str, float], load: int) -> float:
-    got = parts(need, sup, w, load)
-    total = sum(weight for _, weight, _ in got)
-    return sum(e for _, _, e in got) / total if total else 1.0
+def score(need: Need, sup: Supporter, policy: Policy, load: int) -> float:
+    got = parts(need, sup, policy, load)
+    total = sum(weight for _, weight, _, _ in got)
+    return sum(e for _, _, e, _ in got) / total if total else 1.0
 
 
-def _codes(values: list[str], table: dict[str, int], blank: int) -> np.ndarray:
-    out = np.empty(len(values), np.int64)
-    for i, v in enumerate(values):
-        out[i] = table.setdefault(fold(v), len(table)) if v.strip() else blank
-    return out
+def units(policy: Policy, scale: float) -> dict[str, int]:
+    """Each preference's weight in the solver's integer units."""
+    return {name: int(round(policy.weights[name] * scale)) for name in PREFERENCES}
 
 
-def earned_matrix(needs: Sequence[Need], sups: Sequence[Supporter],
-                  w: dict[str, float]) -> np.ndarray:
-    """The weight each pair earns, load_spread aside (float, len(needs) x len(sups))."""
-    n, s = len(needs), len(sups)
-    out = np.zeros((n, s))
-    if n == 0 or s == 0:
+def pair_units(need: Need, sup: Supporter, policy: Policy, u: dict[str, int]) -> int:
+    """The units a pair earns, load_spread aside (the reference for `class_units`)."""
+    return sum(u[name] for name in PREFERENCES if name != "load_spread"
+               and applies(name, need) and judge(name, need, sup, policy) == "met")
+
+
+def class_units(c: Any, rows: np.ndarray, s: Any, policy: Policy,
+                u: dict[str, int]) -> np.ndarray:
+    """The units each pair earns, load_spread aside: int32, len(rows) x supporters (classes
+    and supporter arrays as for `eligibility.class_codes`)."""
+    n, m = rows.size, s.stage.size
+    out = np.zeros((n, m), np.int32)
+    if n == 0 or m == 0:
         return out
-    coach = np.fromiter((nd.role == "coaching" for nd in needs), bool, n)
-    mentor = ~coach
-    # same_school
-    schools: dict[str, int] = {}
-    mine = _codes([nd.staff.school for nd in needs], schools, -1)
-    theirs = _codes([x.school for x in sups], schools, -2)
-    out += w["same_school"] * (mine[:, None] == theirs[None, :])
-    # same_subject (mentoring) and outside_line (coaching)
-    subjects: dict[str, int] = {}
-    subj = _codes([nd.staff.subject for nd in needs], subjects, -1)
-    dept = _codes([nd.staff.department for nd in needs], subjects, -1)
-    ssubj = _codes([x.subject for x in sups], subjects, -2)
-    same = subj[:, None] == ssubj[None, :]
-    out += w["same_subject"] * (same & mentor[:, None])
-    outside = (ssubj[None, :] >= 0) & ~same & (dept[:, None] != ssubj[None, :])
-    judged = coach & ((subj >= 0) | (dept >= 0))
-    out += w["outside_line"] * (outside & judged[:, None])
-    # trained
-    out += w["trained"] * np.fromiter((x.trained is True for x in sups), bool, s)[None, :]
-    # stage_gap (mentoring, not reverse)
-    sstage = np.fromiter((-99 if x.stage is None else x.stage for x in sups), np.int64, s)
-    nstage = np.fromiter((nd.staff.stage or 0 for nd in needs), np.int64, n)
-    gap = sstage[None, :] - nstage[:, None]
-    judged = mentor & np.fromiter((nd.kind != "reverse" for nd in needs), bool, n)
-    out += w["stage_gap"] * (((gap >= 1) & (gap <= 2)) & judged[:, None])
-    # specialism
-    if w["specialism"]:
-        by_type: dict[str, np.ndarray] = {}
-        for i, nd in enumerate(needs):
-            if nd.type:
-                has = by_type.get(nd.type)
-                if has is None:
-                    has = by_type[nd.type] = w["specialism"] * np.fromiter(
-                        (nd.type in x.specialisms for x in sups), bool, s)
-                out[i] += has
+
+    def add(weight: int, met: np.ndarray) -> None:
+        if weight:
+            np.add(out, np.multiply(met, np.int32(weight), dtype=np.int32), out=out)
+
+    coach = c.coach[rows]
+    school = c.school[rows][:, None]
+    add(u["same_school"], (school >= 0) & (school == s.school[None, :]))
+    phase = c.phase[rows][:, None]
+    if u["same_phase"]:
+        known = (phase >= 0) & (s.phase[None, :] >= 0)
+        add(u["same_phase"], known & policy.fits[np.maximum(phase, 0),
+                                                 np.maximum(s.phase, 0)[None, :]])
+    subject, dept = c.subject[rows][:, None], c.dept[rows][:, None]
+    same = subject == s.subject[None, :]
+    add(u["same_subject"], same & (subject >= 0) & ~coach[:, None])
+    if u["outside_line"]:
+        judged = (coach & ((c.subject[rows] >= 0) | (c.dept[rows] >= 0)))[:, None]
+        outside = (s.subject[None, :] >= 0) & ~same & (dept != s.subject[None, :])
+        add(u["outside_line"], outside & judged)
+    add(u["trained"], np.broadcast_to(s.trained[None, :], (n, m)))
+    if u["stage_gap"]:
+        mine = c.stage[rows][:, None]
+        kind = c.kind[rows][:, None]
+        gap = s.stage[None, :] - mine
+        met = (gap >= 1) & (gap <= 2) & (s.stage[None, :] >= 0)
+        if policy.succession_min is not None:
+            met |= (kind == KIND["succession"]) & (s.stage[None, :] >= policy.succession_min)
+        add(u["stage_gap"], met & ~coach[:, None] & (kind != KIND["reverse"]))
+    if u["specialism"]:
+        kind_type = c.type[rows][:, None]
+        has = (s.spec[None, :] >> np.maximum(kind_type, 0)) & 1
+        add(u["specialism"], (kind_type >= 0) & (has == 1))
     return out

@@ -10,14 +10,15 @@ from pathlib import Path
 from coachmentor.match.people import STAGES
 
 HEADER = ["staff_id", "name", "offers", "career_stage", "capacity", "school", "subject",
-          "trained", "specialisms"]
+          "phase", "trained", "specialisms"]
 EXAMPLES = [
     ["S201", "Example Mentor", "mentoring", "middle_leader", "2", "Oakfield Primary", "KS1",
-     "yes", "induction"],
+     "primary", "yes", "induction"],
     ["S203", "Example Coach", "both", "senior_leader", "1", "Hillcrest High", "Science",
-     "yes", "leadership;executive"],
+     "secondary", "yes", "leadership;executive"],
 ]
 LISTS = {"offers": ["coaching", "mentoring", "both"], "career_stage": list(STAGES),
+         "phase": ["primary", "secondary", "all-through", "special"],
          "trained": ["yes", "no"]}
 
 

@@ -56,6 +56,13 @@ def resolve(db: str | None) -> tuple[str, str]:
     return url.render_as_string(hide_password=False), shown
 
 
+def database_file(db: str | None) -> str | None:
+    """The SQLite file `db` names (as `resolve` reads it), or None for a server's URL: what a
+    command's outputs are checked against, so that `-o coachmentor.db` never replaces it."""
+    text = (db or os.environ.get(DB_ENV) or DEFAULT_FILE).strip()
+    return None if "://" in text else str(Path(text).expanduser())
+
+
 def _hide_password(text: str) -> str:
     head, sep, tail = text.partition("://")
     if "@" in tail and ":" in tail.split("@", 1)[0]:

@@ -167,9 +167,11 @@ def _pair_cells(r: dict[str, Any]) -> tuple[str, str, str, str]:
                                 str(r.get("support") or "")) if x)
     status = r.get("status")
     if status == "matched":
-        return kind, str(r.get("supporter_id") or ""), str(r.get("reasons") or ""), ""
+        check = f"; check: {r['flag']}" if r.get("flag") else ""
+        return kind, str(r.get("supporter_id") or ""), str(r.get("reasons") or "") + check, ""
     if status == "unmatched":
-        return kind, "nobody", str(r.get("unmatched_reason") or ""), "yellow"
+        fix = f"; fix: {r['fix']}" if r.get("fix") else ""
+        return kind, "nobody", str(r.get("unmatched_reason") or "") + fix, "yellow"
     if status == "error":
         return "could not be assessed", "", str(r.get("error") or ""), "red"
     return "another kind first", "", str(r.get("reasons") or ""), ""

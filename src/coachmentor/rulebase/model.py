@@ -484,20 +484,127 @@ class Preference(Strict):
 
     weight: float = Field(ge=0, le=MAX_POINTS, description="its share of a pair's score")
     reason: str = Field(min_length=3, description="the words shown when a pair has it")
+    unmet: str | None = Field(
+        None, description="the words shown when a pair does not have it (default: 'not: ' and the reason)")
+    unknown: str | None = Field(
+        None, description="the words shown when the supporter's side is not known (no school, "
+                          "subject, phase or trained flag); default: as unmet")
+    flag: bool = Field(
+        False, description="flag every pair that does not have it (a pair for the school to check)")
     source: Citation | None = None
 
+    def unmet_words(self) -> str:
+        return self.unmet or f"not: {self.reason}"
 
-def _pref(weight: float, reason: str) -> Preference:
-    return Preference(weight=weight, reason=reason)
+    def unknown_words(self) -> str:
+        return self.unknown or self.unmet_words()
+
+
+def _pref(weight: float, reason: str, unmet: str | None = None, unknown: str | None = None,
+          flag: bool = False) -> Preference:
+    return Preference(weight=weight, reason=reason, unmet=unmet, unknown=unknown, flag=flag)
+
+
+STAGE_IDS = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
+Stage = Literal["trainee", "early_career", "established", "middle_leader", "senior_leader"]
+
+
+class MatchRule(Strict):
+    """A hard rule of `match` that a school may switch off: a pair that breaks it is never
+    made (the contract's own rules, such as a coach never being the line manager, are not
+    here and cannot be switched off)."""
+
+    on: bool = Field(True, description="false: the rule is not applied")
+    reason: str = Field(min_length=3, description="the rule in words, shown when it excludes someone")
+    source: Citation
+
+
+class StageRule(MatchRule):
+    """A mentor's career stage is at least `at_least`."""
+
+    at_least: Stage
+
+
+class TrainedCoachRule(MatchRule):
+    """Coaching of people at these career stages, or of these coaching types, is by a coach
+    whose `trained` is yes."""
+
+    stages: list[Stage] = Field(default_factory=lambda: list[Stage](["senior_leader"]))
+    types: list[Literal[COACHING_TYPES]] = Field(default_factory=lambda: ["executive"])  # type: ignore[valid-type]
+
+
+class MatchRules(Strict):
+    """The hard rules a school may adjust or switch off."""
+
+    novice_mentor_stage: StageRule = Field(description=(
+        "a trainee's or early career teacher's mentor is at least this stage (an experienced "
+        "teacher); off: one stage ahead of the mentee"))
+    novice_same_phase: MatchRule = Field(description=(
+        "a trainee's or early career teacher's mentor is in a phase that fits theirs (when both "
+        "are known)"))
+    succession_mentor: StageRule = Field(description=(
+        "succession mentoring is by a mentor at least this stage; such a mentor is also the "
+        "suitable gap in experience (stage_gap)"))
+    trained_coach: TrainedCoachRule = Field(description=(
+        "coaching of senior leaders (and of the listed types) is by a trained coach"))
+
+
+class OwnSchool(Strict):
+    """A trainee's or early career teacher's mentor is in their own school where the optimum can
+    do it: after the most novices' mentoring and the most relationships, as many of those
+    mentors as possible are in the novice's school; a mentor from elsewhere is flagged."""
+
+    on: bool = True
+    reason: str = Field(min_length=3, description="the words of the flag on a mentor from elsewhere")
+    source: Citation
+    elsewhere_source: Citation | None = Field(
+        None, description="the passage that allows a mentor from another school when none fits")
+
+
+class Phase(Strict):
+    """A phase of education: the words that say it in a phase, subject or school cell."""
+
+    label: str = Field(min_length=2)
+    words: list[str] = Field(default_factory=list, description=(
+        "words or phrases that mean this phase in a phase, subject or school cell (whole words, "
+        "case and punctuation ignored): 'Primary', 'KS2', 'EYFS'"))
+    spans: list[str] = Field(default_factory=list, description=(
+        "the other phases it covers (an all-through school covers primary and secondary)"))
+
+
+class ScoreBand(Strict):
+    at_least: float = Field(ge=0, le=1, description="the lowest score in this band")
+    words: str = Field(min_length=2)
+
+
+class Bands(Strict):
+    """Score bands: a pair's score is shown as its band's words."""
+
+    good: ScoreBand = Field(default_factory=lambda: ScoreBand(at_least=0.6, words="good match"))
+    fair: ScoreBand = Field(default_factory=lambda: ScoreBand(at_least=0.4, words="fair match"))
+    weak: str = Field("weak match", min_length=2, description="the words below fair")
+    flag_below: Literal["good", "fair", "none"] = Field(
+        "good", description="flag every pair below this band (none: never)")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> "Bands":
+        if self.fair.at_least > self.good.at_least:
+            raise ValueError("fair.at_least must not be above good.at_least")
+        return self
+
+
+def _phases() -> dict[str, Phase]:
+    return {"primary": Phase(label="primary", words=["primary"]),
+            "secondary": Phase(label="secondary", words=["secondary"])}
 
 
 class Matching(Strict):
-    """`coachmentor match`: what makes one eligible supporter better than another. The hard
-    rules (who may coach or mentor whom) are the contract's and not here; these only rank
-    the pairs the hard rules allow. A pair's score is the weights it earns over the weights
-    that apply to the need (0..1)."""
+    """`coachmentor match`: who may support whom beyond the contract's hard rules, and what
+    makes one eligible supporter better than another. A pair's score is the weights it earns
+    over the weights that apply to the need (0..1)."""
 
     same_school: Preference = Field(default_factory=lambda: _pref(3, "works at the same school"))
+    same_phase: Preference = Field(default_factory=lambda: _pref(4, "works in the same phase"))
     same_subject: Preference = Field(
         default_factory=lambda: _pref(3, "teaches the same subject or phase (mentoring)"))
     trained: Preference = Field(default_factory=lambda: _pref(2, "trained for this role"))
@@ -509,7 +616,32 @@ class Matching(Strict):
     specialism: Preference = Field(
         default_factory=lambda: _pref(1, "a specialist in this type of coaching or mentoring"))
     load_spread: Preference = Field(
-        default_factory=lambda: _pref(1, "spreads the load fairly"))
+        default_factory=lambda: _pref(1, "has places to spare"))
+    rules: MatchRules | None = Field(None, description="hard rules a school may adjust or switch off")
+    own_school: OwnSchool | None = Field(
+        None, description="trainees' and early career teachers' mentors from their own school first")
+    phases: dict[Id, Phase] = Field(default_factory=_phases, description=(
+        "the phases of education, read from a phase column, else the subject, else the school"))
+    bands: Bands = Field(default_factory=Bands)
+    not_given: list[str] = Field(
+        default_factory=lambda: ["N/A", "NA", "TBC", "TBD", "None", "Unknown", "Not known"],
+        description=("cells that say nothing in match's own columns (school, subject, phase, "
+                     "line manager, assessors, trained, specialisms); a cell of punctuation only "
+                     "('-', '?') says nothing too"))
+
+    @model_validator(mode="after")
+    def _phases_known(self) -> "Matching":
+        for pid, phase in self.phases.items():
+            for other in phase.spans:
+                if other not in self.phases or other == pid:
+                    raise ValueError(f"phases.{pid}.spans: '{other}' is not another phase here")
+        seen: dict[str, str] = {}
+        for pid, phase in self.phases.items():
+            for word in [pid, *phase.words]:
+                key = words(word)
+                if key and seen.setdefault(key, pid) != pid:
+                    raise ValueError(f"phases: '{word}' is a word of both '{seen[key]}' and '{pid}'")
+        return self
 
 
 class RuleBase(Strict):

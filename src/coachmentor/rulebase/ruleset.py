@@ -357,9 +357,17 @@ class RuleSet:
         for key, plan in m.plans.items():
             for i, item in enumerate(plan.items):
                 yield ("plans", key, "items", i, "source"), item.source
-        for key, pref in m.matching:
-            if pref.source is not None:
+        match = m.matching
+        for key, pref in match:
+            if getattr(pref, "weight", None) is not None and pref.source is not None:
                 yield ("matching", key, "source"), pref.source
+        if match.rules is not None:
+            for key, rule in match.rules:
+                yield ("matching", "rules", key, "source"), rule.source
+        if match.own_school is not None:
+            yield ("matching", "own_school", "source"), match.own_school.source
+            if match.own_school.elsewhere_source is not None:
+                yield ("matching", "own_school", "elsewhere_source"), match.own_school.elsewhere_source
 
     def reference_errors(self) -> list[tuple[Loc, str]]:
         m = self.model
