@@ -207,6 +207,13 @@ def write(folder: Path, *, seed: int = ISSUE_SEED, rows: int = 120) -> tuple[Pat
     return csv_path, xlsx_path
 
 
+def read_columns(rules, header: Sequence[str]) -> list[str]:
+    """The `<id>_read` columns `assess` adds for a file with this header, in its order."""
+    from coachmentor.batch.columns import field_of, read_column
+
+    return [read_column(f) for h in header if (f := field_of(rules, h)) in rules.questions]
+
+
 # --- other exports of the same kind ---------------------------------------------------------
 
 @dataclass
@@ -265,7 +272,7 @@ OTHER_SPELLINGS = {
 }
 
 
-__all__ = ["ANSWERS", "HEADER", "ISSUE_SEED", "OTHER_SPELLINGS", "PERSONAS", "Spelling", "TITLE_ROW",
+__all__ = ["ANSWERS", "HEADER", "ISSUE_SEED", "read_columns", "OTHER_SPELLINGS", "PERSONAS", "Spelling", "TITLE_ROW",
            "export", "respell", "spelt", "to_csv", "to_xlsx", "write"]
 
 

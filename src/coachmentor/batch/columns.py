@@ -24,6 +24,11 @@ RESULT_COLUMNS = ("status", "recommendation", "confidence", "coaching_type", "me
                   "reasons", "error")
 EXTRA_COLUMNS = ("alternative", "warnings", "rules_name", "rules_version", "rules_hash")
 OUTPUT_COLUMNS = RESULT_COLUMNS + EXTRA_COLUMNS
+READ_SUFFIX = "_read"  # then one `<question id>_read` per answer column: the value read
+
+
+def read_column(fid: str) -> str:
+    return fid + READ_SUFFIX
 
 
 @dataclass
@@ -38,6 +43,11 @@ class Columns:
     dropped: list[int] = field(default_factory=list)  # previous result columns, replaced
     keep: list[int] | None = None  # input columns to keep, when some are dropped
     hints: dict[str, str] = field(default_factory=dict)  # unused header -> the field it is near
+
+    @property
+    def read_columns(self) -> list[str]:
+        """The output's `<id>_read` columns, one per answer column, in the input's order."""
+        return [read_column(fid) for _, fid in self.scored]
 
     def label(self, index: int) -> str:
         return column(self.header[index] if index < len(self.header) else "", index)
@@ -118,10 +128,11 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
     original = list(header)
     dropped: list[int] = []
     present = {h.strip(): i for i, h in enumerate(original)}
+    reads = {read_column(q) for q in rules.questions}
     if all(c in present for c in RESULT_COLUMNS):
         # A previous output of `assess` fed back in (fix the error rows, run again): its old
         # results are replaced, not duplicated.
-        dropped = sorted(present[c] for c in OUTPUT_COLUMNS if c in present)
+        dropped = sorted(i for c, i in present.items() if c in OUTPUT_COLUMNS or c in reads)
     header = [h for i, h in enumerate(original) if i not in dropped]
 
     seen_text: dict[str, int] = {}
@@ -137,7 +148,7 @@ def map_columns(rules: RuleSet, header: list[str], name: str) -> Columns:
                 f"and {i + 1}); rename or remove one"
             )
         seen_text[text] = i
-        if text in OUTPUT_COLUMNS and not dropped:
+        if (text in OUTPUT_COLUMNS or text in reads) and not dropped:
             raise InputFileError(
                 f"{name}: column {i + 1} is headed '{text}', the name of a result column; "
                 "rename it so that the results are not ambiguous"

@@ -18,13 +18,23 @@ from coachmentor import __version__
 from coachmentor.batch.cells import Result
 from coachmentor.batch.checks import EXTRA_VALUES
 from coachmentor.batch.columns import Columns
+from coachmentor.batch.reading import (
+    AMBIGUOUS_READ,
+    EMPTY,
+    NOT_READ,
+    OUTSIDE,
+    READ_AS_BLANK,
+    SUGGESTED,
+    Problem,
+    accepted_values,
+)
 from coachmentor.files.messages import shown
 from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
 FIRST_ERRORS = 5
-_VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?' in column ")
+_VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?'(?: \(\d+ characters\))? in column ")
 
 
 def without_cell_values(message: str) -> str:
@@ -44,6 +54,10 @@ DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped togeth
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
 FOLD_AT = 4096  # distinct keys the chunk counters may reach before they are folded
 DUPLICATES_SHOWN = 20
+PROBLEM_ROWS = 20  # row numbers kept per (column, value) group
+PROBLEM_GROUPS = 1000  # groups kept; the rows of any more are counted as 'other values'
+OTHER_ERRORS = 20  # error rows kept whose problem is not a value (a row's width, its bytes)
+_FLAGGED = attrgetter("flagged")
 
 OTHER_DEPARTMENTS = "(other departments)"
 _STATUS_REC = attrgetter("status_rec")
@@ -75,6 +89,12 @@ class SummaryBuilder:
         self.ids_capped = False
         self.duplicates: dict[str, list[int]] = {}
         self.duplicate_rows = 0
+        # (column, value) problems (batch.reading.Problem) -> [rows, first row numbers]
+        self.problems: dict[Problem, list] = {}
+        self.problems_beyond = 0  # rows of problems past PROBLEM_GROUPS groups
+        self.recoded = 0  # cells the values file gave a value (checks.RowChecks counts them)
+        self.other_errors: list[tuple[int, str | None, str]] = []
+        self.other_error_rows = 0
 
     # --- fed while streaming --------------------------------------------------------------
     def note_error(self, row: int, staff_id: str | None, message: str) -> None:
@@ -106,6 +126,33 @@ class SummaryBuilder:
             self._staff_ids(rows, numbers)
         if len(self.warning_rows) < WARNING_ROWS:
             self._warnings(rows, results, numbers)
+        if any(map(_FLAGGED, results)):
+            self._problems(rows, results, numbers)
+
+    def _problems(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
+        """Rows grouped by the values they did not read plainly, and the error rows that no
+        value explains (kept with their message)."""
+        groups, sid = self.problems, self.sid_col
+        for row, result, n in zip(rows, results, numbers):
+            if not result.flagged:
+                continue
+            if result.status != "ok" and not any(p.error for p in result.problems):
+                self.other_error_rows += 1
+                if len(self.other_errors) < OTHER_ERRORS:
+                    staff = row[sid].strip() if sid is not None and sid < len(row) else ""
+                    self.other_errors.append((n, shown(staff, 60) if staff else None,
+                                              without_cell_values(result.error)))
+            for p in result.problems:
+                group = groups.get(p)
+                if group is None:
+                    if len(groups) >= PROBLEM_GROUPS:
+                        self.problems_beyond += 1
+                        continue
+                    group = groups[p] = [0, []]
+                group[0] += 1
+                if len(group[1]) < PROBLEM_ROWS:
+                    staff = row[sid].strip() if sid is not None and sid < len(row) else ""
+                    group[1].append((n, shown(staff, 60) if staff else None))
 
     def _warnings(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
         """The first WARNING_ROWS rows with warnings: row, staff_id and the rule base's texts
@@ -245,7 +292,71 @@ class SummaryBuilder:
                              for s, r in self.duplicates.items()],
                 "checked_all": not self.ids_capped,
             },
+            # How values were read: grouped by (column, value), errors first, then warnings.
+            **self._value_groups(),
         }
+
+    def _value_groups(self) -> dict[str, Any]:
+        rules = self.rules
+        groups = sorted(self.problems.items(),
+                        key=lambda kv: (not kv[0].error, -kv[1][0], kv[0].header.casefold(),
+                                        kv[0].shown.casefold()))
+        listed = [problem_group(rules, p, count, rows) for p, (count, rows) in groups]
+        fids = list(dict.fromkeys(p.fid for p, _ in groups
+                                  if p.kind in (NOT_READ, EMPTY, READ_AS_BLANK, AMBIGUOUS_READ)))
+        return {
+            "value_problems": listed,
+            "value_problems_beyond": self.problems_beyond,
+            "error_rows_not_by_value": self.other_error_rows,
+            "other_errors": [{"row": n, "staff_id": sid, "error": message}
+                             for n, sid, message in self.other_errors],
+            "accepted_values": {f: accepted_values(rules, f) for f in
+                                sorted(fids, key=rules.question_order.index)},
+            "recoded_cells": self.recoded,
+            "suggestions_accepted": sum(c for p, (c, _) in groups if p.kind == SUGGESTED),
+        }
+
+
+def problem_group(rules: RuleSet, p: Problem, count: int,
+                  rows: list[tuple[int, str | None]]) -> dict[str, Any]:
+    """One (column, value) group for the summary: what it is and what to do (`fix`)."""
+    labels = {c.value: c.label for c in rules.questions[p.fid].choices}
+    hint = (f"; did you mean '{_short(labels.get(p.suggestion, p.suggestion))}' "
+            f"({p.suggestion})?" if p.suggestion else "")
+    if p.kind == NOT_READ:
+        fix = "not an accepted value" + (hint if hint else ": write one of the accepted values")
+    elif p.kind == EMPTY:
+        fix = ("means no answer; a recommendation needs one" if p.no_answer
+               else "empty; a recommendation needs an answer")
+    elif p.kind == OUTSIDE:
+        fix = p.note
+    elif p.kind == AMBIGUOUS_READ:
+        fix = f"read as {p.value}, with a warning: {p.note}"
+    elif p.kind == SUGGESTED:
+        fix = (f"read as its suggestion '{_short(labels.get(p.value, p.value))}' ({p.value}), "
+               "with a warning (--accept-suggestions)")
+    elif p.note:
+        fix = f"read as not answered: {p.note}"
+    else:
+        fix = f"not an accepted value{hint}: read as not answered"
+    return {
+        "question": p.fid,
+        "column": p.header,
+        "value": p.shown or None,  # as it may be shown: quoted, or its length and first letters
+        "kind": p.kind,
+        "error": p.error,
+        "read_as": p.value or None,
+        "suggestion": p.suggestion or None,
+        "suggestion_label": labels.get(p.suggestion) if p.suggestion else None,
+        "rows": count,
+        "row_numbers": [n for n, _ in rows],  # the first PROBLEM_ROWS
+        "staff_ids": [sid for _, sid in rows],  # theirs (None where blank)
+        "fix": fix,
+    }
+
+
+def _short(label: str) -> str:
+    return label.split(" (", 1)[0]
 
 
 class IdTable:
