@@ -78,6 +78,12 @@ def examples(*lines: str) -> dict[str, Any]:
     return {"cls": HelpCommand, "epilog": "\n".join(lines)}
 
 
+def staff_argument(metavar: str = "INPUT") -> Any:
+    """The staff list a command reads (assess, values)."""
+    return typer.Argument(help="Staff list: a CSV file, an .xlsx workbook, or '-' for standard "
+                          "input.", show_default=False, metavar=metavar)
+
+
 RulesOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -118,6 +124,29 @@ OutputBomOption = Annotated[
     typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
                  "needs to read accents (default: when writing a file with -o; not on "
                  "standard output).", show_default=False),
+]
+
+
+# How the values of a staff list are read (assess, match, values).
+ValuesOption = Annotated[
+    Optional[Path],
+    typer.Option("--values", metavar="FILE", help="A values file (CSV or .xlsx, from "
+                 "`coachmentor values`): what each value of the export means, filled in by you "
+                 "in its 'use' column; applied before the rule base reads a cell. It is keyed by "
+                 "question and value, so it works on next term's export too.",
+                 show_default=False),
+]
+AcceptSuggestionsOption = Annotated[
+    bool,
+    typer.Option("--accept-suggestions", help="Read a value the rule base does not read as its "
+                 "one close suggestion ('Behaviour Mgt' as specific_practice), and say so in that "
+                 "row's warnings. Without it a suggestion is only shown."),
+]
+ShowValuesOption = Annotated[
+    bool,
+    typer.Option("--show-values", help="Quote free text in full where messages name a value "
+                 "(by default: its length and first letters; a short answer-like value is "
+                 "always quoted). Never with --redact."),
 ]
 
 

@@ -14,15 +14,18 @@ from coachmentor.cli.batch import (
     interrupts_as_keyboard_interrupt,
     keep_hint_to_stderr,
     print_summary_text,
+    read_values,
     rerun_options,
 )
 from coachmentor.cli.common import (
+    AcceptSuggestionsOption,
     DebugOption,
     DelimiterOption,
     EncodingOption,
     OutputBomOption,
     RulesOption,
     SheetOption,
+    ValuesOption,
     guarded,
     load_ruleset,
     one_of,
@@ -83,6 +86,8 @@ def match(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No summary on standard error.")] = False,
     bom: OutputBomOption = None,
+    values: ValuesOption = None,
+    accept_suggestions: AcceptSuggestionsOption = False,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -117,7 +122,9 @@ def match(
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
-                             read_opts=opts, bom=bom, screen=screen)
+                             read_opts=opts, bom=bom, screen=screen,
+                             values=read_values(ruleset, values),
+                             accept_suggestions=accept_suggestions)
         if screen is not None:
             from coachmentor.render.console import make_console
             from coachmentor.render.screen import pairs_table
@@ -139,5 +146,6 @@ def match(
                 keep_hint_to_stderr("match", [staff, supporters, *rerun_options({
                     "--keep": keep, "--avoid": avoid, "--sheet": sheet, "--encoding": encoding,
                     "--delimiter": delimiter, "--redact": redact,
-                    "--no-formula-guard": no_formula_guard, "--rules": rules})], "pairs")
+                    "--no-formula-guard": no_formula_guard, "--values": values,
+                    "--accept-suggestions": accept_suggestions, "--rules": rules})], "pairs")
     raise typer.Exit(result.get("exit_code", 0))

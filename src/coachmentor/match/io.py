@@ -97,8 +97,15 @@ def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
 
 # --- staff ---------------------------------------------------------------------------------
 
-def read_staff(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[StaffRow], bool]:
-    """The staff rows (and whether the file has a name column)."""
+def read_staff(rules: RuleSet, source: str | Path, *, read: Any = None,
+               **opts: Any) -> tuple[list[StaffRow], bool]:
+    """The staff rows (and whether the file has a name column). `read`: how an answer cell is
+    read (batch.reading.AnswerReader: no-answer words, a values file); by default as assess
+    reads it."""
+    if read is None:
+        from coachmentor.batch.reading import read_answers
+
+        read = read_answers(rules)
     own = _lookup(STAFF_COLUMNS)
 
     def resolve(text: str) -> str | None:
@@ -115,13 +122,14 @@ def read_staff(rules: RuleSet, source: str | Path, **opts: Any) -> tuple[list[St
             missing = ", ".join(f for f in rules.required if f not in cols)
             raise InputFileError(f"{table.name}: missing required column(s): {missing} "
                                  "(or a recommendation column)")
-        out = [_staff_row(rules, n, cells, cols) for n, cells in _rows(table)]
+        out = [_staff_row(rules, n, cells, cols, read) for n, cells in _rows(table)]
     finally:
         table.close()
     return out, "name" in cols
 
 
-def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int]) -> StaffRow:
+def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int],
+               read: Any) -> StaffRow:
     def cell(fid: str) -> str:
         i = cols.get(fid)
         return cells[i].strip() if i is not None and i < len(cells) else ""
@@ -136,11 +144,10 @@ def _staff_row(rules: RuleSet, n: int, cells: list[str], cols: dict[str, int]) -
         text = cell(fid)
         if not text:
             continue
-        value = rules.match_value(fid, text)
-        if value is None:
-            problems.append(f"{fid}: not an accepted value (expected one of: "
-                            f"{', '.join(rules.choice_values[fid])})")
-        else:
+        value, problem = read(fid, text, n)
+        if problem is not None and problem.error and problem.kind != "empty":
+            problems.append(problem.message(shared=True))  # stderr too: no free text
+        elif value:
             answers[fid] = value
     row.stage = STAGE.get(answers.get("career_stage", ""))
     row.focus = answers.get("focus", "")

@@ -47,7 +47,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 redact: bool = False, explain: str | None = None, guard: bool = True,
                 keep: Path | None = None, avoid: Path | None = None,
                 read_opts: dict[str, Any] | None = None, bom: bool | None = None,
-                screen: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+                screen: list[dict[str, Any]] | None = None, values: Any = None,
+                accept_suggestions: bool = False) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
     order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
     gets the output's records for a person to read, instead of their being written."""
@@ -65,7 +66,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     _check_paths(inputs, [("-o/--output", output),
                                                   ("--summary", summary_path)])
     opts = read_opts or {}
-    staff, _ = read_staff(rules, staff_path, **opts)
+    from coachmentor.batch.reading import read_answers
+
+    read = read_answers(rules, values.cells if values is not None else None, accept_suggestions,
+                        redact)
+    staff, _ = read_staff(rules, staff_path, read=read, **opts)
     sups, _ = read_supporters(rules, supporters_path, **opts)
     needs = needs_of(staff)
     matching = rules.model.matching
@@ -109,6 +114,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
             records.append(rec)
 
     summary = _summary(staff, needs, sups, sol, causes)
+    from coachmentor.batch.summary import problem_group
+
+    summary["value_problems"] = [problem_group(rules, p, c, rows)
+                                 for p, (c, rows) in read.problems.items()]
+    summary["recoded_cells"] = read.recoded
     if replacing:
         summary["replaced_a_file"] = str(output)
     if explain is not None:
@@ -271,6 +281,14 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines.append(f"    row {e['row']} (staff_id {e['staff_id']}): {e['error']}")
     if other["error"] > 5:
         lines.append(f"    ... and {other['error'] - 5} more: status 'error' in the pairs file")
+    warned = [g for g in summary.get("value_problems") or [] if not g["error"]]
+    if warned:
+        from coachmentor.render.summary import group_line, merged
+
+        lines.append("  read with a warning (see `coachmentor assess` for each row):")
+        lines += [f"    {group_line(gs)}" for gs in merged(warned)[:10]]
+    if summary.get("recoded_cells"):
+        lines.append(f"  values file: {summary['recoded_cells']} cell(s) recoded")
     for cause, n in summary["unmatched_by_cause"].items():
         lines.append(f"  unmatched, {CAUSES.get(cause, cause)}: {n}")
     for need in summary.get("places_to_match_everyone", []):
