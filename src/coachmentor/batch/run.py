@@ -21,8 +21,9 @@ from typing import IO, Any, Callable, Iterator
 
 from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
-from coachmentor.batch.columns import header_test, map_columns
+from coachmentor.batch.columns import MissingColumns, header_test, map_columns
 from coachmentor.batch.core import Loop, Memo
+from coachmentor.batch.guess import with_guesses
 from coachmentor.batch.reading import CellReader, Shown
 from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
@@ -146,6 +147,8 @@ class AssessOptions:
     accept_suggestions: bool = False
     # Free text in full where messages quote a value (never under --redact).
     show_values: bool = False
+    # Which column holds which field, as the leader said (--column, then the values file).
+    picks: tuple = ()
 
 
 def assess_file(
@@ -181,9 +184,14 @@ def assess_file(
     check_paths(source, output, *also_writing)
     replacing = replaces_a_file(output)
     stale = _remove_stale_temps([output, *also_writing], started_at)
-    table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())
+    picks = options.picks
+    table = open_table(source, stdin=stdin, is_header=header_test(rules, picks),
+                       **options.read.as_kwargs())
     try:
-        columns = map_columns(rules, table.header, table.name)
+        try:
+            columns = map_columns(rules, table.header, table.name, picks)
+        except MissingColumns as exc:  # what the rows propose for it, never used silently
+            raise InputFileError(with_guesses(exc, rules, table.rows, table.name)) from None
         summary = SummaryBuilder(rules, columns)
         textual = fmt in TEXT_FORMATS
         guard = formula_guard and textual

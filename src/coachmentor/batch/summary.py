@@ -267,6 +267,14 @@ class SummaryBuilder:
             **context,
             "columns": {fid: self.columns.header[i].strip() for fid, i in
                         sorted(self.columns.fields.items(), key=itemgetter(1))},
+            # the header map: for every question, the column read for it (or none) and who
+            # chose it ('header': its header names it; '--column'; or the values file's name)
+            "columns_read": [
+                {"question": fid,
+                 "column": (self.columns.header[self.columns.fields[fid]].strip()
+                            if fid in self.columns.fields else None),
+                 "how": self.columns.how.get(fid)}
+                for fid in rules.question_order],
             "unused_columns": list(self.columns.unused),
             # unused header -> the field its name is a misspelling of ('did you mean')
             "unused_column_suggestions": dict(self.columns.hints),

@@ -360,6 +360,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
                    + "; ".join(f"{_e(d['staff_id'])} (rows {', '.join(map(str, d['rows']))})"
                                for d in dup.get("examples", [])[:20]) + ".</p>")
 
+    out.append(_columns_read(s))
     out.append(_footer(s, sid_header, source))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
@@ -485,6 +486,32 @@ def _accepted(s: dict[str, Any], words: Wording) -> str:
                        f"<td><code>{_e(c.get('value', ''))}</code></td></tr>")
     out.append("</tbody></table>")
     return "<div>" + "".join(out) + "</div>"
+
+
+def _columns_read(s: dict[str, Any]) -> str:
+    """The header map: the column read for each question, so a reader can check it."""
+    read = s.get("columns_read")
+    if not isinstance(read, list) or not read:
+        return ""
+    how_words = {"header": "its header", None: ""}
+    out = ['<div class="keep"><h2>Which column was read for each question</h2>',
+           "<p>The column of the staff list read for each question, and who chose it: its "
+           "header, or you (<code>--column</code>, or a values file's column lines). A "
+           "question with no column was not answered in any row.</p>",
+           '<table class="keep"><thead><tr><th>Question</th><th>Column read</th><th>Chosen by</th>'
+           "</tr></thead><tbody>"]
+    for r in read:
+        how = r.get("how")
+        out.append(f"<tr><td>{_e(_question_words(str(r.get('question', ''))))}</td>"
+                   f"<td>{_e(r.get('column') or '(none)')}</td>"
+                   f"<td>{_e(how_words.get(how, how if r.get('column') or how else ''))}</td></tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _question_words(fid: str) -> str:
+    text = fid.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _row_table(rows: list[tuple[Any, Any, str]], sid_header: str, what: str) -> str:

@@ -130,6 +130,19 @@ def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> 
 FIRST_ERRORS_SHOWN = 5
 
 
+def header_map_lines(d: dict[str, Any]) -> list[str]:
+    """Which column was read for each question, and who said so when not its header."""
+    read = d.get("columns_read") or []
+    if not read:
+        return []
+    said = [f"{r['question']} '{shown(r['column'], 40)}'"
+            + (f" ({shown(str(r['how']), 60)})" if r.get("how") not in (None, "header") else "")
+            for r in read if r.get("column")]
+    none = [r["question"] for r in read if not r.get("column")]
+    return ["  columns read: " + ", ".join(said) + (f"; no column for: {', '.join(none)}"
+                                                     if none else "")]
+
+
 def _listed(merged_groups: list[list[dict[str, Any]]], sid: str) -> list[str]:
     lines = [f"    {group_line(gs, sid)}" for gs in merged_groups[:GROUPS_SHOWN]]
     if len(merged_groups) > GROUPS_SHOWN:
@@ -212,6 +225,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     if not dup["checked_all"]:
         lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
+    lines += header_map_lines(d)
     hints = d.get("unused_column_suggestions") or {}
     unused = [u for u in d["unused_columns"] if u not in hints]
     if "redacted_columns" in d:  # --redact: which columns were treated how, by header
