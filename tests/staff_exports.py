@@ -272,7 +272,28 @@ OTHER_SPELLINGS = {
 }
 
 
-__all__ = ["ANSWERS", "HEADER", "ISSUE_SEED", "read_columns", "OTHER_SPELLINGS", "PERSONAS", "Spelling", "TITLE_ROW",
+# Other exports' headers for the same columns (issue 25): ones the rule base names (with
+# decoration: a trailing '?', '(Y/N)', a bracketed note) and ones it cannot know.
+HEADERS_KNOWN = {
+    "Staff ID": ["Employee No", "Staff No.", "Payroll No", "Staff ID"],
+    "Career Stage": ["Stage", "Career stage / pay point", "Career Stage (ECT/UPS etc)", "Career stage *"],
+    "Development Need": ["Area for development", "Development area", "Areas for Development:",
+                         "Development need (main one)"],
+    "New in Post (Y/N)": ["New to post?", "New in role (Y/N)", "New to role ?"],
+    "Induction Sign Off": ["Judgement due", "Induction sign-off (Y/N)", "Assessment needed?"],
+    "Timescale": ["Time available", "Time available (weeks)", "Duration"],
+    "Staff Preference": ["Prefers", "Preferred support", "Preference?"],
+    "Open to Coaching": ["Open to coaching? (Y/N)", "Attitude to coaching", "Willing?"],
+}
+HEADERS_UNKNOWN = {
+    "Career Stage": ["Grade", "Post level", "Where they are now"],
+    "Development Need": ["Key priority this year", "Support focus 2026", "What to work on"],
+    "Staff Preference": ["Coaching or mentoring wanted"],
+    "Timescale": ["Until when"],
+}
+
+
+__all__ = ["ANSWERS", "HEADER", "HEADERS_KNOWN", "HEADERS_UNKNOWN", "ISSUE_SEED", "read_columns", "OTHER_SPELLINGS", "PERSONAS", "Spelling", "TITLE_ROW",
            "export", "respell", "spelt", "to_csv", "to_xlsx", "write"]
 
 

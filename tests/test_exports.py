@@ -144,7 +144,8 @@ def test_one_values_round_trip_reads_every_row(shipped_rules, export, tmp_path):
     values.write_text(as_csv(found.entries), encoding="utf-8-sig")
     summary, rows = run(shipped_rules, export[0], tmp_path, values=load(shipped_rules, values))
     assert summary["ok"] == 120 and summary["errors"] == 0
-    assert summary["recoded_cells"] == sum(e.count for e in found.entries if e.kind)
+    assert summary["recoded_cells"] == sum(e.count for e in found.entries
+                                           if e.problem and e.line == "value")
     assert not any(g["kind"] == "ambiguous" for g in summary["value_problems"])  # confirmed
     # the same file on the workbook of the same export
     summary, _ = run(shipped_rules, export[1], tmp_path, values=load(shipped_rules, values))
@@ -204,7 +205,7 @@ def test_values_command_writes_the_file_and_says_what_next(run_cli, export, tmp_
     result = run_cli("values", export[0], "-o", out)
     assert result.exit_code == 0, result.stderr
     lines = rows_of(out)
-    assert list(lines[0]) == ["question", "column", "value", "count", "rows", "read_as",
+    assert list(lines[0]) == ["kind", "question", "column", "value", "count", "rows", "read_as",
                               "suggestion", "label", "use", "note"]
     assert all(not line["use"] for line in lines), "nothing is decided for the leader"
     assert "coachmentor assess" in result.stderr and "--values" in result.stderr

@@ -19,6 +19,7 @@ import typer
 from coachmentor.cli.common import (
     AcceptSuggestionsOption,
     BomOption,
+    ColumnOption,
     DebugOption,
     DelimiterOption,
     EncodingOption,
@@ -27,6 +28,7 @@ from coachmentor.cli.common import (
     SheetOption,
     ShowValuesOption,
     ValuesOption,
+    column_picks,
     guarded,
     load_ruleset,
     one_of,
@@ -151,6 +153,8 @@ ASSESS_EXAMPLES = (
     "coachmentor assess staff.csv -o results.jsonl          # csv, tsv, jsonl, json, xlsx",
     "coachmentor assess staff.csv --redact -o shareable.csv --report report.html",
     "coachmentor assess - --format jsonl < staff.csv        # for scripts",
+    "coachmentor assess staff.csv --values values.csv       # columns and values, said once",
+    'coachmentor assess staff.csv --column focus="Area for development"',
 )
 TEMPLATE_EXAMPLES = (
     "coachmentor template -o staff.xlsx                # drop-down lists and a guide sheet",
@@ -247,6 +251,7 @@ def assess(
     ] = False,
     bom: BomOption = None,
     values: ValuesOption = None,
+    column: ColumnOption = None,
     accept_suggestions: AcceptSuggestionsOption = False,
     show_values: ShowValuesOption = False,
     quiet: Annotated[
@@ -287,6 +292,7 @@ def assess(
                 read=table_options(encoding, delimiter, sheet), fmt=format_,
                 formula_guard=not no_formula_guard, redact=redact, bom=bom, values=value_map,
                 accept_suggestions=accept_suggestions, show_values=show_values and not redact,
+                picks=column_picks(ruleset, column, value_map),
             )
             result = assess_file(ruleset, input, output=output, options=options,
                                  progress=progress, also_writing=(summary, report),
@@ -308,7 +314,8 @@ def assess(
                 "--sheet": sheet, "--encoding": encoding, "--delimiter": delimiter,
                 "--redact": redact, "--no-formula-guard": no_formula_guard,
                 "--values": values, "--accept-suggestions": accept_suggestions,
-                "--show-values": show_values, "--rules": rules})], "results")
+                "--show-values": show_values, "--rules": rules}),
+                *(f"--column={c}" for c in column or [])], "results")
     raise typer.Exit(result.get("exit_code", 0))
 
 
@@ -326,6 +333,7 @@ VALUES_EXAMPLES = (
     "coachmentor assess staff.xlsx --values values.csv -o results.xlsx",
     "coachmentor values spring.xlsx --values values.csv -o values.csv   # next term: add to it",
     "coachmentor assess staff.csv --accept-suggestions   # read 'Senoir leader' as senior_leader",
+    'coachmentor values staff.csv --column career_stage="Grade" -o values.csv',
 )
 
 
@@ -343,6 +351,7 @@ def values(
                      "are filled in and its lines kept, so one file grows from term to term "
                      "(-o may name the same file).", show_default=False),
     ] = None,
+    column: ColumnOption = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
@@ -381,7 +390,7 @@ def values(
 
             raise InputFileError(f"-o/--output {output} is the staff list; refusing to overwrite it")
         found = survey(ruleset, input, options=table_options(encoding, delimiter, sheet),
-                       values=old, redact=redact)
+                       values=old, redact=redact, picks=column_picks(ruleset, column))
         on_screen = output is None and sys.stdout.isatty()
         if on_screen:
             from coachmentor.render.console import make_console

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any, Iterator, List, Optional
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -148,6 +148,35 @@ ShowValuesOption = Annotated[
                  "(by default: its length and first letters; a short answer-like value is "
                  "always quoted). Never with --redact."),
 ]
+
+
+ColumnOption = Annotated[
+    Optional[List[str]],
+    typer.Option("--column", metavar="QUESTION=HEADER", help="Read this column for this question "
+                 "or field, whatever its header: --column focus=\"Area for development\" "
+                 "(repeatable; QUESTION=none: no column for it). Before the values file's "
+                 "column lines and the headers.", show_default=False),
+]
+
+
+def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple:
+    """--column QUESTION=HEADER (each), then a values file's column lines, as the picks the
+    batch reads (batch.columns.Pick); a question that is not one is exit 2."""
+    from coachmentor.batch.columns import COMMAND_LINE, Pick
+    from coachmentor.errors import InputFileError
+    from coachmentor.rulebase.normalise import fold
+
+    picks = []
+    for text in texts or []:
+        question, sep, header = text.partition("=")
+        fid = rules.header_lookup.get(fold(question)) if question.strip() else None
+        if not sep or fid is None:
+            known = ", ".join([*rules.question_order, *rules.info_fields])
+            raise InputFileError(f"--column {text}: expected QUESTION=HEADER, QUESTION one of: "
+                                 f"{known}")
+        plain = header.strip()
+        picks.append(Pick(fid, None if fold(plain) in ("", "none") else plain, COMMAND_LINE))
+    return (*picks, *(values.picks if values is not None else ()))
 
 
 def table_options(encoding: str | None, delimiter: str | None, sheet: str | None) -> Any:

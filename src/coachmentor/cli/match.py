@@ -19,6 +19,7 @@ from coachmentor.cli.batch import (
 )
 from coachmentor.cli.common import (
     AcceptSuggestionsOption,
+    ColumnOption,
     DebugOption,
     DelimiterOption,
     EncodingOption,
@@ -26,6 +27,7 @@ from coachmentor.cli.common import (
     RulesOption,
     SheetOption,
     ValuesOption,
+    column_picks,
     guarded,
     load_ruleset,
     one_of,
@@ -87,6 +89,7 @@ def match(
         "--quiet", "-q", help="No summary on standard error.")] = False,
     bom: OutputBomOption = None,
     values: ValuesOption = None,
+    column: ColumnOption = None,
     accept_suggestions: AcceptSuggestionsOption = False,
     rules: RulesOption = None,
     debug: DebugOption = False,
@@ -123,8 +126,9 @@ def match(
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
                              read_opts=opts, bom=bom, screen=screen,
-                             values=read_values(ruleset, values),
-                             accept_suggestions=accept_suggestions)
+                             values=(value_map := read_values(ruleset, values)),
+                             accept_suggestions=accept_suggestions,
+                             picks=column_picks(ruleset, column, value_map))
         if screen is not None:
             from coachmentor.render.console import make_console
             from coachmentor.render.screen import pairs_table

@@ -97,19 +97,25 @@ def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
 
 # --- staff ---------------------------------------------------------------------------------
 
-def read_staff(rules: RuleSet, source: str | Path, *, read: Any = None,
+def read_staff(rules: RuleSet, source: str | Path, *, read: Any = None, picks: Any = (),
                **opts: Any) -> tuple[list[StaffRow], bool]:
     """The staff rows (and whether the file has a name column). `read`: how an answer cell is
     read (batch.reading.AnswerReader: no-answer words, a values file); by default as assess
-    reads it."""
+    reads it. `picks`: which column holds which field, as the leader said (batch.columns.Pick:
+    --column, a values file's column lines), before the headers."""
     if read is None:
         from coachmentor.batch.reading import read_answers
 
         read = read_answers(rules)
     own = _lookup(STAFF_COLUMNS)
+    chosen = {fold(p.header): p.fid for p in picks if p.header}
+    placed = {p.fid for p in picks}
 
     def resolve(text: str) -> str | None:
-        return own.get(fold(text)) or field_of(rules, text)
+        if fold(text) in chosen:
+            return chosen[fold(text)]
+        fid = own.get(fold(text)) or field_of(rules, text)
+        return None if fid in placed else fid  # the leader placed it in another column
 
     def is_header(row: list[str]) -> bool:
         found = {resolve(c) for c in row if c.strip()}

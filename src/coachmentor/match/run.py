@@ -48,7 +48,7 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 keep: Path | None = None, avoid: Path | None = None,
                 read_opts: dict[str, Any] | None = None, bom: bool | None = None,
                 screen: list[dict[str, Any]] | None = None, values: Any = None,
-                accept_suggestions: bool = False) -> dict[str, Any]:
+                accept_suggestions: bool = False, picks: Any = ()) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
     order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
     gets the output's records for a person to read, instead of their being written."""
@@ -70,7 +70,7 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
 
     read = read_answers(rules, values.cells if values is not None else None, accept_suggestions,
                         redact)
-    staff, _ = read_staff(rules, staff_path, read=read, **opts)
+    staff, _ = read_staff(rules, staff_path, read=read, picks=picks, **opts)
     sups, _ = read_supporters(rules, supporters_path, **opts)
     needs = needs_of(staff)
     matching = rules.model.matching
