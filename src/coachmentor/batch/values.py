@@ -370,7 +370,7 @@ def _entry(rules: RuleSet, fid: str, header: str, cell: str, p: Any, redact: boo
         entry.read_as = f"{p.value} (with a warning)"
         entry.note = p.note
     elif p.kind == OUTSIDE:
-        entry.note = p.note
+        entry.note = f"{p.note}: write that stage in use, or leave use blank to leave them out"
     elif p.kind == EMPTY and not p.no_answer:
         entry.note = ("empty, where a recommendation needs an answer: fill these rows in the "
                       "staff list")
