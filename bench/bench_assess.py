@@ -1,6 +1,7 @@
 """Batch benchmark: `coachmentor assess` against plain csv-module round trips, same files, one run.
 
     python bench/bench_assess.py [--rows 200000] [--repeat 3] [--rss-rows 1000000]
+                                 [--baseline CHECKOUT]
 
 It writes two staff CSVs of --rows rows each (staff id, name, department and eleven answer
 columns, with header aliases, synonyms, mixed case and blanks):
@@ -12,12 +13,15 @@ columns, with header aliases, synonyms, mixed case and blanks):
 
 Then, interleaved and best of --repeat, on each file:
 
-- DictReader -> DictWriter adding the twelve result columns with constant values (the floor
-  `assess` must beat);
+- DictReader -> DictWriter adding the twelve result columns and the eleven `<id>_read` columns
+  with constant values (the floor `assess` must beat);
 - csv.reader -> csv.writer with list rows adding the same constant cells (the practical limit);
 - `assess_file()` in-process (the library; rules loaded beforehand, a fresh memo per run),
   with the time spent inside the engine (`engine.brief`, wrapped);
-- the real CLI, `coachmentor assess FILE -o OUT --quiet`, as a subprocess (start-up included).
+- the real CLI, `coachmentor assess FILE -o OUT --quiet`, as a subprocess (start-up included);
+- with --baseline CHECKOUT (a folder holding another version's `src/` and `rules/`, e.g. from
+  `git archive main`), that version's CLI the same way, in the same loop: before and after a
+  change measured in one run (`CLI / baseline`).
 
 Every contender writes its output to a file in the same temporary folder. Peak memory is the
 ru_maxrss of the CLI process on a realistic file of --rss-rows rows, started from a small
@@ -224,6 +228,10 @@ RESULT_CELLS = ["ok", "mentoring", "0.64", "", "induction",
                 "the established way to guide them. | Support over a year or more suits "
                 "mentoring, often a longer-term relationship with someone who has done it before.",
                 "", "", "", "coachmentor-default", "2.0.0", "sha256:1a346b6e63ec6837"]
+# and the values each answer was read as (issue 18), a typical row's, in QUESTIONS order
+RESULT_COLUMNS += [f"{q}_read" for q in QUESTIONS]
+RESULT_CELLS += ["early_career", "induction", "yes", "yes", "long", "", "moderate", "advice",
+                 "unsure", "", ""]
 
 
 def dict_round_trip(src: Path, dst: Path) -> None:
@@ -283,11 +291,18 @@ def cli_command() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "coachmentor"]
 
 
-def cli(src: Path, dst: Path) -> tuple[float, int]:
-    """Wall time and ru_maxrss (KiB; see peak_rss) of `coachmentor assess` on src."""
+def cli(src: Path, dst: Path, baseline: Path | None = None) -> tuple[float, int]:
+    """Wall time and ru_maxrss (KiB; see peak_rss) of `coachmentor assess` on src (of the
+    --baseline checkout's code, with its own rule base, when given)."""
+    env = None
+    command = cli_command()
+    if baseline is not None:
+        env = {**os.environ, "PYTHONPATH": str(baseline / "src")}
+        env.pop("COACHMENTOR_RULES", None)
+        command = [sys.executable, "-m", "coachmentor"]
     start = time.perf_counter()
-    proc = subprocess.Popen([*cli_command(), "assess", str(src), "-o", str(dst), "--quiet"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen([*command, "assess", str(src), "-o", str(dst), "--quiet"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -323,6 +338,8 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--rss-rows", type=int, default=1_000_000)
     ap.add_argument("--keep", help="folder to keep the generated files in (default: a temp dir)")
+    ap.add_argument("--baseline", type=Path, help="another checkout (with src/ and rules/) whose "
+                    "CLI is timed in the same loop, for a before/after ratio")
     args = ap.parse_args()
     folder = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="cm-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
@@ -340,7 +357,7 @@ def main() -> None:
         for _name, (src, make) in files.items():
             if not src.exists():
                 make(src, n)
-        best = {(f, k): 1e9 for f in files for k in ("dict", "list", "lib", "cli")}
+        best = {(f, k): 1e9 for f in files for k in ("dict", "list", "lib", "cli", "base")}
         engine = {f: (0, 0.0) for f in files}
         dst = folder / "out.csv"
         for _ in range(args.repeat):
@@ -353,6 +370,8 @@ def main() -> None:
                     best[f, "lib"] = s["_seconds"]
                     engine[f] = (s["distinct_answer_combinations"], s["_engine"])
                 best[f, "cli"] = min(best[f, "cli"], cli(src, dst)[0])
+                if args.baseline is not None:
+                    best[f, "base"] = min(best[f, "base"], cli(src, dst, args.baseline)[0])
         for f, (src, _make) in files.items():
             rate = {k: n / best[f, k] for k in ("dict", "list", "lib", "cli")}
             runs, spent = engine[f]
@@ -363,6 +382,12 @@ def main() -> None:
                   f"{runs:,} ({spent / runs * 1e6:.0f} µs each) | "
                   f"{spent / best[f, 'lib']:.0%} | {n / (best[f, 'lib'] - spent):,.0f}/s |",
                   flush=True)
+        if args.baseline is not None:
+            print()
+            for f in files:
+                print(f"{f}: CLI {n / best[f, 'cli']:,.0f}/s, baseline ({args.baseline}) CLI "
+                      f"{n / best[f, 'base']:,.0f}/s: CLI / baseline "
+                      f"{best[f, 'base'] / best[f, 'cli']:.2f}", flush=True)
         big = folder / f"realistic-{args.rss_rows}.csv"
         if not big.exists():
             generate(big, args.rss_rows)

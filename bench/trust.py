@@ -253,7 +253,7 @@ STAGE_OF = {  # the career stage each text above stands for, as the lead reads i
     "ect1": "early_career", "ect2": "early_career", "rqt": "early_career",
     "early career teacher": "early_career",
     "ups": "established", "teacher": "established", "main scale": "established",
-    "mps": "established", "classroom teacher": "established", "established": "established",
+    "mps": "established", "m6": "established", "classroom teacher": "established", "established": "established",
     "experienced teacher": "established", "experienced": "established",
     "ks1 lead": "middle_leader", "head of science": "middle_leader",
     "head of english": "middle_leader", "middle leader": "middle_leader",

@@ -14,6 +14,7 @@ import os
 from pathlib import Path
 
 import pytest
+from staff_exports import read_columns
 
 from coachmentor.batch.columns import OUTPUT_COLUMNS
 from coachmentor.engine import assess
@@ -78,7 +79,7 @@ def test_excel_export_bom_semicolons_crlf_aliases_and_synonyms(run_cli, shipped_
     text = data.decode("utf-8-sig")
     rows = parse_csv(text, ";")
     given = parse_csv(src.read_bytes().decode("utf-8-sig"), ";")
-    assert rows[0] == given[0] + list(OUTPUT_COLUMNS)
+    assert rows[0] == given[0] + list(OUTPUT_COLUMNS) + read_columns(shipped_rules, given[0])
     assert [r[: len(given[0])] for r in rows[1:]] == given[1:], "input columns unchanged"
     recs = records(text, ";")
     assert [r["Staff ID"] for r in recs] == ["S001", "S002", "S003", "S004"]
@@ -172,23 +173,28 @@ def test_bad_rows_are_kept_in_order_and_say_why(run_cli, shipped_rules, tmp_path
     assert result.exit_code == 1
     recs = records(stdout(result))
     assert [r["staff_id"] for r in recs] == ["B1", "B2", "B3", "B4", "B5", "B6"]
-    assert [r["status"] for r in recs] == ["ok", "error", "error", "ok", "error", "ok"]
+    # B5's time frame ('fortnight') is optional: read as not answered, with a warning (issue 18).
+    assert [r["status"] for r in recs] == ["ok", "error", "error", "ok", "ok", "ok"]
     for r in recs:
-        if r["status"] == "ok":
+        if r["status"] == "ok" and r["staff_id"] != "B5":
             assert_matches_engine(shipped_rules, r)
-        else:
+        elif r["status"] == "error":
             assert r["recommendation"] == r["reasons"] == r["confidence"] == ""
     assert "career_stage" in recs[1]["error"] and "'Sneior leader'" in recs[1]["error"]
-    assert "expected one of: trainee, early_career" in recs[1]["error"]
+    assert "did you mean 'senior_leader'?" in recs[1]["error"]
     assert "focus" in recs[2]["error"] and "empty" in recs[2]["error"]
-    assert "time_frame" in recs[4]["error"] and "'fortnight'" in recs[4]["error"]
-    assert "short, long, open" in recs[4]["error"]
+    assert recs[4]["time_frame_read"] == "" and recs[4]["career_stage_read"] == "trainee"
+    assert "time_frame: 'fortnight' in column 'time_frame'" in recs[4]["warnings"]
+    assert "read as not answered" in recs[4]["warnings"]
+    assert_matches_engine(shipped_rules, {**recs[4], "time_frame": ""})
     s = json.loads(summary.read_text())
-    assert (s["rows"], s["ok"], s["errors"]) == (6, 3, 3)
+    assert (s["rows"], s["ok"], s["errors"]) == (6, 4, 2)
+    # The accepted values are listed once, in the summary, not in every error cell.
+    assert [c["value"] for c in s["accepted_values"]["career_stage"]][:2] == ["trainee", "early_career"]
+    assert "expected one of" not in recs[1]["error"]
     # Row numbers are the file's (the header is row 1): where a person will find the row.
     assert s["row_numbers"].startswith("as a spreadsheet shows them")
-    assert [(e["row"], e["staff_id"]) for e in s["first_errors"]] == [(3, "B2"), (4, "B3"),
-                                                                     (6, "B5")]
+    assert [(e["row"], e["staff_id"]) for e in s["first_errors"]] == [(3, "B2"), (4, "B3")]
     assert "row 3 (staff_id B2)" in result.stderr
     # Names never leave the results file.
     for name in ("Alice", "Brenda", "Badstage", "Carl", "Nofocus", "Eve", "Badtime"):
@@ -206,7 +212,8 @@ def test_header_only_file_gives_a_header_only_result(run_cli):
     result = run_cli("assess", fixture("header_only.csv"), "-q")
     assert result.exit_code == 0
     assert parse_csv(stdout(result)) == [
-        ["staff_id", "name", "career_stage", "focus", *OUTPUT_COLUMNS]]
+        ["staff_id", "name", "career_stage", "focus", *OUTPUT_COLUMNS, "career_stage_read",
+         "focus_read"]]
 
 
 @pytest.mark.parametrize("name, words", [
@@ -317,7 +324,9 @@ def test_jsonl_and_json_are_typed(run_cli, tmp_path, shipped_rules):
     assert lines[1]["recommendation"] is None and lines[1]["confidence"] is None
     assert lines[0]["error"] is None and "Sneior" in lines[1]["error"]
     doc = json.loads(stdout(run_cli("assess", fixture("bad_rows_mixed.csv"), "-q", "-f", "json")))
-    assert [x["status"] for x in doc] == ["ok", "error", "error", "ok", "error", "ok"]
+    assert [x["status"] for x in doc] == ["ok", "error", "error", "ok", "ok", "ok"]
+    assert doc[4]["time_frame_read"] is None and doc[4]["career_stage_read"] == "trainee"
+    assert "'fortnight'" in doc[4]["warnings"][0]
     empty = json.loads(stdout(run_cli("assess", fixture("header_only.csv"), "-q", "-f", "json")))
     assert empty == []
 
@@ -365,9 +374,11 @@ def test_a_previous_output_can_be_fed_back(run_cli, tmp_path):
     run_cli("assess", fixture("bad_rows_mixed.csv"), "-o", first, "-q")
     second = run_cli("assess", first, "-q")
     rows = parse_csv(stdout(second))
-    assert rows[0].count("status") == 1 and rows[0][-len(OUTPUT_COLUMNS):] == list(OUTPUT_COLUMNS)
+    reads = ["career_stage_read", "focus_read", "time_frame_read"]
+    assert rows[0].count("status") == 1 and rows[0].count("focus_read") == 1
+    assert rows[0][-len(OUTPUT_COLUMNS) - len(reads):] == list(OUTPUT_COLUMNS) + reads
     assert [r["status"] for r in records(stdout(second))] == ["ok", "error", "error", "ok",
-                                                            "error", "ok"]
+                                                            "ok", "ok"]
 
 
 def test_a_large_cell_is_carried_through(run_cli):
@@ -433,7 +444,7 @@ def test_summary_dict_is_reusable_without_the_cli(shipped_rules, tmp_path):
     s = assess_file(shipped_rules, fixture("bad_rows_mixed.csv"), output=out)
     json.dumps(s)  # plain data
     assert s["exit_code"] == 1 and s["rows"] == 6
-    assert render_text(s).startswith("coachmentor assess: 6 row(s): 3 ok, 3 error(s)")
+    assert render_text(s).startswith("coachmentor assess: 6 row(s): 4 ok, 2 error(s)")
 
 
 # --- xlsx -----------------------------------------------------------------------------------
@@ -536,10 +547,13 @@ def test_redact_replaces_names_with_stable_pseudonyms(run_cli, tmp_path):
         assert word not in first
     plain = records(stdout(run_cli("assess", src, "-q")))
     redacted = records(first)
-    for p, r in zip(plain, redacted):  # in ok rows only the name changes
-        if p["status"] == "ok":
+    for p, r in zip(plain, redacted):  # in ok rows only the name changes ...
+        if p["status"] == "ok" and not p["warnings"]:
             assert {k: v for k, v in p.items() if k != "name"} == {
                 k: v for k, v in r.items() if k != "name"}
+        elif p["status"] == "ok":  # ... and a value not read, which may be a name too
+            assert r["time_frame"].startswith("anon-") and "fortnight" not in r["warnings"]
+            assert "time_frame: the value in column 'time_frame'" in r["warnings"]
         else:  # error rows also lose the bad value (it may be a name: see test_redact_strict)
             assert (r["status"], r["staff_id"], r["department"]) == (
                 "error", p["staff_id"], p["department"])
@@ -586,8 +600,10 @@ def test_decorated_headers_are_recognised(run_cli, header, shipped_rules):
 def test_decorated_header_values_are_checked(run_cli):
     data = "Career stage *,Focus (required),New to role?\nECT,induction,maybe\n"
     result = run_cli("assess", "-", "-q", input=data)
-    assert result.exit_code == 1
-    assert "new_to_role: 'maybe' in column 'New to role?'" in records(stdout(result))[0]["error"]
+    assert result.exit_code == 0  # an optional answer never costs the row (issue 18)
+    (rec,) = records(stdout(result))
+    assert "new_to_role: 'maybe' in column 'New to role?'" in rec["warnings"]
+    assert rec["new_to_role_read"] == ""
 
 
 def test_sniffer_is_not_misled_by_a_title_line():
@@ -609,9 +625,9 @@ def test_report_html_from_the_same_summary(run_cli, tmp_path):
     html = report.read_text()
     assert html.startswith("<!DOCTYPE html>") and "<script" not in html
     s = json.loads(summary.read_text())
-    assert [e["row"] for e in s["error_rows"]] == [3, 4, 6]
-    for e in s["error_rows"]:
-        assert f'<td class="n">{e["row"]}</td><td>{e["staff_id"]}</td>' in html
+    assert [e["row"] for e in s["error_rows"]] == [3, 4]
+    for e in s["error_rows"]:  # in the table of what to fix, by row and staff id
+        assert f'{e["row"]} ({e["staff_id"]})' in html
     for name in ("Alice", "Brenda", "Carl", "Eve"):
         assert name not in html
     same = run_cli("assess", fixture("bad_rows_mixed.csv"), "--report", summary,

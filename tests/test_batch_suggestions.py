@@ -2,8 +2,11 @@
 
 A refused cell's error names the nearest accepted value (from the rule base, through
 rulebase.suggest: the same as --set and the questionnaire); a header near a field is named on
-stderr with the field it is near, and is never taken as that field. Neither the stderr summary
-nor a --redact error cell ever quotes the refused text; a suggestion is a rule base value.
+stderr with the field it is near, and is never taken as that field. The stderr summary quotes
+a refused value only when it is choice-like (a few words: a spelling still to be learnt), free
+text by its length and first letters; a --redact error cell or summary never quotes it; a
+suggestion is a rule base value. (An optional column's refused value is read as not answered,
+with the same words as a warning: issue 18.)
 
 Expected values come from the rule base (match_value, nearest_value), not from copied output.
 """
@@ -17,7 +20,7 @@ import json
 import pytest
 from conftest import one_error_line
 
-from coachmentor.batch import checks
+from coachmentor.batch import reading
 from coachmentor.rulebase.suggest import nearest_value
 
 HEADER = ["staff_id", "career_stage", "focus", "time_frame"]
@@ -67,14 +70,20 @@ def test_error_cell_says_the_nearest_accepted_value(run_cli, tmp_path, shipped_r
     assert shipped_rules.match_value(fid, typed) is None  # still refused, or the test says nothing
     assert meant in shipped_rules.choice_values[fid]
     assert nearest_value(shipped_rules, fid, typed) == meant  # one place for the logic
-    got, stderr, _, code = assess(run_cli, tmp_path, HEADER, one_bad(fid, typed))
-    assert code == 1 and got[0]["status"] == "error"
-    assert (f"{fid}: '{typed}' in column '{fid}' is not an accepted value; "
-            f"did you mean '{meant}'? (expected one of: ") in got[0]["error"]
-    # stderr: the suggestion, never the refused text
-    assert f"{fid}: the value in column '{fid}' is not an accepted value; did you mean '{meant}'?" \
-        in stderr
-    assert typed not in stderr
+    got, stderr, summary, code = assess(run_cli, tmp_path, HEADER, one_bad(fid, typed))
+    said = f"{fid}: '{typed}' in column '{fid}' is not an accepted value; did you mean '{meant}'?"
+    if fid in shipped_rules.required:
+        assert code == 1 and got[0]["status"] == "error"
+        assert said + " (the accepted values are listed in the summary" in got[0]["error"]
+    else:  # an optional answer never costs the row: read as not answered, and said
+        assert code == 0 and got[0]["status"] == "ok" and got[0][f"{fid}_read"] == ""
+        assert said + ", so it was read as not answered" in got[0]["warnings"]
+    # stderr and the summary: grouped by (column, value), with the suggestion's words
+    (group,) = summary["value_problems"]
+    assert (group["value"], group["suggestion"], group["rows"]) == (f"'{typed}'", meant, 1)
+    label = next(c.label for c in shipped_rules.questions[fid].choices if c.value == meant)
+    assert f"row 2 (staff_id S1): '{typed}' in {fid}: not an accepted value; did you mean " \
+        f"'{label.split(' (')[0]}' ({meant})?" in stderr
 
 
 @pytest.mark.parametrize("fid,typed", [
@@ -83,15 +92,15 @@ def test_error_cell_says_the_nearest_accepted_value(run_cli, tmp_path, shipped_r
     ("career_stage", "Unqualified teacher"),  # 'not qualified' is no misspelt 'Newly Qualified'
     ("career_stage", "Inexperienced"),  # ... nor a misspelt 'Experienced'
     ("time_frame", "9 monkeys"),  # a number and no unit of time: not a length
-    ("career_stage", "Lead Practitioner"),  # 'Lead' first: not a subject or phase lead
+    ("career_stage", "Lead Learning Mentor"),  # 'Lead' first: not a subject or phase lead
 ])
 def test_nothing_near_no_suggestion(run_cli, tmp_path, shipped_rules, fid, typed):
     assert shipped_rules.match_value(fid, typed) is None
     got, stderr, summary, _ = assess(run_cli, tmp_path, HEADER, one_bad(fid, typed))
-    cell = got[0]["error"]
-    assert f"'{typed}' in column '{fid}' is not an accepted value (expected one of: " in cell
+    cell = got[0]["error"] or got[0]["warnings"]
+    assert f"'{typed}' in column '{fid}' is not an accepted value" in cell
     assert "did you mean" not in cell and "did you mean" not in stderr
-    assert "did you mean" not in summary["first_errors"][0]["error"]
+    assert summary["value_problems"][0]["suggestion"] is None
 
 
 def test_each_refused_cell_of_a_row_gets_its_own_suggestion(run_cli, tmp_path):
@@ -102,8 +111,9 @@ def test_each_refused_cell_of_a_row_gets_its_own_suggestion(run_cli, tmp_path):
     assert parts[stage + 1].startswith("did you mean 'established'?")
     focus = next(p for p in parts if p.startswith("focus:"))
     assert "xyzzy" in focus and "did you mean" not in focus
-    frame = next(i for i, p in enumerate(parts) if p.startswith("time_frame:"))
-    assert parts[frame + 1].startswith("did you mean 'short'?")
+    assert "time_frame" not in got[0]["error"]  # optional: a warning instead
+    assert got[0]["warnings"].startswith("time_frame: '6 mnths' in column 'time_frame' is not an "
+                                         "accepted value; did you mean 'short'?")
 
 
 def test_redact_suggests_the_value_but_quotes_nothing(run_cli, tmp_path):
@@ -117,17 +127,18 @@ def test_redact_suggests_the_value_but_quotes_nothing(run_cli, tmp_path):
     assert ("focus: the value in column 'focus' is not an accepted value; "
             "did you mean 'specific_practice'?") in first
     assert "career_stage: the value in column 'career_stage' is not an accepted value " \
-        "(expected one of: " in second and "did you mean" not in second
+        "(the accepted values are listed" in second and "did you mean" not in second
     written = (tmp_path / "out.csv").read_text(encoding="utf-8") + stderr
+    written += (tmp_path / "summary.json").read_text(encoding="utf-8")
     for refused in ("Establshed", "behavour", "xyzzy"):
         assert refused not in written
 
 
 def test_a_repeated_refused_text_keeps_its_suggestion_past_the_cap(run_cli, tmp_path,
                                                                     monkeypatch):
-    """Past HINT_TEXTS_MAX distinct refused texts in a column (free text, not misspellings),
-    new ones get none; texts already seen keep theirs."""
-    monkeypatch.setattr(checks, "HINT_TEXTS_MAX", 2)
+    """Past HINTS_MAX distinct refused texts in a column (free text, not misspellings), new
+    ones get none; texts already seen keep theirs."""
+    monkeypatch.setattr(reading, "HINTS_MAX", 2)
     stages = ["Establshed teacher", "Senoir leader", "Midle leader", "Establshed teacher"]
     rows = [[f"S{i}", s, "induction", "1 year"] for i, s in enumerate(stages)]
     got, _, _, _ = assess(run_cli, tmp_path, HEADER, rows)

@@ -250,7 +250,7 @@ WRITERS = [(words, cmd) for words, cmd in commands()
 def test_the_property_covers_every_command_that_writes_a_file():
     assert sorted(" ".join(w) for w, _ in WRITERS) == [
         "advise", "assess", "match", "record export", "record report", "record sheet",
-        "record status", "template"]
+        "record status", "template", "values"]
 
 
 ALIASES = ("same", "dot", "up", "absolute-relative", "symlink", "hardlink", "folder-link")
@@ -306,7 +306,8 @@ def test_no_output_path_of_any_command_can_name_an_input_or_another_output(shipp
         roles = roles_of(cmd)
         params = {p.name: p for p in cmd.params}
         out_name = data.draw(st.sampled_from(sorted(roles.outputs)), label="output")
-        victims = sorted(set(roles.inputs) | set(roles.outputs) - {out_name})
+        # an input the command reads whole and then replaces on purpose is no victim
+        victims = sorted((set(roles.inputs) - roles.updates) | set(roles.outputs) - {out_name})
         victim = data.draw(st.sampled_from(victims), label="named again")
         how = data.draw(st.sampled_from(ALIASES), label="spelt as")
         victim_exists = victim in roles.inputs or data.draw(st.booleans(), label="exists")
@@ -369,3 +370,17 @@ def test_the_library_calls_check_their_own_files(files, shipped_rules):
         match_files(shipped_rules, str(staff), str(files / "sup.csv"),
                     output=files / "p.csv", summary_path=files / "p.csv")
     assert snapshot(files) == before
+
+
+def test_values_may_grow_its_own_file_but_never_replace_the_staff_list(tmp_path):
+    """`values --values values.csv -o values.csv` adds a new term's values to last term's file
+    (read whole before it is replaced): allowed. -o naming the staff list is refused."""
+    staff = tmp_path / "staff.csv"
+    staff.write_text(STAFF, encoding="utf-8")
+    first = cli("values", staff, "-o", tmp_path / "values.csv")
+    assert first.exit_code == 0, first.stderr
+    again = cli("values", staff, "--values", tmp_path / "values.csv", "-o", tmp_path / "values.csv")
+    assert again.exit_code == 0, again.stderr
+    refused = cli("values", staff, "-o", staff)
+    assert refused.exit_code == 2 and "same file as STAFF" in refused.stderr
+    assert staff.read_text(encoding="utf-8") == STAFF

@@ -12,6 +12,7 @@ from pathlib import Path
 from coachmentor.batch.columns import OUTPUT_COLUMNS
 
 HEADER = ["staff_id", "career_stage", "focus", "notes"]
+RESULTS = list(OUTPUT_COLUMNS) + ["career_stage_read", "focus_read"]  # the value each was read as
 ROWS = [["S1", "ECT", "induction", "a, b; c"], ["S2", "Senior Leader", "conflict", "=1+1"]]
 
 
@@ -33,9 +34,9 @@ def test_tsv_name_writes_tab_separated_results(run_cli, tmp_path):
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8-sig")
     lines = text.splitlines()
-    assert lines[0] == "\t".join(HEADER + list(OUTPUT_COLUMNS))  # the result columns too
+    assert lines[0] == "\t".join(HEADER + RESULTS)  # the result columns too
     rows = parse(text, "\t")
-    assert all(len(r) == len(HEADER) + len(OUTPUT_COLUMNS) for r in rows)
+    assert all(len(r) == len(HEADER) + len(RESULTS) for r in rows)
     assert [r[:4] for r in rows[1:]] == [ROWS[0], ["S2", "Senior Leader", "conflict", "'=1+1"]]
     assert [r[len(HEADER)] for r in rows[1:]] == ["ok", "ok"]  # status, in its own column
 
@@ -54,13 +55,13 @@ def test_tab_separated_input_to_csv_is_comma_separated(run_cli, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     assert "\t" not in text.splitlines()[0]
     rows = parse(text, ",")
-    assert rows[0] == HEADER + list(OUTPUT_COLUMNS)
+    assert rows[0] == HEADER + RESULTS
     assert rows[1][:4] == ROWS[0]  # the cell holding a comma is quoted, not split
 
 
 def test_pipe_separated_input_to_csv_is_comma_separated(run_cli, tmp_path):
     result = run_cli("assess", staff(tmp_path, "|"), "-q", "--format", "csv")
-    assert parse(result.stdout, ",")[0] == HEADER + list(OUTPUT_COLUMNS)
+    assert parse(result.stdout, ",")[0] == HEADER + RESULTS
 
 
 def test_semicolon_input_to_csv_stays_semicolon_separated(run_cli, tmp_path):
@@ -68,7 +69,7 @@ def test_semicolon_input_to_csv_stays_semicolon_separated(run_cli, tmp_path):
     result = run_cli("assess", staff(tmp_path, ";"), "-q", "-o", out, "--summary", summary)
     assert result.exit_code == 0, result.stderr
     rows = parse(out.read_text(encoding="utf-8-sig"), ";")
-    assert rows[0] == HEADER + list(OUTPUT_COLUMNS) and rows[1][3] == "a, b; c"
+    assert rows[0] == HEADER + RESULTS and rows[1][3] == "a, b; c"
     s = json.loads(summary.read_text())
     assert s["input"]["delimiter"] == ";" and s["output"]["delimiter"] == ";"
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from conftest import one_error_line
+from staff_exports import read_columns
 
 from coachmentor.batch.columns import OUTPUT_COLUMNS
 from coachmentor.files import workbook_out
@@ -54,7 +55,7 @@ def column(ws, name: str) -> list:
 # --- the workbook ---------------------------------------------------------------------------
 
 
-def test_assess_writes_a_workbook_with_header_panes_filter_and_widths(run_cli, tmp_path):
+def test_assess_writes_a_workbook_with_header_panes_filter_and_widths(run_cli, tmp_path, shipped_rules):
     out = tmp_path / "results.xlsx"
     result = run_cli("assess", write_staff(tmp_path), "-o", out)
     assert result.exit_code == 1, result.stderr  # one error row ("not a stage")
@@ -63,7 +64,7 @@ def test_assess_writes_a_workbook_with_header_panes_filter_and_widths(run_cli, t
     ws = sheet(out)
     assert ws.title == "results"
     header = [c.value for c in ws[1]]
-    assert header == HEADER + list(OUTPUT_COLUMNS)
+    assert header == HEADER + list(OUTPUT_COLUMNS) + read_columns(shipped_rules, HEADER)
     assert all(c.font.b for c in ws[1])
     assert not ws["A2"].font.b
     assert ws.freeze_panes == "A2"

@@ -1,9 +1,11 @@
 """The result cells of a row, and the formula guard: what the loop (core), the writers (sinks)
 and the summary share, so that none of them needs another's internals.
 
-A `Result` is made once per outcome (one engine answer, or one error message) and shared by
-every row with that outcome: `csv` holds its result columns already written as CSV (the
-delimiter before them and the line ending after), `record()` gives them typed, for JSON.
+A `Result` is made once per outcome (one engine answer, or one error message, with any
+warnings about how values were read) and shared by every row with that outcome: `csv` holds
+its result columns already written as CSV (the delimiter before them; the row's `<id>_read`
+cells and its line ending follow it, checks.RowChecks.read_cells), `record()` gives them
+typed, for JSON.
 """
 
 from __future__ import annotations
@@ -46,7 +48,7 @@ class Result:
 
     __slots__ = ("status", "recommendation", "confidence", "coaching_type", "mentoring_type",
                  "reasons", "error", "alternative", "warnings", "rules", "stage", "status_rec",
-                 "csv")
+                 "csv", "problems", "notes", "flagged", "uncited")
 
     def __init__(self, status: str, stage: str | None, rules: tuple[str, str, str], *,
                  recommendation: str = "", confidence: float | None = None,
@@ -60,13 +62,18 @@ class Result:
         self.alternative, self.warnings = alternative, warnings
         self.status_rec = (status, recommendation)
         self.csv = ""
+        self.problems: tuple[Any, ...] = ()  # reading.Problem of the values not read plainly
+        self.notes: tuple[str, ...] = ()  # their warnings (an error row's errors are `error`)
+        self.flagged = status != "ok"  # an error, or a value not read plainly: the summary looks
+        # a row whose cells do not line up: its staff_id cell may hold a name, never cited
+        self.uncited = False
 
     def cells(self) -> tuple[str, ...]:
         """The result cells as text (before any formula guard)."""
         return (self.status, self.recommendation,
                 "" if self.confidence is None else repr(self.confidence),
                 self.coaching_type, self.mentoring_type, " | ".join(self.reasons), self.error,
-                self.alternative, " | ".join(self.warnings), *self.rules)
+                self.alternative, " | ".join(self.notes + self.warnings), *self.rules)
 
     def record(self) -> dict[str, Any]:
         """The result fields for JSON output (typed: a number, lists, nulls)."""
@@ -80,7 +87,7 @@ class Result:
             "reasons": list(self.reasons),
             "error": self.error or None,
             "alternative": self.alternative or None,
-            "warnings": list(self.warnings),
+            "warnings": [*self.notes, *self.warnings],
             "rules_name": name,
             "rules_version": version,
             "rules_hash": hash_,
@@ -96,7 +103,7 @@ class Results:
         self.delimiter, self.newline, self.guard = delimiter, newline, guard
         self._lines = LineBuffer()
         self._writer = csv.writer(self._lines, delimiter=delimiter, lineterminator="\r\n")
-        self._errors: dict[tuple[str, str | None], Result] = {}
+        self._errors: dict[tuple, Result] = {}
 
     def ok(self, decided: Any, confidence: float, stage: str | None) -> Result:
         """The Result of an engine decision (engine.Decided) with its confidence."""
@@ -108,21 +115,38 @@ class Results:
             alternative=decided.alternative or "",
             warnings=tuple(w.text for w in decided.warnings)))
 
-    def error(self, message: str, stage: str | None = None) -> Result:
+    def error(self, message: str, stage: str | None = None, problems: tuple = (),
+              uncited: bool = False) -> Result:
+        """An error row's Result; `problems`: the row's values not read plainly (the errors
+        among them are in `message`; the others become its warnings). `uncited`: the row's
+        cells do not line up, so its staff_id cell is never cited (it may hold a name)."""
         # Many error rows say the same (a required answer blank): render each message once.
-        key = (message, stage)
+        key = (message, stage, problems, uncited)
         result = self._errors.get(key)
         if result is None:
             if len(self._errors) >= INTERN_MAX:
                 self._errors.clear()  # it only saves rendering
-            result = self._errors[key] = self._finish(Result("error", stage, self.rules,
-                                                             error=message))
+            result = Result("error", stage, self.rules, error=message)
+            result.uncited = uncited
+            self._errors[key] = result = (self.with_problems(result, problems) if problems
+                                          else self._finish(result))
         return result
+
+    def with_problems(self, base: Result, problems: tuple) -> Result:
+        """`base` for a row whose values in `problems` were not read plainly: its warnings
+        cell says how each was read (an error row's errors are in its error cell)."""
+        result = Result.__new__(Result)
+        for slot in Result.__slots__:
+            setattr(result, slot, getattr(base, slot))
+        result.problems = problems
+        result.notes = tuple(p.message() for p in problems if not p.error)
+        result.flagged = True
+        return self._finish(result)
 
     def _finish(self, result: Result) -> Result:
         cells: Sequence[str] = result.cells()
         if self.guard:
             cells = ["'" + c if c[:1] in DANGER else c for c in cells]
         self._writer.writerow(cells)
-        result.csv = self.delimiter + self._lines.pop()[:-2] + self.newline
+        result.csv = self.delimiter + self._lines.pop()[:-2]
         return result

@@ -9,99 +9,120 @@ with the row's number as in the file). A blank row gives None: it is not a data 
 from __future__ import annotations
 
 import csv
+from functools import reduce
+from itertools import repeat
+from operator import and_, rshift
 from typing import Any, Callable, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
 from coachmentor.batch.keys import RowKeys
-from coachmentor.files.messages import record_problem, shown
+from coachmentor.batch.reading import CellReader, Reading, Shown
+from coachmentor.files.messages import record_problem
 from coachmentor.files.rows import SHIFTED, misfit
 from coachmentor.files.table import unmark
 from coachmentor.rulebase.ruleset import RuleSet
-from coachmentor.rulebase.suggest import did_you_mean, nearest_value
 
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
-# Distinct refused texts per scored column given a 'did you mean'. A column with more is not
-# misspelt but holds something else (free text, the wrong column): its later new texts get no
-# suggestion, which also bounds the time spent on them.
-HINT_TEXTS_MAX = 1000
+READS_MAX = 1 << 13  # rows' read cells (and warned Results) remembered, then forgotten
 EXTRA_VALUES = "the extra values, kept here: "
-INVALID = None
 
 
 class RowChecks:
     def __init__(self, rules: RuleSet, columns: Columns, results: Results, *, guard: bool,
                  delimiter: str | None, on_error: Callable[[int, str | None, str], None],
-                 redactor: Any = None) -> None:
+                 redactor: Any = None, reader: CellReader | None = None) -> None:
         self.rules, self.cols, self.results = rules, columns, results
         self.guard, self.delimiter, self.on_error = guard, delimiter, on_error
         # --redact (redact.RowRedactor): error cells quote no cell value and keep no extra
         # value; a row whose cells do not line up gets pseudonyms in every column it may
         # have shifted a name into. (Cells are otherwise redacted as they are written.)
         self.redactor = redactor
+        self.reader = reader if reader is not None else CellReader(
+            rules, shown=Shown(redact=redactor is not None))
         self.width = columns.width
         self.scored = columns.scored
+        self.labels = [columns.label(i) for i, _ in self.scored]
         self.staff_col = columns.fields.get("staff_id")
-        # Per scored column: raw text -> its mask (keys.RowKeys) and its canonical value, for
-        # the texts the loop may take as they are: valid, not a blank required answer,
-        # nothing for the formula guard.
         self.keys = RowKeys(rules, [fid for _, fid in self.scored])
+        # Per scored column: every text seen -> (its mask, its Reading) ...
+        self.cells: list[dict[str, tuple[int, Reading]]] = [{} for _ in self.scored]
+        # ... and the texts the loop may take as they are: read plainly (no warning, not from
+        # the values file: those rows are read here, to be said and counted), nothing for the
+        # formula guard.
         self.known: list[dict[str, int]] = [{} for _ in self.scored]
-        self.canon: list[dict[str, str]] = [{} for _ in self.scored]
-        self.memo: Any = None  # set by run.py: core.Memo (the Result of canonical answers)
-        self.expected = {fid: ", ".join(rules.choice_values[fid]) for _, fid in self.scored}
-        # Per scored column: refused text -> its "; did you mean ...?" (or "").
-        self.hints: list[dict[str, str]] = [{} for _ in self.scored]
+        self.memo: Any = None  # set by run.py: core.Memo (the Result of a row's key)
+        # The `<id>_read` cells of a row, by its values (keys.RowKeys: raw >> value_shift),
+        # as CSV text after the result cells, with the line ending: `reads` for the loop.
+        self.reads: dict[int, str] = {}
+        # ... made from the cells of the first half of the columns and of the second, each
+        # kept apart: far fewer of those than of whole rows (a file where almost every row
+        # is new has almost every row's cells made of two halves already seen).
+        fields = self.keys.value_fields
+        start = self.keys.value_shift
+        half = len(fields) // 2
+        self._split = fields[half][0] - start if half < len(fields) else 0
+        self._halves: list[tuple[dict[int, str], list[tuple[int, int, list[str]]]]] = [
+            ({}, [(shift - start, width, names) for shift, width, names in fields[:half]]),
+            ({}, [(shift - start - self._split, width, names) for shift, width, names
+                  in fields[half:]])]
+        self.raw = 0  # the last row's raw key, for its read cells (`resolve`, `slow`; 0: blank)
+        self.recoded = 0  # cells the values file gave a value (each row read here once)
+        # Results with warnings about values, by (the shared Result, the row's problems)
+        self._warned: dict[tuple, Result] = {}
 
     # --- values --------------------------------------------------------------------------
-    def value(self, k: int, fid: str, cell: str) -> str | None:
-        """The canonical value of one scored cell: a value, "" (blank) or INVALID."""
-        value = self.canon[k].get(cell)
-        if value is not None:
-            return value
-        value = "" if not cell.strip() else self.rules.match_value(fid, cell)
-        known = self.known[k]
-        if (value is not INVALID and len(known) < VALUE_CACHE_MAX
-                and not (value == "" and fid in self.rules.required)
-                and not (self.guard and cell[:1] in DANGER)):
-            known[cell] = self.keys.mask(fid, value)
-            self.canon[k][cell] = value
-        return value
+    def cell(self, k: int, fid: str, cell: str) -> tuple[int, Reading]:
+        """The mask and the reading of one scored cell."""
+        hit = self.cells[k].get(cell)
+        if hit is not None:
+            return hit
+        reading = self.reader.read(fid, self.labels[k], cell)
+        hit = (self.keys.mask(fid, reading.value), reading)
+        if len(self.cells[k]) < VALUE_CACHE_MAX:
+            self.cells[k][cell] = hit
+            if reading.problem is None and not reading.recoded and not (
+                    self.guard and cell[:1] in DANGER):
+                self.known[k][cell] = hit[0]
+        return hit
 
-    def hint(self, k: int, fid: str, cell: str) -> str:
-        """"; did you mean 'value'?" for a refused cell of scored column `k`, or "": the
-        accepted value nearest to it (from the rule base: never the cell's own text)."""
-        hints = self.hints[k]
-        found = hints.get(cell)
-        if found is None:
-            if len(hints) >= HINT_TEXTS_MAX:
-                return ""
-            found = hints[cell] = did_you_mean(nearest_value(self.rules, fid, cell))
-        return found
+    def read_texts(self, raws: list[int]) -> list[str]:
+        """The `<id>_read` cells of rows (their raw keys), as CSV text with the line ending."""
+        values = list(map(rshift, raws, repeat(self.keys.value_shift)))
+        texts = list(map(self.reads.get, values))
+        if None in texts:
+            texts = [t if t is not None else self.read_cells(v) for t, v in zip(texts, values)]
+        return texts  # type: ignore[return-value]
 
-    def _problems(self, raw: list[str], values: list) -> list[str]:
-        out = []
-        rules = self.rules
-        for k, ((i, fid), cell, value) in enumerate(zip(self.scored, raw, values)):
-            if value and value is not INVALID:
-                continue  # an accepted answer: the common case, even in an error row
-            expected = self.expected[fid]
-            if value is INVALID and self.redactor is not None:
-                out.append(f"{fid}: the value in column {self.cols.label(i)} is not an accepted "
-                           f"value{self.hint(k, fid, cell)} (expected one of: {expected})")
-            elif value is INVALID:
-                out.append(f"{fid}: '{shown(cell.strip())}' in column {self.cols.label(i)} is not "
-                           f"an accepted value{self.hint(k, fid, cell)} (expected one of: "
-                           f"{expected})")
-            elif value == "" and fid in rules.required:
-                out.append(f"{fid}: column {self.cols.label(i)} is empty; a recommendation needs "
-                           f"it (one of: {expected})")
-        return out
+    def read_cells(self, values: int) -> str:
+        """The `<id>_read` cells of a row whose values are `values` (keys.RowKeys), as CSV:
+        each after the delimiter (ids: nothing to quote or guard), then the line ending."""
+        text = self.reads.get(values)
+        if text is None:
+            split = self._split
+            text = (self._half(0, values & ((1 << split) - 1)) + self._half(1, values >> split)
+                    + self.results.newline)
+            if len(self.reads) >= READS_MAX:
+                self.reads.clear()
+            self.reads[values] = text
+        return text
 
-    def _stage(self, values: list) -> str | None:
-        for (_, fid), v in zip(self.scored, values):
+    def _half(self, which: int, bits: int) -> str:
+        memo, fields = self._halves[which]
+        text = memo.get(bits)
+        if text is None:
+            delimiter = self.results.delimiter
+            text = "".join(delimiter + names[bits >> shift & ((1 << width) - 1)]
+                           for shift, width, names in fields)
+            if len(memo) >= READS_MAX:
+                memo.clear()
+            memo[bits] = text
+        return text
+
+    def _stage(self, readings: list[Reading]) -> str | None:
+        for (_, fid), r in zip(self.scored, readings):
             if fid == "career_stage":
-                return v or None
+                return r.value or None
         return None
 
     # --- rows ----------------------------------------------------------------------------
@@ -111,24 +132,35 @@ class RowChecks:
         self.on_error(n, row[col] if cited else None, message)  # type: ignore[index]
 
     def _error(self, n: int, row: list[str], message: str, stage: str | None = None,
-               cite: bool = True) -> Result:
+               problems: tuple = (), cite: bool = True) -> Result:
         self.note(n, row, message, cite)
-        return self.results.error(message, stage)
+        return self.results.error(message, stage, problems, uncited=not cite)
 
     def resolve(self, row: list[str], n: int) -> Result | None:
-        """A row of the right width with a cell the loop did not know."""
-        raw = [row[i] for i, _ in self.scored]
-        values = [self.value(k, fid, cell) for k, ((_, fid), cell) in
-                  enumerate(zip(self.scored, raw))]
+        """A row of the right width with a cell the loop did not know, or one read with a
+        warning or from the values file. Sets `raw` (its values say the row's read cells)."""
+        hits = [self.cell(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
         if self.guard:
             guard_row(row)
-        problems = self._problems(raw, values)
-        if problems:
+        readings = [r for _, r in hits]
+        raw = self.raw = reduce(and_, (m for m, _ in hits), self.keys.base)
+        problems = tuple(r.problem for r in readings if r.problem is not None)
+        if any(p.error for p in problems):
             if not any(c.strip() for c in row):
                 return None
-            return self._error(n, row, "; ".join(problems), self._stage(values))
-        # no value is INVALID (None) here: each would have been a problem above
-        return cast(Result, self.memo.of(values))
+            return self._error(n, row, "; ".join(p.message() for p in problems if p.error),
+                               self._stage(readings), problems)
+        self.recoded += sum(r.recoded for r in readings)
+        result = self.memo.of(raw)
+        if problems:  # the shared Result, with warnings about this row's values
+            base = self.memo.now(result)
+            key = (base, problems)
+            result = self._warned.get(key)
+            if result is None:
+                if len(self._warned) >= READS_MAX:
+                    self._warned.clear()
+                result = self._warned[key] = self.results.with_problems(base, problems)
+        return cast(Result, result)
 
     def slow(self, row: list[str], n: int,
              notes: list[tuple[int, str, bool]] | None = None) -> Result | None:
@@ -161,14 +193,17 @@ class RowChecks:
                 problems.append(EXTRA_VALUES + " | ".join(extra))
         if not problems:
             return self.resolve(row, n)
+        self.raw = 0
         if misaligned and self.redactor is not None:
             self.redactor.misaligned(row)
             problems.append(SHIFTED)
+        hits = [self.cell(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
         if self.guard:
             guard_row(row)
-        values = [self.value(k, fid, row[i]) for k, (i, fid) in enumerate(self.scored)]
+        if not misaligned:  # the cells are where their headers say: they were read
+            self.raw = reduce(and_, (m for m, _ in hits), self.keys.base)
         # A shifted row's staff_id may be a name: cited by its row alone (or its pseudonym).
-        return self._error(n, row, "; ".join(problems), self._stage(values),
+        return self._error(n, row, "; ".join(problems), self._stage([r for _, r in hits]),
                            cite=not misaligned or self.redactor is not None)
 
     def unreadable(self, n: int, line: int, lines: list[str], reason: str,
@@ -192,6 +227,7 @@ class RowChecks:
                         "(try --encoding)")
         if self.redactor is not None:
             message += "; " + SHIFTED
+        self.raw = 0
         return cells, self._error(n, cells, message, cite=self.redactor is not None)
 
     def swallowed(self, row: list[str], n: int, result: Result) -> Result:
@@ -211,6 +247,6 @@ class RowChecks:
                            "where it should be")
                 prior = result.error
                 return self._error(n, row, f"{message}; {prior}" if prior else message,
-                                   result.stage)
+                                   result.stage, result.problems)
         return result
 

@@ -1,7 +1,7 @@
 """The loop of `assess`: rows in, one output row per data row out, in chunks.
 
 Each scored cell's text is looked up in a dict of its column (raw text -> integer mask,
-filled by checks.RowChecks.value); the AND of a row's masks, reduced (keys.RowKeys), is its
+filled by checks.RowChecks.cell); the AND of a row's masks, reduced (keys.RowKeys), is its
 result key, looked up in one bounded memo of finished Results (a new key is worked out with
 `engine.decision_for` before its chunk is written). A row with a cell those dicts do not
 know, or of the wrong width, goes to checks.RowChecks, which says what is wrong with it. Row
@@ -102,21 +102,17 @@ class Memo:
                 memo[key] = result
         return result
 
-    def of(self, values: list[str]) -> Result | int:
-        """The Result (or placeholder) of a row's canonical answers (checks.RowChecks.resolve)."""
-        keys = self.keys
-        key = keys.reduce(reduce(and_, map(keys.mask, self.fids, values), keys.base))
+    def of(self, raw_key: int) -> Result | int:
+        """The Result (or placeholder) of a row's raw key (checks.RowChecks.resolve)."""
+        key = self.keys.reduce(raw_key)
         return self.recent.get(key) or self.later(key)
-
-    @property
-    def fids(self) -> list[str]:
-        return self.keys.fids
 
 
 class Loop:
     """Runs the rows of `table` through `checks`, calling `emit(rows, texts, results, numbers,
-    blanks)` per chunk: `texts` (CSV to CSV only) holds each row's text as read, or None for a
-    row that changed; `numbers` each row's number in the file; `blanks` the blank rows skipped."""
+    blanks, reads)` per chunk: `texts` (CSV to CSV only) holds each row's text as read, or None
+    for a row that changed; `numbers` each row's number in the file; `blanks` the blank rows
+    skipped; `reads` each row's `<id>_read` cells as CSV (checks.RowChecks.read_cells)."""
 
     def __init__(self, table: Any, checks: RowChecks, emit: Callable[..., None],
                  tick: Callable[[int], None] | None = None, *, pass_through: bool = False) -> None:
@@ -144,6 +140,7 @@ class Loop:
         others = [i for i in range(width) if i not in idx] if chk.guard else []
         keep_text = self.pass_through
         out, texts, results, numbers, blanks = [], [], [], [], 0
+        reads: list[int] = []  # each row's raw key: its values say its read cells (_emit)
         while True:
             try:
                 for row in rows:
@@ -157,7 +154,7 @@ class Loop:
                     lines.clear()
                     if len(row) != width or suspect[0]:
                         result = chk.slow(row, n, t.check_row(row) if suspect[0] else None)
-                        text = None
+                        text, read = None, chk.raw
                     else:
                         cells = pick(row)
                         try:
@@ -165,7 +162,9 @@ class Loop:
                             key = reduce(and_, map(dict.get, known, cells), base)
                         except TypeError:  # a None: a cell its column's dict does not know
                             result, text = chk.resolve(row, n), None
+                            read = chk.raw
                         else:
+                            read = key
                             for asked, applies, blank in follow_ups:
                                 if key & asked and not key & applies:
                                     key &= blank
@@ -188,14 +187,15 @@ class Loop:
                     texts.append(text)
                     results.append(result)
                     numbers.append(n)
+                    reads.append(read)
                     if len(out) >= CHUNK:
-                        self._emit(out, texts, results, numbers, blanks)
-                        out, texts, results, numbers, blanks = [], [], [], [], 0
+                        self._emit(out, texts, results, numbers, blanks, reads)
+                        out, texts, results, numbers, blanks, reads = [], [], [], [], 0, []
                 break
             except csv.Error as exc:  # the reader gave up on one record (strict quoting)
                 n, start, line = n + 1, line + 1, reader.line_num
                 if "unexpected end of data" in str(exc) or "field larger" in str(exc):
-                    self._emit(out, texts, results, numbers, blanks, partial=True)
+                    self._emit(out, texts, results, numbers, blanks, reads, partial=True)
                     raise csv_failure(exc, t, row=n, line=start if start != n else None) from None
                 cells, result = chk.unreadable(n, start, lines, str(exc))
                 lines.clear()
@@ -203,14 +203,16 @@ class Loop:
                 texts.append(None)
                 results.append(result)
                 numbers.append(n)
-        self._emit(out, texts, results, numbers, blanks)
+                reads.append(chk.raw)
+        self._emit(out, texts, results, numbers, blanks, reads)
 
     def _emit(self, out: list, texts: list, results: list, numbers: list, blanks: int,
-              partial: bool = False) -> None:
+              reads: list, partial: bool = False) -> None:
         self.rows += len(out) + blanks
         results = self.checks.memo.settle(results)
         try:
-            self.emit(out, texts if self.pass_through else None, results, numbers, blanks)
+            self.emit(out, texts if self.pass_through else None, results, numbers, blanks,
+                      self.checks.read_texts(reads))
         except Exception:  # noqa: BLE001
             if not partial:
                 raise  # else: the file-level error that follows matters more

@@ -13,9 +13,16 @@ Layout of a raw key, lowest bits first:
 - per follow-up question, one bit: its `when` holds (a follow-up's answer counts only then);
 - per optional question, one bit: it is answered;
 - the career stage's position in its choices, plus one (a blank required answer never gets
-  here: it has no mask, so the row goes to the checks).
+  here: it has no mask, so the row goes to the checks);
+- last, per scored column, the position of the value it was read as, plus one (0: not
+  answered): its *values*. A cell's mask holds its own field and all ones in the others, so
+  the AND keeps every column's. `raw >> value_shift` is a small integer that says the row's
+  `<id>_read` cells (checks.RowChecks.read_cells; `value_fields` say where each sits), looked
+  up per row, never memoised with the result: rows read alike share one Result whatever
+  their values.
 The result key keeps the conditions (reduced as RuleSet.holding reduces them once a gate
-holds) and the stage, and replaces the answered bits by their count.
+holds) and the stage, and replaces the answered bits, and the values above them, by their
+count.
 """
 
 from __future__ import annotations
@@ -49,8 +56,17 @@ class RowKeys:
         self.stage_width = (len(stages) + 1).bit_length()
         self.stages = {v: i + 1 for i, v in enumerate(stages)}
         self.stage_names: list[str | None] = [None, *stages] + [None] * (1 << self.stage_width)
-        self.count_shift = at + self.stage_width
-        self.all = (1 << self.count_shift) - 1
+        self.count_shift = self.value_shift = at + self.stage_width
+        # per scored column (in `fids` order): (where its value sits, its width, its values)
+        self.value_fields: list[tuple[int, int, list[str]]] = []
+        at = self.value_shift
+        for fid in self.fids:
+            names = ["", *rules.choice_values[fid]]
+            width = len(names).bit_length()
+            self.value_fields.append((at, width, names))
+            at += width
+        self.value_at = {fid: field for fid, field in zip(self.fids, self.value_fields)}
+        self.all = (1 << at) - 1
         stage_mask = self.stage_mask = ((1 << self.stage_width) - 1) << self.stage_shift
         self.conditions = rules.all_conditions  # a result key's conditions: RuleSet.holding
         self.keep = rules.all_conditions | stage_mask  # what a result key keeps of a raw key
@@ -78,6 +94,10 @@ class RowKeys:
             bits &= ~self.answered_bits[fid]
         if fid == "career_stage":
             bits = (bits & ~self.stage_mask) | (self.stages.get(value or "", 0) << self.stage_shift)
+        field = self.value_at.get(fid)
+        if field is not None:
+            shift, width, names = field
+            bits = bits & ~(((1 << width) - 1) << shift) | names.index(value or "") << shift
         return bits
 
     def reduce(self, key: int) -> int:

@@ -21,11 +21,13 @@ from typing import IO, Any, Callable, Iterator
 
 from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
-from coachmentor.batch.columns import header_test, map_columns
+from coachmentor.batch.columns import MissingColumns, header_test, map_columns
 from coachmentor.batch.core import Loop, Memo
+from coachmentor.batch.guess import with_guesses
+from coachmentor.batch.reading import CellReader, Shown
 from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
 from coachmentor.batch.summary import SummaryBuilder
-from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, OutputError
+from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError
 from coachmentor.files.atomic import (
     not_written_after,
     remove_stale_temps_beside,
@@ -111,6 +113,14 @@ class AssessOptions:
     # A byte order mark at the start of CSV/TSV output, so that Excel reads it as UTF-8
     # (accents): None = when writing a file (-o NAME), or when the input had one.
     bom: bool | None = None
+    # The leader's values file (values.ValueMap), applied before the rule base reads a cell.
+    values: Any = None
+    # Read a value the rule base does not read as its one suggestion, with a warning.
+    accept_suggestions: bool = False
+    # Free text in full where messages quote a value (never under --redact).
+    show_values: bool = False
+    # Which column holds which field, as the leader said (--column, then the values file).
+    picks: tuple = ()
 
 
 def assess_file(
@@ -148,9 +158,14 @@ def assess_file(
                 stdout_is_output=output is None and screen is None and stdout is None)
     replacing = replaces_a_file(output)
     stale = remove_stale_temps_beside([output, *also_writing], started_at)
-    table = open_table(source, stdin=stdin, is_header=header_test(rules), **options.read.as_kwargs())
+    picks = options.picks
+    table = open_table(source, stdin=stdin, is_header=header_test(rules, picks),
+                       **options.read.as_kwargs())
     try:
-        columns = map_columns(rules, table.header, table.name)
+        try:
+            columns = map_columns(rules, table.header, table.name, picks)
+        except MissingColumns as exc:  # what the rows propose for it, never used silently
+            raise InputFileError(with_guesses(exc, rules, table.rows, table.name)) from None
         summary = SummaryBuilder(rules, columns)
         textual = fmt in TEXT_FORMATS
         guard = formula_guard and textual
@@ -158,9 +173,12 @@ def assess_file(
         newline = table.newline if table.kind == "csv" else "\r\n"
         delimiter = output_delimiter(fmt, table.delimiter)
         results = Results(rules, delimiter=delimiter, newline=newline, guard=guard)
+        reader = CellReader(rules, values=options.values.cells if options.values else None,
+                            accept_suggestions=options.accept_suggestions,
+                            shown=Shown(show_values=options.show_values, redact=redact))
         checks = RowChecks(rules, columns, results, guard=guard,
                            delimiter=table.delimiter or ",", on_error=summary.note_error,
-                           redactor=redactor)
+                           redactor=redactor, reader=reader)
         checks.memo = memo = Memo(rules, checks, results)
         bom = options.bom if options.bom is not None else (
             (output is not None and writes_a_file(output))
@@ -179,12 +197,12 @@ def assess_file(
                 screen.sid = columns.fields.get("staff_id")
 
             def emit(rows: list, texts: list | None, results: list, numbers: list[int],
-                     blanks: int) -> None:
+                     blanks: int, reads: list[str]) -> None:
                 if redactor is not None:
                     # Last, after every check on the rows (a cell that swallowed rows is found
                     # by its text), first before anything is written or counted.
-                    redactor.rows(rows, (r.status for r in results))
-                sink.write(rows, texts, results)
+                    redactor.rows(rows, results)
+                sink.write(rows, texts, results, reads)
                 if screen is not None:
                     screen.take(rows, results, numbers)
                 summary.absorb(rows, results, numbers, blanks)
@@ -198,6 +216,7 @@ def assess_file(
                 raise
     finally:
         table.close()
+    summary.recoded = checks.recoded
     result = summary.to_dict(
         input={
             "name": table.name,
@@ -225,6 +244,9 @@ def assess_file(
         result["redacted_columns"] = [head(i) for i in personal]
         result["pseudonymised_unknown_columns"] = [head(i) for i in unknown]
         result["pseudonyms_stable"] = bool(os.environ.get(KEY_ENV))
+    if options.values is not None:
+        result["values_file"] = options.values.describe()
+    result["accept_suggestions"] = options.accept_suggestions
     if stale:
         result["stale_temporary_files_removed"] = stale
     # Engine runs: one per distinct answer set while the memo holds them all.
@@ -254,10 +276,15 @@ def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
     scored_idx = {i for i, _ in columns.scored}
     info = [i for i in sorted(columns.fields.values())
             if i not in scored_idx and i not in personal]
-    match = rules.match_value
+    from coachmentor.rulebase.ruleset import UNREAD
+
+    def is_answer(fid: str, cell: str) -> bool:
+        """Words of the rule base (a choice, a word for no answer, a word that does not settle
+        it, a support-staff role) are not personal; anything else may be."""
+        return rules.reading(fid, cell)[0] != UNREAD
+
     return RowRedactor(Redactor().pseudonym, always=sorted(personal + unknown),
-                       scored=list(columns.scored), info=info,
-                       is_answer=lambda fid, cell: match(fid, cell) is not None, guard=guard)
+                       scored=list(columns.scored), info=info, is_answer=is_answer, guard=guard)
 
 
 def write_summary(path: Path, summary: dict[str, Any]) -> None:

@@ -22,6 +22,13 @@ from coachmentor.batch.columns import OUTPUT_COLUMNS, Columns
 
 _CSV = attrgetter("csv")
 
+
+def read_values(text: str) -> list[str]:
+    """The values of a row's `<id>_read` cells from their CSV text (each after the delimiter;
+    ids need no quoting), for the typed outputs."""
+    body = text.rstrip("\r\n")
+    return body[1:].split(body[0]) if body else []
+
 FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
 _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
@@ -37,12 +44,13 @@ class CsvSink:
         self.lines = LineBuffer()
         self.writer = csv.writer(self.lines, delimiter=delimiter, lineterminator="\r\n")
         header = [guard_text(h) for h in columns.header] if guard else list(columns.header)
-        self.writer.writerow(header + list(OUTPUT_COLUMNS))
+        self.writer.writerow(header + list(OUTPUT_COLUMNS) + columns.read_columns)
         fh.write(self.lines.pop()[:-2] + newline)
 
     def write(self, rows: list[list[str]], texts: list[str | None] | None,
-              results: list[Result]) -> None:
-        """`texts`, when given, hold each row's input text as read (None: serialise the row)."""
+              results: list[Result], reads: list[str]) -> None:
+        """`texts`, when given, hold each row's input text as read (None: serialise the row);
+        `reads`, each row's `<id>_read` cells and line ending."""
         lines = self.lines
         if texts is None:
             self.writer.writerows(rows)
@@ -55,7 +63,8 @@ class CsvSink:
         # Either way each text ends with its line ending (or none, at the end of the input):
         # strip it; a line ending inside a cell is quoted, so only the line's own goes.
         stripped = map(str.rstrip, texts, repeat("\r\n"))
-        self.fh.write("".join(map(str.__add__, stripped, map(_CSV, results))))
+        self.fh.write("".join(map(str.__add__, map(str.__add__, stripped, map(_CSV, results)),
+                                  reads)))
         lines.clear()
 
     def close(self) -> None:
@@ -70,6 +79,7 @@ class JsonLinesSink:
         self.fh = fh
         self.width = columns.width
         self.keys = [h.strip() or f"column_{i + 1}" for i, h in enumerate(columns.header)]
+        self.read_keys = columns.read_columns
         self.dumps = json.JSONEncoder(ensure_ascii=False).encode
 
     @staticmethod
@@ -80,16 +90,20 @@ class JsonLinesSink:
                 text = text.replace(ch, esc)
         return text
 
-    def records(self, rows: list[list[str]], results: list[Result]) -> Iterator[str]:
+    def records(self, rows: list[list[str]], results: list[Result],
+                reads: list[str]) -> Iterator[str]:
         keys, width, dumps, safe = self.keys, self.width, self.dumps, self._safe
-        for row, result in zip(rows, results):
+        read_keys = self.read_keys
+        for row, result, read in zip(rows, results, reads):
             record: dict[str, Any] = dict(zip(keys, row[:width]))
             record.update(result.record())
+            record.update(zip(read_keys, [v or None for v in read_values(read)]))
             yield safe(dumps(record))
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+              reads: list[str]) -> None:
         write = self.fh.write
-        for line in self.records(rows, results):  # one record at a time: memory stays flat
+        for line in self.records(rows, results, reads):  # one at a time: memory stays flat
             write(line)
             write("\n")
 
@@ -106,9 +120,10 @@ class JsonArraySink(JsonLinesSink):
         self.separator = "\n"
         fh.write("[")
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+              reads: list[str]) -> None:
         write = self.fh.write
-        for line in self.records(rows, results):
+        for line in self.records(rows, results, reads):
             write(self.separator)
             write(line)
             self.separator = ",\n"
@@ -128,7 +143,8 @@ class XlsxSink:
         from coachmentor.files.workbook_out import SheetWriter
 
         self.fh, self.width = fh, columns.width
-        self.sheet = SheetWriter([*columns.header, *OUTPUT_COLUMNS], title="results", name=name,
+        self.sheet = SheetWriter([*columns.header, *OUTPUT_COLUMNS, *columns.read_columns],
+                                 title="results", name=name,
                                  numbers={columns.width + self.CONFIDENCE})
         self._results: dict[Result, list[Any]] = {}  # by identity: one Result per outcome
 
@@ -142,10 +158,12 @@ class XlsxSink:
             self._results[result] = cells
         return cells
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+              reads: list[str]) -> None:
         width, cells = self.width, self._result_cells
         self.sheet.append([*(row if len(row) == width else (row + [""] * width)[:width]),
-                           *cells(result)] for row, result in zip(rows, results))
+                           *cells(result), *read_values(read)]
+                          for row, result, read in zip(rows, results, reads))
 
     @property
     def cut(self) -> int:
@@ -184,7 +202,8 @@ class ScreenRows:
                 for row, result, n in zip(rows[:room], results[:room], numbers[:room]))
         self.rows += len(rows)
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result]) -> None:
+    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+              reads: list[str]) -> None:
         pass  # rows come through `take`, with their numbers
 
     def close(self) -> None:

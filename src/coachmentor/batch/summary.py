@@ -12,19 +12,29 @@ import re
 from array import array
 from collections import Counter
 from operator import attrgetter, itemgetter
-from typing import Any, Literal
+from typing import Any, Iterable, Literal
 
 from coachmentor import __version__
 from coachmentor.batch.cells import Result
 from coachmentor.batch.checks import EXTRA_VALUES
 from coachmentor.batch.columns import Columns
+from coachmentor.batch.reading import (
+    AMBIGUOUS_READ,
+    EMPTY,
+    NOT_READ,
+    OUTSIDE,
+    READ_AS_BLANK,
+    SUGGESTED,
+    Problem,
+    accepted_values,
+)
 from coachmentor.files.messages import shown
 from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
 FIRST_ERRORS = 5
-_VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?' in column ")
+_VALUE_IN_COLUMN = re.compile(r"(^|; )(\w+): '.*?'(?: \(\d+ characters\))? in column ")
 
 
 def without_cell_values(message: str) -> str:
@@ -44,6 +54,18 @@ DEPARTMENT_MAX = 500  # distinct departments counted; the rest are lumped togeth
 ID_TABLE_BITS = 17  # room for 2**16 distinct staff ids (1.5 MiB, allocated once)
 FOLD_AT = 4096  # distinct keys the chunk counters may reach before they are folded
 DUPLICATES_SHOWN = 20
+PROBLEM_ROWS = 20  # row numbers kept per (column, value) group
+PROBLEM_GROUPS = 1000  # groups kept; the rows of any more are counted as 'other values'
+OTHER_ERRORS = 20  # error rows kept whose problem is not a value (a row's width, its bytes)
+_FLAGGED = attrgetter("flagged")
+_UNCITED = attrgetter("uncited")
+
+
+def _cited(row: list[str], sid: int | None, result: Any) -> str:
+    """The row's staff_id as it may be cited: none for a row whose cells do not line up."""
+    if sid is None or sid >= len(row) or result.uncited:
+        return ""
+    return row[sid].strip()
 
 OTHER_DEPARTMENTS = "(other departments)"
 _STATUS_REC = attrgetter("status_rec")
@@ -75,6 +97,12 @@ class SummaryBuilder:
         self.ids_capped = False
         self.duplicates: dict[str, list[int]] = {}
         self.duplicate_rows = 0
+        # (column, value) problems (batch.reading.Problem) -> [rows, first row numbers]
+        self.problems: dict[Problem, list] = {}
+        self.problems_beyond = 0  # rows of problems past PROBLEM_GROUPS groups
+        self.recoded = 0  # cells the values file gave a value (checks.RowChecks counts them)
+        self.other_errors: list[tuple[int, str | None, str]] = []
+        self.other_error_rows = 0
 
     # --- fed while streaming --------------------------------------------------------------
     def note_error(self, row: int, staff_id: str | None, message: str) -> None:
@@ -103,9 +131,36 @@ class SummaryBuilder:
         if len(self._results) > FOLD_AT or len(self._depts) > FOLD_AT:
             self._fold()
         if self.sid_col is not None and not self.ids_capped:
-            self._staff_ids(rows, numbers)
+            self._staff_ids(rows, numbers, results)
         if len(self.warning_rows) < WARNING_ROWS:
             self._warnings(rows, results, numbers)
+        if any(map(_FLAGGED, results)):
+            self._problems(rows, results, numbers)
+
+    def _problems(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
+        """Rows grouped by the values they did not read plainly, and the error rows that no
+        value explains (kept with their message)."""
+        groups, sid = self.problems, self.sid_col
+        for row, result, n in zip(rows, results, numbers):
+            if not result.flagged:
+                continue
+            if result.status != "ok" and not any(p.error for p in result.problems):
+                self.other_error_rows += 1
+                if len(self.other_errors) < OTHER_ERRORS:
+                    staff = _cited(row, sid, result)
+                    self.other_errors.append((n, shown(staff, 60) if staff else None,
+                                              without_cell_values(result.error)))
+            for p in result.problems:
+                group = groups.get(p)
+                if group is None:
+                    if len(groups) >= PROBLEM_GROUPS:
+                        self.problems_beyond += 1
+                        continue
+                    group = groups[p] = [0, []]
+                group[0] += 1
+                if len(group[1]) < PROBLEM_ROWS:
+                    staff = _cited(row, sid, result)
+                    group[1].append((n, shown(staff, 60) if staff else None))
 
     def _warnings(self, rows: list[list[str]], results: list[Result], numbers: list[int]) -> None:
         """The first WARNING_ROWS rows with warnings: row, staff_id and the rule base's texts
@@ -113,7 +168,7 @@ class SummaryBuilder:
         sid = self.sid_col
         for row, result, n in zip(rows, results, numbers):
             if result.warnings:
-                staff = row[sid].strip() if sid is not None and sid < len(row) else ""
+                staff = _cited(row, sid, result)
                 self.warning_rows.append((n, shown(staff, 60) if staff else None,
                                           result.warnings))
                 if len(self.warning_rows) >= WARNING_ROWS:
@@ -151,12 +206,15 @@ class SummaryBuilder:
             self.departments[key] = known = text
         return known
 
-    def _staff_ids(self, rows: list[list[str]], numbers: list[int]) -> None:
+    def _staff_ids(self, rows: list[list[str]], numbers: list[int], results: list[Result]) -> None:
         table = self.seen_ids
         if table is None:
             table = self.seen_ids = IdTable()
         add = table.add
-        for n, sid in zip(numbers, map(str.strip, map(itemgetter(self.sid_col), rows))):
+        ids: Iterable[tuple[int, str]] = zip(numbers, map(str.strip, map(itemgetter(self.sid_col), rows)))
+        if any(map(_UNCITED, results)):  # a row that does not line up has no id to compare
+            ids = ((n, "" if r.uncited else sid) for (n, sid), r in zip(ids, results))
+        for n, sid in ids:
             if not sid:
                 continue
             first = add(hash(sid), n)
@@ -220,6 +278,14 @@ class SummaryBuilder:
             **context,
             "columns": {fid: self.columns.header[i].strip() for fid, i in
                         sorted(self.columns.fields.items(), key=itemgetter(1))},
+            # the header map: for every question, the column read for it (or none) and who
+            # chose it ('header': its header names it; '--column'; or the values file's name)
+            "columns_read": [
+                {"question": fid,
+                 "column": (self.columns.header[self.columns.fields[fid]].strip()
+                            if fid in self.columns.fields else None),
+                 "how": self.columns.how.get(fid)}
+                for fid in rules.question_order],
             "unused_columns": list(self.columns.unused),
             # unused header -> the field its name is a misspelling of ('did you mean')
             "unused_column_suggestions": dict(self.columns.hints),
@@ -245,7 +311,71 @@ class SummaryBuilder:
                              for s, r in self.duplicates.items()],
                 "checked_all": not self.ids_capped,
             },
+            # How values were read: grouped by (column, value), errors first, then warnings.
+            **self._value_groups(),
         }
+
+    def _value_groups(self) -> dict[str, Any]:
+        rules = self.rules
+        groups = sorted(self.problems.items(),
+                        key=lambda kv: (not kv[0].error, -kv[1][0], kv[0].header.casefold(),
+                                        kv[0].shown.casefold()))
+        listed = [problem_group(rules, p, count, rows) for p, (count, rows) in groups]
+        fids = list(dict.fromkeys(p.fid for p, _ in groups
+                                  if p.kind in (NOT_READ, EMPTY, READ_AS_BLANK, AMBIGUOUS_READ)))
+        return {
+            "value_problems": listed,
+            "value_problems_beyond": self.problems_beyond,
+            "error_rows_not_by_value": self.other_error_rows,
+            "other_errors": [{"row": n, "staff_id": sid, "error": message}
+                             for n, sid, message in self.other_errors],
+            "accepted_values": {f: accepted_values(rules, f) for f in
+                                sorted(fids, key=rules.question_order.index)},
+            "recoded_cells": self.recoded,
+            "suggestions_accepted": sum(c for p, (c, _) in groups if p.kind == SUGGESTED),
+        }
+
+
+def problem_group(rules: RuleSet, p: Problem, count: int,
+                  rows: list[tuple[int, str | None]]) -> dict[str, Any]:
+    """One (column, value) group for the summary: what it is and what to do (`fix`)."""
+    labels = {c.value: c.label for c in rules.questions[p.fid].choices}
+    hint = (f"; did you mean '{_short(labels.get(p.suggestion, p.suggestion))}' "
+            f"({p.suggestion})?" if p.suggestion else "")
+    if p.kind == NOT_READ:
+        fix = "not an accepted value" + (hint if hint else ": write one of the accepted values")
+    elif p.kind == EMPTY:
+        fix = ("means no answer; a recommendation needs one" if p.no_answer
+               else "empty; a recommendation needs an answer")
+    elif p.kind == OUTSIDE:
+        fix = p.note
+    elif p.kind == AMBIGUOUS_READ:
+        fix = f"read as {p.value}, with a warning: {p.note}"
+    elif p.kind == SUGGESTED:
+        fix = (f"read as its suggestion '{_short(labels.get(p.value, p.value))}' ({p.value}), "
+               "with a warning (--accept-suggestions)")
+    elif p.note:
+        fix = f"read as not answered: {p.note}"
+    else:
+        fix = f"not an accepted value{hint}: read as not answered"
+    return {
+        "question": p.fid,
+        "column": p.header,
+        "value": p.shown or None,  # as it may be shown: quoted, or its length and first letters
+        "kind": p.kind,
+        "error": p.error,
+        "read_as": p.value or None,
+        "suggestion": p.suggestion or None,
+        "suggestion_label": labels.get(p.suggestion) if p.suggestion else None,
+        "rows": count,
+        "row_numbers": [n for n, _ in rows],  # the first PROBLEM_ROWS
+        "staff_ids": [sid for _, sid in rows],  # theirs (None where blank)
+        "fix": fix,
+    }
+
+
+def _short(label: str) -> str:
+    return label.split(" (", 1)[0]
 
 
 class IdTable:

@@ -279,6 +279,7 @@ from coachmentor.cli import batch as cli_batch  # noqa: E402 - imports only type
 
 app.command("assess", **examples(*cli_batch.ASSESS_EXAMPLES))(cli_batch.assess)
 app.command("template", **examples(*cli_batch.TEMPLATE_EXAMPLES))(cli_batch.template)
+app.command("values", **examples(*cli_batch.VALUES_EXAMPLES))(cli_batch.values)
 
 from coachmentor.cli import match as cli_match  # noqa: E402 - imports only typer at module level
 

@@ -15,18 +15,24 @@ from typing import Annotated, Any, Iterator, Optional
 import typer
 
 from coachmentor.cli.common import (
+    AcceptSuggestionsOption,
     BomOption,
+    ColumnOption,
     DebugOption,
     DelimiterOption,
     EncodingOption,
     OutputBomOption,
     RulesOption,
     SheetOption,
+    ShowValuesOption,
+    ValuesOption,
+    column_picks,
     guarded,
     interrupts_as_keyboard_interrupt,
     load_ruleset,
     one_of,
     reads_and_writes,
+    staff_argument,
     table_options,
 )
 from coachmentor.textsafe import printable
@@ -124,6 +130,8 @@ ASSESS_EXAMPLES = (
     "coachmentor assess staff.csv -o results.jsonl          # csv, tsv, jsonl, json, xlsx",
     "coachmentor assess staff.csv --redact -o shareable.csv --report report.html",
     "coachmentor assess - --format jsonl < staff.csv        # for scripts",
+    "coachmentor assess staff.csv --values values.csv       # columns and values, said once",
+    'coachmentor assess staff.csv --column focus="Area for development"',
 )
 TEMPLATE_EXAMPLES = (
     "coachmentor template -o staff.xlsx                # drop-down lists and a guide sheet",
@@ -173,18 +181,11 @@ def rerun_options(options: dict[str, Any]) -> list[str]:
     return out
 
 
-@reads_and_writes(inputs={"input": "INPUT", "rules": "--rules"},
+@reads_and_writes(inputs={"input": "INPUT", "values": "--values", "rules": "--rules"},
                   outputs={"output": "-o/--output", "summary": "--summary", "report": "--report"},
                   stdout_unless="output")
 def assess(
-    input: Annotated[
-        str,
-        typer.Argument(
-            help="Staff list: a CSV file, an .xlsx workbook, or '-' for standard input.",
-            show_default=False,
-            metavar="INPUT",
-        ),
-    ],
+    input: Annotated[str, staff_argument()],
     output: Annotated[
         Optional[Path],
         typer.Option("--output", "-o", metavar="FILE", help="Write results to this file (atomically) instead of "
@@ -229,6 +230,10 @@ def assess(
                            "COACHMENTOR_REDACT_KEY is set.")
     ] = False,
     bom: BomOption = None,
+    values: ValuesOption = None,
+    column: ColumnOption = None,
+    accept_suggestions: AcceptSuggestionsOption = False,
+    show_values: ShowValuesOption = False,
     quiet: Annotated[
         bool, typer.Option("--quiet", "-q", help="No summary or progress on standard error.")
     ] = False,
@@ -240,15 +245,19 @@ def assess(
     Columns are matched by header (ids such as career_stage, or aliases such as 'Career
     Stage'); values by value, label or synonym, ignoring case and spaces. Every input column
     is kept; status, recommendation, confidence, coaching_type, mentoring_type, reasons,
-    error, alternative, rules_name, rules_version and rules_hash are added. A row that cannot be assessed
-    is kept with status 'error' and says why. Exit 0: all rows ok; 1: some error rows;
-    2: the file or the rules cannot be used; 130: interrupted.
+    error, alternative, warnings, rules_name, rules_version and rules_hash are added, then one
+    <question>_read column per answer column: the value each cell was read as. Words for no
+    answer (N/A, not asked, TBC) are blank; an optional answer that cannot be read is read as
+    not answered, with a warning. A row that cannot be assessed is kept with status 'error' and
+    says why. Exit 0: all rows ok; 1: some error rows; 2: the file or the rules cannot be used;
+    130: interrupted.
     """
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
         from coachmentor.batch.run import AssessOptions, assess_file
 
         ruleset = load_ruleset(rules)
+        value_map = read_values(ruleset, values)
         screen = None
         if for_a_person(output, format_):
             from coachmentor.render.screen import screen_rows
@@ -261,7 +270,9 @@ def assess(
         with _progress(show_progress) as progress:
             options = AssessOptions(
                 read=table_options(encoding, delimiter, sheet), fmt=format_,
-                formula_guard=not no_formula_guard, redact=redact, bom=bom,
+                formula_guard=not no_formula_guard, redact=redact, bom=bom, values=value_map,
+                accept_suggestions=accept_suggestions, show_values=show_values and not redact,
+                picks=column_picks(ruleset, column, value_map),
             )
             result = assess_file(ruleset, input, output=output, options=options,
                                  progress=progress, also_writing=(summary, report),
@@ -282,8 +293,102 @@ def assess(
             keep_hint_to_stderr("assess", [input, *rerun_options({
                 "--sheet": sheet, "--encoding": encoding, "--delimiter": delimiter,
                 "--redact": redact, "--no-formula-guard": no_formula_guard,
-                "--rules": rules})], "results")
+                "--values": values, "--accept-suggestions": accept_suggestions,
+                "--show-values": show_values, "--rules": rules}),
+                *(f"--column={c}" for c in column or [])], "results")
     raise typer.Exit(result.get("exit_code", 0))
+
+
+def read_values(rules: Any, path: Path | None) -> Any:
+    """The --values file, read and checked before any staff row (exit 2 on a bad line)."""
+    if path is None:
+        return None
+    from coachmentor.batch.values import load
+
+    return load(rules, path)
+
+
+VALUES_EXAMPLES = (
+    "coachmentor values staff.xlsx -o values.csv      # the values to decide, one line each",
+    "coachmentor assess staff.xlsx --values values.csv -o results.xlsx",
+    "coachmentor values spring.xlsx --values values.csv -o values.csv   # next term: add to it",
+    "coachmentor assess staff.csv --accept-suggestions   # read 'Senoir leader' as senior_leader",
+    'coachmentor values staff.csv --column career_stage="Grade" -o values.csv',
+)
+
+
+@reads_and_writes(inputs={"input": "STAFF", "previous": "--values", "rules": "--rules"},
+                  outputs={"output": "-o/--output"}, stdout_unless="output",
+                  updates={"previous"})
+def values(
+    input: Annotated[str, staff_argument("STAFF")],
+    output: Annotated[
+        Optional[Path],
+        typer.Option("--output", "-o", metavar="FILE", help="Write the values file here "
+                     "(.csv or .xlsx) instead of standard output; at a terminal without -o, "
+                     "a table is shown.", show_default=False),
+    ] = None,
+    previous: Annotated[
+        Optional[Path],
+        typer.Option("--values", metavar="FILE", help="An earlier values file: its 'use' cells "
+                     "are filled in and its lines kept, so one file grows from term to term "
+                     "(-o may name the same file).", show_default=False),
+    ] = None,
+    column: ColumnOption = None,
+    sheet: SheetOption = None,
+    encoding: EncodingOption = None,
+    delimiter: DelimiterOption = None,
+    show_values: ShowValuesOption = False,
+    redact: Annotated[
+        bool, typer.Option("--redact", help="Leave out every value that is not an answer the "
+                           "rule base knows (free text may hold names); such lines say to "
+                           "correct the staff list instead.")
+    ] = False,
+    bom: OutputBomOption = None,
+    rules: RulesOption = None,
+    debug: DebugOption = False,
+) -> None:
+    """List the values of a staff list that coachmentor does not read plainly, to decide once.
+
+    One line per answer column and distinct value: values it does not read, values it reads
+    only with a warning ('MPS' for the career stage: early career teachers are on the main pay
+    scale too), roles the sources do not cover, required answers left empty. Each line has how
+    many rows hold the value and which, the nearest answer and its label, and an empty 'use'
+    cell: write the answer it means (or 'not answered'), then run assess or match with
+    --values FILE. A suggestion is applied only when you write it in 'use' (or run with
+    --accept-suggestions). Exit 0; 2: the file or the rules cannot be used.
+    """
+    with guarded(debug):
+        from coachmentor.batch.values import as_csv, as_xlsx, survey
+        from coachmentor.files.formats import format_for
+
+        ruleset = load_ruleset(rules)
+        old = read_values(ruleset, previous)
+        fmt = format_for(None, output, formats=("csv", "xlsx"), by_suffix={
+            ".csv": "csv", ".txt": "csv", ".xlsx": "xlsx"}, default="csv",
+            accepted=".csv or .xlsx", unsupported=(".xlsm", ".xls", ".ods"))
+        found = survey(ruleset, input, options=table_options(encoding, delimiter, sheet),
+                       values=old, redact=redact, picks=column_picks(ruleset, column))
+        on_screen = output is None and sys.stdout.isatty()
+        if on_screen:
+            from coachmentor.render.console import make_console
+            from coachmentor.render.values import values_table
+
+            values_table(found, ruleset, make_console(stderr=False),
+                         show_values=show_values and not redact)
+        elif output is None:
+            from coachmentor.files.atomic import with_bom, write_stdout
+
+            write_stdout(with_bom(as_csv(found.entries), bom, None).encode("utf-8"))
+        else:
+            from coachmentor.files.atomic import with_bom, write_output
+
+            write_output(output, with_bom(as_csv(found.entries), bom, output) if fmt == "csv"
+                         else as_xlsx(found.entries, str(output)))
+        from coachmentor.render.values import summary_lines
+
+        print_summary_text(summary_lines(found, input, output, on_screen))
+
 
 
 @reads_and_writes(inputs={"rules": "--rules"}, outputs={"output": "-o/--output"},

@@ -11,7 +11,7 @@ import inspect
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, Mapping, NamedTuple, Optional, TypeVar
+from typing import Annotated, Any, Callable, Iterator, List, Mapping, NamedTuple, Optional, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -80,6 +80,12 @@ def examples(*lines: str) -> dict[str, Any]:
     return {"cls": HelpCommand, "epilog": "\n".join(lines)}
 
 
+def staff_argument(metavar: str = "INPUT") -> Any:
+    """The staff list a command reads (assess, values)."""
+    return typer.Argument(help="Staff list: a CSV file, an .xlsx workbook, or '-' for standard "
+                          "input.", show_default=False, metavar=metavar)
+
+
 RulesOption = Annotated[
     Optional[Path],
     typer.Option(
@@ -121,6 +127,58 @@ OutputBomOption = Annotated[
                  "needs to read accents (default: when writing a file with -o; not on "
                  "standard output).", show_default=False),
 ]
+
+
+# How the values of a staff list are read (assess, match, values).
+ValuesOption = Annotated[
+    Optional[Path],
+    typer.Option("--values", metavar="FILE", help="A values file (CSV or .xlsx, from "
+                 "`coachmentor values`): what each value of the export means, filled in by you "
+                 "in its 'use' column; applied before the rule base reads a cell. It is keyed by "
+                 "question and value, so it works on next term's export too.",
+                 show_default=False),
+]
+AcceptSuggestionsOption = Annotated[
+    bool,
+    typer.Option("--accept-suggestions", help="Read a value the rule base does not read as its "
+                 "one close suggestion ('Behaviour Mgt' as specific_practice), and say so in that "
+                 "row's warnings. Without it a suggestion is only shown."),
+]
+ShowValuesOption = Annotated[
+    bool,
+    typer.Option("--show-values", help="Quote free text in full where messages name a value "
+                 "(by default: its length and first letters; a short answer-like value is "
+                 "always quoted). Never with --redact."),
+]
+
+
+ColumnOption = Annotated[
+    Optional[List[str]],
+    typer.Option("--column", metavar="QUESTION=HEADER", help="Read this column for this question "
+                 "or field, whatever its header: --column focus=\"Area for development\" "
+                 "(repeatable; QUESTION=none: no column for it). Before the values file's "
+                 "column lines and the headers.", show_default=False),
+]
+
+
+def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple:
+    """--column QUESTION=HEADER (each), then a values file's column lines, as the picks the
+    batch reads (batch.columns.Pick); a question that is not one is exit 2."""
+    from coachmentor.batch.columns import COMMAND_LINE, Pick
+    from coachmentor.errors import InputFileError
+    from coachmentor.rulebase.normalise import fold
+
+    picks = []
+    for text in texts or []:
+        question, sep, header = text.partition("=")
+        fid = rules.header_lookup.get(fold(question)) if question.strip() else None
+        if not sep or fid is None:
+            known = ", ".join([*rules.question_order, *rules.info_fields])
+            raise InputFileError(f"--column {text}: expected QUESTION=HEADER, QUESTION one of: "
+                                 f"{known}")
+        plain = header.strip()
+        picks.append(Pick(fid, None if fold(plain) in ("", "none") else plain, COMMAND_LINE))
+    return (*picks, *(values.picks if values is not None else ()))
 
 
 def table_options(encoding: str | None, delimiter: str | None, sheet: str | None) -> Any:
@@ -188,13 +246,17 @@ class FileRoles(NamedTuple):
     inputs: Mapping[str, str]
     outputs: Mapping[str, str]
     stdout_unless: str | None  # standard output is written when this parameter is not given
+    # inputs an output may name on purpose: read whole before anything is written, and
+    # replaced with what grows from them (`values --values values.csv -o values.csv`)
+    updates: frozenset[str] = frozenset()
 
 
 Command = TypeVar("Command", bound=Callable[..., Any])
 
 
 def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | None = None,
-                     stdout_unless: str | None = None) -> Callable[[Command], Command]:
+                     stdout_unless: str | None = None,
+                     updates: frozenset[str] | set[str] = frozenset()) -> Callable[[Command], Command]:
     """Declare what a command reads (`inputs`) and writes (`outputs`), each as parameter name ->
     how the user names it ('STAFF', '--keep', '-o/--output'). Before the command's body runs,
     every output is checked against every input and every other output, wherever the names
@@ -202,8 +264,9 @@ def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | 
     that gains a file option lists it here. `stdout_unless`: the parameter without which the
     command writes standard output (checked too, when it is a regular file). `--rules` not
     given is the shipped rule base, which is read all the same; `--db` not given is the
-    record's default file (COACHMENTOR_DB, else coachmentor.db here)."""
-    roles = FileRoles(dict(inputs), dict(outputs or {}), stdout_unless)
+    record's default file (COACHMENTOR_DB, else coachmentor.db here). `updates`: inputs an
+    output may name on purpose (a file the command reads whole, then writes grown)."""
+    roles = FileRoles(dict(inputs), dict(outputs or {}), stdout_unless, frozenset(updates))
 
     def decorate(command: Command) -> Command:
         signature = inspect.signature(command)
@@ -227,7 +290,8 @@ def reads_and_writes(*, inputs: Mapping[str, str], outputs: Mapping[str, str] | 
                     return found
 
                 unless = given.get(roles.stdout_unless) if roles.stdout_unless else ""
-                check_files([(flag, value(name)) for name, flag in roles.inputs.items()],
+                check_files([(flag, value(name)) for name, flag in roles.inputs.items()
+                             if name not in roles.updates],
                             [(flag, value(name)) for name, flag in roles.outputs.items()],
                             stdout_is_output=unless is None or str(unless) == "-")
             return command(*args, **kwargs)

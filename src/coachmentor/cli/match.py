@@ -13,15 +13,20 @@ from coachmentor.cli.batch import (
     for_a_person,
     keep_hint_to_stderr,
     print_summary_text,
+    read_values,
     rerun_options,
 )
 from coachmentor.cli.common import (
+    AcceptSuggestionsOption,
+    ColumnOption,
     DebugOption,
     DelimiterOption,
     EncodingOption,
     OutputBomOption,
     RulesOption,
     SheetOption,
+    ValuesOption,
+    column_picks,
     guarded,
     interrupts_as_keyboard_interrupt,
     load_ruleset,
@@ -40,7 +45,7 @@ EXAMPLES = (
 
 
 @reads_and_writes(inputs={"staff": "STAFF", "supporters": "SUPPORTERS", "keep": "--keep",
-                          "avoid": "--avoid", "rules": "--rules"},
+                          "avoid": "--avoid", "values": "--values", "rules": "--rules"},
                   outputs={"output": "-o/--output", "summary": "--summary", "report": "--report"},
                   stdout_unless="output")
 def match(
@@ -97,6 +102,9 @@ def match(
     quiet: Annotated[bool, typer.Option(
         "--quiet", "-q", help="No summary on standard error.")] = False,
     bom: OutputBomOption = None,
+    values: ValuesOption = None,
+    column: ColumnOption = None,
+    accept_suggestions: AcceptSuggestionsOption = False,
     rules: RulesOption = None,
     debug: DebugOption = False,
 ) -> None:
@@ -131,7 +139,10 @@ def match(
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,
                              read_opts=opts, bom=bom, screen=screen, by_school=by_school,
-                             records_out=records, also_writing=(report,))
+                             records_out=records, also_writing=(report,),
+                             values=(value_map := read_values(ruleset, values)),
+                             accept_suggestions=accept_suggestions,
+                             picks=column_picks(ruleset, column, value_map))
         if screen is not None:
             from coachmentor.render.console import make_console
             from coachmentor.render.screen import pairs_table
@@ -154,5 +165,6 @@ def match(
                     "--keep": keep, "--avoid": avoid, "--by-school": by_school,
                     "--sheet": sheet, "--encoding": encoding,
                     "--delimiter": delimiter, "--redact": redact,
-                    "--no-formula-guard": no_formula_guard, "--rules": rules})], "pairs")
+                    "--no-formula-guard": no_formula_guard, "--values": values,
+                    "--accept-suggestions": accept_suggestions, "--rules": rules})], "pairs")
     raise typer.Exit(result.get("exit_code", 0))

@@ -214,7 +214,16 @@ class Questionnaire:
                 if 1 <= n <= len(q.choices):
                     value = q.choices[n - 1].value
             else:
-                value = self.rules.match_value(qid, raw)
+                from coachmentor.rulebase.ruleset import READ
+
+                kind, found, note = self.rules.reading(qid, raw)
+                value = found if kind == READ else None
+                if note is not None:  # 'by summer', 'TA': a word that does not settle it
+                    shown = printable(raw if len(raw) <= 40 else raw[:37] + "...")
+                    self.say_wrapped(f"'{shown}' does not settle it: {printable(note)}. Type a "
+                                     f"number 1{self.g.range}{len(q.choices)}, or ? for help.",
+                                     "yellow")
+                    continue
             if value is None and self.rules.is_not_sure(raw):
                 # "not sure", "don't know": what Enter does (a choice's own synonym came first)
                 shown = printable(raw if len(raw) <= 40 else raw[:37] + "...")

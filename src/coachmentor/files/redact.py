@@ -12,7 +12,7 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 KEY_ENV = "COACHMENTOR_REDACT_KEY"
 
@@ -46,8 +46,9 @@ class RowRedactor:
       forename) and every column coachmentor does not know (not a question, not an info field
       such as staff_id or department: `Email`, `notes`, a column with no header) — every
       non-blank cell becomes a pseudonym;
-    - question columns: a recognised answer is kept; anything else in an error row (a name
-      typed in the wrong column, a note) becomes a pseudonym;
+    - question columns: a recognised answer is kept; anything else in an error row, or in a
+      row where a value was not read (a name typed in the wrong column, a note), becomes a
+      pseudonym;
     - info columns (staff_id, department): kept, except in a row whose cells do not line up
       with the header (too many or too few cells, or a record the CSV reader refused), where
       any cell may hold a shifted name: there they become pseudonyms too (`misaligned`).
@@ -79,15 +80,16 @@ class RowRedactor:
             if i < n and row[i].strip():
                 row[i] = self._cell(row[i])
 
-    def rows(self, rows: list[list[str]], statuses: Iterable[str]) -> None:
-        """Redact a chunk in place, just before it is written (after every check on it)."""
+    def rows(self, rows: list[list[str]], results: Iterable[Any]) -> None:
+        """Redact a chunk in place, just before it is written (after every check on it).
+        `results`: each row's batch Result (its status, and the values it did not read)."""
         always, scored, cell, is_answer = self.always, self.scored, self._cell, self.is_answer
-        for row, status in zip(rows, statuses):
+        for row, result in zip(rows, results):
             n = len(row)
             for i in always:
                 if i < n and row[i].strip():
                     row[i] = cell(row[i])
-            if status != "ok":
+            if result.status != "ok" or result.problems:
                 for i, fid in scored:
                     if i < n and row[i].strip() and not is_answer(fid, row[i]):
                         row[i] = cell(row[i])

@@ -18,6 +18,7 @@ The same rows give the same bytes: the document's dates and every zip entry's ti
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import shutil
@@ -214,6 +215,20 @@ class SheetWriter:
                 writer.cleanup()
             except (OSError, ValueError):
                 pass
+
+
+def workbook_bytes(header: Sequence[str], rows: Iterable[Sequence[Any]], *, title: str,
+                   name: str, numbers: Collection[int] = ()) -> bytes:
+    """A whole one-sheet workbook in memory (a short table: a values file, match's pairs)."""
+    sheet = SheetWriter(header, title=title, name=name, numbers=numbers)
+    try:
+        sheet.append(rows)
+        buf = io.BytesIO()
+        sheet.save(buf)
+    except BaseException:
+        sheet.discard()
+        raise
+    return buf.getvalue()
 
 
 def _seekable(fh: IO[bytes]) -> bool:

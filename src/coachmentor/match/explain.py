@@ -102,6 +102,8 @@ def flags(need: Need, sup: Supporter, policy: Policy, load: int, *,
     for name, _, earned, verdict in got:
         if name != "load_spread" and earned == 0 and getattr(policy.matching, name).flag:
             out.append(_words(name, verdict, policy, sup, load))
+    if sup.stage_note and need.role == "mentoring":
+        out.append(sup.stage_note)
     return out
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from functools import partial
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
@@ -37,7 +36,7 @@ from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
 from coachmentor.match.policy import Policy, compile_policy
 from coachmentor.rulebase.model import COACHING_TYPES, MENTORING_TYPES, RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
-from coachmentor.rulebase.ruleset import RuleSet
+from coachmentor.rulebase.ruleset import AMBIGUOUS, NO_ANSWER, NOT_COVERED, READ, RuleSet
 
 STAFF_COLUMNS = {
     "school": ["school", "site", "campus", "academy"],
@@ -112,13 +111,25 @@ def _rows(table: Any) -> Iterator[tuple[int, list[str]]]:
 # --- staff ---------------------------------------------------------------------------------
 
 def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str], str] | None = None,
-               **opts: Any) -> tuple[list[StaffRow], bool]:
+               read: Any = None, picks: Any = (), **opts: Any) -> tuple[list[StaffRow], bool]:
     """The staff rows (and whether the file has a name column). `pseudonym` (--redact): what
-    a row whose cells do not line up gets in its id and text columns (files/rows.py)."""
+    a row whose cells do not line up gets in its id and text columns (files/rows.py). `read`:
+    how an answer cell is read (batch.reading.AnswerReader: no-answer words, a values file);
+    by default as assess reads it. `picks`: which column holds which field, as the leader said
+    (batch.columns.Pick: --column, a values file's column lines), before the headers."""
+    if read is None:
+        from coachmentor.batch.reading import read_answers
+
+        read = read_answers(rules)
     own = _lookup(STAFF_COLUMNS)
+    chosen = {fold(p.header): p.fid for p in picks if p.header}
+    placed = {p.fid for p in picks}
 
     def resolve(text: str) -> str | None:
-        return own.get(fold(text)) or field_of(rules, text)
+        if fold(text) in chosen:
+            return chosen[fold(text)]
+        fid = own.get(fold(text)) or field_of(rules, text)
+        return None if fid in placed else fid  # the leader placed it in another column
 
     def is_header(row: list[str]) -> bool:
         found = {resolve(c) for c in row if c.strip()}
@@ -132,8 +143,8 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
             missing = ", ".join(f for f in rules.required if f not in cols)
             raise InputFileError(f"{table.name}: missing required column(s): {missing} "
                                  "(or a recommendation column)")
-        shifted = _shifted(rules, policy, table, cols, pseudonym)
-        out = [shifted(n, cells) or _staff_row(rules, policy, n, cells, cols)
+        shifted = _shifted(rules, policy, table, cols, pseudonym, read)
+        out = [shifted(n, cells) or _staff_row(rules, policy, n, cells, cols, read)
                for n, cells in _rows(table)]
     finally:
         table.close()
@@ -141,7 +152,8 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
 
 
 def _shifted(rules: RuleSet, policy: Policy, table: Any, cols: dict[str, int],
-             pseudonym: Callable[[str], str] | None) -> Callable[[int, list[str]], StaffRow | None]:
+             pseudonym: Callable[[str], str] | None,
+             read: Any) -> Callable[[int, list[str]], StaffRow | None]:
     """The error row (as assess words it) of a row whose cells do not line up with the header,
     else None. Under --redact its id and text columns are pseudonymised (its name is, in
     every row); without, its staff_id is never quoted in a message (`shifted`)."""
@@ -161,7 +173,7 @@ def _shifted(rules: RuleSet, policy: Policy, table: Any, cols: dict[str, int],
         if redactor is not None:
             redactor.misaligned(cells)
             problem += "; " + SHIFTED
-        row = _staff_row(rules, policy, n, cells, cols)
+        row = _staff_row(rules, policy, n, cells, cols, read)
         row.status, row.error, row.recommendation = "error", problem, ""
         row.shifted = redactor is None
         return row
@@ -196,7 +208,7 @@ def _phase(policy: Policy, text: str, *others: str) -> tuple[int, str | None]:
 
 
 def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
-               cols: dict[str, int]) -> StaffRow:
+               cols: dict[str, int], read: Any) -> StaffRow:
     def cell(fid: str) -> str:
         i = cols.get(fid)
         return cells[i].strip() if i is not None and i < len(cells) else ""
@@ -217,11 +229,10 @@ def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
         text = cell(fid)
         if not text:
             continue
-        value = _cached(policy, ("value", fid, text), partial(rules.match_value, fid, text))
-        if value is None:
-            problems.append(f"{fid}: not an accepted value (expected one of: "
-                            f"{', '.join(rules.choice_values[fid])})")
-        else:
+        value, problem = read(fid, text, n)
+        if problem is not None and problem.error and problem.kind != "empty":
+            problems.append(problem.message(shared=True))  # stderr too: no free text
+        elif value:
             answers[fid] = value
     row.stage = STAGE.get(answers.get("career_stage", ""))
     row.focus = answers.get("focus", "")
@@ -318,6 +329,11 @@ def read_supporters(rules: RuleSet, source: str | Path,
     return out, "name" in cols
 
 
+def _unread_supporter(index: int, n: int, sid: str) -> Supporter:
+    return Supporter(index=index, row=n, staff_id=sid, name="", coaching=False, mentoring=False,
+                     stage=None, capacity=0)
+
+
 def _supporter(rules: RuleSet, policy: Policy, index: int, n: int, cells: list[str],
                cols: dict[str, int]) -> tuple[Supporter, str | None]:
     def cell(fid: str) -> str:
@@ -331,7 +347,13 @@ def _supporter(rules: RuleSet, policy: Policy, index: int, n: int, cells: list[s
     phase, phase_problem = _phase(policy, cell("phase"), subject, school)
     offers = OFFERS.get(fold(cell("offers")))
     stage_text = cell("career_stage")
-    stage = rules.match_value("career_stage", stage_text) if stage_text else None
+    kind, read_as, note = rules.reading("career_stage", stage_text)
+    stage = read_as if kind in (READ, AMBIGUOUS) else None
+    stage_note = ""
+    if kind == AMBIGUOUS:  # read, and said on every pair they mentor (a word from the rule base)
+        stage_note = f"career stage '{stage_text}' read as {read_as.replace('_', ' ')}: {note}"
+    elif kind == NOT_COVERED:
+        return _unread_supporter(index, n, sid), f"career_stage: {note}"
     cap_text = cell("capacity") or "1"
     trained_text = fold(cell("trained"))
     specs = {fold(s).replace("-", "_") for s in cell("specialisms").replace(",", ";").split(";")
@@ -341,7 +363,7 @@ def _supporter(rules: RuleSet, policy: Policy, index: int, n: int, cells: list[s
         problem = "staff_id: empty; every supporter needs one"
     elif offers is None:
         problem = "offers: empty or not one of coaching, mentoring, both (coach, mentor)"
-    elif stage_text and stage is None:
+    elif stage_text and stage is None and kind != NO_ANSWER:
         problem = "career_stage: not an accepted value (expected one of: " \
                   f"{', '.join(rules.choice_values['career_stage'])})"
     elif offers[1] and stage is None:
@@ -361,7 +383,7 @@ def _supporter(rules: RuleSet, policy: Policy, index: int, n: int, cells: list[s
                     capacity=int(cap_text) if _digits(cap_text) else 0,
                     school=school, subject=subject, phase=phase,
                     trained=True if trained_text in YES else (False if trained_text else None),
-                    specialisms=frozenset(specs))
+                    specialisms=frozenset(specs), stage_note=stage_note)
     return sup, problem
 
 

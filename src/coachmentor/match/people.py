@@ -113,6 +113,9 @@ class Supporter:
     trained: bool | None = None
     specialisms: frozenset[str] = frozenset()
     phase: int = -1
+    # a career stage read from a word that does not settle it ('Teacher': an ECT too?), in
+    # words for the flag of every pair they mentor; '' when it was plain
+    stage_note: str = ""
 
     @property
     def key(self) -> str:

@@ -34,7 +34,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
                 read_opts: dict[str, Any] | None = None, bom: bool | None = None,
                 screen: list[dict[str, Any]] | None = None, by_school: Path | None = None,
                 records_out: list[dict[str, Any]] | None = None,
-                also_writing: tuple[Path | None, ...] = ()) -> dict[str, Any]:
+                also_writing: tuple[Path | None, ...] = (), values: Any = None,
+                accept_suggestions: bool = False, picks: Any = ()) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
     order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
     gets the output's records for a person to read, instead of their being written.
@@ -74,7 +75,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     opts = read_opts or {}
     policy = compile_policy(rules.model.matching)
     pseudonym = _pseudonymiser() if redact else None
-    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, **opts)
+    from coachmentor.batch.reading import read_answers
+
+    read = read_answers(rules, values.cells if values is not None else None, accept_suggestions,
+                        redact)
+    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, read=read, picks=picks, **opts)
     sups, _ = read_supporters(rules, supporters_path, **opts)
     needs = needs_of(staff)
     avoided = read_avoid(avoid, staff, sups, opts) if avoid else None
@@ -114,6 +119,11 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
         summary["avoid"] = avoided.summary()
     if stale:
         summary["stale_temporary_files_removed"] = stale
+    from coachmentor.batch.summary import problem_group
+
+    summary["value_problems"] = [problem_group(rules, p, c, rows)
+                                 for p, (c, rows) in read.problems.items()]
+    summary["recoded_cells"] = read.recoded
     if replacing:
         summary["replaced_a_file"] = str(output)
     if explain is not None:  # the ids in it are the user's text, and so is --explain's own
@@ -323,6 +333,14 @@ def summary_text(summary: dict[str, Any]) -> str:
         for e in dup["examples"][:SHOWN]:
             lines.append(f"    staff_id {shown(e['staff_id'], 30)}: rows "
                          f"{', '.join(map(str, e['rows']))}")
+    warned = [g for g in summary.get("value_problems") or [] if not g["error"]]
+    if warned:
+        from coachmentor.render.summary import group_line, merged
+
+        lines.append("  read with a warning (see `coachmentor assess` for each row):")
+        lines += [f"    {group_line(gs)}" for gs in merged(warned)[:10]]
+    if summary.get("recoded_cells"):
+        lines.append(f"  values file: {summary['recoded_cells']} cell(s) recoded")
     check = summary.get("pairs_to_check") or []
     if check:
         lines.append(f"  pairs to check: {len(check)} (the flag column)")

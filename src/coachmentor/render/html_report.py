@@ -304,8 +304,10 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
     items = [(words.rec(k), words.rec(k), int(recs.get(k, 0)), COLOURS[k]) for k in RECOMMENDATIONS]
     if n_errors:
         items.append((NOT_ASSESSED, NOT_ASSESSED, int(n_errors), COLOURS["errors"]))
+    covers = (f" The recommendations are from the {ok:,} rows assessed; {n_errors:,} could not "
+              "be assessed yet." if n_errors else "")
     out.append(f"<p class=\"meta\">Staff for each recommendation, and their share of all "
-               f"{rows:,} in the list.</p>")
+               f"{rows:,} in the list.{_e(covers)}</p>")
     out.append(_bar_chart(items, rows, "Recommendations") + "</div>")
     alts = s.get("alternatives") or {}
     if alts:
@@ -323,7 +325,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
         out.append("</tbody></table></div>")
 
     # --- capacity
-    out.append(_capacity(cap, both))
+    out.append(_capacity(cap, both, ok, n_errors))
 
     # --- groups
     stages = [(words.stage_short(k), words.stage(k), g) for k, g in (s.get("by_career_stage") or {}).items()]
@@ -345,8 +347,10 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
                        f"{len(groups):,}; the table lists them all.</p>")
         out.append(_group_table([(full, g) for _, full, g in groups], first, words))
 
-    # --- errors
+    # --- errors, and the values read with a warning
     out.append(_errors(s, words, sid_header, inp))
+    out.append(_warned_values(s, sid_header))
+    out.append(_accepted(s, words))
     out.append(_to_check(s, sid_header))
     dup = s.get("duplicate_staff_ids") or {}
     if dup.get("rows"):
@@ -356,6 +360,7 @@ def render_report(summary: dict[str, Any], rules: Any = None, *,
                    + "; ".join(f"{_e(d['staff_id'])} (rows {', '.join(map(str, d['rows']))})"
                                for d in dup.get("examples", [])[:20]) + ".</p>")
 
+    out.append(_columns_read(s))
     out.append(_footer(s, sid_header, source))
     out.append("</body></html>")
     return "\n".join(out) + "\n"
@@ -369,7 +374,7 @@ def _file_name(name: Any) -> str:
     return name.replace("\\", "/").rsplit("/", 1)[-1]
 
 
-def _capacity(cap: dict[str, Any], both: int) -> str:
+def _capacity(cap: dict[str, Any], both: int, ok: int = 0, not_yet: int = 0) -> str:
     out = ['<div class="keep"><h2>Capacity to plan for</h2>',
            '<table class="keep"><thead><tr><th>Support</th><th class="n">Staff who need it</th>'
            '<th class="n">Sessions each</th><th class="n">Hours a session</th>'
@@ -394,6 +399,9 @@ def _capacity(cap: dict[str, Any], both: int) -> str:
                "not a timetable.")
     if len(known) < 2:
         explain += " “—”: the rule base gives no session plan for it, so no estimate."
+    if not_yet:
+        explain += (f" It counts the {ok:,} staff assessed; the {not_yet:,} not assessed yet "
+                    "will add to it.")
     out.append(f'<p class="meta">{_e(explain)}</p></div>')
     return "".join(out)
 
@@ -404,20 +412,106 @@ def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, A
     if not n:
         out.append("<p>None: every row was assessed.</p>")
         return "".join(out)
-    errors = s.get("error_rows") or s.get("first_errors") or []
-    shown_n = len(errors)
-    note = "" if shown_n >= n else f" The first {shown_n:,} are listed."
     header_row = inp.get("header_row")
-    where = ("“Row” is the row number a spreadsheet shows for it (the "
+    where = ("“Rows” are the row numbers a spreadsheet shows (the "
              + (f"header is row {header_row}" if isinstance(header_row, int) else "header counts")
-             + "): go to that row to correct it.")
-    out.append(f"<p>{_plural(n, 'row', 'rows')} could not be assessed.{_e(note)} Correct them in "
-               "the staff list and run it again; in the results file each has the status "
-               f"“error”. {_e(where)}</p>")
-    out.append(_row_table([(e.get("row"), e.get("staff_id"),
-                            _problem(str(e.get("error", "")), words)) for e in errors],
-                          sid_header, "Problem"))
-    return f"<div{_table_class(shown_n)}>" + "".join(out) + "</div>"
+             + "): go to those rows to correct them.")
+    out.append(f"<p>{_plural(n, 'row', 'rows')} could not be assessed. Correct them in the staff "
+               "list, or say what each value means in a values file (<code>coachmentor values"
+               "</code>), and run it again; in the results file each has the status “error”. "
+               f"{_e(where)}</p>")
+    groups = [g for g in s.get("value_problems") or [] if g.get("error")]
+    if "value_problems" not in s:  # a summary from before values were grouped
+        errors = s.get("error_rows") or s.get("first_errors") or []
+        out.append(_row_table([(e.get("row"), e.get("staff_id"),
+                                _problem(str(e.get("error", "")), words)) for e in errors],
+                              sid_header, "Problem"))
+        return f"<div{_table_class(len(errors))}>" + "".join(out) + "</div>"
+    out.append(_group_rows(groups, sid_header))
+    others = s.get("other_errors") or []
+    if others:
+        more = (s.get("error_rows_not_by_value") or 0) - len(others)
+        out.append("<p>And rows whose problem is not one value"
+                   + (f" (the first {len(others):,}; {more:,} more)" if more > 0 else "") + ":</p>")
+        out.append(_row_table([(e.get("row"), e.get("staff_id"),
+                                _problem(str(e.get("error", "")), words)) for e in others],
+                              sid_header, "Problem"))
+    return f"<div{_table_class(len(groups))}>" + "".join(out) + "</div>"
+
+
+def _group_rows(groups: list[dict[str, Any]], sid_header: str = "") -> str:
+    """One line per (column, value): how many rows, which (with their staff ids), the value
+    and what to do."""
+    rows = f"Rows ({sid_header})" if sid_header else "Rows"
+    out = [f'<table{_table_class(len(groups))}><thead><tr><th class="n">Staff</th>'
+           f"<th>{_e(rows)}</th><th>Column</th><th>Value</th><th>What to do</th></tr></thead>"
+           "<tbody>"]
+    for g in groups:
+        numbers = g.get("row_numbers") or []
+        ids = list(g.get("staff_ids") or []) + [None] * len(numbers)
+        listed = ", ".join(f"{n} ({sid})" if sid else str(n) for n, sid in zip(numbers, ids))
+        listed += ", …" if g.get("rows", 0) > len(numbers) else ""
+        out.append(f'<tr><td class="n">{_num(g.get("rows", 0))}</td><td>{_e(listed)}</td>'
+                   f"<td>{_e(g.get('column', ''))}</td><td>{_e(g.get('value') or '(empty)')}</td>"
+                   f"<td>{_e(g.get('fix', ''))}</td></tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _warned_values(s: dict[str, Any], sid_header: str = "") -> str:
+    groups = [g for g in s.get("value_problems") or [] if not g.get("error")]
+    if not groups:
+        return ""
+    total = sum(g.get("rows", 0) for g in groups)
+    out = ["<h2>Values read with a warning</h2>",
+           f"<p>{_plural(total, 'value was', 'values were')} read, but not plainly: each of "
+           "these rows was assessed and says so in its “warnings” column. Check them; a "
+           "values file (<code>coachmentor values</code>) can confirm or correct each value "
+           "once for every row.</p>", _group_rows(groups, sid_header)]
+    return f"<div{_table_class(len(groups))}>" + "".join(out) + "</div>"
+
+
+def _accepted(s: dict[str, Any], words: Wording) -> str:
+    accepted = s.get("accepted_values") or {}
+    if not isinstance(accepted, dict) or not accepted:
+        return ""
+    out = ["<h2>What each column accepts</h2>",
+           "<p>For the columns above: the answers each accepts, and what to type for it (or "
+           "the answer's words: case and spaces do not matter).</p>",
+           '<table class="keep"><thead><tr><th>Answer</th><th>Type</th></tr></thead><tbody>']
+    for fid, choices in accepted.items():
+        out.append(f'<tr><th colspan="2">{_e(words.header(fid, fid))}</th></tr>')
+        for c in choices:
+            out.append(f"<tr><td>{_e(c.get('label', ''))}</td>"
+                       f"<td><code>{_e(c.get('value', ''))}</code></td></tr>")
+    out.append("</tbody></table>")
+    return "<div>" + "".join(out) + "</div>"
+
+
+def _columns_read(s: dict[str, Any]) -> str:
+    """The header map: the column read for each question, so a reader can check it."""
+    read = s.get("columns_read")
+    if not isinstance(read, list) or not read:
+        return ""
+    how_words = {"header": "its header", None: ""}
+    out = ['<div class="keep"><h2>Which column was read for each question</h2>',
+           "<p>The column of the staff list read for each question, and who chose it: its "
+           "header, or you (<code>--column</code>, or a values file's column lines). A "
+           "question with no column was not answered in any row.</p>",
+           '<table class="keep"><thead><tr><th>Question</th><th>Column read</th><th>Chosen by</th>'
+           "</tr></thead><tbody>"]
+    for r in read:
+        how = r.get("how")
+        out.append(f"<tr><td>{_e(_question_words(str(r.get('question', ''))))}</td>"
+                   f"<td>{_e(r.get('column') or '(none)')}</td>"
+                   f"<td>{_e(how_words.get(how, how if r.get('column') or how else ''))}</td></tr>")
+    out.append("</tbody></table></div>")
+    return "".join(out)
+
+
+def _question_words(fid: str) -> str:
+    text = fid.replace("_", " ")
+    return text[:1].upper() + text[1:]
 
 
 def _row_table(rows: list[tuple[Any, Any, str]], sid_header: str, what: str) -> str:

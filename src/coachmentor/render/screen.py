@@ -45,6 +45,20 @@ def _recommendation(result: Any, words: Wording) -> str:
     return f"{text} ({kinds})" if kinds else text
 
 
+def what_to_do(result: Any) -> str:
+    """A row's error, or its warnings, for a person at a terminal: a value not read is quoted
+    only when it is choice-like (batch.reading.Shown), never free text in full."""
+    if result.status != "ok":
+        errors = [p for p in result.problems if p.error]
+        if errors and "; ".join(p.message() for p in errors) == result.error:
+            return "; ".join(p.message(shared=True, brief=True) for p in errors)
+        from coachmentor.batch.summary import without_cell_values
+
+        return without_cell_values(result.error)
+    return " ".join((*(p.message(shared=True, brief=True) for p in result.problems),
+                     *result.warnings))
+
+
 def _confidence(result: Any, rules: Any) -> str:
     if result.confidence is None:
         return ""
@@ -92,7 +106,7 @@ def _stacked(shown: list, words: Wording, rules: Any, console: Any) -> None:
         confidence = _confidence(result, rules)
         if confidence:
             cell.append(f" {g.dot} {confidence}")
-        todo = result.error if result.status != "ok" else " ".join(result.warnings)
+        todo = what_to_do(result)
         if todo:
             cell.append("\n")
             cell.append_text(rich_text(todo, "dim" if result.status == "ok" else ""))
@@ -112,7 +126,7 @@ def _columns(shown: list, words: Wording, rules: Any, console: Any) -> None:
     table.add_column("Confidence", no_wrap=True)
     table.add_column("What to do", ratio=4, overflow="fold")
     for number, staff_id, result in shown:
-        todo = result.error if result.status != "ok" else " ".join(result.warnings)
+        todo = what_to_do(result)
         style = "red" if result.status != "ok" else ""
         table.add_row(str(number), rich_text(staff_id),
                       rich_text(_recommendation(result, words), style),

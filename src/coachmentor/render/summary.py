@@ -8,7 +8,8 @@ from typing import Any
 from coachmentor.batch.columns import mean_line
 from coachmentor.batch.summary import RECOMMENDATIONS, IdTable
 from coachmentor.files.messages import shown, stale_note
-from coachmentor.render.words import wording
+from coachmentor.render.words import short_label, wording
+from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
 IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
@@ -21,6 +22,140 @@ def column_warnings(d: dict[str, Any]) -> list[str]:
     hints = d.get("unused_column_suggestions") or {}
     return [f"  warning: {mean_line(header, fid)} Every row was assessed without "
             f"{fid}; rename the header and run again." for header, fid in list(hints.items())[:10]]
+
+
+GROUPS_SHOWN = 10  # (column, value) groups listed of each kind; the summary file has them all
+ROWS_SHOWN = 6  # row numbers listed per group
+
+
+def covering(d: dict[str, Any]) -> str:
+    """' (from the 46 rows assessed; 74 not yet)' when some rows could not be assessed: the
+    totals it follows count only the rows assessed."""
+    if not d.get("errors"):
+        return ""
+    return f" (from the {d['ok']:,} row(s) assessed; {d['errors']:,} not yet)"
+
+
+def _rows(g: dict[str, Any], most: int = ROWS_SHOWN) -> str:
+    numbers = g.get("row_numbers") or []
+    return ", ".join(map(str, numbers[:most])) + (", …" if g["rows"] > most else "")
+
+
+def merged(groups: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """The (column, value) groups with the same column and the same thing to do together
+    ('TA', 'HLTA' and 'Cover Supervisor' in Career Stage), the largest first."""
+    by: dict[tuple, list[dict[str, Any]]] = {}
+    for g in groups:
+        by.setdefault((g.get("column"), g.get("fix"), g.get("error")), []).append(g)
+    return sorted(by.values(), key=lambda gs: -sum(g["rows"] for g in gs))
+
+
+def _where(g: dict[str, Any], sid: str) -> str:
+    """'row 5 (Staff ID A2)', '2 rows: 51, 58 (Staff ID S1050, S1057)', '26 rows: 3, 4, 6, …
+    (Staff ID S1002, S1003, S1005, …)': where to go, by row and staff id."""
+    numbers = (g.get("row_numbers") or [])[:ROWS_SHOWN]
+    ids = [shown(i, 30) for i in (g.get("staff_ids") or [])[:len(numbers)] if i]
+    more = ", …" if g["rows"] > len(numbers) else ""
+    said = f" ({sid} {', '.join(ids)}{more})" if ids else ""
+    if g["rows"] == 1 and numbers:
+        return f"row {numbers[0]}{said}"
+    return f"{g['rows']:,} rows: {', '.join(map(str, numbers))}{more}{said}"
+
+
+def group_line(gs: list[dict[str, Any]], sid: str = "staff_id") -> str:
+    """"26 rows, 3, 4, 6, … (staff_id ...): 'N/A' in Induction Sign Off: what to do", or for
+    several values with the same thing to do: "4 rows: 'TA' (51, 58), 'HLTA' (10) in Career
+    Stage: ..."."""
+    total = sum(g["rows"] for g in gs)
+    head = f"{total:,} row{'s' if total != 1 else ''}"
+    g = gs[0]
+    if len(gs) == 1:
+        value = g.get("value")
+        what = f"{value} in {g['column']}" if value else f"{g['column']} empty"
+        return f"{_where(g, sid)}: {what}: {g['fix']}"
+    values = ", ".join(f"{x.get('value') or 'empty'} ({_rows(x, 3)})" for x in gs)
+    return f"{head}: {values} in {g['column']}: {g['fix']}"
+
+
+def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> list[str]:
+    """The errors, grouped by (column, value), then what else needs doing; the values read
+    with a warning, grouped alike; the accepted values of those questions, once."""
+    lines: list[str] = []
+    groups = d.get("value_problems") or []
+    errors = [g for g in groups if g.get("error")]
+    warned = [g for g in groups if not g.get("error")]
+    if d["errors"] and errors_shown and not errors:
+        lines.append(f"  errors: {d['errors']:,} row(s), in the table above with what to fix")
+    elif d["errors"]:
+        above = ", in the table above; by value" if errors_shown else ""
+        lines.append(f"  to fix: {d['errors']:,} row(s) not assessed{above}:")
+        lines += _listed(merged(errors), sid)
+        others = d.get("other_errors")
+        if others is None:  # a summary from before values were grouped
+            others = d.get("first_errors") or []
+        for e in others[:FIRST_ERRORS_SHOWN]:
+            value = shown(e["staff_id"].strip(), 30) if (e["staff_id"] or "").strip() else ""
+            where = f"row {e['row']} ({sid} {value})" if value else f"row {e['row']}"
+            lines.append(f"    {where}: {e['error']}")
+        more = (d.get("error_rows_not_by_value") or 0) - FIRST_ERRORS_SHOWN
+        if more > 0:
+            lines.append(f"    ... and {more:,} more row(s) like these")
+    if warned:
+        total = sum(g["rows"] for g in warned)
+        lines.append(f"  read with a warning ({total:,} value(s); see each row's 'warnings'):")
+        lines += _listed(merged(warned), sid)
+    accepted = d.get("accepted_values") or {}
+    if accepted:
+        lines.append("  accepted values (type the value or its words):")
+        for fid, choices in accepted.items():
+            said = ", ".join(choice_words(c) for c in choices)
+            lines.append(f"    {shown(words.header(fid, fid), 40)}: {said}")
+    if groups:
+        import shlex
+
+        name = str((d.get("input") or {}).get("name") or "STAFF")
+        staff = "-" if name == "<stdin>" else shlex.quote(shown(name, 200))
+        lines.append(f"  next: `coachmentor values {staff} -o values.csv` lists each of these "
+                     "values once with a 'use' cell to fill; then run again with --values "
+                     "values.csv")
+    if d.get("recoded_cells"):
+        name = (d.get("values_file") or {}).get("name", "the values file")
+        lines.append(f"  values file {shown(str(name), 200)}: {d['recoded_cells']:,} cell(s) recoded")
+    if d.get("suggestions_accepted"):
+        lines.append(f"  --accept-suggestions: {d['suggestions_accepted']:,} cell(s) read as their "
+                     "suggestion, each row warned")
+    return lines
+
+
+FIRST_ERRORS_SHOWN = 5
+
+
+def header_map_lines(d: dict[str, Any]) -> list[str]:
+    """Which column was read for each question, and who said so when not its header."""
+    read = d.get("columns_read") or []
+    if not read:
+        return []
+    said = [f"{r['question']} '{shown(r['column'], 40)}'"
+            + (f" ({shown(str(r['how']), 60)})" if r.get("how") not in (None, "header") else "")
+            for r in read if r.get("column")]
+    none = [r["question"] for r in read if not r.get("column")]
+    return ["  columns read: " + ", ".join(said) + (f"; no column for: {', '.join(none)}"
+                                                     if none else "")]
+
+
+def _listed(merged_groups: list[list[dict[str, Any]]], sid: str) -> list[str]:
+    lines = [f"    {group_line(gs, sid)}" for gs in merged_groups[:GROUPS_SHOWN]]
+    if len(merged_groups) > GROUPS_SHOWN:
+        lines.append(f"    ... and {len(merged_groups) - GROUPS_SHOWN} more (all in --summary and "
+                     "--report)")
+    return lines
+
+
+def choice_words(choice: dict[str, str]) -> str:
+    """'specific_practice (One specific aspect of practice)'; 'short' alone when its label
+    says no more ('Short')."""
+    label = short_label(choice["label"])
+    return choice["value"] if fold(label) == fold(choice["value"]) else f"{choice['value']} ({label})"
 
 
 def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
@@ -43,7 +178,8 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     lines.append(head)
     lines += column_warnings(d)  # second: it changes every result
     recs = d["recommendations"]
-    lines.append("  recommendations: " + ", ".join(f"{words.rec(k)} {v:,}" for k, v in recs.items()))
+    lines.append(f"  recommendations{covering(d)}: " + ", ".join(
+        f"{words.rec(k)} {v:,}" for k, v in recs.items()))
     if d["alternatives"]:
         lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
             f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
@@ -72,7 +208,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     cap = d["capacity"]
     c, m = cap["coaching"], cap["mentoring"]
     lines.append(
-        f"  capacity: {c['relationships']:,} coaching relationship(s)"
+        f"  capacity{covering(d)}: {c['relationships']:,} coaching relationship(s)"
         + (f", about {c['hours']:,} coach hours" if c["hours"] is not None else "")
         + (f" ({c['sessions_each']} sessions x {c['hours_per_session']} h)" if c["hours"] else "")
         + f"; {m['relationships']:,} mentoring relationship(s)"
@@ -80,15 +216,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
         + (f" ({m['sessions_each']} sessions x {m['hours_per_session']} h)" if m["hours"] else "")
     )
     inp = d.get("input") or {}
-    if d["errors"] and errors_shown:
-        lines.append(f"  errors: {d['errors']:,} row(s), in the table above with what to fix")
-    elif d["errors"]:
-        lines.append(f"  errors ({d['errors']:,} row(s); the first "
-                     f"{len(d['first_errors'])}):")
-        for e in d["first_errors"]:
-            value = shown(e["staff_id"].strip(), 30) if (e["staff_id"] or "").strip() else ""
-            where = f"row {e['row']} ({sid} {value})" if value else f"row {e['row']}"
-            lines.append(f"    {where}: {e['error']}")
+    lines += value_lines(d, words, sid, errors_shown)
     dup = d["duplicate_staff_ids"]
     if dup["rows"]:
         lines.append(f"  warning: {dup['rows']:,} row(s) repeat a {sid} given in an earlier row:")
@@ -97,6 +225,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     if not dup["checked_all"]:
         lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
+    lines += header_map_lines(d)
     hints = d.get("unused_column_suggestions") or {}
     unused = [u for u in d["unused_columns"] if u not in hints]
     if "redacted_columns" in d:  # --redact: which columns were treated how, by header

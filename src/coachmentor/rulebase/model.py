@@ -162,6 +162,28 @@ class Durations(Strict):
         return self
 
 
+class Ambiguous(Strict):
+    """Words that name a choice without settling it ('MPS' for an established teacher: the
+    main pay scale includes early career teachers). They are read as `read_as`, never
+    silently: every row holding one gets `note` as a warning, and `coachmentor values` lists
+    them for the leader to confirm or correct."""
+
+    words: list[str] = Field(min_length=1)
+    read_as: Id = Field(description="the choice they are read as, with the warning")
+    note: str = Field(min_length=3, description=(
+        "the warning: why the word does not settle it and what to write instead; it follows "
+        "\"'MPS' in Career Stage read as established: \""))
+
+
+class NotCovered(Strict):
+    """Words that name people the sources do not cover (support staff, for the career
+    stage): never read as any choice; `note` says so, and what to do instead."""
+
+    words: list[str] = Field(min_length=1)
+    note: str = Field(min_length=3, description=(
+        "what to tell the leader; it follows \"'TA' in Career Stage: \""))
+
+
 class Question(Strict):
     id: Id = Field(pattern=r"^[a-z][a-z0-9_]*$")
     prompt: str
@@ -199,6 +221,10 @@ class Question(Strict):
         description="headers of columns that are near this field but not it (a job title)")
     related_note: str | None = Field(
         None, description="what to tell someone whose file has a related header, not this one")
+    ambiguous: list[Ambiguous] = Field(
+        default_factory=list, description="words read as a choice only with a warning")
+    not_covered: list[NotCovered] = Field(
+        default_factory=list, description="words for people the sources do not cover")
     source: Citation | None = None
 
     @field_validator("choices")
@@ -240,6 +266,18 @@ class Question(Strict):
                 raise ValueError(f"durations: band '{band.value}' is not one of its choices")
         if self.related_headers and not self.related_note:
             raise ValueError("related_headers need a related_note saying what to do")
+        # A typed word reads one way: a choice, an ambiguous reading or a group not covered.
+        owner = {fold(w): f"choice '{c.value}'" for c in self.choices for w in [c.value, *c.synonyms]}
+        for k, group in enumerate(self.ambiguous):
+            if group.read_as not in values:
+                raise ValueError(f"ambiguous[{k}].read_as: '{group.read_as}' is not one of its choices")
+        groups = [(f"ambiguous[{k}]", g.words) for k, g in enumerate(self.ambiguous)]
+        groups += [(f"not_covered[{k}]", g.words) for k, g in enumerate(self.not_covered)]
+        for where, group_words in groups:
+            for word in group_words:
+                other = owner.setdefault(fold(word), where)
+                if other != where:
+                    raise ValueError(f"{where}: '{word}' is also read by {other}")
         return self
 
 
@@ -652,14 +690,6 @@ class RuleBase(Strict):
     sources: dict[Id, SourceDocument]
     fields: list[InfoField] = Field(default_factory=list)
     questions: list[Question] = Field(min_length=1)
-    not_sure: list[str] = Field(
-        default_factory=list,
-        description=(
-            "what people type at the questionnaire when they do not know an answer ('not sure', "
-            "'don't know'): it skips an optional question, as Enter does (a choice's own synonym "
-            "is read first)"
-        ),
-    )
     rules: list[Rule] = Field(min_length=1)
     gates: list[Gate] = Field(default_factory=list)
     overrides: list[Override] = Field(default_factory=list)
@@ -676,6 +706,14 @@ class RuleBase(Strict):
     evidence: dict[Literal[EVIDENCE_KINDS], EvidenceKind] = Field(  # type: ignore[valid-type]
         default_factory=dict,
         description="per kind of source, the most a rule about the need may take from it")
+    no_answer: list[str] = Field(
+        default_factory=list,
+        description=(
+            "words that mean 'no answer' in any answer column (N/A, not asked, TBC, not sure): "
+            "read as blank, unless a question's own choices give the word a meaning "
+            "(time_frame's 'TBC' is 'open'); at the questionnaire they skip an optional question"
+        ),
+    )
 
     @model_validator(mode="after")
     def _unique_ids(self) -> "RuleBase":

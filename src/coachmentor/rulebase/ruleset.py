@@ -17,6 +17,14 @@ if TYPE_CHECKING:  # pragma: no cover
 
 Loc = tuple[str | int, ...]
 
+# What a typed answer is to the rule base (RuleSet.reading), whatever reads it:
+READ = "read"  # a choice: its value, label, synonym, prefix, suffix or a typed length
+BLANK = "blank"  # nothing typed
+NO_ANSWER = "no_answer"  # a word that means 'no answer' (the rule base's `no_answer`)
+AMBIGUOUS = "ambiguous"  # a word that does not settle it: read, always with its note
+NOT_COVERED = "not_covered"  # people the sources do not cover: not read; its note says why
+UNREAD = "unread"  # none of these
+
 
 class RuleSet:
     def __init__(self, model: "RuleBase", *, digest: str, yaml11_booleans=()) -> None:
@@ -35,7 +43,6 @@ class RuleSet:
         self.optional = [q.id for q in model.questions if not q.required]
         self.info_fields = {f.id: f for f in model.fields}
         self.choice_values = {q.id: [c.value for c in q.choices] for q in model.questions}
-        self.not_sure = frozenset(fold(w.replace("’", "'")) for w in model.not_sure)
         # folded text -> canonical value, per question (values, labels and synonyms)
         self.value_lookup: dict[str, dict[str, str]] = {}
         for q in model.questions:
@@ -62,6 +69,15 @@ class RuleSet:
             for q in model.questions
         }
         self.durations = {q.id: q.durations for q in model.questions if q.durations}
+        # folded word -> (value, note) / note, per question; folded no-answer words
+        self.ambiguous: dict[str, dict[str, tuple[str, str]]] = {
+            q.id: {fold(w): (g.read_as, " ".join(g.note.split())) for g in q.ambiguous
+                   for w in g.words} for q in model.questions}
+        self.not_covered: dict[str, dict[str, str]] = {
+            q.id: {fold(w): " ".join(g.note.split()) for g in q.not_covered for w in g.words}
+            for q in model.questions}
+        # A cell of separators only ('-', '--') folds to '' and is no answer too.
+        self.no_answer = frozenset([*(fold(_straight(w)) for w in model.no_answer), ""])
         # folded header -> field id (questions and info fields, ids and aliases)
         self.header_lookup: dict[str, str] = {}
         named: list[InfoField | Question] = [*model.fields, *model.questions]
@@ -264,6 +280,27 @@ class RuleSet:
             found = duration_value(self.durations[field], raw)
         return found
 
+    def reading(self, field: str, raw: Any) -> tuple[str, str, str | None]:
+        """(kind, value, note): how the rule base reads what was typed for a question. The
+        kind is one of READ, BLANK, NO_ANSWER, AMBIGUOUS, NOT_COVERED and UNREAD; the value
+        is canonical for READ and AMBIGUOUS, else ''; the note is the rule base's, for
+        AMBIGUOUS and NOT_COVERED. A question's own words come first: 'TBC' is time_frame's
+        'open' before it is a word for no answer."""
+        if raw is None or (isinstance(raw, str) and not raw.strip()):
+            return BLANK, "", None
+        key = fold(_straight(raw)) if isinstance(raw, str) else None
+        if key is not None and key in self.ambiguous[field]:
+            value, note = self.ambiguous[field][key]
+            return AMBIGUOUS, value, note
+        if key is not None and key in self.not_covered[field]:
+            return NOT_COVERED, "", self.not_covered[field][key]
+        found = self.match_value(field, raw)
+        if found is not None:
+            return READ, found, None
+        if key is not None and key in self.no_answer:
+            return NO_ANSWER, "", None
+        return UNREAD, "", None
+
     def field_id(self, key: Any, where: str) -> str:
         """The field a key names (an id or a header alias), or an error listing the fields."""
         fid = self.header_lookup.get(fold(key)) if isinstance(key, str) else None
@@ -277,10 +314,17 @@ class RuleSet:
 
     def canonical_value(self, fid: str, value: Any, where: str) -> str | None:
         """A question's canonical value for what was supplied; None when it is empty."""
-        if value is None or (isinstance(value, str) and not value.strip()):
+        kind, canonical, note = self.reading(fid, value)
+        if kind in (BLANK, NO_ANSWER):
             return None
-        canonical = self.match_value(fid, value)
-        if canonical is None:
+        if kind in (AMBIGUOUS, NOT_COVERED):
+            # One answer for one person: a word that does not settle it is asked about, not
+            # read with a warning as a batch row is.
+            shown = "'" + (value if len(value) <= 40 else value[:37] + "...") + "'"
+            what = f"does not settle it (it could be '{canonical}')" if canonical else "is not read"
+            raise AnswersError(f"{where}: {fid}: {shown} {what}: {note} "
+                               f"(expected one of: {', '.join(self.choice_values[fid])})")
+        if kind == UNREAD:
             hint = ""
             if isinstance(value, (dict, list)):
                 shown = "a list" if isinstance(value, list) else "a mapping"
@@ -304,8 +348,9 @@ class RuleSet:
         return f"{doc.title} ({who})" if who else doc.title
 
     def is_not_sure(self, raw: str) -> bool:
-        """Whether what was typed says "I do not know" (the rule base's `not_sure` words)."""
-        return fold(raw.replace("’", "'")) in self.not_sure
+        """Whether what was typed says "no answer" or "I do not know" (the rule base's
+        `no_answer` words): the questionnaire skips an optional question for it."""
+        return fold(_straight(raw)) in self.no_answer
 
     def applies(self, question: "Question", answers: dict[str, str]) -> bool:
         """Whether the questionnaire asks `question` given `answers`: its `when` holds and its
@@ -483,3 +528,8 @@ def condition_holds(condition: dict[str, str | list[str]], answers: dict[str, st
 def condition_blocks(condition: dict[str, str | list[str]] | None, answers: dict[str, str]) -> bool:
     """An `unless` blocks a rule only when every part of it holds."""
     return bool(condition) and condition_holds(condition, answers)  # type: ignore[arg-type]
+
+
+def _straight(text: str) -> str:
+    """Curly apostrophes as straight ones ("Don’t know" as typed on a phone or pasted)."""
+    return text.replace("\u2019", "'")
