@@ -1,6 +1,6 @@
 """The README's examples that name the shipped `examples/` files run as written (issue 12,
-item 9: "the README works after its own set-up"), and so do docs/matching.md's, whose match
-example prints what it shows."""
+item 9: "the README works after its own set-up"), and so do those of every page in docs/;
+docs/matching.md's match example prints what it shows."""
 
 from __future__ import annotations
 
@@ -14,11 +14,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 MATCHING = (ROOT / "docs" / "matching.md").read_text(encoding="utf-8")
+DOCS = "".join(p.read_text(encoding="utf-8") for p in sorted((ROOT / "docs").glob("*.md")))
 
 
 def _commands() -> list[str]:
     found = []
-    for block in re.findall(r"```(?:sh|console)\n(.*?)```", README + MATCHING, flags=re.S):
+    for block in re.findall(r"```(?:sh|console)\n(.*?)```", README + DOCS, flags=re.S):
         for line in block.splitlines():
             line = line.removeprefix("$ ").strip()
             if line.startswith("coachmentor ") and "examples/" in line:
@@ -59,3 +60,27 @@ def test_the_match_example_prints_what_the_docs_show(run_cli, tmp_path, monkeypa
     result = run_cli("match", "examples/staff.csv", "examples/supporters.csv", "--explain",
                      "L520", "-q")
     assert result.stdout == explain
+
+
+def test_the_readme_is_a_start_page_that_fits_on_two_screens():
+    """Issue 23: a short "Start here" for school staff; the rest in docs/ (two screens of a
+    50-line terminal, at most 100 columns a line)."""
+    lines = README.splitlines()
+    assert len(lines) <= 100, len(lines)
+    long = [line for line in lines if len(line) > 100]
+    assert len(long) <= 1 and all(".ci/run" not in line and "pytest" in line for line in long)
+    # (the one long line is the test command, which is one line to copy)
+    assert "## Start here" in README and "coachmentor advise" in README
+
+
+def test_every_page_the_readme_links_to_is_in_the_repository():
+    """It never points outside the repository (it once cited ../shared/CONTRACT.md)."""
+    links = re.findall(r"\]\(([^)#]+)\)", README)
+    assert links and "../" not in README
+    for link in links:
+        assert (ROOT / link).is_file(), link
+    for page in (ROOT / "docs").glob("*.md"):
+        text = page.read_text(encoding="utf-8")
+        assert "../shared" not in text, page
+        for link in re.findall(r"\]\(([^)#:]+\.md)\)", text):
+            assert (page.parent / link).is_file(), (page.name, link)
