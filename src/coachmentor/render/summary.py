@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from coachmentor.batch.columns import mean_line
-from coachmentor.batch.summary import RECOMMENDATIONS, IdTable
+from coachmentor.batch.summary import IdTable
 from coachmentor.files.messages import shown, stale_note
-from coachmentor.render.words import short_label, wording
+from coachmentor.render.words import Wording, short_label, wording
+from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -44,7 +45,7 @@ def _rows(g: dict[str, Any], most: int = ROWS_SHOWN) -> str:
 def merged(groups: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The (column, value) groups with the same column and the same thing to do together
     ('TA', 'HLTA' and 'Cover Supervisor' in Career Stage), the largest first."""
-    by: dict[tuple, list[dict[str, Any]]] = {}
+    by: dict[tuple[Any, Any, Any], list[dict[str, Any]]] = {}
     for g in groups:
         by.setdefault((g.get("column"), g.get("fix"), g.get("error")), []).append(g)
     return sorted(by.values(), key=lambda gs: -sum(g["rows"] for g in gs))
@@ -77,7 +78,7 @@ def group_line(gs: list[dict[str, Any]], sid: str = "staff_id") -> str:
     return f"{head}: {values} in {g['column']}: {g['fix']}"
 
 
-def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> list[str]:
+def value_lines(d: dict[str, Any], words: Wording, sid: str, errors_shown: bool) -> list[str]:
     """The errors, grouped by (column, value), then what else needs doing; the values read
     with a warning, grouped alike; the accepted values of those questions, once."""
     lines: list[str] = []
@@ -169,17 +170,36 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     not listed again."""
     words = wording(d, rules)
     sid = shown(words.header("staff_id", "staff_id"), 30)
-    lines = []
+    lines = [_head_line(d)]
+    lines += column_warnings(d)  # second: it changes every result
+    lines += _result_lines(d, words, sid)
+    lines += _group_lines(d, words)
+    lines.append(_capacity_line(d))
+    lines += value_lines(d, words, sid, errors_shown)
+    lines += _duplicate_lines(d, sid)
+    lines += header_map_lines(d)
+    lines += _column_lines(d)
+    lines += _file_notes(d)
+    lines.append(
+        f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _head_line(d: dict[str, Any]) -> str:
+    """The first line: rows, ok and errors, blank rows skipped, the time taken."""
     head = f"coachmentor assess: {d['rows']:,} row(s): {d['ok']:,} ok, {d['errors']:,} error(s)"
     if d.get("blank_rows_skipped"):
         head += f"; {d['blank_rows_skipped']:,} blank row(s) skipped"
     if d.get("elapsed_seconds") is not None:
         head += f" ({d['elapsed_seconds']:.2f} s)"
-    lines.append(head)
-    lines += column_warnings(d)  # second: it changes every result
-    recs = d["recommendations"]
-    lines.append(f"  recommendations{covering(d)}: " + ", ".join(
-        f"{words.rec(k)} {v:,}" for k, v in recs.items()))
+    return head
+
+
+def _result_lines(d: dict[str, Any], words: Wording, sid: str) -> list[str]:
+    """Recommendations, what 'other' means, and the rows whose answers look inconsistent."""
+    lines = [f"  recommendations{covering(d)}: " + ", ".join(
+        f"{words.rec(k)} {v:,}" for k, v in d["recommendations"].items())]
     if d["alternatives"]:
         lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
             f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
@@ -191,6 +211,12 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
         listed = f": {', '.join(places)}{more}" if places else ""
         lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent, "
                      f"see their 'warnings' column{listed}")
+    return lines
+
+
+def _group_lines(d: dict[str, Any], words: Wording) -> list[str]:
+    """The counts by career stage and by department (the first 15 of each)."""
+    lines: list[str] = []
     for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
                                 ("by department", "by_department", words.group)):
         groups = d.get(key) or {}
@@ -205,9 +231,14 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
             lines.append(f"    {shown(name_of(name), 60)}: {g['rows']:,} ({', '.join(parts)})")
         if len(shown_groups) > 15:
             lines.append(f"    ... and {len(shown_groups) - 15} more")
+    return lines
+
+
+def _capacity_line(d: dict[str, Any]) -> str:
+    """The relationships and hours the recommendations ask of coaches and mentors."""
     cap = d["capacity"]
     c, m = cap["coaching"], cap["mentoring"]
-    lines.append(
+    return (
         f"  capacity{covering(d)}: {c['relationships']:,} coaching relationship(s)"
         + (f", about {c['hours']:,} coach hours" if c["hours"] is not None else "")
         + (f" ({c['sessions_each']} sessions x {c['hours_per_session']} h)" if c["hours"] else "")
@@ -215,8 +246,11 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
         + (f", about {m['hours']:,} mentor hours" if m["hours"] is not None else "")
         + (f" ({m['sessions_each']} sessions x {m['hours_per_session']} h)" if m["hours"] else "")
     )
-    inp = d.get("input") or {}
-    lines += value_lines(d, words, sid, errors_shown)
+
+
+def _duplicate_lines(d: dict[str, Any], sid: str) -> list[str]:
+    """Staff ids given in more than one row, and how far that was checked."""
+    lines: list[str] = []
     dup = d["duplicate_staff_ids"]
     if dup["rows"]:
         lines.append(f"  warning: {dup['rows']:,} row(s) repeat a {sid} given in an earlier row:")
@@ -225,26 +259,44 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     if not dup["checked_all"]:
         lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
-    lines += header_map_lines(d)
+    return lines
+
+
+def _column_lines(d: dict[str, Any]) -> list[str]:
+    """Under --redact, which columns were treated how; else the columns carried through unused."""
     hints = d.get("unused_column_suggestions") or {}
     unused = [u for u in d["unused_columns"] if u not in hints]
-    if "redacted_columns" in d:  # --redact: which columns were treated how, by header
-        named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
-        lines.append(f"  redacted (--redact): name columns pseudonymised: {named}")
-        unknown = d.get("pseudonymised_unknown_columns") or []
-        if unknown:
-            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-            lines.append("  redacted (--redact): columns coachmentor does not know, pseudonymised: "
-                         + ", ".join(f"'{shown(u, 30)}'" for u in unknown[:10]) + more)
-        if d["errors"]:
-            lines.append("  redacted (--redact): in error rows, values that are not accepted "
-                         "answers are pseudonymised, extra values removed")
-        if not d.get("pseudonyms_stable"):
-            lines.append("  redacted (--redact): pseudonyms differ between runs (set "
-                         "COACHMENTOR_REDACT_KEY to keep them)")
-    elif unused:
-        lines.append("  columns carried through, not used: " + ", ".join(
-            f"'{shown(u, 30)}'" for u in unused[:10]))
+    if "redacted_columns" in d:
+        return _redacted_lines(d)
+    if unused:
+        return ["  columns carried through, not used: " + ", ".join(
+            f"'{shown(u, 30)}'" for u in unused[:10])]
+    return []
+
+
+def _redacted_lines(d: dict[str, Any]) -> list[str]:
+    """--redact: which columns were treated how, by header."""
+    named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
+    lines = [f"  redacted (--redact): name columns pseudonymised: {named}"]
+    unknown = d.get("pseudonymised_unknown_columns") or []
+    if unknown:
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        lines.append("  redacted (--redact): columns coachmentor does not know, pseudonymised: "
+                     + ", ".join(f"'{shown(u, 30)}'" for u in unknown[:10]) + more)
+    if d["errors"]:
+        lines.append("  redacted (--redact): in error rows, values that are not accepted "
+                     "answers are pseudonymised, extra values removed")
+    if not d.get("pseudonyms_stable"):
+        lines.append("  redacted (--redact): pseudonyms differ between runs (set "
+                     "COACHMENTOR_REDACT_KEY to keep them)")
+    return lines
+
+
+def _file_notes(d: dict[str, Any]) -> list[str]:
+    """Notes on the files: a replaced output, stale temporary files, rows above the header,
+    a cp1252 input, cells cut to fit a workbook."""
+    lines: list[str] = []
+    inp = d.get("input") or {}
     out = d.get("output") or {}
     if out.get("replaced_a_file"):
         lines.append(f"  note: {shown(str(out.get('name')), 200)} was there before and has been "
@@ -257,13 +309,10 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
                      f"{inp['rows_above_header_skipped']} row(s) above it skipped")
     if (inp.get("encoding") or "").startswith("cp1252"):
         lines.append("  note: the input is not UTF-8; it was read as cp1252 (set --encoding to override)")
-    cut = (d.get("output") or {}).get("cells_cut")
+    cut = out.get("cells_cut")
     if cut:
         from coachmentor.files.workbook_out import CUT, MAX_CELL
 
         lines.append(f"  note: {cut:,} cell(s) longer than an Excel cell holds ({MAX_CELL:,} "
                      f"characters) were cut; each ends with '{CUT.strip()}'")
-    lines.append(
-        f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
-    )
-    return "\n".join(lines) + "\n"
+    return lines
