@@ -317,6 +317,26 @@ def summary_text(summary: dict[str, Any]) -> str:
     for key in ("keep", "avoid"):
         if key in summary:
             lines += _stale_lines(key, summary[key])
+    lines += _row_problem_lines(summary)
+    lines += _check_lines(summary.get("pairs_to_check") or [])
+    lines += _unmatched_lines(summary)
+    lines += _train_lines(summary.get("whom_to_train") or {})
+    full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
+    lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
+    for school, path in (summary.get("by_school_files") or {}).items():
+        lines.append(f"  {school}: {path}")
+    stale = summary.get("stale_temporary_files_removed") or []
+    if stale:
+        lines.append(stale_note(stale))
+    if summary.get("replaced_a_file"):
+        lines.append(f"  note: {summary['replaced_a_file']} was there before and has been replaced")
+    return "\n".join(lines) + "\n"
+
+
+def _row_problem_lines(summary: dict[str, Any]) -> list[str]:
+    """Rows needing no supporter or in error, repeated staff ids, values read with a warning,
+    cells the values file recoded."""
+    lines: list[str] = []
     other = summary["rows_without_need"]
     if other["other"] or other["error"]:
         lines.append(f"  {other['other']} row(s) need another kind of support; "
@@ -341,50 +361,55 @@ def summary_text(summary: dict[str, Any]) -> str:
         lines += [f"    {group_line(gs)}" for gs in merged(warned)[:10]]
     if summary.get("recoded_cells"):
         lines.append(f"  values file: {summary['recoded_cells']} cell(s) recoded")
-    check = summary.get("pairs_to_check") or []
-    if check:
-        lines.append(f"  pairs to check: {len(check)} (the flag column)")
-        for c in check[:SHOWN]:
-            lines.append(f"    {c['staff_id']} {c['support']} by {c['supporter_id']}: {c['flag']}")
-        if len(check) > SHOWN:
-            lines.append(f"    ... {len(check) - SHOWN} more in the flag column")
+    return lines
+
+
+def _check_lines(check: list[dict[str, Any]]) -> list[str]:
+    """The matched pairs with something to check (the flag column)."""
+    if not check:
+        return []
+    lines = [f"  pairs to check: {len(check)} (the flag column)"]
+    for c in check[:SHOWN]:
+        lines.append(f"    {c['staff_id']} {c['support']} by {c['supporter_id']}: {c['flag']}")
+    if len(check) > SHOWN:
+        lines.append(f"    ... {len(check) - SHOWN} more in the flag column")
+    return lines
+
+
+def _unmatched_lines(summary: dict[str, Any]) -> list[str]:
+    """The unmatched by cause, and the changes that would match them."""
+    rel = summary["relationships"]
+    if not rel["unmatched"]:
+        return []
     fixes = summary.get("fixes") or []
-    if rel["unmatched"]:
-        causes = ", ".join(f"{CAUSES.get(c, c)}: {n}"
-                           for c, n in summary["unmatched_by_cause"].items())
-        lines.append(f"  unmatched: {rel['unmatched']} ({causes}); each has a fix in the fix "
-                     "column. What would match them:")
-        for f in fixes[:SHOWN]:
-            lines.append(f"    {f['change']}: {', '.join(f['matches'])}")
-        if len(fixes) > SHOWN:
-            lines.append(f"    ... {len(fixes) - SHOWN} more changes in --summary and --report")
-    train = summary.get("whom_to_train") or {}
+    causes = ", ".join(f"{CAUSES.get(c, c)}: {n}"
+                       for c, n in summary["unmatched_by_cause"].items())
+    lines = [f"  unmatched: {rel['unmatched']} ({causes}); each has a fix in the fix "
+             "column. What would match them:"]
+    for f in fixes[:SHOWN]:
+        lines.append(f"    {f['change']}: {', '.join(f['matches'])}")
+    if len(fixes) > SHOWN:
+        lines.append(f"    ... {len(fixes) - SHOWN} more changes in --summary and --report")
+    return lines
+
+
+def _train_lines(train: dict[str, Any]) -> list[str]:
+    """Whom to train: mentors who could add coaching, the untrained matched, capacity 0."""
     could = train.get("mentors_who_could_add_coaching") or []
     untrained = train.get("untrained_and_matched") or []
     zero = train.get("capacity_0") or []
-    if could or untrained or zero:
-        parts = []
-        if could:
-            parts.append("mentors who could add coaching: " + ", ".join(
-                f"{c['staff_id']} ({c['unmatched_coaching_they_could_take']})"
-                for c in could[:SHOWN]))
-        if untrained:
-            parts.append("matched but not trained: " + ", ".join(
-                u["staff_id"] for u in untrained[:SHOWN]) + (
-                f" and {len(untrained) - SHOWN} more" if len(untrained) > SHOWN else ""))
-        if zero:
-            parts.append("capacity 0: " + ", ".join(z["staff_id"] for z in zero[:SHOWN]))
-        lines.append("  whom to train: " + "; ".join(parts))
-    full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
-    lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
-    for school, path in (summary.get("by_school_files") or {}).items():
-        lines.append(f"  {school}: {path}")
-    stale = summary.get("stale_temporary_files_removed") or []
-    if stale:
-        lines.append(stale_note(stale))
-    if summary.get("replaced_a_file"):
-        lines.append(f"  note: {summary['replaced_a_file']} was there before and has been replaced")
-    return "\n".join(lines) + "\n"
+    parts = []
+    if could:
+        parts.append("mentors who could add coaching: " + ", ".join(
+            f"{c['staff_id']} ({c['unmatched_coaching_they_could_take']})"
+            for c in could[:SHOWN]))
+    if untrained:
+        parts.append("matched but not trained: " + ", ".join(
+            u["staff_id"] for u in untrained[:SHOWN]) + (
+            f" and {len(untrained) - SHOWN} more" if len(untrained) > SHOWN else ""))
+    if zero:
+        parts.append("capacity 0: " + ", ".join(z["staff_id"] for z in zero[:SHOWN]))
+    return ["  whom to train: " + "; ".join(parts)] if parts else []
 
 
 def _stale_lines(key: str, d: dict[str, Any]) -> list[str]:
