@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -21,33 +22,63 @@ from coachmentor.match.io import (
     render_workbook,
 )
 from coachmentor.match.optimise import solve
+from coachmentor.match.people import Need, Supporter
 from coachmentor.textsafe import printable
 
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
 SHOWN = 5  # lines of each list on stderr (the files have them all)
 
 
-def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
-                fmt: str | None = None, summary_path: Path | None = None,
-                redact: bool = False, explain: str | None = None, guard: bool = True,
-                keep: Path | None = None, avoid: Path | None = None,
-                read_opts: dict[str, Any] | None = None, bom: bool | None = None,
-                screen: list[dict[str, Any]] | None = None, by_school: Path | None = None,
-                records_out: list[dict[str, Any]] | None = None,
-                also_writing: tuple[Path | None, ...] = (), values: Any = None,
-                accept_suggestions: bool = False, picks: Any = ()) -> dict[str, Any]:
-    """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
-    order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
-    gets the output's records for a person to read, instead of their being written.
-    `by_school`: a folder for one file per school. `records_out`: a list that gets the
-    records as well (for the report). `also_writing`: the files the caller writes after (a
-    report), checked with the others."""
+@dataclass(frozen=True)
+class MatchOptions:
+    """How `match_files` runs, beyond its two input files. `bom`: a byte order mark on
+    CSV/TSV output (None: when it is written to a file). `screen`: a list that gets the
+    output's records for a person to read, instead of their being written. `by_school`: a
+    folder for one file per school. `records_out`: a list that gets the records as well (for
+    the report). `also_writing`: the files the caller writes after (a report), checked with
+    the others."""
+
+    output: Path | None = None
+    fmt: str | None = None
+    summary_path: Path | None = None
+    redact: bool = False
+    explain: str | None = None
+    guard: bool = True
+    keep: Path | None = None
+    avoid: Path | None = None
+    read_opts: dict[str, Any] | None = None
+    bom: bool | None = None
+    screen: list[dict[str, Any]] | None = None
+    by_school: Path | None = None
+    records_out: list[dict[str, Any]] | None = None
+    also_writing: tuple[Path | None, ...] = ()
+    values: Any = None
+    accept_suggestions: bool = False
+    picks: Any = ()
+
+
+def match_files(rules: Any, staff_path: str, supporters_path: str,
+                options: MatchOptions | None = None, **keywords: Any) -> dict[str, Any]:
+    """Run the match; returns the summary (its `exit_code` is the command's). The options
+    come as a `MatchOptions`, or (the older call form, kept) as its fields by keyword."""
+    if options is None:
+        options = MatchOptions(**keywords)
+    elif keywords:
+        raise TypeError("match_files: give a MatchOptions or keywords, not both")
+    return _match(rules, staff_path, supporters_path, options)
+
+
+def _match(rules: Any, staff_path: str, supporters_path: str, o: MatchOptions) -> dict[str, Any]:
+    output, fmt, summary_path, redact, explain = (
+        o.output, o.fmt, o.summary_path, o.redact, o.explain)
+    keep, avoid, read_opts, by_school = o.keep, o.avoid, o.read_opts, o.by_school
+    records_out, also_writing, values, accept_suggestions, picks = (
+        o.records_out, o.also_writing, o.values, o.accept_suggestions, o.picks)
     import time
 
     from coachmentor.files.atomic import (
         remove_stale_temps_beside,
         replaces_a_file,
-        write_output,
         write_stdout,
     )
     from coachmentor.match.fixes import Fixer, summarise, whom_to_train
@@ -111,12 +142,7 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
         for r in records if r["status"] == "unmatched"]
     summary["fixes"] = summarise(fixes, needs, sups)
     summary["whom_to_train"] = whom_to_train(needs, sups, sol, policy, open_needs)
-    if kept is not None:
-        summary["keep"] = kept.summary()
-        if kept.pairs:
-            summary["keep"]["cost"] = _keep_cost(needs, sups, policy, avoided, view, sol)
-    if avoided is not None:
-        summary["avoid"] = avoided.summary()
+    summary.update(_keep_avoid_summary(kept, avoided, needs, sups, policy, view, sol))
     if stale:
         summary["stale_temporary_files_removed"] = stale
     from coachmentor.batch.summary import problem_group
@@ -137,6 +163,31 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     schools_rows = split(records) if by_school is not None or fmt == "xlsx" else {}
     school_files = _school_files(by_school, schools_rows, fmt, inputs) \
         if by_school is not None else {}  # checked before anything is written
+    _write_results(o, output, fmt, records, schools_rows, school_files, summary)
+    return summary
+
+
+def _keep_avoid_summary(kept: Any, avoided: Any, needs: list[Need], sups: list[Supporter],
+                        policy: Any, view: Any, sol: Any) -> dict[str, Any]:
+    """The summary's `keep` (with what keeping costs) and `avoid` parts, when given."""
+    part: dict[str, Any] = {}
+    if kept is not None:
+        part["keep"] = kept.summary()
+        if kept.pairs:
+            part["keep"]["cost"] = _keep_cost(needs, sups, policy, avoided, view, sol)
+    if avoided is not None:
+        part["avoid"] = avoided.summary()
+    return part
+
+
+def _write_results(o: MatchOptions, output: Path | None, fmt: str, records: list[dict[str, Any]],
+                   schools_rows: dict[str, list[dict[str, Any]]], school_files: dict[str, Path],
+                   summary: dict[str, Any]) -> None:
+    """The pairs to the screen, the output or standard output; the files by school; the
+    JSON summary (last: it records the files by school)."""
+    from coachmentor.files.atomic import write_output, write_stdout
+
+    screen, explain, by_school, guard, bom = o.screen, o.explain, o.by_school, o.guard, o.bom
     if screen is not None and output is None and explain is None:
         screen.extend(records)  # for a person at a terminal: drawn by the caller
     elif output is not None or explain is None:
@@ -148,9 +199,8 @@ def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Pa
     if by_school is not None:
         summary["by_school_files"] = _write_by_school(by_school, schools_rows, school_files,
                                                       fmt, guard, bom)
-    if summary_path is not None:
-        write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    return summary
+    if o.summary_path is not None:
+        write_output(o.summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
 
 
 def _render(records: list[dict[str, Any]], fmt: str, output: Path | None, guard: bool,
