@@ -94,8 +94,8 @@ def test_copy_with_bom_and_crlf_is_accepted_and_lines_still_count(tmp_path):
     path = write(tmp_path, b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert load_rules(path).name == "coachmentor-default"
     # ... and an error in a CRLF file names the same line as in the LF file.
-    bad = text.replace('version: "2.1.0"', "version: [1, 2]", 1)
-    line = text[: text.index('version: "2.1.0"')].count("\n") + 1
+    bad = text.replace('version: "2.1.1"', "version: [1, 2]", 1)
+    line = text[: text.index('version: "2.1.1"')].count("\n") + 1
     path = write(tmp_path, bad.replace("\n", "\r\n"))
     assert_one_error(cli(*check_cmd(path)), path, line, "version")
 
@@ -133,7 +133,7 @@ def test_syntax_error_in_the_middle_of_the_shipped_file(tmp_path, command):
 
 TYPE_CASES = [
     # (id, old, new, dotted key in the message, expected words)
-    ("version-list", 'version: "2.1.0"', "version: [1, 2]", "version", "valid string"),
+    ("version-list", 'version: "2.1.1"', "version: [1, 2]", "version", "valid string"),
     ("number-as-text", "  both_min: ", "  both_min: lots #", "decision.both_min", "valid number"),
     ("bool-as-text", "    required: true", "    required: perhaps", "questions[0].required", "valid boolean"),
     ("points-list", "    points: {mentoring: 4}", "    points: [3]", "rules[0].points", "valid dictionary"),
@@ -516,8 +516,8 @@ SECRET = "SECRET-Xq7-Jane-Doe"
 @pytest.mark.parametrize(
     "old,new",
     [
-        ('version: "2.1.0"', f"version: {{who: {SECRET}}}"),
-        ('version: "2.1.0"', f"version: [{SECRET}]"),
+        ('version: "2.1.1"', f"version: {{who: {SECRET}}}"),
+        ('version: "2.1.1"', f"version: [{SECRET}]"),
         ("  both_min: ", f"  both_min: {SECRET} #"),
         ("    required: true", f"    required: {SECRET}"),
         ("    alternative: ", f"    alternative: {SECRET} #"),
