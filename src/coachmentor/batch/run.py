@@ -34,13 +34,12 @@ from coachmentor.files.atomic import (
     replaces_a_file,
     writes_a_file,
 )
-from coachmentor.files.formats import format_for
+from coachmentor.files.formats import TABLE_SUFFIXES, format_for
 from coachmentor.files.paths import check_files
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
+SUFFIX_FORMATS = TABLE_SUFFIXES
 SPREADSHEET_SUFFIXES = (".xlsm", ".xls", ".ods")  # spreadsheets coachmentor does not write
 TEXT_FORMATS = ("csv", "tsv")  # delimited text: the formula guard, a BOM, the input's line ending
 

@@ -19,6 +19,7 @@ from typing import IO, Any, Iterator
 
 from coachmentor.batch.cells import LineBuffer, Result, guard_text
 from coachmentor.batch.columns import OUTPUT_COLUMNS, Columns
+from coachmentor.files.formats import TABLE_FORMATS
 
 _CSV = attrgetter("csv")
 
@@ -29,7 +30,7 @@ def read_values(text: str) -> list[str]:
     body = text.rstrip("\r\n")
     return body[1:].split(body[0]) if body else []
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
+FORMATS = TABLE_FORMATS
 _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 

@@ -26,15 +26,19 @@ from coachmentor.cli.common import (
     SheetOption,
     ShowValuesOption,
     ValuesOption,
+    also_write_option,
     column_picks,
+    format_option,
     guarded,
     interrupts_as_keyboard_interrupt,
     load_ruleset,
-    one_of,
+    output_option,
     reads_and_writes,
+    redact_option,
     staff_argument,
     table_options,
 )
+from coachmentor.files.formats import TABLE_FORMATS, TEMPLATE_FORMATS
 from coachmentor.textsafe import printable
 
 
@@ -188,30 +192,26 @@ def assess(
     input: Annotated[str, staff_argument()],
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write results to this file (atomically) instead of "
-                     "standard output; its name says the format: .csv, .tsv, .jsonl, .json or "
-                     ".xlsx.", show_default=False),
+        output_option("Write results to this file (atomically) instead of standard output; its "
+                      "name says the format: .csv, .tsv, .jsonl, .json or .xlsx."),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="csv|tsv|jsonl|json|xlsx",
-                     autocompletion=one_of("csv|tsv|jsonl|json|xlsx"), help="Output format "
-                     "(default: from the -o name, else csv). csv is comma-separated (semicolon "
-                     "if the input is); tsv tab-separated; xlsx a workbook, which needs -o FILE "
-                     "or standard output that is not a terminal.", show_default=False),
+        format_option(TABLE_FORMATS, "Output format (default: from the -o name, else csv). csv is "
+                      "comma-separated (semicolon if the input is); tsv tab-separated; xlsx a "
+                      "workbook, which needs -o FILE or standard output that is not a terminal."),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     summary: Annotated[
         Optional[Path],
-        typer.Option("--summary", metavar="FILE", help="Also write the summary as JSON to this file.",
-                     show_default=False),
+        also_write_option("--summary", "Also write the summary as JSON to this file."),
     ] = None,
     report: Annotated[
         Optional[Path],
-        typer.Option("--report", metavar="FILE", help="Also write a self-contained HTML report of the batch "
-                     "(counts, charts, capacity, error rows; no names).", show_default=False),
+        also_write_option("--report", "Also write a self-contained HTML report of the batch "
+                          "(counts, charts, capacity, error rows; no names)."),
     ] = None,
     no_formula_guard: Annotated[
         bool,
@@ -221,7 +221,7 @@ def assess(
                      "it: its cells are typed as text)."),
     ] = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Make the output safe to share: names (and any "
+        bool, redact_option("Make the output safe to share: names (and any "
                            "column the rule base marks personal) and every column coachmentor "
                            "does not know (an Email, notes) become pseudonyms; in error rows, "
                            "a value that is not an accepted answer becomes a pseudonym and "
@@ -324,9 +324,8 @@ def values(
     input: Annotated[str, staff_argument("STAFF")],
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write the values file here "
-                     "(.csv or .xlsx) instead of standard output; at a terminal without -o, "
-                     "a table is shown.", show_default=False),
+        output_option("Write the values file here (.csv or .xlsx) instead of standard output; at "
+                      "a terminal without -o, a table is shown."),
     ] = None,
     previous: Annotated[
         Optional[Path],
@@ -340,7 +339,7 @@ def values(
     delimiter: DelimiterOption = None,
     show_values: ShowValuesOption = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Leave out every value that is not an answer the "
+        bool, redact_option("Leave out every value that is not an answer the "
                            "rule base knows (free text may hold names); such lines say to "
                            "correct the staff list instead.")
     ] = False,
@@ -396,14 +395,12 @@ def values(
 def template(
     output: Annotated[
         Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write the template to this file (default: "
-                     "standard output; required for xlsx).", show_default=False),
+        output_option("Write the template to this file (default: standard output; required for "
+                      "xlsx)."),
     ] = None,
     format_: Annotated[
         Optional[str],
-        typer.Option("--format", "-f", metavar="csv|xlsx",
-                     autocompletion=one_of("csv|xlsx"), help="Format (default: from the -o name, else csv).",
-                     show_default=False),
+        format_option(TEMPLATE_FORMATS, "Format (default: from the -o name, else csv)."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")

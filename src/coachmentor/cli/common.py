@@ -75,6 +75,31 @@ def one_of(metavar: str) -> Any:
     return complete
 
 
+def output_option(help: str, kind: str = "") -> Any:
+    """-o/--output FILE: the same flags and look on every command; only what the command
+    writes there (its help) differs, and `kind` where one format is the only one (".xlsx")."""
+    return typer.Option("--output", "-o", metavar=f"FILE{kind}", show_default=False, help=help)
+
+
+def format_option(choices: tuple[str, ...], help: str) -> Any:
+    """--format/-f as a choice, declared once: the choices are the metavar (so --help lists
+    them) and what Tab completes; the command checks the value against the same tuple with
+    `errors.check_format` (case and spaces forgiven, one line naming the choices, exit 2)."""
+    metavar = "|".join(choices)
+    return typer.Option("--format", "-f", metavar=metavar, autocompletion=one_of(metavar),
+                        show_default=False, help=help)
+
+
+def also_write_option(flag: str, help: str) -> Any:
+    """--summary FILE / --report FILE: a second output beside the main one."""
+    return typer.Option(flag, metavar="FILE", show_default=False, help=help)
+
+
+def redact_option(help: str) -> Any:
+    """--redact: what it makes safe differs by command, the flag does not."""
+    return typer.Option("--redact", help=help)
+
+
 def examples(*lines: str) -> dict[str, Any]:
     """`@app.command(**examples(...))`: the plain help class and an Examples section."""
     return {"cls": HelpCommand, "epilog": "\n".join(lines)}

@@ -26,14 +26,18 @@ from coachmentor.cli.common import (
     RulesOption,
     SheetOption,
     ValuesOption,
+    also_write_option,
     column_picks,
+    format_option,
     guarded,
     interrupts_as_keyboard_interrupt,
     load_ruleset,
-    one_of,
+    output_option,
     reads_and_writes,
+    redact_option,
     table_options,
 )
+from coachmentor.files.formats import TABLE_FORMATS
 
 EXAMPLES = (
     "coachmentor match staff.csv supporters.csv -o pairs.csv --summary summary.json",
@@ -56,21 +60,18 @@ def match(
     supporters: Annotated[str, typer.Argument(
         help="Supporters (CSV or .xlsx): staff_id, offers, career_stage, capacity, school, "
              "subject, trained, specialisms.", show_default=False, metavar="SUPPORTERS")],
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="FILE", help="Write the pairs to this file (atomically) instead of standard "
-        "output.", show_default=False)] = None,
-    format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="csv|tsv|jsonl|json|xlsx",
-                     autocompletion=one_of("csv|tsv|jsonl|json|xlsx"), help="Output format (default: from the -o "
-        "name, else csv); xlsx needs -o FILE or standard output that is not a terminal.",
-        show_default=False)] = None,
-    summary: Annotated[Optional[Path], typer.Option(
-        "--summary", metavar="FILE", help="Also write a JSON summary: coverage by support and school, each "
-        "supporter's load against capacity, unmatched by cause.", show_default=False)] = None,
-    report: Annotated[Optional[Path], typer.Option(
-        "--report", metavar="FILE", help="Also write a self-contained HTML report for planning: "
+    output: Annotated[Optional[Path], output_option(
+        "Write the pairs to this file (atomically) instead of standard output.")] = None,
+    format_: Annotated[Optional[str], format_option(
+        TABLE_FORMATS, "Output format (default: from the -o name, else csv); xlsx needs -o FILE "
+        "or standard output that is not a terminal.")] = None,
+    summary: Annotated[Optional[Path], also_write_option(
+        "--summary", "Also write a JSON summary: coverage by support and school, each "
+        "supporter's load against capacity, unmatched by cause.")] = None,
+    report: Annotated[Optional[Path], also_write_option(
+        "--report", "Also write a self-contained HTML report for planning: "
         "coverage by support and school, the unmatched by cause, the places that would match "
-        "everyone, each supporter's load (staff ids, no names).", show_default=False)] = None,
+        "everyone, each supporter's load (staff ids, no names).")] = None,
     explain: Annotated[Optional[str], typer.Option(
         "--explain", metavar="STAFF_ID", help="Print the full reasoning for one staff_id on standard output (the "
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
@@ -90,8 +91,8 @@ def match(
         "(made if needed; the output's format): each school's pairs and unmatched, and the "
         "pairs its staff support elsewhere. An .xlsx output has a sheet per school anyway.",
         show_default=False)] = None,
-    redact: Annotated[bool, typer.Option(
-        "--redact", help="Names (staff and supporters) become pseudonyms, as for assess; "
+    redact: Annotated[bool, redact_option(
+        "Names (staff and supporters) become pseudonyms, as for assess; "
         "stable across runs when COACHMENTOR_REDACT_KEY is set.")] = False,
     no_formula_guard: Annotated[bool, typer.Option(
         "--no-formula-guard", help="Keep cells that start with = + - @ tab or CR as they are "

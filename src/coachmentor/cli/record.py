@@ -20,10 +20,13 @@ from coachmentor.cli.common import (
     SheetOption,
     err,
     examples,
+    format_option,
     guarded,
     load_ruleset,
     one_of,
+    output_option,
     reads_and_writes,
+    redact_option,
     table_options,
 )
 
@@ -53,12 +56,13 @@ YearOption = Annotated[Optional[str], typer.Option(
     help="School year, e.g. 2025-26 (default: every year for reports; the current one for start).")]
 SchoolOption = Annotated[Optional[str], typer.Option(
     "--school", metavar="NAME", show_default=False, help="Only this school.")]
-RedactOption = Annotated[bool, typer.Option(
-    "--redact", help="Staff and supporter ids become pseudonyms (stable with "
+STATUS_FORMATS = ("text", "csv", "json")
+REPORT_FORMATS = ("html", "json", "text")
+RedactOption = Annotated[bool, redact_option(
+    "Staff and supporter ids become pseudonyms (stable with "
     "COACHMENTOR_REDACT_KEY); shared goals are left out.")]
-OutputOption = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", metavar="FILE", show_default=False,
-    help="Write to this file (atomically) instead of standard output.")]
+OutputOption = Annotated[Optional[Path], output_option(
+    "Write to this file (atomically) instead of standard output.")]
 
 
 @contextmanager
@@ -179,9 +183,7 @@ def start_cmd(
 ))
 @reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"})
 def sheet_cmd(
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", metavar="FILE.xlsx", show_default=False,
-        help="The workbook to write.")],
+    output: Annotated[Path, output_option("The workbook to write.", kind=".xlsx")],
     supporter: Annotated[Optional[str], typer.Option(
         "--supporter", metavar="ID", show_default=False,
         help="One supporter's relationships, for the pair (goals and notes in full).")] = None,
@@ -315,10 +317,8 @@ def status_cmd(
         "--supporter", metavar="ID", show_default=False,
         help="Only this supporter's relationships.")] = None,
     year: YearOption = None,
-    format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="text|csv|json", show_default=False,
-        autocompletion=one_of("text|csv|json"),
-        help="Output format (default: from the -o name, else text).")] = None,
+    format_: Annotated[Optional[str], format_option(
+        STATUS_FORMATS, "Output format (default: from the -o name, else text).")] = None,
     output: OutputOption = None,
     redact: RedactOption = False,
     db: DbOption = None,
@@ -329,7 +329,7 @@ def status_cmd(
     with guarded(debug):
         from coachmentor.record.status import render_status, status
 
-        fmt = _format(format_, output, ("text", "csv", "json"), {".csv": "csv", ".json": "json"})
+        fmt = _format(format_, output, STATUS_FORMATS, {".csv": "csv", ".json": "json"})
         doc = status(_open(db), year=year, school=school, supporter=supporter,
                      pseudonym=_pseudonym(redact))
         _emit(render_status(doc, fmt), output)
@@ -351,10 +351,8 @@ def report_cmd(
     min_group: Annotated[int, typer.Option(
         "--min-group", metavar="N", min=1,
         help="Groups smaller than this show no figures.")] = 5,
-    format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="html|json|text", show_default=False,
-        autocompletion=one_of("html|json|text"),
-        help="Output format (default: from the -o name, else text).")] = None,
+    format_: Annotated[Optional[str], format_option(
+        REPORT_FORMATS, "Output format (default: from the -o name, else text).")] = None,
     redact: RedactOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -369,7 +367,7 @@ def report_cmd(
         from coachmentor.record.render import render_html, render_text
         from coachmentor.record.report import build, render_json
 
-        fmt = _format(format_, output, ("html", "json", "text"),
+        fmt = _format(format_, output, REPORT_FORMATS,
                       {".html": "html", ".htm": "html", ".json": "json", ".txt": "text",
                        ".md": "text"})
         doc = build(_open(db), year=year, school=school, min_group=min_group,

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterator
 from coachmentor.batch.columns import field_of
 from coachmentor.engine import brief
 from coachmentor.errors import InputFileError
+from coachmentor.files.formats import TABLE_FORMATS, TABLE_SUFFIXES
 from coachmentor.files.rows import misfit
 from coachmentor.files.table import open_table
 from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
@@ -401,9 +402,8 @@ COLUMNS = ("staff_id", "name", "row", "recommendation", "support", "type", "stat
            # band, what to check about a pair, and an unmatched person's fix
            "school", "subject", "phase", "supporter_school", "supporter_subject",
            "supporter_phase", "band", "flag", "fix")
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
-FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
+SUFFIX_FORMATS = TABLE_SUFFIXES
+FORMATS = TABLE_FORMATS
 NUMBER_COLUMNS = ("row", "score")  # numbers in a workbook; every other cell is text
 DANGER = ("=", "+", "-", "@", "\t", "\r")
 
