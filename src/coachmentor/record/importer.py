@@ -126,8 +126,9 @@ def _workbook(source: str | Path) -> dict[str, list[list[str]]]:
                                          "the limits for a workbook; refusing it")
         from openpyxl import load_workbook
 
-        warnings.filterwarnings("ignore", module="openpyxl")
-        wb = load_workbook(source, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl's notes on parts it ignores; ours alone
+            warnings.simplefilter("ignore")
+            wb = load_workbook(source, read_only=True, data_only=True)
     except InputFileError:
         raise
     except FileNotFoundError:
