@@ -1,8 +1,8 @@
-"""The batch commands, `assess` and `template`: thin wrappers over coachmentor.batch.
+"""The batch commands, `assess`, `values` and `template`: thin wrappers over coachmentor.batch.
 
-Only typer and the standard library are imported here at module level (cli.py imports this
-module for every command, `--version` included); the batch package, rich and openpyxl are
-imported inside the commands.
+Only typer, the standard library and small modules of ours (cli.common, files.formats,
+textsafe) are imported here at module level (cli/app.py imports this module for every command,
+`--version` included); the batch package, rich and openpyxl are imported inside the commands.
 """
 
 from __future__ import annotations

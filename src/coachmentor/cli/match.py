@@ -126,7 +126,8 @@ def match(
     result: dict = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
         from coachmentor.match.io import choose_format
-        from coachmentor.match.run import match_files, summary_text
+        from coachmentor.match.run import match_files
+        from coachmentor.render.match_summary import summary_text
 
         if format_ is None and output is not None and str(output) != "-":
             choose_format(None, output)  # pairs.md is refused, not filled with CSV

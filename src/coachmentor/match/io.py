@@ -1,6 +1,6 @@
 """Reading `match`'s two files and writing its rows.
 
-Both files are read with `batch.source.open_table` (CSV in any of the encodings `assess`
+Both files are read with `files.table.open_table` (CSV in any of the encodings `assess`
 reads, standard input, .xlsx), and held in memory (a staff list of 10,000 rows is small).
 
 Staff file: the columns `assess` reads, plus school, subject, phase, line_manager_id,

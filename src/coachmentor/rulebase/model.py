@@ -4,9 +4,10 @@ Unknown keys are forbidden everywhere, so a typo (`synonym:` for `synonyms:`) is
 with a line number rather than a silently ignored setting. `coachmentor rules schema`
 prints the JSON Schema generated from these models.
 
-Only the loader imports this module; the engine works on the plain compiled form
-(`compiled.py`), so the cost of importing pydantic stays off the paths that need no
-validation.
+The loader validates a rule file against these models once; `ruleset.RuleSet` then compiles
+the model into the indexed form the engine reads (conditions as bit masks, value lookups),
+and the engine keeps its own memos (`engine.EngineMemo`). Other modules import only the
+constants defined here (the recommendations, the support types).
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ def _label_only(text: str | None) -> str | None:
     if text is not None and ("{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text)):
         raise ValueError("may contain '{label}' and no other '{' or '}'")
     return text
-OPTIONS = ("coaching", "mentoring")
 RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")  # the contract's four, in its order
 ALTERNATIVES = (
     "training",

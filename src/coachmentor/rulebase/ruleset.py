@@ -136,7 +136,7 @@ class RuleSet:
         Every part of a result except its confidence is a function of which conditions hold,
         and far fewer combinations of those exist than answer sets (about 107,000 against
         two million in the whole space of the shipped rules), so `engine.brief` memoises on
-        this key (`self.decided`)."""
+        this key (the engine's memo: `engine.EngineMemo`)."""
         conditions: list[Compiled] = []
         # Once a gate holds, nothing but the gates, the need's own rules (their reasons are
         # shown) and the checks (warnings) can change the result: `gated` keeps those bits.
@@ -173,10 +173,10 @@ class RuleSet:
         self.gate_bits = sum(1 << i for i in gates)
         self.gated_bits = sum(1 << i for i in gated)
         self._index_bits(conditions, gate_first)
-        # which conditions hold (RuleSet.holding) -> its engine.Decided: filled by
-        # engine.decision_for, bounded (see engine.DECIDED_MAX)
-        self.decided: dict[int, Any] = {}
-        self.decided_alike: dict[tuple, Any] = {}  # a decision's content -> its one object
+        # The engine's memos for this rule set (engine.EngineMemo), made by the engine on
+        # first use: the rule set only describes the rules, and holds them for as long as it
+        # lives. Everything else here is set once, above, and never changes.
+        self.engine_memo: object | None = None
 
     def _index_bits(self, conditions: list[Compiled], gate_first: int) -> None:
         """Where each rule, gate, constraint, check and type sits in the condition bits, so
@@ -206,8 +206,6 @@ class RuleSet:
                           sum(1 << i for (i, _), c in zip(rule_pairs, self.c_rules) if not c.need))
         orders = [c.order for c in self.c_rules if c.need], [c.order for c in self.c_rules if not c.need]
         self.need_rules_first = not orders[0] or not orders[1] or max(orders[0]) < min(orders[1])
-        self.parts: dict[int, Any] = {}  # engine._part's memo
-        self.settled: dict[tuple, tuple] = {}  # engine._settle's memo (bounded by its inputs)
         self.gate_at = {1 << (gate_first + k): g for k, (g, _) in enumerate(self.c_gates)}
         at = gate_first + len(self.c_gates)
         pairs = lay([unless for _, _, unless, _ in self.c_overrides])
@@ -226,10 +224,6 @@ class RuleSet:
             type_pairs += pairs
         self.type_bits = in_force(type_pairs)
         assert at == len(conditions)
-        # Engine caches of texts that depend on the rule base only (see engine._lead_reason).
-        self.lead_reasons: dict[tuple[str, str], Any] = {}
-        self.warned: dict[int, tuple] = {}
-        self.typed: dict[tuple[str, int], tuple[str | None, str | None]] = {}
 
     def holding(self, answers: Mapping[str, str]) -> int:
         """The bits of the conditions that hold for these (canonical, applicable) answers,

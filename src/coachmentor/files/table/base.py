@@ -7,11 +7,16 @@ from __future__ import annotations
 import csv
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Protocol
 
 if TYPE_CHECKING:
-    from coachmentor.files.table.csv_reader import PrefixedStream
     from coachmentor.files.table.decoding import Decoding
+
+
+class CountsBytes(Protocol):
+    """The byte stream under a CSV table (csv_reader.PrefixedStream): how far it has read."""
+
+    consumed: int
 
 
 SNIFF_BYTES = 64 * 1024
@@ -127,7 +132,7 @@ class Table:
     skipped_above_header: int = 0  # non-blank rows above the header (a title, a date)
     reader: Any = None  # the csv.reader, whose line_num tells the physical line (for errors)
     lines: list[str] | None = None  # the text lines of the record just read (CSV only)
-    raw: PrefixedStream | None = None
+    raw: CountsBytes | None = None
     close: Callable[[], None] = field(default=lambda: None)
     # Set once a row may need checking cell by cell: a NUL byte or an undecodable byte was
     # read (CSV), a formula with no saved value was met (xlsx). Then `check_row(row)` cleans
