@@ -26,9 +26,9 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 HEADER = ["Staff ID", "Title", "Forename", "Surname", "Job Title", "Department", "Career Stage",
           "Start Date", "FTE", "Email", "Development Need", "New in Post (Y/N)",

@@ -106,7 +106,7 @@ def test_each_python_example_runs(page, monkeypatch):
     blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
     assert blocks
     for block in blocks:
-        exec(compile(block, f"{page.name} example", "exec"), namespace)  # noqa: S102 - our own docs
+        exec(compile(block, f"{page.name} example", "exec"), namespace)  # our own docs
 
 
 def test_the_public_api_is_what_the_package_lists():

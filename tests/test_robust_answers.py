@@ -294,7 +294,7 @@ PRIVACY_CASES = [
     ("quote-in-name", f'name: "{NAME}\ncareer_stage: ECT\n'),
     ("bad-int-name", f"name: !!int {NAME}\n"),
     ("nul-after-name", f"name: {NAME}\x00\n"),
-    ("latin1-name", f"name: {NAME}\n".encode("utf-8") + b"department: \xe9\n"),
+    ("latin1-name", f"name: {NAME}\n".encode() + b"department: \xe9\n"),
     ("alias-name", f"name: &n {NAME}\nstaff_id: *n\n"),
 ]
 

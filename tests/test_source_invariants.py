@@ -100,9 +100,9 @@ def swept_decisions(shipped_rules):
         dec = decide(shipped_rules, answers)
         decided_by[dec.decided_by] += 1
         low, high = sorted((dec.coaching, dec.mentoring))
-        if dec.recommendation == "both" and dec.decided_by == "scores":
-            if not (low >= d.both_min and low >= d.both_ratio * high):
-                bad_both.append(answers)
+        if (dec.recommendation == "both" and dec.decided_by == "scores"
+                and not (low >= d.both_min and low >= d.both_ratio * high)):
+            bad_both.append(answers)
         if dec.decided_by == "scores" and low == high and low < d.both_min:
             ties += 1
             if dec.recommendation == "both":

@@ -25,11 +25,12 @@ Checks (`checks:`) flag answers that contradict each other or the sources, as wa
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import attrgetter
 from threading import Lock
-from typing import Any, Iterator, Mapping, NamedTuple
+from typing import Any, NamedTuple
 
 from coachmentor.errors import AnswersError, MissingAnswersError
 from coachmentor.rulebase.ruleset import RuleSet, holds
@@ -265,7 +266,7 @@ class _Decision:
     margin_factor: float
     lead: tuple[tuple[str, str, Any], ...]  # (rule id, reason, citation or None)
     bits: int  # the conditions that hold (RuleSet.conditions_holding)
-    parts: tuple["_Part", "_Part"]  # the rules that fired: tier need, tier person
+    parts: tuple[_Part, _Part]  # the rules that fired: tier need, tier person
 
 
 def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
@@ -395,7 +396,7 @@ class Brief:
     warnings: tuple[Warning, ...] = ()
     # Everything above but the confidence, as one object shared by every answer set that
     # decides alike: a batch keys its rendered result cells by it (identity, cheap to hash).
-    decided: "Decided | None" = field(default=None, compare=False, repr=False)
+    decided: Decided | None = field(default=None, compare=False, repr=False)
 
 
 class Decided:
@@ -735,12 +736,7 @@ def _preference(rules: RuleSet, answers: dict[str, str], recommendation: str) ->
     if stated is None:
         return None
     leans = rules.leans.get(("preference", stated))
-    if leans is None:
-        honoured = True
-    elif recommendation == "both":
-        honoured = True
-    else:
-        honoured = recommendation == leans
+    honoured = True if leans is None or recommendation == "both" else recommendation == leans
     return {"stated": stated, "leans_to": leans, "honoured": honoured}
 
 

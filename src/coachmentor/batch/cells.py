@@ -11,7 +11,8 @@ typed, for JSON.
 from __future__ import annotations
 
 import csv
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 INTERN_MAX = 1 << 14  # distinct error messages whose rendered Result is kept (then all are dropped)

@@ -9,10 +9,11 @@ with the row's number as in the file). A blank row gives None: it is not a data 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from functools import reduce
 from itertools import repeat
 from operator import and_, rshift
-from typing import Any, Callable, cast
+from typing import Any, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns

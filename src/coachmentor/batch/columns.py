@@ -13,8 +13,8 @@ mean' (`hints`), never taken as that field: a guess could put the wrong data in 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import column, shown
@@ -148,7 +148,7 @@ class MissingColumns(InputFileError):
     caller can look at the rows for the column that reads as it (batch.guess), and what to
     say of each missing field (`near`: headers near it, or near it but not it)."""
 
-    def __init__(self, head: str, missing: list[str], cols: "Columns",
+    def __init__(self, head: str, missing: list[str], cols: Columns,
                  near: dict[str, list[str]]) -> None:
         super().__init__(head + "".join(f"; {line}" for lines in near.values() for line in lines))
         self.head, self.missing, self.cols, self.near = head, missing, cols, near

@@ -12,9 +12,10 @@ row, a blank line is a row, and an .xlsx row is its sheet row.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import and_, itemgetter
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.checks import RowChecks
@@ -213,7 +214,7 @@ class Loop:
         try:
             self.emit(out, texts if self.pass_through else None, results, numbers, blanks,
                       self.checks.read_texts(reads))
-        except Exception:  # noqa: BLE001
+        except Exception:
             if not partial:
                 raise  # else: the file-level error that follows matters more
         if self.tick is not None and not partial:
@@ -228,7 +229,7 @@ class _Kept:
         self.it, self.keep = iter(rows), cols.keep
         self.width = len(cols.keep) + len(cols.dropped)
 
-    def __iter__(self) -> "_Kept":
+    def __iter__(self) -> _Kept:
         return self
 
     def __next__(self) -> list[str]:

@@ -17,8 +17,8 @@ its length and first letters (unless --show-values); under --redact, no value at
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
 
 from coachmentor.files.messages import shown as printable_shown
 from coachmentor.rulebase.normalise import fold

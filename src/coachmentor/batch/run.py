@@ -14,10 +14,11 @@ import io
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any
 
 from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from itertools import repeat
 from operator import attrgetter
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from coachmentor.batch.cells import LineBuffer, Result, guard_text
 from coachmentor.batch.columns import OUTPUT_COLUMNS, Columns

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from operator import attrgetter, itemgetter
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from coachmentor import __version__
 from coachmentor.batch.cells import Result

@@ -26,9 +26,10 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from coachmentor.batch.columns import BY_HEADER, Pick, header_test, map_columns
 from coachmentor.batch.guess import Guess, guess_columns

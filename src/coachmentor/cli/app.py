@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
@@ -98,7 +98,7 @@ SUITE_FORMATS = ("text", "json")
                   outputs={"output": "-o/--output"}, stdout_unless="output")
 def advise(
     answers: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--answers",
             "-a",
@@ -109,7 +109,7 @@ def advise(
         ),
     ] = None,
     set_: Annotated[
-        Optional[List[str]],
+        list[str] | None,
         typer.Option(
             "--set",
             "-s",
@@ -119,11 +119,11 @@ def advise(
         ),
     ] = None,
     format_: Annotated[
-        Optional[str],
+        str | None,
         format_option(FORMATS, "Output format (default: from the -o name, else text)."),
     ] = None,
     output: Annotated[
-        Optional[Path],
+        Path | None,
         output_option("Write the result to this file: .md markdown, .json JSON, .txt text."),
     ] = None,
     no_input: Annotated[
@@ -166,14 +166,14 @@ def advise(
 @reads_and_writes(inputs={"file": "FILE", "sources": "--sources"})
 def rules_check(
     file: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Argument(metavar="FILE", help="Rule file to check (default: the shipped rule base).", show_default=False),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 2 on warnings as well as errors.")
     ] = False,
     sources: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--sources",
             metavar="FOLDER",
@@ -201,11 +201,11 @@ def rules_check(
 @reads_and_writes(inputs={"suites": "SUITE", "rules": "--rules"})
 def rules_test(
     suites: Annotated[
-        List[Path],
+        list[Path],
         typer.Argument(metavar="SUITE", help="Suite file(s) of vignettes and invariants (YAML).", show_default=False),
     ],
     space: Annotated[
-        Optional[List[str]],
+        list[str] | None,
         typer.Option(
             "--space",
             metavar="FIELD=V1,V2",
@@ -214,7 +214,7 @@ def rules_test(
         ),
     ] = None,
     sample: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--sample",
             metavar="N",
@@ -302,7 +302,7 @@ from coachmentor.cli.completion import COMPLETE_VAR, SHELLS  # noqa: E402,F401 -
 ))
 def completion(
     shell: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(metavar="SHELL",
                        help="bash, zsh, fish or powershell (default: the one $SHELL names).",
                        show_default=False),

@@ -8,9 +8,10 @@ textsafe) are imported here at module level (cli/app.py imports this module for 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -191,12 +192,12 @@ def rerun_options(options: dict[str, Any]) -> list[str]:
 def assess(
     input: Annotated[str, staff_argument()],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         output_option("Write results to this file (atomically) instead of standard output; its "
                       "name says the format: .csv, .tsv, .jsonl, .json or .xlsx."),
     ] = None,
     format_: Annotated[
-        Optional[str],
+        str | None,
         format_option(TABLE_FORMATS, "Output format (default: from the -o name, else csv). csv is "
                       "comma-separated (semicolon if the input is); tsv tab-separated; xlsx a "
                       "workbook, which needs -o FILE or standard output that is not a terminal."),
@@ -205,11 +206,11 @@ def assess(
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     summary: Annotated[
-        Optional[Path],
+        Path | None,
         also_write_option("--summary", "Also write the summary as JSON to this file."),
     ] = None,
     report: Annotated[
-        Optional[Path],
+        Path | None,
         also_write_option("--report", "Also write a self-contained HTML report of the batch "
                           "(counts, charts, capacity, error rows; no names)."),
     ] = None,
@@ -323,12 +324,12 @@ VALUES_EXAMPLES = (
 def values(
     input: Annotated[str, staff_argument("STAFF")],
     output: Annotated[
-        Optional[Path],
+        Path | None,
         output_option("Write the values file here (.csv or .xlsx) instead of standard output; at "
                       "a terminal without -o, a table is shown."),
     ] = None,
     previous: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--values", metavar="FILE", help="An earlier values file: its 'use' cells "
                      "are filled in and its lines kept, so one file grows from term to term "
                      "(-o may name the same file).", show_default=False),
@@ -394,12 +395,12 @@ def values(
                   stdout_unless="output")
 def template(
     output: Annotated[
-        Optional[Path],
+        Path | None,
         output_option("Write the template to this file (default: standard output; required for "
                       "xlsx)."),
     ] = None,
     format_: Annotated[
-        Optional[str],
+        str | None,
         format_option(TEMPLATE_FORMATS, "Format (default: from the -o name, else csv)."),
     ] = None,
     force: Annotated[

@@ -9,9 +9,10 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, List, Mapping, NamedTuple, Optional, TypeVar
+from typing import Annotated, Any, NamedTuple, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -112,7 +113,7 @@ def staff_argument(metavar: str = "INPUT") -> Any:
 
 
 RulesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--rules",
         "-r",
@@ -124,30 +125,30 @@ RulesOption = Annotated[
     ),
 ]
 SheetOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--sheet", metavar="NAME", help="Worksheet to read from an .xlsx (default: the first).",
                  show_default=False),
 ]
 EncodingOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--encoding", metavar="NAME", help="Text encoding of a CSV (default: UTF-8, with or without "
                  "BOM; cp1252 detected).", show_default=False),
 ]
 DelimiterOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--delimiter", "-d", metavar="CHAR", help="CSV delimiter: , ; | or tab (default: sniffed).",
                  show_default=False),
 ]
 
 
 BomOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
                  "needs to read accents (default: when writing a file with -o, or when the "
                  "input had one; not on standard output).", show_default=False),
 ]
 OutputBomOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
                  "needs to read accents (default: when writing a file with -o; not on "
                  "standard output).", show_default=False),
@@ -156,7 +157,7 @@ OutputBomOption = Annotated[
 
 # How the values of a staff list are read (assess, match, values).
 ValuesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--values", metavar="FILE", help="A values file (CSV or .xlsx, from "
                  "`coachmentor values`): what each value of the export means, filled in by you "
                  "in its 'use' column; applied before the rule base reads a cell. It is keyed by "
@@ -178,7 +179,7 @@ ShowValuesOption = Annotated[
 
 
 ColumnOption = Annotated[
-    Optional[List[str]],
+    list[str] | None,
     typer.Option("--column", metavar="QUESTION=HEADER", help="Read this column for this question "
                  "or field, whatever its header: --column focus=\"Area for development\" "
                  "(repeatable; QUESTION=none: no column for it). Before the values file's "
@@ -258,7 +259,7 @@ def guarded(debug: bool = False) -> Iterator[None]:
         except OSError:
             pass
         raise typer.Exit(0) from None
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:  # the last line of defence: never a traceback
         if debug:
             raise
         err(f"internal error ({type(exc).__name__}); run again with --debug for details")
@@ -387,7 +388,7 @@ def sweep_progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def load_ruleset(path: Optional[Path]):
+def load_ruleset(path: Path | None):
     from coachmentor.rulebase.loader import load_rules
 
     return load_rules(path)

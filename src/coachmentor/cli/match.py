@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -60,33 +60,33 @@ def match(
     supporters: Annotated[str, typer.Argument(
         help="Supporters (CSV or .xlsx): staff_id, offers, career_stage, capacity, school, "
              "subject, trained, specialisms.", show_default=False, metavar="SUPPORTERS")],
-    output: Annotated[Optional[Path], output_option(
+    output: Annotated[Path | None, output_option(
         "Write the pairs to this file (atomically) instead of standard output.")] = None,
-    format_: Annotated[Optional[str], format_option(
+    format_: Annotated[str | None, format_option(
         TABLE_FORMATS, "Output format (default: from the -o name, else csv); xlsx needs -o FILE "
         "or standard output that is not a terminal.")] = None,
-    summary: Annotated[Optional[Path], also_write_option(
+    summary: Annotated[Path | None, also_write_option(
         "--summary", "Also write a JSON summary: coverage by support and school, each "
         "supporter's load against capacity, unmatched by cause.")] = None,
-    report: Annotated[Optional[Path], also_write_option(
+    report: Annotated[Path | None, also_write_option(
         "--report", "Also write a self-contained HTML report for planning: "
         "coverage by support and school, the unmatched by cause, the places that would match "
         "everyone, each supporter's load (staff ids, no names).")] = None,
-    explain: Annotated[Optional[str], typer.Option(
+    explain: Annotated[str | None, typer.Option(
         "--explain", metavar="STAFF_ID", help="Print the full reasoning for one staff_id on standard output (the "
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
         "The pairs are then written only with -o.", show_default=False)] = None,
-    keep: Annotated[Optional[Path], typer.Option(
+    keep: Annotated[Path | None, typer.Option(
         "--keep", metavar="FILE", help="CSV or .xlsx of pairs to keep (staff_id, supporter_id, "
         "optional support), such as last year's: each pair that still holds keeps its place "
         "and the rest is matched around them; a pair whose person, need or supporter is gone, "
         "or that breaks a hard rule now, is not kept and is listed with the reason.",
         show_default=False)] = None,
-    avoid: Annotated[Optional[Path], typer.Option(
+    avoid: Annotated[Path | None, typer.Option(
         "--avoid", metavar="FILE", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
         "optional support); rows naming nobody in the files are listed and skipped.",
         show_default=False)] = None,
-    by_school: Annotated[Optional[Path], typer.Option(
+    by_school: Annotated[Path | None, typer.Option(
         "--by-school", metavar="DIR", help="Also write one file per school into this folder "
         "(made if needed; the output's format): each school's pairs and unmatched, and the "
         "pairs its staff support elsewhere. An .xlsx output has a sheet per school anyway.",

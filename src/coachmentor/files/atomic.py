@@ -25,9 +25,10 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO
 
 from coachmentor.errors import OutputError
 
@@ -231,7 +232,7 @@ def silence_stdout() -> None:
             os.dup2(devnull, sys.stdout.fileno())
         finally:
             os.close(devnull)
-    except Exception:  # noqa: BLE001 - no real descriptor (a test runner's capture)
+    except Exception:  # no real descriptor (a test runner's capture)
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
         except OSError:

@@ -5,8 +5,8 @@ format under a false name (one rule for `assess`, `match` and `advise`)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from coachmentor.errors import CoachmentorError, check_format
 

@@ -28,15 +28,16 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Iterable, Sequence, Tuple, Union
+from collections.abc import Iterable, Sequence
+from typing import Union
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.atomic import _fd_alias
 
 PathLike = Union[str, "os.PathLike[str]"]
-Named = Tuple[str, Union[PathLike, None]]  # (how the user names it, the path or None)
+Named = tuple[str, PathLike | None]  # (how the user names it, the path or None)
 STDIN = STDOUT = "-"
-_Key = Tuple
+_Key = tuple
 
 #: how a refusal names standard output, when a command writes it and it is a regular file
 STANDARD_OUTPUT = "standard output"

@@ -8,7 +8,8 @@ Only staff ids appear in these texts, never names: they may be printed anywhere.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 

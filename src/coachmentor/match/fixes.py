@@ -22,8 +22,9 @@ summary adds them up ("raise S304's capacity from 1 to 3: P122, P124").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 

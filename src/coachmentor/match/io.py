@@ -24,8 +24,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from coachmentor.batch.columns import field_of
 from coachmentor.engine import brief

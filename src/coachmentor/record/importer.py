@@ -275,7 +275,7 @@ def _value(col: Column, text: str) -> tuple[bool, Any]:
     return True, text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lookup(choices: tuple[str, ...]) -> dict[str, str]:
     return lookup(choices)
 
@@ -297,7 +297,7 @@ class _State:
     statutory: set[tuple[int, dt.date]]
 
     @classmethod
-    def load(cls, conn: Any, known: dict[int, dict[str, Any]]) -> "_State":
+    def load(cls, conn: Any, known: dict[int, dict[str, Any]]) -> _State:
         ids = [rid for rid, rel in known.items() if rel["in_scope"]]
         goals: dict[tuple[int, int], dict[str, Any]] = {}
         checks: dict[tuple[int, dt.date], dict[str, Any]] = {}

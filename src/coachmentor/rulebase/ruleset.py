@@ -6,8 +6,9 @@ same content give the same RuleSet.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import AnswersError
 from coachmentor.rulebase.normalise import begins_with, duration_value, ends_with, fold, words
@@ -27,7 +28,7 @@ UNREAD = "unread"  # none of these
 
 
 class RuleSet:
-    def __init__(self, model: "RuleBase", *, digest: str, yaml11_booleans=()) -> None:
+    def __init__(self, model: RuleBase, *, digest: str, yaml11_booleans=()) -> None:
         self.model = model
         self.digest = digest
         self.yaml11_booleans = list(yaml11_booleans)
@@ -334,7 +335,7 @@ class RuleSet:
             )
         return canonical
 
-    def citation_text(self, cite: "Citation") -> str:
+    def citation_text(self, cite: Citation) -> str:
         doc = self.model.sources.get(cite.doc)
         if doc is None:
             return cite.doc
@@ -346,7 +347,7 @@ class RuleSet:
         `no_answer` words): the questionnaire skips an optional question for it."""
         return fold(_straight(raw)) in self.no_answer
 
-    def applies(self, question: "Question", answers: dict[str, str]) -> bool:
+    def applies(self, question: Question, answers: dict[str, str]) -> bool:
         """Whether the questionnaire asks `question` given `answers`: its `when` holds and its
         `skip_when` does not (the engine reads only `when`: see `engine.decide`)."""
         if question.skip_when and condition_holds(question.skip_when, answers):
@@ -412,7 +413,7 @@ class RuleSet:
         m = self.model
         problems: list[tuple[Loc, str]] = []
 
-        def cite(loc: Loc, c: "Citation | None") -> None:
+        def cite(loc: Loc, c: Citation | None) -> None:
             if c is not None and c.doc not in m.sources:
                 problems.append(
                     (loc + ("doc",), f"unknown source document '{c.doc}' (declare it under sources)")
@@ -486,7 +487,7 @@ def compile_condition(condition: dict[str, str | list[str]] | None) -> Compiled:
 
 def holds(condition: Compiled, answers: Mapping[str, str]) -> bool:
     """All parts hold (an empty condition always holds); a missing answer never matches."""
-    for fid, allowed in condition:
+    for fid, allowed in condition:  # noqa: SIM110 - hot: a loop beats all() over a generator
         if answers.get(fid) not in allowed:
             return False
     return True

@@ -15,7 +15,8 @@ check here is an independent statement about what the engine printed:
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from coachmentor.engine import toward
 from coachmentor.rulebase.ruleset import compile_condition, holds

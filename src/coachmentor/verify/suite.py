@@ -46,9 +46,10 @@ import itertools
 import os
 import re
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Mapping, NamedTuple, Sequence
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -623,7 +624,7 @@ def sorted_tier(tier: frozenset) -> str | list[str]:
     return shown[0] if len(shown) == 1 else shown
 
 
-def _compile_monotone(rules: Any, mono: "MonotoneModel", loc, fail):
+def _compile_monotone(rules: Any, mono: MonotoneModel, loc, fail):
     """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
     results: list[frozenset] = []
     for j, listed in enumerate(mono.results):
@@ -893,7 +894,7 @@ def _sample(plan: SpacePlan, n: int, seed: int = 0,
         yield tuple(combo), given
 
 
-def sweep_plan(suite: "Suite", rules: Any,
+def sweep_plan(suite: Suite, rules: Any,
                space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan | None:
     """The plan of the invariants' sweep of `suite` (None: it has no invariants), narrowed by
     its `space:` and by `space` (--space)."""
@@ -910,7 +911,7 @@ def sweep_plan(suite: "Suite", rules: Any,
     return plan_space(rules, merged)
 
 
-def check_size(suite: "Suite", plan: SpacePlan, sample: int | None, limit: int = MAX_SWEEP,
+def check_size(suite: Suite, plan: SpacePlan, sample: int | None, limit: int = MAX_SWEEP,
                ) -> int:
     """The number of answer sets the run will check: the whole space, or `sample` of it when
     the space is larger. A space over `limit` without --sample is refused (SuiteError)."""

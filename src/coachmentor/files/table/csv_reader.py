@@ -7,8 +7,9 @@ import codecs
 import csv
 import io
 import itertools
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import csv_failure, decode_failure

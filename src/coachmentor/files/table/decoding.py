@@ -11,8 +11,8 @@ from __future__ import annotations
 import codecs
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import bad_bytes

@@ -5,8 +5,9 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.table.base import ENCRYPTED_MARK, OLE_MAGIC, SNIFF_BYTES, ZIP_MAGIC, Table
@@ -91,7 +92,7 @@ def _open_binary(path: Path) -> Any:
     try:
         if path.is_dir():
             raise InputFileError(f"{path}: is a folder, not a file")
-        return open(path, "rb")  # noqa: SIM115 - closed by Table.close
+        return open(path, "rb")  # closed by Table.close
     except FileNotFoundError:
         raise InputFileError(f"{path}: no such file") from None
     except PermissionError:

@@ -12,7 +12,8 @@ upgrade that moves these names is a deliberate step (the xlsx tests fail here, n
 from __future__ import annotations
 
 import warnings
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from coachmentor.files.table.base import XLSX_MAX_COLUMN, XLSX_MAX_ROW
 

@@ -5,9 +5,10 @@ the declared size and at the limit. openpyxl's private API is used only by `xlsx
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Iterator
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal
+from typing import Any, Literal
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import no_saved_value, shown
@@ -106,7 +107,7 @@ def _load(workbook_file: Any, name: str) -> Any:
     except MemoryError:  # never disguised: the limits exist so that this does not happen
         _close_quietly(archive)
         raise
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds on corrupt files
+    except Exception as exc:  # openpyxl raises many kinds on corrupt files
         _close_quietly(archive)
         raise InputFileError(
             f"{name}: not a readable .xlsx workbook ({type(exc).__name__})"
@@ -143,7 +144,7 @@ def _close_quietly(archive: Any) -> None:
     if archive is not None:
         try:
             archive.close()
-        except Exception:  # noqa: BLE001
+        except Exception:
             pass
 
 
@@ -212,7 +213,7 @@ def _xlsx_rows(ws: Any, name: str, title: str, state: dict) -> Iterator[list[str
         ) from None
     except MemoryError:  # never disguised: the limits exist so that this does not happen
         raise
-    except Exception as exc:  # noqa: BLE001 - a corrupt sheet part, bad XML, ...
+    except Exception as exc:  # a corrupt sheet part, bad XML, ...
         raise InputFileError(
             f"{name}: sheet '{title}' is corrupt near row {state['sheet_row'] + 1} "
             f"({type(exc).__name__})"
