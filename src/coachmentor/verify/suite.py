@@ -56,6 +56,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from coachmentor.errors import AnswersError, CoachmentorError
 from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 from coachmentor.rulebase.ruleset import holds
+from coachmentor.rulebase.validation import first_problem
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
 
 MAX_SUITE_BYTES = 2 * 1024 * 1024
@@ -216,22 +217,11 @@ class SuiteModel(_Strict):
     space: dict[str, str | list[str]] | None = None
 
 
-_MODEL_AT = {  # which model stands at a location, to list the keys it allows
-    (): SuiteModel,
-    ("vignettes",): VignetteModel,
-    ("invariants",): InvariantModel,
-    ("monotone",): MonotoneModel,
-    ("vignettes", "expect"): Expectation,
-    ("invariants", "expect"): Expectation,
-    ("vignettes", "source"): SuiteCitation,
-    ("invariants", "source"): SuiteCitation,
-    ("monotone", "source"): SuiteCitation,
-}
 
 
 # --- compiled cases -------------------------------------------------------------------------
 
-Check = tuple[int, frozenset, bool]  # (Outcome index, values, must be among them?)
+Check = tuple[int, frozenset[str], bool]  # (Outcome index, values, must be among them?)
 
 
 @dataclass(frozen=True)
@@ -317,10 +307,10 @@ class Case:
     source: dict[str, str] | None
     expect: Expect  # monotone: no checks; `given` is the case as written
     answers: dict[str, Any] | None = None  # vignette: as written
-    when: dict[str, frozenset] | None = None  # invariant, monotone: field -> values (None = blank)
-    unless: dict[str, frozenset] | None = None
-    results: tuple[frozenset, ...] | None = None  # monotone: the results in order, tier by tier
-    tiers: dict[str, tuple[frozenset, ...]] | None = None  # monotone: each answer's values in order
+    when: dict[str, frozenset[str | None]] | None = None  # invariant, monotone: field -> values (None = blank)
+    unless: dict[str, frozenset[str | None]] | None = None
+    results: tuple[frozenset[str | None], ...] | None = None  # monotone: the results in order, tier by tier
+    tiers: dict[str, tuple[frozenset[str | None], ...]] | None = None  # monotone: each answer's values in order
 
 
 @dataclass(frozen=True)
@@ -449,15 +439,9 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
     try:
         model = SuiteModel.model_validate(doc.data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        # a misspelt key is also a missing one: name the misspelling
-        # (and of a union's tries, the one that got deepest: a list's bad item, not "a list")
-        err = next(
-            (e for e in errors if e["type"] == "extra_forbidden"),
-            max(errors, key=lambda e: len(_clean_loc(e["loc"]))),
-        )
-        loc = _clean_loc(err["loc"])
-        raise fail(loc, _explain(err, loc, _value_at(doc.data, loc))) from None
+        loc, message = first_problem(exc.errors(include_url=False, include_input=False),
+                                     doc.data, SuiteModel)
+        raise fail(loc, message) from None
 
     vocab = vocabulary(rules)
     assess, _fast = engine_adapter(rules)
@@ -525,48 +509,6 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
     return Suite(filename, model.name, tuple(cases), space)
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds the type tried for a union member ("str", "list[str]"); drop those.
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (
-            "[" in part or part in ("str", "int", "float", "bool", "none") or part.startswith("function-")
-        ):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _explain(err: Any, loc: tuple[str | int, ...], value: Any = None) -> str:
-    kind = err["type"]
-    if kind == "string_type":
-        if isinstance(value, list):
-            return "expected one value, not a list"
-        if isinstance(value, dict):
-            return "expected a value, not a mapping"
-        return "expected text; quote it"
-    if kind == "string_pattern_mismatch":
-        return "an id is letters, digits, '_', '.' and '-', starting with a letter or digit"
-    if kind == "extra_forbidden":
-        shape = tuple(p for p in loc[:-1] if isinstance(p, str))
-        model = _MODEL_AT.get(shape)
-        allowed = f" (expected one of: {', '.join(model.model_fields)})" if model else ""  # type: ignore[attr-defined]
-        return f"unknown key '{loc[-1]}'{allowed}"
-    if kind == "missing":
-        return f"missing required key '{loc[-1]}'"
-    msg = err["msg"]
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
-
-
 def _values(want: Any) -> list[Any]:
     return want if isinstance(want, list) else [want]
 
@@ -618,7 +560,7 @@ def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail, agree: Any = N
     return Expect(tuple(checks), reasons, given, agree if "reasons_agree" in given else None, *words)
 
 
-def sorted_tier(tier: frozenset) -> str | list[str]:
+def sorted_tier(tier: frozenset[str | None]) -> str | list[str]:
     """A tier as a suite file writes it: one value, or a list ("" for blank)."""
     shown = sorted(BLANK if v is None else v for v in tier)
     return shown[0] if len(shown) == 1 else shown
@@ -626,7 +568,7 @@ def sorted_tier(tier: frozenset) -> str | list[str]:
 
 def _compile_monotone(rules: Any, mono: MonotoneModel, loc, fail):
     """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
-    results: list[frozenset] = []
+    results: list[frozenset[str | None]] = []
     for j, listed in enumerate(mono.results):
         tier = frozenset(_values(listed))
         for rec in _values(listed):
@@ -636,13 +578,13 @@ def _compile_monotone(rules: Any, mono: MonotoneModel, loc, fail):
             if any(rec in t for t in results) or len(tier) != len(_values(listed)):
                 raise fail(loc + ("results",), f"'{rec}' is listed twice")
         results.append(tier)
-    tiers: dict[str, tuple[frozenset, ...]] = {}
+    tiers: dict[str, tuple[frozenset[str | None], ...]] = {}
     for fid, order in mono.answers.items():
         where = loc + ("answers", fid)
         if len(order) < 2:
             raise fail(where, "give at least two tiers of values, in order")
         compiled = [_compile_condition(rules, {fid: w}, loc + ("answers",), fail)[fid] for w in order]
-        seen: set = set()
+        seen: set[str | None] = set()
         for tier in compiled:
             if seen & tier:
                 raise fail(where, "a value is in two tiers")
@@ -651,9 +593,9 @@ def _compile_monotone(rules: Any, mono: MonotoneModel, loc, fail):
     return tuple(results), tiers
 
 
-def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset]:
+def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset[str | None]]:
     """id -> value or list (the value "" = left blank), checked against the rule base."""
-    out: dict[str, frozenset] = {}
+    out: dict[str, frozenset[str | None]] = {}
     for fid, want in (condition or {}).items():
         if fid not in rules.questions:
             known = ", ".join(rules.question_order)

@@ -174,7 +174,7 @@ class _Unsaved(str):
     address = ""
 
 
-def _xlsx_rows(ws: Any, name: str, title: str, state: dict) -> Iterator[list[str]]:
+def _xlsx_rows(ws: Any, name: str, title: str, state: dict[str, Any]) -> Iterator[list[str]]:
     from openpyxl.utils import get_column_letter
 
     suspect = state["suspect"]
