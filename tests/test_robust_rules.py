@@ -30,7 +30,7 @@ def _runner():
     from typer.testing import CliRunner
 
     try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # click < 8.2
+        return CliRunner(mix_stderr=False, env=dict(ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
     except TypeError:
         return CliRunner(env=dict(ENV))
 
@@ -546,7 +546,7 @@ def test_model_hides_input_in_validation_errors():
                     "grey_zone": 1, "decisive_margin": 1}),
     ]:
         with pytest.raises(ValidationError) as info:
-            model.model_validate(data)
+            model.model_validate(data)  # type: ignore[attr-defined]  # each a pydantic model
         assert SECRET not in str(info.value) and "input_value" not in str(info.value)
         assert SECRET not in repr(info.value.errors(include_input=False))
 

@@ -64,8 +64,8 @@ def test_each_table_says_its_own_encoding_whatever_was_read_before():
     inherit nothing only because it was reset per table: read side by side, the two tables
     must still each say their own."""
     alone = {path: _read(path) for path in (CP1252, UTF8)}
-    assert alone[CP1252][0].startswith("cp1252")
-    assert not alone[UTF8][0].startswith("cp1252")
+    assert str(alone[CP1252][0]).startswith("cp1252")
+    assert not str(alone[UTF8][0]).startswith("cp1252")
     # interleaved, row by row, in one thread (as match reads staff and supporters)
     first, second = open_table(CP1252), open_table(UTF8)
     rows: dict[Path, list[list[str]]] = {CP1252: [], UTF8: []}

@@ -56,8 +56,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from coachmentor.errors import AnswersError, CoachmentorError
 from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 from coachmentor.rulebase.ruleset import holds
-from coachmentor.rulebase.validation import first_problem
+from coachmentor.rulebase.validation import Loc, first_problem
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
+
+Fail = Callable[[Loc, str], "SuiteError"]  # makes the error for a location in the suite file
 
 MAX_SUITE_BYTES = 2 * 1024 * 1024
 MAX_EXAMPLES = 3  # counterexamples kept per invariant
@@ -250,8 +252,9 @@ class Expect:
         return not self.reads_plan or not self._plan_problems(out)
 
     def _disagree(self, out: Outcome) -> tuple[str, ...]:
-        return self.agree.problems(out.recommendation, out.alternative, out.reasons,
-                                   out.reason_texts, out.need)
+        problems: tuple[str, ...] = self.agree.problems(
+            out.recommendation, out.alternative, out.reasons, out.reason_texts, out.need)
+        return problems
 
     def _plan_problems(self, out: Outcome) -> list[str]:
         plan = " | ".join(out.plan).casefold()
@@ -513,7 +516,8 @@ def _values(want: Any) -> list[Any]:
     return want if isinstance(want, list) else [want]
 
 
-def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail, agree: Any = None) -> Expect:
+def _compile_expect(e: Expectation, loc: Loc, vocab: Vocabulary, fail: Fail,
+                    agree: Any = None) -> Expect:
     """`agree`: the rule base's verify.outcome.ReasonCheck, for `reasons_agree`."""
     given_keys = [k for k in Expectation.model_fields if k in e.model_fields_set]
     if not given_keys:
@@ -566,7 +570,8 @@ def sorted_tier(tier: frozenset[str | None]) -> str | list[str]:
     return shown[0] if len(shown) == 1 else shown
 
 
-def _compile_monotone(rules: Any, mono: MonotoneModel, loc, fail):
+def _compile_monotone(rules: Any, mono: MonotoneModel, loc: Loc, fail: Fail,
+                      ) -> tuple[tuple[frozenset[str | None], ...], dict[str, tuple[frozenset[str | None], ...]]]:
     """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
     results: list[frozenset[str | None]] = []
     for j, listed in enumerate(mono.results):
@@ -593,7 +598,8 @@ def _compile_monotone(rules: Any, mono: MonotoneModel, loc, fail):
     return tuple(results), tiers
 
 
-def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset[str | None]]:
+def _compile_condition(rules: Any, condition: Mapping[str, Any] | None, loc: Loc, fail: Fail,
+                       ) -> dict[str, frozenset[str | None]]:
     """id -> value or list (the value "" = left blank), checked against the rule base."""
     out: dict[str, frozenset[str | None]] = {}
     for fid, want in (condition or {}).items():
@@ -620,7 +626,8 @@ def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset[
     return out
 
 
-def _check_answers(answers: dict[str, Any], loc, assess, fail) -> None:
+def _check_answers(answers: dict[str, Any], loc: Loc, assess: Callable[[dict[str, Any]], Any],
+                   fail: Fail) -> None:
     """The engine must accept the answers; on failure name the line of the bad key."""
     try:
         assess(answers)
@@ -654,7 +661,7 @@ def parse_space(items: Sequence[str], rules: Any, where: str = "--space") -> dic
             raise SuiteError(f"{where} {item!r}: expected field=value[,value...], e.g. readiness_concern=,none")
         values = [v.strip() for v in rest.split(",")]
 
-        def fail(_loc, message: str, item: str = item) -> SuiteError:
+        def fail(_loc: Loc, message: str, item: str = item) -> SuiteError:
             return SuiteError(f"{where} {item!r}: {message}")
 
         compiled = _compile_condition(rules, {key: values}, (), fail)
@@ -955,7 +962,7 @@ def monotone_sweep(plan: SpacePlan, cases: Sequence[Case]) -> Any:
 
 
 def _monotone_results(suite: Suite, rules: Any, plan: SpacePlan, cases: Sequence[Case], watch: Any,
-                      fast, examples: int) -> list[CaseResult]:
+                      fast: Callable[[Mapping[str, str]], Outcome], examples: int) -> list[CaseResult]:
     out = []
     for k, case in enumerate(cases):
         compared, broken, found = watch.check(k, examples)
@@ -972,10 +979,11 @@ def _monotone_results(suite: Suite, rules: Any, plan: SpacePlan, cases: Sequence
     return out
 
 
-def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, examples: int,
+def _check_invariants(plan: SpacePlan, invariants: Sequence[Case],
+                      fast: Callable[[Mapping[str, str]], Outcome], examples: int,
                       sets: Iterator[tuple[tuple[str | None, ...], dict[str, str]]] | None = None,
                       progress: Callable[[int, int], None] | None = None, total: int = 0,
-                      watch: Any = None):
+                      watch: Any = None) -> tuple[int, int, list[tuple[int, int, list[Any]]]]:
     """`watch`: a verify.monotone.MonotoneSweep shown every answer set and its result."""
     pos = plan.position
     compiled = []

@@ -47,7 +47,7 @@ def sheet_values(ws: Any) -> Iterator[list[Any]]:
     beyond Excel's limits are refused (a row of a billion empty cells is not a sheet's)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    class Parser(WorkSheetParser):  # type: ignore[misc]  # openpyxl has no type hints
+    class Parser(WorkSheetParser):  # type: ignore[misc, unused-ignore]  # openpyxl: no hints
         def parse_cell(self, element: Any) -> dict[str, Any]:
             cell: dict[str, Any] = super().parse_cell(element)
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
