@@ -14,6 +14,7 @@ import json
 import string
 from pathlib import Path
 
+from conftest import default_signals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -209,7 +210,8 @@ def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
         f"S{i},Quentin Person{i},ECT,induction\n" for i in range(400_000)), encoding="utf-8")
     out = work / "results.csv"
     proc = subprocess.Popen([*cmd, "assess", str(src), "-o", str(out), "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=default_signals)
     deadline, temp = time.monotonic() + 90, []
     while time.monotonic() < deadline and proc.poll() is None:
         temp = [p for p in work.iterdir() if p.name.endswith(".tmp")]

@@ -559,6 +559,7 @@ def test_no_suite_file_is_a_usage_error(run_cli):
 # --- the example suite and the shipped rule base -------------------------------------------
 
 
+@pytest.mark.slow
 def test_example_suite_passes_against_the_shipped_rule_base(run_cli, shipped_rules_path):
     result = run_cli("rules", "test", EXAMPLE, "--rules", shipped_rules_path)
     assert result.exit_code == 0, result.stdout + result.stderr
