@@ -431,10 +431,8 @@ def load_suite(path: str | os.PathLike[str], rules: Any) -> Suite:
 
 
 def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
-    def fail(loc: tuple[str | int, ...], message: str) -> SuiteError:
-        line = doc.line_of(loc) or 1
-        return SuiteError(f"{filename}:{line}: {dotted(loc) or '(top level)'}: {message}")
-
+    compiler = _CaseCompiler(doc, filename, rules)
+    fail = compiler.fail
     if doc.data is None:
         raise fail((), "the suite is empty; give `vignettes:` and/or `invariants:`")
     if not isinstance(doc.data, dict):
@@ -445,62 +443,9 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
         loc, message = first_problem(exc.errors(include_url=False, include_input=False),
                                      doc.data, SuiteModel)
         raise fail(loc, message) from None
-
-    vocab = vocabulary(rules)
-    assess, _fast = engine_adapter(rules)
-    from coachmentor.verify.outcome import ReasonCheck
-
-    agree = ReasonCheck(rules)
-    cases: list[Case] = []
-    seen: dict[str, tuple[str, int]] = {}
-
-    def check_id(loc: tuple[str | int, ...], case_id: str) -> int:
-        line = doc.line_of(loc + ("id",)) or 1
-        if case_id in seen:
-            kind, at = seen[case_id]
-            raise fail(loc + ("id",), f"id '{case_id}' is already used (by the {kind} on line {at})")
-        seen[case_id] = (str(loc[0])[:-1], line)
-        return doc.line_of(loc) or line
-
-    def citation(loc: tuple[str | int, ...], c: SuiteCitation | None) -> dict[str, str] | None:
-        if c is None:
-            return None
-        if c.doc not in rules.model.sources:
-            known = ", ".join(rules.model.sources)
-            raise fail(loc + ("source", "doc"), f"unknown source document '{c.doc}' (sources: {known})")
-        return {"doc": c.doc, "quote": c.quote}
-
-    for i, v in enumerate(model.vignettes or []):
-        loc = ("vignettes", i)
-        line = check_id(loc, v.id)
-        source = citation(loc, v.source)
-        expect = _compile_expect(v.expect, loc + ("expect",), vocab, fail, agree)
-        _check_answers(v.answers, loc + ("answers",), assess, fail)
-        cases.append(Case("vignette", v.id, line, source, expect, answers=dict(v.answers)))
-
-    for i, inv in enumerate(model.invariants or []):
-        loc = ("invariants", i)
-        line = check_id(loc, inv.id)
-        source = citation(loc, inv.source)
-        expect = _compile_expect(inv.expect, loc + ("expect",), vocab, fail, agree)
-        when = _compile_condition(rules, inv.when, loc + ("when",), fail)
-        unless = _compile_condition(rules, inv.unless, loc + ("unless",), fail) if inv.unless else None
-        if unless == {}:
-            unless = None
-        cases.append(Case("invariant", inv.id, line, source, expect, when=when, unless=unless))
-
-    for i, mono in enumerate(model.monotone or []):
-        loc = ("monotone", i)
-        line = check_id(loc, mono.id)
-        source = citation(loc, mono.source)
-        when = _compile_condition(rules, mono.when, loc + ("when",), fail)
-        unless = _compile_condition(rules, mono.unless, loc + ("unless",), fail) if mono.unless else None
-        results, tiers = _compile_monotone(rules, mono, loc, fail)
-        given = {"results": [sorted_tier(t) for t in results],
-                 "answers": {f: [sorted_tier(t) for t in ts] for f, ts in tiers.items()}}
-        cases.append(Case("monotone", mono.id, line, source, Expect((), frozenset(), given),
-                          when=when, unless=unless or None, results=results, tiers=tiers))
-
+    cases = [compiler.vignette(i, v) for i, v in enumerate(model.vignettes or [])]
+    cases += [compiler.invariant(i, inv) for i, inv in enumerate(model.invariants or [])]
+    cases += [compiler.monotone(i, mono) for i, mono in enumerate(model.monotone or [])]
     if not cases:
         raise fail((), "the suite has no cases; give `vignettes:`, `invariants:` and/or `monotone:`")
     space = None
@@ -510,6 +455,71 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
             for fid, values in _compile_condition(rules, model.space, ("space",), fail).items()
         }
     return Suite(filename, model.name, tuple(cases), space)
+
+
+class _CaseCompiler:
+    """A suite file's cases made into `Case`s, checked against the rule base: ids used once,
+    citations of known sources, expectations and conditions in the rule base's words."""
+
+    def __init__(self, doc: YamlDocument, filename: str, rules: Any) -> None:
+        from coachmentor.verify.outcome import ReasonCheck
+
+        self.doc, self.filename, self.rules = doc, filename, rules
+        self.vocab = vocabulary(rules)
+        self.assess, _fast = engine_adapter(rules)
+        self.agree = ReasonCheck(rules)
+        self.seen: dict[str, tuple[str, int]] = {}
+
+    def fail(self, loc: Loc, message: str) -> SuiteError:
+        line = self.doc.line_of(loc) or 1
+        return SuiteError(f"{self.filename}:{line}: {dotted(loc) or '(top level)'}: {message}")
+
+    def check_id(self, loc: Loc, case_id: str) -> int:
+        line = self.doc.line_of(loc + ("id",)) or 1
+        if case_id in self.seen:
+            kind, at = self.seen[case_id]
+            raise self.fail(loc + ("id",), f"id '{case_id}' is already used (by the {kind} on line {at})")
+        self.seen[case_id] = (str(loc[0])[:-1], line)
+        return self.doc.line_of(loc) or line
+
+    def citation(self, loc: Loc, c: SuiteCitation | None) -> dict[str, str] | None:
+        if c is None:
+            return None
+        if c.doc not in self.rules.model.sources:
+            known = ", ".join(self.rules.model.sources)
+            raise self.fail(loc + ("source", "doc"), f"unknown source document '{c.doc}' (sources: {known})")
+        return {"doc": c.doc, "quote": c.quote}
+
+    def vignette(self, i: int, v: VignetteModel) -> Case:
+        loc: Loc = ("vignettes", i)
+        line = self.check_id(loc, v.id)
+        source = self.citation(loc, v.source)
+        expect = _compile_expect(v.expect, loc + ("expect",), self.vocab, self.fail, self.agree)
+        _check_answers(v.answers, loc + ("answers",), self.assess, self.fail)
+        return Case("vignette", v.id, line, source, expect, answers=dict(v.answers))
+
+    def invariant(self, i: int, inv: InvariantModel) -> Case:
+        loc: Loc = ("invariants", i)
+        line = self.check_id(loc, inv.id)
+        source = self.citation(loc, inv.source)
+        expect = _compile_expect(inv.expect, loc + ("expect",), self.vocab, self.fail, self.agree)
+        when = _compile_condition(self.rules, inv.when, loc + ("when",), self.fail)
+        unless = (_compile_condition(self.rules, inv.unless, loc + ("unless",), self.fail)
+                  if inv.unless else None)
+        return Case("invariant", inv.id, line, source, expect, when=when, unless=unless or None)
+
+    def monotone(self, i: int, mono: MonotoneModel) -> Case:
+        loc: Loc = ("monotone", i)
+        line = self.check_id(loc, mono.id)
+        source = self.citation(loc, mono.source)
+        when = _compile_condition(self.rules, mono.when, loc + ("when",), self.fail)
+        unless = (_compile_condition(self.rules, mono.unless, loc + ("unless",), self.fail)
+                  if mono.unless else None)
+        results, tiers = _compile_monotone(self.rules, mono, loc, self.fail)
+        given = {"results": [sorted_tier(t) for t in results],
+                 "answers": {f: [sorted_tier(t) for t in ts] for f, ts in tiers.items()}}
+        return Case("monotone", mono.id, line, source, Expect((), frozenset(), given),
+                    when=when, unless=unless or None, results=results, tiers=tiers)
 
 
 def _values(want: Any) -> list[Any]:
