@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from coachmentor.batch.columns import mean_line
-from coachmentor.batch.summary import IdTable
+from coachmentor.batch.summary import AssessSummary, IdTable
 from coachmentor.files.messages import shown, stale_note
 from coachmentor.render.words import short_label, wording
 from coachmentor.rulebase.model import RECOMMENDATIONS
@@ -17,7 +17,7 @@ IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
             "other": "other support first"}
 
 
-def column_warnings(d: dict[str, Any]) -> list[str]:
+def column_warnings(d: AssessSummary) -> list[str]:
     """A header near a field but not it ('time_frme'): every row was assessed without that
     answer, so it is said first, and even with -q (header texts and field ids, no cell)."""
     hints = d.get("unused_column_suggestions") or {}
@@ -29,7 +29,7 @@ GROUPS_SHOWN = 10  # (column, value) groups listed of each kind; the summary fil
 ROWS_SHOWN = 6  # row numbers listed per group
 
 
-def covering(d: dict[str, Any]) -> str:
+def covering(d: AssessSummary) -> str:
     """' (from the 46 rows assessed; 74 not yet)' when some rows could not be assessed: the
     totals it follows count only the rows assessed."""
     if not d.get("errors"):
@@ -78,7 +78,7 @@ def group_line(gs: list[dict[str, Any]], sid: str = "staff_id") -> str:
     return f"{head}: {values} in {g['column']}: {g['fix']}"
 
 
-def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> list[str]:
+def value_lines(d: AssessSummary, words: Any, sid: str, errors_shown: bool) -> list[str]:
     """The errors, grouped by (column, value), then what else needs doing; the values read
     with a warning, grouped alike; the accepted values of those questions, once."""
     lines: list[str] = []
@@ -131,7 +131,7 @@ def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> 
 FIRST_ERRORS_SHOWN = 5
 
 
-def header_map_lines(d: dict[str, Any]) -> list[str]:
+def header_map_lines(d: AssessSummary) -> list[str]:
     """Which column was read for each question, and who said so when not its header."""
     read = d.get("columns_read") or []
     if not read:
@@ -159,7 +159,7 @@ def choice_words(choice: dict[str, str]) -> str:
     return choice["value"] if fold(label) == fold(choice["value"]) else f"{choice['value']} ({label})"
 
 
-def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
+def render_text(d: AssessSummary, rules: RuleSet | None = None, *,
                 errors_shown: bool = False) -> str:
     """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
 
@@ -186,7 +186,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     return "\n".join(lines) + "\n"
 
 
-def _head(d: dict[str, Any]) -> str:
+def _head(d: AssessSummary) -> str:
     head = f"coachmentor assess: {d['rows']:,} row(s): {d['ok']:,} ok, {d['errors']:,} error(s)"
     if d.get("blank_rows_skipped"):
         head += f"; {d['blank_rows_skipped']:,} blank row(s) skipped"
@@ -195,7 +195,7 @@ def _head(d: dict[str, Any]) -> str:
     return head
 
 
-def _result_lines(d: dict[str, Any], words: Any, sid: str) -> list[str]:
+def _result_lines(d: AssessSummary, words: Any, sid: str) -> list[str]:
     """The recommendations, what 'another kind of support' meant, and the rows to look at."""
     recs = d["recommendations"]
     lines = [f"  recommendations{covering(d)}: " + ", ".join(
@@ -214,12 +214,13 @@ def _result_lines(d: dict[str, Any], words: Any, sid: str) -> list[str]:
     return lines
 
 
-def _group_lines(d: dict[str, Any], words: Any) -> list[str]:
+def _group_lines(d: AssessSummary, words: Any) -> list[str]:
     """By career stage and by department: rows and results of each (the first 15)."""
     lines = []
-    for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
-                                ("by department", "by_department", words.group)):
-        groups = d.get(key) or {}
+    for title, groups_of, name_of in (
+            ("by career stage", d.get("by_career_stage"), words.stage_short),
+            ("by department", d.get("by_department"), words.group)):
+        groups = groups_of or {}
         if not groups:
             continue
         lines.append(f"  {title}:")
@@ -234,7 +235,7 @@ def _group_lines(d: dict[str, Any], words: Any) -> list[str]:
     return lines
 
 
-def _capacity_line(d: dict[str, Any]) -> str:
+def _capacity_line(d: AssessSummary) -> str:
     cap = d["capacity"]
     c, m = cap["coaching"], cap["mentoring"]
     return (
@@ -247,7 +248,7 @@ def _capacity_line(d: dict[str, Any]) -> str:
     )
 
 
-def _duplicate_lines(d: dict[str, Any], sid: str) -> list[str]:
+def _duplicate_lines(d: AssessSummary, sid: str) -> list[str]:
     lines = []
     dup = d["duplicate_staff_ids"]
     if dup["rows"]:
@@ -260,7 +261,7 @@ def _duplicate_lines(d: dict[str, Any], sid: str) -> list[str]:
     return lines
 
 
-def _column_lines(d: dict[str, Any]) -> list[str]:
+def _column_lines(d: AssessSummary) -> list[str]:
     """Under --redact, which columns were treated how; else the columns not used."""
     hints = d.get("unused_column_suggestions") or {}
     unused = [u for u in d["unused_columns"] if u not in hints]
@@ -285,7 +286,7 @@ def _column_lines(d: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _note_lines(d: dict[str, Any]) -> list[str]:
+def _note_lines(d: AssessSummary) -> list[str]:
     """Notes on the files: a replaced output, stale temporary files, a header below a title,
     a cp1252 input, cells cut to fit a workbook."""
     lines = []
