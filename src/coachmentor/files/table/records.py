@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Iterator
+from typing import Protocol
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.table.base import FIELD_LIMIT, MAX_CELLS
@@ -29,6 +30,14 @@ from coachmentor.files.table.decoding import Decoding, reading
 LONG_RECORD = 131_072
 
 OVER_LIMIT = f"field larger than field limit ({FIELD_LIMIT})"  # as csv words it (messages.py)
+
+
+class _Reader(Protocol):
+    """What we use of a csv.reader."""
+
+    line_num: int
+
+    def __next__(self) -> list[str]: ...
 
 
 class LongRecord(Exception):
@@ -48,13 +57,13 @@ class CsvRows:
         self._reader = self._new_reader()
         self._next = self._reader.__next__
 
-    def _new_reader(self) -> Iterator[list[str]]:
+    def _new_reader(self) -> _Reader:
         return csv.reader(self._tap(long_record=LONG_RECORD), delimiter=self._delimiter,
                           strict=True)
 
     @property
     def line_num(self) -> int:
-        return self._before + self._reader.line_num  # type: ignore[attr-defined]  # csv's reader
+        return self._before + self._reader.line_num
 
     def __iter__(self) -> CsvRows:
         return self
@@ -74,7 +83,7 @@ class CsvRows:
     def _finish_long(self, counted: int) -> list[str]:
         """The record in `lines` (and the lines after it that it spans), read by us; csv's
         reader is replaced (its tap has ended), the lines counted as read."""
-        self._before += self._reader.line_num + counted  # type: ignore[attr-defined]
+        self._before += self._reader.line_num + counted
         self._reader = self._new_reader()
         self._next = self._reader.__next__
         held = list(self.lines)
