@@ -211,7 +211,7 @@ def read_columns(rules, header: Sequence[str]) -> list[str]:
     """The `<id>_read` columns `assess` adds for a file with this header, in its order."""
     from coachmentor.batch.columns import field_of, read_column
 
-    return [read_column(f) for h in header if (f := field_of(rules, h)) in rules.questions]
+    return [read_column(f) for h in header if (f := field_of(rules, h)) is not None and f in rules.questions]
 
 
 # --- other exports of the same kind ---------------------------------------------------------

@@ -432,7 +432,9 @@ def test_rules_check_syntax_error(run_cli, rules_copy):
     start = _break(rules_copy, CONFLICT_RULE, CONFLICT_RULE.replace("{focus: conflict}", "{focus: conflict"))
     result = run_cli("rules", "check", rules_copy)
     err = assert_one_clean_error(result, str(rules_copy), "YAML syntax error")
-    line = int(re.search(rf"{re.escape(str(rules_copy))}:(\d+):", err).group(1))
+    found = re.search(rf"{re.escape(str(rules_copy))}:(\d+):", err)
+    assert found is not None, err
+    line = int(found.group(1))
     assert line in (start + 2, start + 3), (start, err)  # the parser notices on the next line
 
 

@@ -74,7 +74,7 @@ SHARED = ("--output", "--format", "--summary", "--report", "--redact")
 
 @pytest.mark.parametrize("flag", SHARED)
 def test_a_shared_option_looks_the_same_on_every_command(flag):
-    looks = {}
+    looks: dict[str, tuple[Any, ...]] = {}
     for name, command in _commands():
         for param in command.params:
             if param.param_type_name == "option" and flag in param.opts:

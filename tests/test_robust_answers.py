@@ -29,7 +29,7 @@ def _runner():
     from typer.testing import CliRunner
 
     try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # click < 8.2
+        return CliRunner(mix_stderr=False, env=dict(ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
     except TypeError:
         return CliRunner(env=dict(ENV))
 
@@ -335,7 +335,8 @@ def test_debug_traceback_shows_no_name(tmp_path):
 
 
 def test_reader_errors_are_answers_errors(tmp_path, rules):
-    for content in ["a: [\n", "career_stage: [x]\n", b"\xff", "x: 1\n", "- 1\n", "a: &a 1\nb: *a\n"]:
+    contents: list[str | bytes] = ["a: [\n", "career_stage: [x]\n", b"\xff", "x: 1\n", "- 1\n", "a: &a 1\nb: *a\n"]
+    for content in contents:
         path = write(tmp_path, content)
         with pytest.raises(AnswersError) as info:
             read_answers_file(path, rules, SuppliedAnswers())

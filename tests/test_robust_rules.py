@@ -30,7 +30,7 @@ def _runner():
     from typer.testing import CliRunner
 
     try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # click < 8.2
+        return CliRunner(mix_stderr=False, env=dict(ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
     except TypeError:
         return CliRunner(env=dict(ENV))
 
@@ -132,13 +132,13 @@ def test_syntax_error_in_the_middle_of_the_shipped_file(tmp_path, command):
 # --- wrong types and unknown keys (pydantic, extra=forbid) ----------------------------------
 
 TYPE_CASES = [
-    # (id, old, new, dotted key in the message, expected words)
-    ("version-list", 'version: "2.1.1"', "version: [1, 2]", "version", "valid string"),
-    ("number-as-text", "  both_min: ", "  both_min: lots #", "decision.both_min", "valid number"),
-    ("bool-as-text", "    required: true", "    required: perhaps", "questions[0].required", "valid boolean"),
-    ("points-list", "    points: {mentoring: 4}", "    points: [3]", "rules[0].points", "valid dictionary"),
-    ("literal", "    alternative: ", "    alternative: nap #", "gates[0].alternative", "'training'"),
-    ("choice-pattern", "      - value: trainee", "      - value: Trainee", "questions[0].choices[0].value", "pattern"),
+    # (id, old, new, dotted key in the message, our words for what was expected)
+    ("version-list", 'version: "2.1.1"', "version: [1, 2]", "version", "expected one value, not a list"),
+    ("number-as-text", "  both_min: ", "  both_min: lots #", "decision.both_min", "expected a number"),
+    ("bool-as-text", "    required: true", "    required: perhaps", "questions[0].required", "expected true or false"),
+    ("points-list", "    points: {mentoring: 4}", "    points: [3]", "rules[0].points", "expected a mapping (key: value lines), not a list"),
+    ("literal", "    alternative: ", "    alternative: nap #", "gates[0].alternative", "expected one of: 'training'"),
+    ("choice-pattern", "      - value: trainee", "      - value: Trainee", "questions[0].choices[0].value", "an id is letters, digits"),
     ("choices-mapping", "    choices:\n", "    choices: {}\n    extra_choices:\n", "questions[0]", ""),
     ("frame-without-reason", "  need_set_aside: ", "  need_set_aside: Set aside. #",
      "texts.need_set_aside", "{reason}"),
@@ -546,7 +546,7 @@ def test_model_hides_input_in_validation_errors():
                     "grey_zone": 1, "decisive_margin": 1}),
     ]:
         with pytest.raises(ValidationError) as info:
-            model.model_validate(data)
+            model.model_validate(data)  # type: ignore[attr-defined]  # each a pydantic model
         assert SECRET not in str(info.value) and "input_value" not in str(info.value)
         assert SECRET not in repr(info.value.errors(include_input=False))
 

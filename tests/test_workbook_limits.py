@@ -70,7 +70,7 @@ def write_workbook(path: Path, sheet_chunks, *, method=zipfile.ZIP_DEFLATED, lev
         z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
         info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
         info.compress_type = method
-        info._compresslevel = level  # ZipInfo has no public setter
+        info._compresslevel = level  # type: ignore[attr-defined]  # ZipInfo has no public setter
         with z.open(info, "w", force_zip64=True) as fh:
             fh.write(SHEET_HEAD)
             for chunk in sheet_chunks:

@@ -405,7 +405,7 @@ class Decided:
     __slots__ = ("recommendation", "alternative", "margin_factor", "coaching_type",
                  "mentoring_type", "reasons", "warnings")
 
-    def __init__(self, content: tuple) -> None:
+    def __init__(self, content: tuple[Any, ...]) -> None:
         (self.recommendation, self.alternative, self.margin_factor, self.coaching_type,
          self.mentoring_type, self.reasons, self.warnings) = content
 
@@ -504,7 +504,7 @@ class _Part:
         for c in fired:
             self.coaching += c.coaching
             self.mentoring += c.mentoring
-        self._pushes: dict[tuple[str, int], tuple[list, list]] = {}
+        self._pushes: dict[tuple[str, int], tuple[list[Any], list[Any]]] = {}
 
     def pushes(self, rec: str, limit: int) -> tuple[list[tuple[int, Reason]],
                                                      list[tuple[float, int, Reason]]]:
@@ -720,7 +720,7 @@ def _toward(recommendation: str, c: Any) -> float:
 def _push(c: Any, recommendation: str) -> tuple[float, Reason]:
     """How far a rule pushed towards `recommendation`, and its reason with that weight: one
     Reason per rule and recommendation, kept on the compiled rule."""
-    hit = c.reasons.get(recommendation)
+    hit: tuple[float, Reason] | None = c.reasons.get(recommendation)
     if hit is None:
         weight = _toward(recommendation, c)
         rule = c.rule

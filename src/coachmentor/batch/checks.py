@@ -71,7 +71,7 @@ class RowChecks:
         self.raw = 0  # the last row's raw key, for its read cells (`resolve`, `slow`; 0: blank)
         self.recoded = 0  # cells the values file gave a value (each row read here once)
         # Results with warnings about values, by (the shared Result, the row's problems)
-        self._warned: dict[tuple, Result] = {}
+        self._warned: dict[tuple[Any, ...], Result] = {}
 
     # --- values --------------------------------------------------------------------------
     def cell(self, k: int, fid: str, cell: str) -> tuple[int, Reading]:
@@ -134,7 +134,7 @@ class RowChecks:
         self.on_error(n, row[col] if cited else None, message)  # type: ignore[index]
 
     def _error(self, n: int, row: list[str], message: str, stage: str | None = None,
-               problems: tuple = (), cite: bool = True) -> Result:
+               problems: tuple[Any, ...] = (), cite: bool = True) -> Result:
         self.note(n, row, message, cite)
         return self.results.error(message, stage, problems, uncited=not cite)
 

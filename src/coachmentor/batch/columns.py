@@ -13,7 +13,7 @@ mean' (`hints`), never taken as that field: a guess could put the wrong data in 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from coachmentor.errors import InputFileError
@@ -200,7 +200,7 @@ def related_lines(rules: RuleSet, unused: list[str], missing: list[str]) -> dict
 HEADER_FIELDS = 3  # a row naming this many fields is a header, even with a field unnamed
 
 
-def header_test(rules: RuleSet, picks: Sequence[Pick] = ()):
+def header_test(rules: RuleSet, picks: Sequence[Pick] = ()) -> Callable[[list[str]], bool]:
     """Recognises a header row: one that names every required field (the leader's picks
     count), or at least HEADER_FIELDS fields (a header with a column the rule base does not
     know: which it is is said after, never guessed silently)."""

@@ -45,7 +45,7 @@ class Memo:
         self.rules, self.results, self.keys = rules, results, checks.keys
         self.recent: dict[int, Result | int] = {}
         self.older: dict[int, Result | int] = {}
-        self.rendered: dict[tuple, Result] = {}  # (decided, confidence, stage), (text, stage)
+        self.rendered: dict[tuple[Any, ...], Result] = {}  # (decided, confidence, stage), (text, stage)
         self.waiting: dict[int, Result | None] = {}  # this chunk's new keys
         self.engine_runs = 0
 
@@ -207,8 +207,8 @@ class Loop:
                 reads.append(chk.raw)
         self._emit(out, texts, results, numbers, blanks, reads)
 
-    def _emit(self, out: list, texts: list, results: list, numbers: list, blanks: int,
-              reads: list, partial: bool = False) -> None:
+    def _emit(self, out: list[Any], texts: list[Any], results: list[Any], numbers: list[int], blanks: int,
+              reads: list[Any], partial: bool = False) -> None:
         self.rows += len(out) + blanks
         results = self.checks.memo.settle(results)
         try:

@@ -120,7 +120,7 @@ class AssessOptions:
     # Free text in full where messages quote a value (never under --redact).
     show_values: bool = False
     # Which column holds which field, as the leader said (--column, then the values file).
-    picks: tuple = ()
+    picks: tuple[Any, ...] = ()
 
 
 def assess_file(
@@ -196,7 +196,7 @@ def assess_file(
             if screen is not None:
                 screen.sid = columns.fields.get("staff_id")
 
-            def emit(rows: list, texts: list | None, results: list, numbers: list[int],
+            def emit(rows: list[Any], texts: list[Any] | None, results: list[Any], numbers: list[int],
                      blanks: int, reads: list[str]) -> None:
                 if redactor is not None:
                     # Last, after every check on the rows (a cell that swallowed rows is found

@@ -289,7 +289,8 @@ def survey(rules: RuleSet, source: str | Path, *, options: TableOptions = DETECT
 GUESSED = "guessed"  # Columns.how of a column read for a survey only: proposed, not accepted
 
 
-def _values(rules: RuleSet, cols: Any, table: Any, redact: bool) -> tuple[dict, int]:
+def _values(rules: RuleSet, cols: Any, table: Any, redact: bool,
+            ) -> tuple[dict[tuple[str, str], Entry], int]:
     """The value lines of the answer columns' values not read plainly, and the last row."""
     # Without the values file's answers, so that what it maps is listed (with its use).
     reader = CellReader(rules, shown=Shown(show_values=True, redact=redact))

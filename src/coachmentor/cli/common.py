@@ -12,13 +12,16 @@ import sys
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, NamedTuple, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from coachmentor.errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
 from coachmentor.textsafe import printable
+
+if TYPE_CHECKING:  # for annotations only: the CLI imports the rule base lazily
+    from coachmentor.rulebase.ruleset import RuleSet
 
 
 class HelpCommand(TyperCommand):
@@ -187,7 +190,7 @@ ColumnOption = Annotated[
 ]
 
 
-def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple:
+def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple[Any, ...]:
     """--column QUESTION=HEADER (each), then a values file's column lines, as the picks the
     batch reads (batch.columns.Pick); a question that is not one is exit 2."""
     from coachmentor.batch.columns import COMMAND_LINE, Pick
@@ -388,7 +391,7 @@ def sweep_progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def load_ruleset(path: Path | None):
+def load_ruleset(path: Path | None) -> RuleSet:
     from coachmentor.rulebase.loader import load_rules
 
     return load_rules(path)

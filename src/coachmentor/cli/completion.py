@@ -17,7 +17,9 @@ COMPLETE_VAR = "_COACHMENTOR_COMPLETE"  # the variable the completion scripts se
 
 def completion_script(shell: str, prog_name: str = "coachmentor") -> str:
     """The script that makes Tab complete commands, options and values in `shell`."""
-    from typer.completion import get_completion_script
+    # typer.completion imports these for its own options and lists no __all__; public module,
+    # there from typer 0.19 to 0.29 (the tests run the lowest and the latest)
+    from typer.completion import get_completion_script  # type: ignore[attr-defined, unused-ignore]
 
     return get_completion_script(prog_name=prog_name, complete_var=COMPLETE_VAR, shell=shell)
 
@@ -28,6 +30,6 @@ def answer_the_shell_if_asked(environ: dict[str, str] | None = None) -> None:
     import os
 
     if COMPLETE_VAR in (os.environ if environ is None else environ):
-        from typer.completion import completion_init
+        from typer.completion import completion_init  # type: ignore[attr-defined, unused-ignore]
 
         completion_init()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -123,7 +123,7 @@ def match(
     'other' or error row. Exit 0: all matched; 1: some unmatched or error rows; 2: unusable
     input.
     """
-    result: dict = {}
+    result: dict[str, Any] = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
         from coachmentor.match.io import choose_format
         from coachmentor.match.run import match_files
@@ -134,9 +134,9 @@ def match(
 
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
-        screen: list[dict] | None = [] if explain is None and for_a_person(output, format_) \
+        screen: list[dict[str, Any]] | None = [] if explain is None and for_a_person(output, format_) \
             else None
-        records: list[dict] | None = [] if report is not None else None
+        records: list[dict[str, Any]] | None = [] if report is not None else None
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,

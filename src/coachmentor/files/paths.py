@@ -29,7 +29,7 @@ import os
 import stat
 import sys
 from collections.abc import Iterable, Sequence
-from typing import Union
+from typing import Any, Union
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.atomic import _fd_alias
@@ -37,7 +37,8 @@ from coachmentor.files.atomic import _fd_alias
 PathLike = Union[str, "os.PathLike[str]"]
 Named = tuple[str, PathLike | None]  # (how the user names it, the path or None)
 STDIN = STDOUT = "-"
-_Key = tuple[str, object, object]  # ("file", device, inode) or ("new", folder, name)
+# ('file', device, inode) for a file there, ('new', real folder, name) for a name not yet used
+_Key = tuple[str, Any, Any]
 
 #: how a refusal names standard output, when a command writes it and it is a regular file
 STANDARD_OUTPUT = "standard output"
@@ -102,7 +103,7 @@ def _check_writable_place(flag: str, path: str) -> None:
 def _std_fd(stream: object) -> int | None:
     """The descriptor under sys.stdin or sys.stdout (None for a test runner's capture)."""
     try:
-        fd: int = stream.fileno()  # type: ignore[attr-defined]  # any stream: duck-typed
+        fd: int = stream.fileno()  # type: ignore[attr-defined]
         return fd
     except (AttributeError, ValueError, OSError):
         return None
@@ -131,9 +132,8 @@ def _key(path: str, std: int | None, *, new: bool = True) -> _Key | None:
 def _same(a: _Key, b: _Key) -> bool:
     if a == b:
         return True
-    if (a[0] == b[0] == "new" and a[1] == b[1] and isinstance(a[2], str)
-            and isinstance(b[2], str) and a[2].casefold() == b[2].casefold()):
-        return _ignores_case(str(a[1]))
+    if a[0] == b[0] == "new" and a[1] == b[1] and a[2].casefold() == b[2].casefold():
+        return _ignores_case(a[1])
     return False
 
 

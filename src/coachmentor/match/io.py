@@ -124,7 +124,7 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
 
         read = read_answers(rules)
     own = _lookup(STAFF_COLUMNS)
-    chosen = {fold(p.header): p.fid for p in picks if p.header}
+    chosen: dict[str, str] = {fold(p.header): p.fid for p in picks if p.header}
     placed = {p.fid for p in picks}
 
     def resolve(text: str) -> str | None:
@@ -186,7 +186,7 @@ def _shifted(rules: RuleSet, policy: Policy, table: Any, cols: dict[str, int],
 _MISSING = object()
 
 
-def _cached(policy: Policy, key: tuple, make: Callable[[], Any]) -> Any:
+def _cached(policy: Policy, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     """make(), remembered for this read: a staff list repeats its cells and answer sets."""
     got = policy._memo.get(key, _MISSING)
     if got is _MISSING:

@@ -164,7 +164,7 @@ def _render(records: list[dict[str, Any]], fmt: str, output: Path | None, guard:
     return text
 
 
-def _keep_cost(needs: list, sups: list, policy: Any, avoided: Any, view: Any,
+def _keep_cost(needs: list[Any], sups: list[Any], policy: Any, avoided: Any, view: Any,
                sol: Any) -> dict[str, int]:
     """What keeping the pairs costs against matching afresh: how many fewer trainees' and
     ECTs' mentoring needs and relationships in all are matched (0 and 0 when nothing)."""
@@ -220,7 +220,7 @@ def _pseudonymiser() -> Any:
     return Redactor().pseudonym
 
 
-def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter, policy: Any,
+def _summary(staff: list[Any], needs: list[Any], sups: list[Any], sol: Any, causes: Counter[str], policy: Any,
              schools: Any) -> dict[str, Any]:
     def tally() -> dict[str, int]:
         return {"needed": 0, "matched": 0}
@@ -260,7 +260,7 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter, po
     }
 
 
-def _duplicates(staff: list) -> dict[str, Any]:
+def _duplicates(staff: list[Any]) -> dict[str, Any]:
     """Rows that repeat a staff_id of an earlier row (compared as ids are: without case and
     surrounding spaces), as assess's summary counts them: the hard rules, --keep, --avoid and
     --explain know a person by staff_id, so two people under one id are confused (a shifted
@@ -280,7 +280,7 @@ def _duplicates(staff: list) -> dict[str, Any]:
     return {"rows": repeats, "examples": examples, "checked_all": True}
 
 
-def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[str, Any]]:
+def _shortfall(needs: list[Any], sol: Any, policy: Any, schools: Any) -> list[dict[str, Any]]:
     """What would match everyone: for each unmatched need, one more place of the kind that
     may take it (a new supporter is nobody's line manager or assessor), grouped by support,
     school and the mentor career stages the rules allow. Adding these places is enough;
@@ -289,7 +289,7 @@ def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[st
     from coachmentor.match.people import STAGES
 
     groups: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
-    allowed: dict[tuple, tuple[str, ...]] = {}
+    allowed: dict[tuple[Any, ...], tuple[str, ...]] = {}
     for nd in needs:
         if nd.index in sol.pairs:
             continue

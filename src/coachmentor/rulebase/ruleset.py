@@ -6,7 +6,7 @@ same content give the same RuleSet.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +28,8 @@ UNREAD = "unread"  # none of these
 
 
 class RuleSet:
-    def __init__(self, model: RuleBase, *, digest: str, yaml11_booleans=()) -> None:
+    def __init__(self, model: RuleBase, *, digest: str,
+                 yaml11_booleans: Iterable[Any] = ()) -> None:
         self.model = model
         self.digest = digest
         self.yaml11_booleans = list(yaml11_booleans)
@@ -355,7 +356,7 @@ class RuleSet:
         return question.when is None or condition_holds(question.when, answers)
 
     # --- cross references (load errors) ---------------------------------------------------
-    def conditions(self):
+    def conditions(self) -> Iterator[tuple[tuple[str | int, ...], Any]]:
         """Every `when`/`unless` in the rule base, with where it stands."""
         m = self.model
         for i, q in enumerate(m.questions):
@@ -374,7 +375,7 @@ class RuleSet:
                 yield ("plans", key, "items", i, "when"), item.when
                 yield ("plans", key, "items", i, "unless"), item.unless
 
-    def citations(self):
+    def citations(self) -> Iterator[tuple[tuple[str | int, ...], Any]]:
         """Every citation in the rule base, with where it stands."""
         m = self.model
         for i, q in enumerate(m.questions):

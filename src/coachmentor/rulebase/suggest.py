@@ -95,10 +95,10 @@ def nearest(
 
 
 # `rules` below is a RuleSet; it is not imported here, as the rule set calls this module.
-_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple, Nearest]] = weakref.WeakKeyDictionary()
+_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Nearest]] = weakref.WeakKeyDictionary()
 
 
-def _kept(rules: Any, key: tuple, build: Callable[[], Nearest]) -> Nearest:
+def _kept(rules: Any, key: tuple[Any, ...], build: Callable[[], Nearest]) -> Nearest:
     try:
         mine = _KEPT.setdefault(rules, {})
     except TypeError:  # not weakly referable: build each time

@@ -23,15 +23,15 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-Tiers = tuple[frozenset, ...]  # one field's values, tier by tier (None = blank)
+Tiers = tuple[frozenset[str | None], ...]  # one field's values, tier by tier (None = blank)
 
 
 @dataclass(frozen=True)
 class MonotoneSpec:
     """A compiled `monotone:` case: covered answer sets, result order and answer tiers."""
 
-    when: tuple[tuple[int, frozenset], ...]  # (position in the sweep, values)
-    unless: tuple[tuple[int, frozenset], ...]
+    when: tuple[tuple[int, frozenset[str | None]], ...]  # (position in the sweep, values)
+    unless: tuple[tuple[int, frozenset[str | None]], ...]
     results: Tiers  # the results in order, tier by tier
     tiers: tuple[tuple[int, Tiers], ...]  # (position in the sweep, tiers)
 
