@@ -209,3 +209,17 @@ def test_our_long_record_reader_reads_as_csv_does(text, delimiter, strict):
     except csv.Error as exc:
         got = ("refused", str(exc))
     assert got == expected
+
+
+def test_assess_keeps_a_refused_long_row_and_leaves_csv_s_limit(run_cli):
+    """A record csv's strict reader refuses (text after a closing quote) with a cell past csv's
+    default limit: assess still carries its cells into its error row (read by our lenient
+    reader, not csv's, which would stop at the limit), and the process's limit is as it was."""
+    limit = csv.field_size_limit()
+    big = "y" * 300_000
+    text = f'career_stage,focus,notes\nECT,induction,"{big}"x\nECT,induction,short\n'
+    result = run_cli("assess", "-", "-q", input=text)
+    assert csv.field_size_limit() == limit
+    assert f"{big}x" in result.stdout
+    assert "cannot read this row as CSV" in result.stdout
+    assert "short" in result.stdout
