@@ -51,7 +51,7 @@ class CsvRows:
                  decoding: Decoding) -> None:
         self.lines: list[str] = []  # the text lines of the record just read
         self._clear = self.lines.clear
-        self._next_line = text.__next__
+        self._text = text
         self._delimiter, self._name, self._decoding = delimiter, name, decoding
         self._before = 0  # lines read by earlier csv readers and by parse_long_record
         self._reader = self._new_reader()
@@ -115,14 +115,12 @@ class CsvRows:
         here, before a list of them is made. A record longer than `long_record` stops csv's
         reader (LongRecord): `parse_long_record` finishes it."""
         lines, delimiter, decoding = self.lines, self._delimiter, self._decoding
-        keep, next_line = lines.append, self._next_line
+        keep = lines.append
         held, cells = sum(map(len, lines)), -1
-        while True:
-            reading.state = decoding  # a decode in this read is this table's (decoding.py)
-            try:
-                line = next_line()
-            except StopIteration:
-                return
+        # A decode in this read is this table's (decoding.py): `reading` is named before each
+        # line is read, here and after each yield (another table may have read in between).
+        reading.state = decoding
+        for line in self._text:
             if not lines:  # a new record
                 held, cells = 0, -1
             held += len(line)
@@ -135,6 +133,7 @@ class CsvRows:
                 if long_record is not None and held > long_record:
                     raise LongRecord
             yield line
+            reading.state = decoding
 
 
 def parse_long_record(held: list[str], more: Callable[[], str | None], delimiter: str,
