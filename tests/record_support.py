@@ -71,11 +71,11 @@ def record_db(request: pytest.FixtureRequest, tmp_path: Path,
 
 def run(*args: str) -> tuple[int, str, str]:
     """The real command line, in-process: (exit code, stdout, stderr)."""
-    from typer.testing import CliRunner
+    from conftest import make_cli_runner
 
     from coachmentor.cli.app import app
 
-    result = CliRunner().invoke(app, list(args))
+    result = make_cli_runner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

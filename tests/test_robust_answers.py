@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import one_error_line, run_questionnaire
+from conftest import make_cli_runner, one_error_line, run_questionnaire
 
 from coachmentor.errors import EXIT_INTERRUPTED, AnswersError, CoachmentorError
 from coachmentor.files.answers import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
@@ -26,12 +26,10 @@ SURNAME = "Zyxwright"
 
 
 def _runner():
-    from typer.testing import CliRunner
-
-    try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
-    except TypeError:
-        return CliRunner(env=dict(ENV))
+    """The suite's one CLI runner (conftest), with this file's environment."""
+    runner = make_cli_runner()
+    runner.env = dict(ENV)
+    return runner
 
 
 def cli(*args: str | Path, input: str | bytes | None = None):

@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import one_error_line
+from conftest import make_cli_runner, one_error_line
 
 from coachmentor.errors import CoachmentorError, RuleFileError
 from coachmentor.rulebase.loader import MAX_RULE_FILE_BYTES, load_rules
@@ -27,12 +27,10 @@ SET_ARGS = ["--set", "career_stage=ECT", "--set", "focus=induction"]
 
 
 def _runner():
-    from typer.testing import CliRunner
-
-    try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
-    except TypeError:
-        return CliRunner(env=dict(ENV))
+    """The suite's one CLI runner (conftest), with this file's environment."""
+    runner = make_cli_runner()
+    runner.env = dict(ENV)
+    return runner
 
 
 def cli(*args: str | Path, env: dict | None = None):

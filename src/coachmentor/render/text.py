@@ -430,13 +430,10 @@ def _md(text: str) -> str:
 
 
 def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
-    lines: list[str] = []
     doc = safe_doc(doc)
     who = _md(staff_line(doc))
-    lines.append(f"# Coaching or mentoring{': ' + who if who else ''}")
-    lines.append("")
-    lines.append(f"**Recommendation: {_md(headline(rules, doc))}**")
-    lines.append("")
+    lines = [f"# Coaching or mentoring{': ' + who if who else ''}", "",
+             f"**Recommendation: {_md(headline(rules, doc))}**", ""]
     types = _type_line(doc)
     if types:
         lines.append(f"- Type: {_md(types)}")
@@ -457,9 +454,20 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         lines += ["", "## Check these answers", ""]
         lines += [f"- {_md(w['text'])}" for w in doc["warnings"]]
     lines += ["", "## Answers", "", "| Question | Answer |", "|---|---|"]
-    for q, a in answers_rows(rules, doc):
-        lines.append(f"| {_md(q)} | {_md(a)} |")
-    lines += ["", "## Why", ""]
+    lines += [f"| {_md(q)} | {_md(a)} |" for q, a in answers_rows(rules, doc)]
+    lines += _md_reasons(doc)
+    lines += _md_plan(doc)
+    lines += _md_side_by_side(doc)
+    lines += ["", "---", ""]
+    if firm:
+        lines += [f"Not weighed here, for the record: scores {scores}; {confidence}.", ""]
+    lines += _md_sources(rules, doc)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_reasons(doc: dict[str, Any]) -> list[str]:
+    """Why, their preference, and what would change it."""
+    lines = ["", "## Why", ""]
     for i, r in enumerate(doc["reasons"], 1):
         lines.append(f"{i}. {_md(r['text'])}")
         if r.get("source"):
@@ -471,29 +479,40 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         lines += [f"- {_md(s)}" for s in doc["what_if_text"]]
     else:
         lines.append("No single different answer would change this recommendation.")
-    if doc.get("plan"):
-        lines += ["", "## Next steps", ""]
-        for option, plan in doc["plan"].items():
-            lines.append(f"### {option.capitalize()}")
-            lines.append("")
-            for item in plan["items"]:
-                lines.append(f"- **{_md(item['heading'])}:** {_md(item['text'])}")
-                lines.append(f"  — *{_md(item['source'])}*: “{_md(item['quote'])}”")
-            lines.append("")
-    if doc.get("compared"):
-        lines += ["", "## Side by side", ""]
-        head = " | ".join(f"{_md(c['label'])} ({score_text(c['score'])})" for c in doc["compared"])
-        lines.append(f"| | {head} |")
-        lines.append("|---" * (len(doc["compared"]) + 1) + "|")
-        for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):
-            lines.append(f"| {label} | " + " | ".join(_md(c[key]) for c in doc["compared"]) + " |")
-        for label, key in (("For this person", "for_this_person"), ("Against, here", "against_for_this_person")):
-            cells = ("<br>".join(_md(x) for x in c[key]) or "—" for c in doc["compared"])
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += ["", "---", ""]
-    if firm:
-        lines += [f"Not weighed here, for the record: scores {scores}; {confidence}.", ""]
-    lines += [
+    return lines
+
+
+def _md_plan(doc: dict[str, Any]) -> list[str]:
+    if not doc.get("plan"):
+        return []
+    lines = ["", "## Next steps", ""]
+    for option, plan in doc["plan"].items():
+        lines.append(f"### {option.capitalize()}")
+        lines.append("")
+        for item in plan["items"]:
+            lines.append(f"- **{_md(item['heading'])}:** {_md(item['text'])}")
+            lines.append(f"  — *{_md(item['source'])}*: “{_md(item['quote'])}”")
+        lines.append("")
+    return lines
+
+
+def _md_side_by_side(doc: dict[str, Any]) -> list[str]:
+    if not doc.get("compared"):
+        return []
+    lines = ["", "## Side by side", ""]
+    head = " | ".join(f"{_md(c['label'])} ({score_text(c['score'])})" for c in doc["compared"])
+    lines.append(f"| | {head} |")
+    lines.append("|---" * (len(doc["compared"]) + 1) + "|")
+    for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):
+        lines.append(f"| {label} | " + " | ".join(_md(c[key]) for c in doc["compared"]) + " |")
+    for label, key in (("For this person", "for_this_person"), ("Against, here", "against_for_this_person")):
+        cells = ("<br>".join(_md(x) for x in c[key]) or "—" for c in doc["compared"])
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _md_sources(rules: RuleSet, doc: dict[str, Any]) -> list[str]:
+    lines = [
         f"Rule base: {_md(doc['rules_name'])} {_md(doc['rules_version'])} ({_md(doc['rules_date'])}), "
         f"`{doc['rules_hash']}`. Sources:",
         "",
@@ -502,4 +521,4 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         who_ = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
         url = f" <{printable(src.url)}>" if src.url else ""
         lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")
-    return "\n".join(lines).rstrip() + "\n"
+    return lines
