@@ -3,6 +3,7 @@ never a name (the summary itself is made by `match.run`; this only words it)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from coachmentor.files.messages import shown, stale_note
@@ -77,12 +78,9 @@ def _check_lines(summary: dict[str, Any]) -> list[str]:
     check = summary.get("pairs_to_check") or []
     if not check:
         return []
-    lines = [f"  pairs to check: {len(check)} (the flag column)"]
-    for c in check[:SHOWN]:
-        lines.append(f"    {c['staff_id']} {c['support']} by {c['supporter_id']}: {c['flag']}")
-    if len(check) > SHOWN:
-        lines.append(f"    ... {len(check) - SHOWN} more in the flag column")
-    return lines
+    return [f"  pairs to check: {len(check)} (the flag column)", *_first_few(
+        check, lambda c: f"{c['staff_id']} {c['support']} by {c['supporter_id']}: {c['flag']}",
+        "more in the flag column")]
 
 
 def _unmatched_lines(summary: dict[str, Any]) -> list[str]:
@@ -94,10 +92,17 @@ def _unmatched_lines(summary: dict[str, Any]) -> list[str]:
                            for c, n in summary["unmatched_by_cause"].items())
         lines.append(f"  unmatched: {rel['unmatched']} ({causes}); each has a fix in the fix "
                      "column. What would match them:")
-        for f in fixes[:SHOWN]:
-            lines.append(f"    {f['change']}: {', '.join(f['matches'])}")
-        if len(fixes) > SHOWN:
-            lines.append(f"    ... {len(fixes) - SHOWN} more changes in --summary and --report")
+        lines += _first_few(fixes, lambda f: f"{f['change']}: {', '.join(f['matches'])}",
+                            "more changes in --summary and --report")
+    return lines
+
+
+def _first_few(items: list[dict[str, Any]], line: Callable[[dict[str, Any]], str],
+               more: str) -> list[str]:
+    """The first SHOWN items a line each, then how many more and where they are."""
+    lines = [f"    {line(item)}" for item in items[:SHOWN]]
+    if len(items) > SHOWN:
+        lines.append(f"    ... {len(items) - SHOWN} {more}")
     return lines
 
 

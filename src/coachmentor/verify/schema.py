@@ -159,19 +159,20 @@ class VignetteModel(_Strict):
     expect: Expectation
 
 
-class InvariantModel(_Strict):
+class _OverTheSpace(_Strict):
+    """A case checked over the answer space: where it applies (`when`, `unless`)."""
+
     id: str = Field(pattern=_ID_PATTERN)
     source: SuiteCitation | None = None
     when: Condition = Field(default_factory=dict)
     unless: Condition | None = None
+
+
+class InvariantModel(_OverTheSpace):
     expect: Expectation
 
 
-class MonotoneModel(_Strict):
-    id: str = Field(pattern=_ID_PATTERN)
-    source: SuiteCitation | None = None
-    when: Condition = Field(default_factory=dict)
-    unless: Condition | None = None
+class MonotoneModel(_OverTheSpace):
     results: list[str | list[str]] = Field(min_length=2)
     answers: dict[str, list[str | list[str]]] = Field(min_length=1)
 
