@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 INTERN_MAX = 1 << 14  # distinct error messages whose rendered Result is kept (then all are dropped)
@@ -99,7 +102,7 @@ class Results:
     """Makes Results, each with its CSV text rendered once (the batch memo shares one Result
     per outcome: core.Memo.rendered, and `error` here)."""
 
-    def __init__(self, rules: Any, *, delimiter: str, newline: str, guard: bool) -> None:
+    def __init__(self, rules: RuleSet, *, delimiter: str, newline: str, guard: bool) -> None:
         self.rules = (rules.name, rules.version, rules.hash)
         self.delimiter, self.newline, self.guard = delimiter, newline, guard
         self._lines = LineBuffer()

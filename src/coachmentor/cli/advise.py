@@ -13,6 +13,7 @@ from coachmentor.textsafe import printable
 
 if TYPE_CHECKING:
     from coachmentor.advice import AdviceDocument
+    from coachmentor.rulebase.ruleset import RuleSet
 
 FORMATS = ("text", "json", "markdown")
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
@@ -117,7 +118,7 @@ def run_advise(
 MORE = "Add --full, or save the report, for"
 
 
-def show_on_screen(rules: Any, doc: AdviceDocument, rules_path: Path | None, *, full: bool, asked: bool) -> None:
+def show_on_screen(rules: RuleSet, doc: AdviceDocument, rules_path: Path | None, *, full: bool, asked: bool) -> None:
     """The result at a terminal: the short layout unless --full. After the questionnaire, one
     key saves the report (or shows the whole result); otherwise the last line is the command
     that saves it."""
@@ -139,7 +140,7 @@ def show_on_screen(rules: Any, doc: AdviceDocument, rules_path: Path | None, *, 
     )
 
 
-def save_report(rules: Any, doc: AdviceDocument) -> str:
+def save_report(rules: RuleSet, doc: AdviceDocument) -> str:
     """Write the markdown report to a free name (never over a file, even one made a moment
     ago by someone else); returns the name."""
     from coachmentor.errors import OutputError

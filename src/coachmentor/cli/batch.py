@@ -44,6 +44,7 @@ from coachmentor.textsafe import printable
 
 if TYPE_CHECKING:
     from coachmentor.batch.summary import AssessSummary
+    from coachmentor.rulebase.ruleset import RuleSet
 
 
 @contextmanager
@@ -76,7 +77,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def write_extras(result: AssessSummary, rules: Any, *, output: Path | None, summary: Path | None,
+def write_extras(result: AssessSummary, rules: RuleSet, *, output: Path | None, summary: Path | None,
                  report: Path | None) -> None:
     """`--summary` (JSON) and `--report` (HTML) after the results: written here, not by the
     library call that assesses, and a failure says exactly what was and was not written."""
@@ -96,7 +97,7 @@ def write_extras(result: AssessSummary, rules: Any, *, output: Path | None, summ
             write_output(report, render_report(result, rules))
 
 
-def _print_summary(result: AssessSummary, rules: Any, errors_shown: bool = False) -> None:
+def _print_summary(result: AssessSummary, rules: RuleSet, errors_shown: bool = False) -> None:
     from coachmentor.render.summary import render_text
 
     print_summary_text(render_text(result, rules, errors_shown=errors_shown))
@@ -154,7 +155,7 @@ def for_a_person(output: Path | None, format_: str | None) -> bool:
     return output is None and format_ is None and sys.stdout.isatty()
 
 
-def _show_on_screen(screen: Any, result: AssessSummary, rules: Any) -> None:
+def _show_on_screen(screen: Any, result: AssessSummary, rules: RuleSet) -> None:
     from coachmentor.render.console import make_console
     from coachmentor.render.screen import results_table
     from coachmentor.render.words import wording
@@ -303,7 +304,7 @@ def assess(
     raise typer.Exit(result.get("exit_code", 0))
 
 
-def read_values(rules: Any, path: Path | None) -> Any:
+def read_values(rules: RuleSet, path: Path | None) -> Any:
     """The --values file, read and checked before any staff row (exit 2 on a bad line)."""
     if path is None:
         return None

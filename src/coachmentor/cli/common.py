@@ -190,7 +190,7 @@ ColumnOption = Annotated[
 ]
 
 
-def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple[Any, ...]:
+def column_picks(rules: RuleSet, texts: list[str] | None, values: Any = None) -> tuple[Any, ...]:
     """--column QUESTION=HEADER (each), then a values file's column lines, as the picks the
     batch reads (batch.columns.Pick); a question that is not one is exit 2."""
     from coachmentor.batch.columns import COMMAND_LINE, Pick

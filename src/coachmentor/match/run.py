@@ -7,7 +7,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
 from coachmentor.files.paths import check_files
@@ -22,6 +22,9 @@ from coachmentor.match.io import (
 )
 from coachmentor.match.optimise import solve
 from coachmentor.textsafe import printable
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
 
@@ -49,7 +52,7 @@ class MatchOptions:
     picks: Any = ()
 
 
-def match_files(rules: Any, staff_path: str, supporters_path: str, **options: Any) -> dict[str, Any]:
+def match_files(rules: RuleSet, staff_path: str, supporters_path: str, **options: Any) -> dict[str, Any]:
     """Run the match; returns the summary (its `exit_code` is the command's). The options are
     `MatchOptions`' fields: `bom`, a byte order mark on CSV/TSV output (None: when it is
     written to a file); `screen`, a list that gets the output's records for a person to read,
@@ -106,7 +109,7 @@ class _Matched:
     schools: Any
 
 
-def _matched(rules: Any, staff_path: str, supporters_path: str, o: MatchOptions) -> _Matched:
+def _matched(rules: RuleSet, staff_path: str, supporters_path: str, o: MatchOptions) -> _Matched:
     """Read both files (and --keep, --avoid), solve, and build every row's record."""
     from coachmentor.batch.reading import read_answers
     from coachmentor.match.fixes import Fixer
@@ -141,7 +144,7 @@ def _matched(rules: Any, staff_path: str, supporters_path: str, o: MatchOptions)
                     fixes, open_needs, schools)
 
 
-def _full_summary(rules: Any, m: _Matched, o: MatchOptions, stale: list[str],
+def _full_summary(rules: RuleSet, m: _Matched, o: MatchOptions, stale: list[str],
                   replaced: str | None) -> dict[str, Any]:
     """The summary: coverage, pairs to check, the unmatched and their fixes, --keep/--avoid,
     stale temporary files removed, how values were read, a file replaced (keys in this

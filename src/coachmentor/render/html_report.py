@@ -17,10 +17,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.render.words import NOT_ASSESSED, Wording, wording
 from coachmentor.rulebase.model import RECOMMENDATIONS
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 COLOURS = {
     "coaching": "#2f6db5",
@@ -242,7 +245,7 @@ def _plural(n: int, one: str, many: str) -> str:
 # --- the report ----------------------------------------------------------------------------
 
 
-def render_report(summary: Mapping[str, Any], rules: Any = None, *,
+def render_report(summary: Mapping[str, Any], rules: RuleSet | None = None, *,
                   title: str = "Coaching and mentoring: who needs which support") -> str:
     """The report for `summary`. `rules` (the RuleSet the batch ran with) gives the words;
     without it they come from the shipped rule base when the summary was made with it."""

@@ -16,10 +16,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.engine import toward
 from coachmentor.rulebase.ruleset import compile_condition, holds
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 Points = tuple[float, float]  # (coaching, mentoring)
 
@@ -28,7 +31,7 @@ def _blocked(unless: Any, answers: Mapping[str, str]) -> bool:
     return bool(unless) and holds(unless, answers)
 
 
-def need_reader(rules: Any) -> Callable[[Mapping[str, str]], Points]:
+def need_reader(rules: RuleSet) -> Callable[[Mapping[str, str]], Points]:
     """(coaching, mentoring) points of the need's own rules that hold for these answers."""
     need_fields = {q.id for q in rules.model.questions if q.names_need}
     need_rules = [
@@ -54,7 +57,7 @@ def need_reader(rules: Any) -> Callable[[Mapping[str, str]], Points]:
     return need
 
 
-def plan_reader(rules: Any) -> Callable[[str, Mapping[str, str]], tuple[str, ...]]:
+def plan_reader(rules: RuleSet) -> Callable[[str, Mapping[str, str]], tuple[str, ...]]:
     """The plan shown with a result, each item as 'heading: text' (advice.plan_items)."""
     from coachmentor.advice import plan_items
 
@@ -91,7 +94,7 @@ def _frame_pattern(template: str) -> re.Pattern[str]:
 class ReasonCheck:
     """Does every reason shown agree with the result it is shown under? (`problems`)"""
 
-    def __init__(self, rules: Any) -> None:
+    def __init__(self, rules: RuleSet) -> None:
         m = rules.model
         self.rules = {r.id: (float(r.points.get("coaching", 0.0)),
                              float(r.points.get("mentoring", 0.0)), r.reason) for r in m.rules}

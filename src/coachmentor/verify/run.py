@@ -7,7 +7,7 @@ import os
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.verify.schema import (
     MAX_EXAMPLES,
@@ -28,6 +28,9 @@ from coachmentor.verify.space import (
     plan_space,
     space_size,
 )
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 
 @dataclass
@@ -106,7 +109,7 @@ class SuiteResult:
         }
 
 
-def sweep_plan(suite: Suite, rules: Any,
+def sweep_plan(suite: Suite, rules: RuleSet,
                space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan | None:
     """The plan of the invariants' sweep of `suite` (None: it has no invariants), narrowed by
     its `space:` and by `space` (--space)."""
@@ -140,7 +143,7 @@ def check_size(suite: Suite, plan: SpacePlan, sample: int | None, limit: int = M
 
 def run_suite(
     suite: Suite,
-    rules: Any,
+    rules: RuleSet,
     *,
     space: Mapping[str, Sequence[str | None]] | None = None,
     examples: int = MAX_EXAMPLES,
@@ -197,7 +200,7 @@ def run_suite(
     return out
 
 
-def _in_order(rules: Any, answers: Mapping[str, str]) -> dict[str, str]:
+def _in_order(rules: RuleSet, answers: Mapping[str, str]) -> dict[str, str]:
     return {q: answers[q] for q in rules.question_order if q in answers}
 
 
@@ -221,7 +224,7 @@ def monotone_sweep(plan: SpacePlan, cases: Sequence[Case]) -> Any:
     return MonotoneSweep([*plan.base, *(vals for _, _, vals in plan.follow)], specs)
 
 
-def _monotone_results(suite: Suite, rules: Any, plan: SpacePlan, cases: Sequence[Case], watch: Any,
+def _monotone_results(suite: Suite, rules: RuleSet, plan: SpacePlan, cases: Sequence[Case], watch: Any,
                       fast: Callable[[Mapping[str, str]], Outcome], examples: int) -> list[CaseResult]:
     out = []
     for k, case in enumerate(cases):
@@ -323,7 +326,7 @@ class RunResult:
 
 def run_suites(
     paths: Sequence[str | os.PathLike[str]],
-    rules: Any,
+    rules: RuleSet,
     *,
     space: Mapping[str, Sequence[str | None]] | None = None,
     sample: int | None = None,

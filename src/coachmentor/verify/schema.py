@@ -10,7 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -18,6 +18,9 @@ from coachmentor.errors import AnswersError, CoachmentorError
 from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 from coachmentor.rulebase.validation import Loc, first_problem
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 Fail = Callable[[Loc, str], "SuiteError"]  # makes the error for a location in the suite file
 
@@ -58,7 +61,7 @@ OUTCOME_FIELDS = Outcome._fields
 
 
 def engine_adapter(
-    rules: Any, *, plans: bool = True, needs: bool = True
+    rules: RuleSet, *, plans: bool = True, needs: bool = True
 ) -> tuple[Callable[[Mapping[str, Any]], Outcome], Callable[[Mapping[str, str]], Outcome]]:
     """(assess, fast): `assess` takes answers as --answers does (ids or aliases, values or
     synonyms) and raises AnswersError; `fast` takes canonical answers (question id -> value,
@@ -100,7 +103,7 @@ class Vocabulary:
     rule_ids: frozenset[str] | None  # what a reason's `.rule` can be
 
 
-def vocabulary(rules: Any) -> Vocabulary:
+def vocabulary(rules: RuleSet) -> Vocabulary:
     from coachmentor.rulebase import model
 
     m = rules.model
@@ -304,13 +307,13 @@ def read_suite_document(path: str | os.PathLike[str]) -> tuple[YamlDocument, str
     return parse_yaml(decode_text(raw, name, SuiteError), name, SuiteError), name
 
 
-def load_suite(path: str | os.PathLike[str], rules: Any) -> Suite:
+def load_suite(path: str | os.PathLike[str], rules: RuleSet) -> Suite:
     """Read, validate and compile a suite file against a rule base; SuiteError if unusable."""
     doc, name = read_suite_document(path)
     return suite_from_document(doc, name, rules)
 
 
-def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
+def suite_from_document(doc: YamlDocument, filename: str, rules: RuleSet) -> Suite:
     compiler = _CaseCompiler(doc, filename, rules)
     fail = compiler.fail
     if doc.data is None:
@@ -341,7 +344,7 @@ class _CaseCompiler:
     """A suite file's cases made into `Case`s, checked against the rule base: ids used once,
     citations of known sources, expectations and conditions in the rule base's words."""
 
-    def __init__(self, doc: YamlDocument, filename: str, rules: Any) -> None:
+    def __init__(self, doc: YamlDocument, filename: str, rules: RuleSet) -> None:
         from coachmentor.verify.outcome import ReasonCheck
 
         self.doc, self.filename, self.rules = doc, filename, rules
@@ -460,7 +463,7 @@ def sorted_tier(tier: frozenset[str | None]) -> str | list[str]:
     return shown[0] if len(shown) == 1 else shown
 
 
-def _compile_monotone(rules: Any, mono: MonotoneModel, loc: Loc, fail: Fail,
+def _compile_monotone(rules: RuleSet, mono: MonotoneModel, loc: Loc, fail: Fail,
                       ) -> tuple[tuple[frozenset[str | None], ...], dict[str, tuple[frozenset[str | None], ...]]]:
     """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
     results: list[frozenset[str | None]] = []
@@ -488,7 +491,7 @@ def _compile_monotone(rules: Any, mono: MonotoneModel, loc: Loc, fail: Fail,
     return tuple(results), tiers
 
 
-def _compile_condition(rules: Any, condition: Mapping[str, Any] | None, loc: Loc, fail: Fail,
+def _compile_condition(rules: RuleSet, condition: Mapping[str, Any] | None, loc: Loc, fail: Fail,
                        ) -> dict[str, frozenset[str | None]]:
     """id -> value or list (the value "" = left blank), checked against the rule base."""
     out: dict[str, frozenset[str | None]] = {}
@@ -541,5 +544,5 @@ def _check_answers(answers: dict[str, Any], loc: Loc, assess: Callable[[dict[str
     raise fail(culprit, message)
 
 
-def _ordered(rules: Any, fid: str) -> list[str | None]:
+def _ordered(rules: RuleSet, fid: str) -> list[str | None]:
     return [None, *rules.choice_values[fid]]

@@ -7,14 +7,17 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.rulebase.ruleset import holds
 from coachmentor.rulebase.validation import Loc
 from coachmentor.verify.schema import SuiteError, _compile_condition, _ordered
 
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
-def parse_space(items: Sequence[str], rules: Any, where: str = "--space") -> dict[str, tuple[str | None, ...]]:
+
+def parse_space(items: Sequence[str], rules: RuleSet, where: str = "--space") -> dict[str, tuple[str | None, ...]]:
     """`--space field=v1,v2` (repeatable; an empty value, e.g. `field=,none`, means blank)."""
     out: dict[str, tuple[str | None, ...]] = {}
     for item in items:
@@ -57,7 +60,7 @@ class SpacePlan:
         return {n: i for i, n in enumerate(self.names)}
 
 
-def plan_space(rules: Any, space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan:
+def plan_space(rules: RuleSet, space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan:
     space = space or {}
     required = set(rules.required)
     follow_when = dict(rules.follow_ups)
@@ -123,7 +126,7 @@ def _sweep(plan: SpacePlan) -> Iterator[tuple[tuple[str | None, ...], dict[str, 
             yield combo + tail, answers
 
 
-def answer_sets(rules: Any, space: Mapping[str, Sequence[str | None]] | None = None) -> Iterator[dict[str, str]]:
+def answer_sets(rules: RuleSet, space: Mapping[str, Sequence[str | None]] | None = None) -> Iterator[dict[str, str]]:
     """Every consistent answer set once (blanks left out), narrowed by `space`."""
     for _combo, answers in _sweep(plan_space(rules, space)):
         yield answers

@@ -8,11 +8,17 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import Any, Protocol
 
-if TYPE_CHECKING:
-    from coachmentor.files.table.decoding import Decoding
 
+@dataclass
+class Decoding:
+    """What decoding one table's bytes has found so far: `suspect` is the table's own flag
+    (set when a byte had to be marked: the rows read from then on are checked for marks; the
+    byte reader sets it for a NUL too), `cp1252` how many byte sequences were read as cp1252."""
+
+    suspect: list[bool]
+    cp1252: int = 0
 
 class CountsBytes(Protocol):
     """The byte stream under a CSV table (csv_reader.PrefixedStream): how far it has read."""

@@ -20,6 +20,7 @@ from coachmentor.files.table.base import (
     LINE_LIMIT,
     READ_BUFFER,
     SNIFF_BYTES,
+    Decoding,
     Table,
     find_header,
     size_text,
@@ -27,7 +28,6 @@ from coachmentor.files.table.base import (
 from coachmentor.files.table.decoding import (
     MARK_ERRORS,
     MARK_OR_CP1252_ERRORS,
-    Decoding,
     bad_bytes_check,
     decode_sample,
     unmark,

@@ -12,23 +12,13 @@ import codecs
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import bad_bytes
+from coachmentor.files.table.base import Decoding
 
 MARK_BASE = 0xDC00  # an undecodable byte b is read as chr(MARK_BASE + b), a lone surrogate
 _MARKS = re.compile("[\udc00-\udcff]")
-
-
-@dataclass
-class Decoding:
-    """What decoding one table's bytes has found so far: `suspect` is the table's own flag
-    (set when a byte had to be marked: the rows read from then on are checked for marks; the
-    byte reader sets it for a NUL too), `cp1252` how many byte sequences were read as cp1252."""
-
-    suspect: list[bool]
-    cp1252: int = 0
 
 
 # The table whose bytes this thread is decoding now. The reader names its table before every

@@ -22,8 +22,8 @@ from collections.abc import Callable, Iterator
 from typing import Protocol
 
 from coachmentor.errors import InputFileError
-from coachmentor.files.table.base import FIELD_LIMIT, MAX_CELLS
-from coachmentor.files.table.decoding import Decoding, reading
+from coachmentor.files.table.base import FIELD_LIMIT, MAX_CELLS, Decoding
+from coachmentor.files.table.decoding import reading
 
 # A record of at most this many characters cannot hold a cell over the csv module's default
 # limit (131,072), so csv's reader reads it; a longer one is ours to finish.
