@@ -58,7 +58,7 @@ class StaffRow:
     phase: int = -1  # a code of the rule base's phases (policy.phases); -1: not known
     line_manager: str = ""  # an idkey
     assessors: frozenset[str] = frozenset()  # idkeys
-    needs: list["Need"] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
     # cells that do not line up with the header, not pseudonymised: staff_id may be a name,
     # so no message or summary quotes it (files/rows.py)
     shifted: bool = False

@@ -6,9 +6,9 @@ from __future__ import annotations
 from typing import Any
 
 from coachmentor.batch.columns import mean_line
-from coachmentor.batch.summary import IdTable
+from coachmentor.batch.summary import AssessSummary, IdTable
 from coachmentor.files.messages import shown, stale_note
-from coachmentor.render.words import Wording, short_label, wording
+from coachmentor.render.words import short_label, wording
 from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
@@ -17,7 +17,7 @@ IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
             "other": "other support first"}
 
 
-def column_warnings(d: dict[str, Any]) -> list[str]:
+def column_warnings(d: AssessSummary) -> list[str]:
     """A header near a field but not it ('time_frme'): every row was assessed without that
     answer, so it is said first, and even with -q (header texts and field ids, no cell)."""
     hints = d.get("unused_column_suggestions") or {}
@@ -29,7 +29,7 @@ GROUPS_SHOWN = 10  # (column, value) groups listed of each kind; the summary fil
 ROWS_SHOWN = 6  # row numbers listed per group
 
 
-def covering(d: dict[str, Any]) -> str:
+def covering(d: AssessSummary) -> str:
     """' (from the 46 rows assessed; 74 not yet)' when some rows could not be assessed: the
     totals it follows count only the rows assessed."""
     if not d.get("errors"):
@@ -45,7 +45,7 @@ def _rows(g: dict[str, Any], most: int = ROWS_SHOWN) -> str:
 def merged(groups: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The (column, value) groups with the same column and the same thing to do together
     ('TA', 'HLTA' and 'Cover Supervisor' in Career Stage), the largest first."""
-    by: dict[tuple[Any, Any, Any], list[dict[str, Any]]] = {}
+    by: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for g in groups:
         by.setdefault((g.get("column"), g.get("fix"), g.get("error")), []).append(g)
     return sorted(by.values(), key=lambda gs: -sum(g["rows"] for g in gs))
@@ -78,7 +78,7 @@ def group_line(gs: list[dict[str, Any]], sid: str = "staff_id") -> str:
     return f"{head}: {values} in {g['column']}: {g['fix']}"
 
 
-def value_lines(d: dict[str, Any], words: Wording, sid: str, errors_shown: bool) -> list[str]:
+def value_lines(d: AssessSummary, words: Any, sid: str, errors_shown: bool) -> list[str]:
     """The errors, grouped by (column, value), then what else needs doing; the values read
     with a warning, grouped alike; the accepted values of those questions, once."""
     lines: list[str] = []
@@ -131,7 +131,7 @@ def value_lines(d: dict[str, Any], words: Wording, sid: str, errors_shown: bool)
 FIRST_ERRORS_SHOWN = 5
 
 
-def header_map_lines(d: dict[str, Any]) -> list[str]:
+def header_map_lines(d: AssessSummary) -> list[str]:
     """Which column was read for each question, and who said so when not its header."""
     read = d.get("columns_read") or []
     if not read:
@@ -159,7 +159,7 @@ def choice_words(choice: dict[str, str]) -> str:
     return choice["value"] if fold(label) == fold(choice["value"]) else f"{choice['value']} ({label})"
 
 
-def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
+def render_text(d: AssessSummary, rules: RuleSet | None = None, *,
                 errors_shown: bool = False) -> str:
     """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
 
@@ -170,7 +170,7 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     not listed again."""
     words = wording(d, rules)
     sid = shown(words.header("staff_id", "staff_id"), 30)
-    lines = [_head_line(d)]
+    lines = [_head(d)]
     lines += column_warnings(d)  # second: it changes every result
     lines += _result_lines(d, words, sid)
     lines += _group_lines(d, words)
@@ -179,15 +179,14 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     lines += _duplicate_lines(d, sid)
     lines += header_map_lines(d)
     lines += _column_lines(d)
-    lines += _file_notes(d)
+    lines += _note_lines(d)
     lines.append(
         f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
     )
     return "\n".join(lines) + "\n"
 
 
-def _head_line(d: dict[str, Any]) -> str:
-    """The first line: rows, ok and errors, blank rows skipped, the time taken."""
+def _head(d: AssessSummary) -> str:
     head = f"coachmentor assess: {d['rows']:,} row(s): {d['ok']:,} ok, {d['errors']:,} error(s)"
     if d.get("blank_rows_skipped"):
         head += f"; {d['blank_rows_skipped']:,} blank row(s) skipped"
@@ -196,17 +195,18 @@ def _head_line(d: dict[str, Any]) -> str:
     return head
 
 
-def _result_lines(d: dict[str, Any], words: Wording, sid: str) -> list[str]:
-    """Recommendations, what 'other' means, and the rows whose answers look inconsistent."""
+def _result_lines(d: AssessSummary, words: Any, sid: str) -> list[str]:
+    """The recommendations, what 'another kind of support' meant, and the rows to look at."""
+    recs = d["recommendations"]
     lines = [f"  recommendations{covering(d)}: " + ", ".join(
-        f"{words.rec(k)} {v:,}" for k, v in d["recommendations"].items())]
+        f"{words.rec(k)} {v:,}" for k, v in recs.items())]
     if d["alternatives"]:
         lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
             f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
     if d.get("rows_with_warnings"):
         places = [f"row {w['row']}" + (f" ({sid} {shown(w['staff_id'], 30)})"
                                        if w.get("staff_id") else "")
-                 for w in (d.get("warning_rows") or [])[:5]]
+                  for w in (d.get("warning_rows") or [])[:5]]
         more = ", ..." if d["rows_with_warnings"] > len(places) else ""
         listed = f": {', '.join(places)}{more}" if places else ""
         lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent, "
@@ -214,12 +214,13 @@ def _result_lines(d: dict[str, Any], words: Wording, sid: str) -> list[str]:
     return lines
 
 
-def _group_lines(d: dict[str, Any], words: Wording) -> list[str]:
-    """The counts by career stage and by department (the first 15 of each)."""
-    lines: list[str] = []
-    for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
-                                ("by department", "by_department", words.group)):
-        groups = d.get(key) or {}
+def _group_lines(d: AssessSummary, words: Any) -> list[str]:
+    """By career stage and by department: rows and results of each (the first 15)."""
+    lines = []
+    for title, groups_of, name_of in (
+            ("by career stage", d.get("by_career_stage"), words.stage_short),
+            ("by department", d.get("by_department"), words.group)):
+        groups = groups_of or {}
         if not groups:
             continue
         lines.append(f"  {title}:")
@@ -234,8 +235,7 @@ def _group_lines(d: dict[str, Any], words: Wording) -> list[str]:
     return lines
 
 
-def _capacity_line(d: dict[str, Any]) -> str:
-    """The relationships and hours the recommendations ask of coaches and mentors."""
+def _capacity_line(d: AssessSummary) -> str:
     cap = d["capacity"]
     c, m = cap["coaching"], cap["mentoring"]
     return (
@@ -248,9 +248,8 @@ def _capacity_line(d: dict[str, Any]) -> str:
     )
 
 
-def _duplicate_lines(d: dict[str, Any], sid: str) -> list[str]:
-    """Staff ids given in more than one row, and how far that was checked."""
-    lines: list[str] = []
+def _duplicate_lines(d: AssessSummary, sid: str) -> list[str]:
+    lines = []
     dup = d["duplicate_staff_ids"]
     if dup["rows"]:
         lines.append(f"  warning: {dup['rows']:,} row(s) repeat a {sid} given in an earlier row:")
@@ -262,20 +261,15 @@ def _duplicate_lines(d: dict[str, Any], sid: str) -> list[str]:
     return lines
 
 
-def _column_lines(d: dict[str, Any]) -> list[str]:
-    """Under --redact, which columns were treated how; else the columns carried through unused."""
+def _column_lines(d: AssessSummary) -> list[str]:
+    """Under --redact, which columns were treated how; else the columns not used."""
     hints = d.get("unused_column_suggestions") or {}
     unused = [u for u in d["unused_columns"] if u not in hints]
-    if "redacted_columns" in d:
-        return _redacted_lines(d)
-    if unused:
+    if "redacted_columns" not in d:
+        if not unused:
+            return []
         return ["  columns carried through, not used: " + ", ".join(
             f"'{shown(u, 30)}'" for u in unused[:10])]
-    return []
-
-
-def _redacted_lines(d: dict[str, Any]) -> list[str]:
-    """--redact: which columns were treated how, by header."""
     named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
     lines = [f"  redacted (--redact): name columns pseudonymised: {named}"]
     unknown = d.get("pseudonymised_unknown_columns") or []
@@ -292,10 +286,10 @@ def _redacted_lines(d: dict[str, Any]) -> list[str]:
     return lines
 
 
-def _file_notes(d: dict[str, Any]) -> list[str]:
-    """Notes on the files: a replaced output, stale temporary files, rows above the header,
+def _note_lines(d: AssessSummary) -> list[str]:
+    """Notes on the files: a replaced output, stale temporary files, a header below a title,
     a cp1252 input, cells cut to fit a workbook."""
-    lines: list[str] = []
+    lines = []
     inp = d.get("input") or {}
     out = d.get("output") or {}
     if out.get("replaced_a_file"):
