@@ -21,6 +21,7 @@ Two implementations: `parts` (one pair, in words: the reasons and `--explain`) a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -50,36 +51,60 @@ def applies(name: str, need: Need) -> bool:
 def judge(name: str, need: Need, sup: Supporter, policy: Policy) -> str:
     """'met', 'unmet' or 'unknown' (the supporter's side is blank) for a preference that
     applies (load_spread aside)."""
+    judged = _JUDGES.get(name)
+    if judged is None:
+        raise ValueError(name)
+    return judged(need, sup, policy)
+
+
+def _same(theirs: str, ours: str) -> str:
+    """A supporter's text field against the person's: unknown when the supporter's is blank."""
+    if not theirs.strip():
+        return "unknown"
+    return "met" if fold(theirs) == fold(ours) else "unmet"
+
+
+def _same_phase(need: Need, sup: Supporter, policy: Policy) -> str:
+    if sup.phase < 0:
+        return "unknown"
+    return "met" if policy.fits[need.staff.phase, sup.phase] else "unmet"
+
+
+def _trained(need: Need, sup: Supporter, policy: Policy) -> str:
+    return "unknown" if sup.trained is None else "met" if sup.trained else "unmet"
+
+
+def _stage_gap(need: Need, sup: Supporter, policy: Policy) -> str:
+    if sup.stage is None:
+        return "unknown"
+    gap = sup.stage - (need.staff.stage or 0)
+    succession = need.kind == "succession" and policy.succession_min is not None \
+        and sup.stage >= policy.succession_min
+    return "met" if 1 <= gap <= 2 or succession else "unmet"
+
+
+def _outside_line(need: Need, sup: Supporter, policy: Policy) -> str:
+    if not sup.subject.strip():
+        return "unknown"
     staff = need.staff
-    if name == "same_school":
-        if not sup.school.strip():
-            return "unknown"
-        return "met" if fold(sup.school) == fold(staff.school) else "unmet"
-    if name == "same_phase":
-        if sup.phase < 0:
-            return "unknown"
-        return "met" if policy.fits[staff.phase, sup.phase] else "unmet"
-    if name == "same_subject":
-        if not sup.subject.strip():
-            return "unknown"
-        return "met" if fold(sup.subject) == fold(staff.subject) else "unmet"
-    if name == "trained":
-        return "unknown" if sup.trained is None else "met" if sup.trained else "unmet"
-    if name == "stage_gap":
-        if sup.stage is None:
-            return "unknown"
-        gap = sup.stage - (staff.stage or 0)
-        succession = need.kind == "succession" and policy.succession_min is not None \
-            and sup.stage >= policy.succession_min
-        return "met" if 1 <= gap <= 2 or succession else "unmet"
-    if name == "outside_line":
-        if not sup.subject.strip():
-            return "unknown"
-        theirs = {fold(t) for t in (staff.subject, staff.department) if t.strip()}
-        return "met" if fold(sup.subject) not in theirs else "unmet"
-    if name == "specialism":
-        return "met" if need.type in sup.specialisms else "unmet"
-    raise ValueError(name)
+    theirs = {fold(t) for t in (staff.subject, staff.department) if t.strip()}
+    return "met" if fold(sup.subject) not in theirs else "unmet"
+
+
+def _specialism(need: Need, sup: Supporter, policy: Policy) -> str:
+    return "met" if need.type in sup.specialisms else "unmet"
+
+
+# How each preference is judged for one pair (load_spread is judged on the whole matching).
+_JUDGES: dict[str, Callable[[Need, Supporter, Policy], str]] = {
+    "same_school": lambda need, sup, policy: _same(sup.school, need.staff.school),
+    "same_phase": _same_phase,
+    "same_subject": lambda need, sup, policy: _same(sup.subject, need.staff.subject),
+    "trained": _trained,
+    "stage_gap": _stage_gap,
+    "outside_line": _outside_line,
+    "specialism": _specialism,
+}
 
 
 def load_share(m: int, capacity: int) -> float:
