@@ -243,6 +243,21 @@ def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
                    assessors=frozenset(a for a in (x.strip() for x in cell("assessor_id").replace(
                        ",", ";").split(";")) if a and not policy.not_given(a)))
     problems: list[str] = [phase_problem] if phase_problem else []
+    answers = _answers(rules, n, cell, read, problems)
+    row.stage = STAGE.get(answers.get("career_stage", ""))
+    row.focus = answers.get("focus", "")
+    problems = _recommend(rules, policy, row, cell, answers, problems)
+    if not problems and "mentoring" in NEEDS[row.recommendation] and row.stage is None:
+        problems.append("career_stage: empty or not accepted; a mentor is chosen by it")
+    if problems:
+        row.status, row.error, row.recommendation = "error", "; ".join(problems), ""
+    return row
+
+
+def _answers(rules: RuleSet, n: int, cell: Callable[[str], str], read: Any,
+             problems: list[str]) -> dict[str, str]:
+    """The row's answers, read as `assess` reads them; a refused answer's message is added
+    to `problems`."""
     answers: dict[str, str] = {}
     for fid in rules.question_order:
         text = cell(fid)
@@ -253,8 +268,13 @@ def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
             problems.append(problem.message(shared=True))  # stderr too: no free text
         elif value:
             answers[fid] = value
-    row.stage = STAGE.get(answers.get("career_stage", ""))
-    row.focus = answers.get("focus", "")
+    return answers
+
+
+def _recommend(rules: RuleSet, policy: Policy, row: StaffRow, cell: Callable[[str], str],
+               answers: dict[str, str], problems: list[str]) -> list[str]:
+    """Set the row's recommendation: the leader's (an edited `assess` output) when the
+    row has one, else the rule base's from its answers. Returns the row's problems."""
     leader = fold(cell("recommendation"))
     if leader and leader not in RECOMMENDATIONS:
         problems.insert(0, "recommendation: not one of " + ", ".join(RECOMMENDATIONS))
@@ -267,17 +287,12 @@ def _staff_row(rules: RuleSet, policy: Policy, n: int, cells: list[str],
     elif not problems:
         missing = [f for f in rules.required if f not in answers]
         if missing:
-            problems = [f"{f}: empty; a recommendation needs it" for f in missing]
-        else:
-            b = _cached(policy, ("brief", *sorted(answers.items())), lambda: brief(rules, answers))
-            row.recommendation, row.decided_by = b.recommendation, "assessed"
-            row.alternative = b.alternative or ""
-            row.coaching_type, row.mentoring_type = b.coaching_type or "", b.mentoring_type or ""
-    if not problems and "mentoring" in NEEDS[row.recommendation] and row.stage is None:
-        problems.append("career_stage: empty or not accepted; a mentor is chosen by it")
-    if problems:
-        row.status, row.error, row.recommendation = "error", "; ".join(problems), ""
-    return row
+            return [f"{f}: empty; a recommendation needs it" for f in missing]
+        b = _cached(policy, ("brief", *sorted(answers.items())), lambda: brief(rules, answers))
+        row.recommendation, row.decided_by = b.recommendation, "assessed"
+        row.alternative = b.alternative or ""
+        row.coaching_type, row.mentoring_type = b.coaching_type or "", b.mentoring_type or ""
+    return problems
 
 
 def needs_of(staff: list[StaffRow]) -> list[Need]:
