@@ -5,10 +5,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import RuleFileError
-from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, parse_yaml, read_bounded
+from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
 
 if TYPE_CHECKING:  # the rule set (and pydantic) are imported when rules are validated, not
     from coachmentor.rulebase.ruleset import RuleSet  # before advise's first question
@@ -48,23 +48,51 @@ def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSe
     from pydantic import ValidationError
 
     from coachmentor.rulebase.model import RuleBase
-    from coachmentor.rulebase.problems import located, validation_message
 
     if not isinstance(doc.data, dict):
         raise RuleFileError(f"{filename}:1: a rule base must be a mapping (name:, version:, ...)")
     try:
         model = RuleBase.model_validate(doc.data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        raise RuleFileError(validation_message(errors, doc, filename)) from None
+        err = exc.errors(include_url=False, include_input=False)[0]
+        loc = _clean_loc(err["loc"])
+        raise RuleFileError(_located(doc, filename, loc, _explain(err, doc.data, loc))) from None
     from coachmentor.rulebase.ruleset import RuleSet
 
     ruleset = RuleSet(model, digest=digest, yaml11_booleans=doc.yaml11_booleans)
     problems = ruleset.reference_errors()
     if problems:
         loc, message = problems[0]
-        raise RuleFileError(located(doc, filename, loc, message))
+        raise RuleFileError(_located(doc, filename, loc, message))
     ruleset.source_file = filename
     ruleset.document = doc
     return ruleset
 
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds the type tried for a union member ("str", "list[str]"); drop those.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and ("[" in part or part in ("str", "int", "float", "bool")):
+            continue
+        if isinstance(part, str) and part.startswith("function-"):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _explain(err: Any, data: Any, loc: tuple[str | int, ...]) -> str:
+    kind = err["type"]
+    if kind == "extra_forbidden":
+        return f"unknown key '{loc[-1]}'"
+    if kind == "missing":
+        return f"missing required key '{loc[-1]}'"
+    msg = err["msg"]
+    if msg.startswith("Value error, "):
+        msg = msg[len("Value error, ") :]
+    return msg
+
+
+def _located(doc: YamlDocument, filename: str, loc: tuple[str | int, ...], message: str) -> str:
+    line = doc.line_of(loc) or 1
+    return f"{filename}:{line}: {dotted(loc) or '(top level)'}: {message}"

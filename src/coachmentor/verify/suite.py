@@ -54,9 +54,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coachmentor.errors import AnswersError, CoachmentorError
 from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
-from coachmentor.rulebase.problems import located, validation_message
 from coachmentor.rulebase.ruleset import holds
-from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, parse_yaml, read_bounded
+from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
 
 MAX_SUITE_BYTES = 2 * 1024 * 1024
 MAX_EXAMPLES = 3  # counterexamples kept per invariant
@@ -216,7 +215,7 @@ class SuiteModel(_Strict):
     space: dict[str, str | list[str]] | None = None
 
 
-_MODEL_AT: dict[tuple[str, ...], type[BaseModel]] = {  # which model stands at a location, to list the keys it allows
+_MODEL_AT = {  # which model stands at a location, to list the keys it allows
     (): SuiteModel,
     ("vignettes",): VignetteModel,
     ("invariants",): InvariantModel,
@@ -439,7 +438,8 @@ def load_suite(path: str | os.PathLike[str], rules: Any) -> Suite:
 
 def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
     def fail(loc: tuple[str | int, ...], message: str) -> SuiteError:
-        return SuiteError(located(doc, filename, loc, message))
+        line = doc.line_of(loc) or 1
+        return SuiteError(f"{filename}:{line}: {dotted(loc) or '(top level)'}: {message}")
 
     if doc.data is None:
         raise fail((), "the suite is empty; give `vignettes:` and/or `invariants:`")
@@ -449,7 +449,14 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
         model = SuiteModel.model_validate(doc.data)
     except ValidationError as exc:
         errors = exc.errors(include_url=False, include_input=False)
-        raise SuiteError(validation_message(errors, doc, filename, _MODEL_AT)) from None
+        # a misspelt key is also a missing one: name the misspelling
+        # (and of a union's tries, the one that got deepest: a list's bad item, not "a list")
+        err = next(
+            (e for e in errors if e["type"] == "extra_forbidden"),
+            max(errors, key=lambda e: len(_clean_loc(e["loc"]))),
+        )
+        loc = _clean_loc(err["loc"])
+        raise fail(loc, _explain(err, loc, _value_at(doc.data, loc))) from None
 
     vocab = vocabulary(rules)
     assess, _fast = engine_adapter(rules)
@@ -515,6 +522,48 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
             for fid, values in _compile_condition(rules, model.space, ("space",), fail).items()
         }
     return Suite(filename, model.name, tuple(cases), space)
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
+    # pydantic adds the type tried for a union member ("str", "list[str]"); drop those.
+    out: list[str | int] = []
+    for part in loc:
+        if isinstance(part, str) and (
+            "[" in part or part in ("str", "int", "float", "bool", "none") or part.startswith("function-")
+        ):
+            continue
+        out.append(part)
+    return tuple(out)
+
+
+def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
+    for part in loc:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
+def _explain(err: Any, loc: tuple[str | int, ...], value: Any = None) -> str:
+    kind = err["type"]
+    if kind == "string_type":
+        if isinstance(value, list):
+            return "expected one value, not a list"
+        if isinstance(value, dict):
+            return "expected a value, not a mapping"
+        return "expected text; quote it"
+    if kind == "string_pattern_mismatch":
+        return "an id is letters, digits, '_', '.' and '-', starting with a letter or digit"
+    if kind == "extra_forbidden":
+        shape = tuple(p for p in loc[:-1] if isinstance(p, str))
+        model = _MODEL_AT.get(shape)
+        allowed = f" (expected one of: {', '.join(model.model_fields)})" if model else ""  # type: ignore[attr-defined]
+        return f"unknown key '{loc[-1]}'{allowed}"
+    if kind == "missing":
+        return f"missing required key '{loc[-1]}'"
+    msg = err["msg"]
+    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
 
 
 def _values(want: Any) -> list[Any]:
