@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pytest
 
@@ -63,7 +63,7 @@ def make_cli_runner():
     from typer.testing import CliRunner
 
     try:
-        return CliRunner(mix_stderr=False, env=dict(CLI_ENV))  # click < 8.2
+        return CliRunner(mix_stderr=False, env=dict(CLI_ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
     except TypeError:
         return CliRunner(env=dict(CLI_ENV))  # click >= 8.2 / typer's own: already separate
 
@@ -144,7 +144,8 @@ def at_a_terminal() -> Callable[..., tuple[bytes, str, int]]:
         exe = Path(sys.executable).with_name("coachmentor")
         master, slave = pty.openpty()
         proc = subprocess.Popen([str(exe), *map(str, args)], stdout=slave,
-                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+                                stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
+                                preexec_fn=default_signals)
         os.close(slave)
         chunks = []
         while True:
@@ -160,3 +161,14 @@ def at_a_terminal() -> Callable[..., tuple[bytes, str, int]]:
         return b"".join(chunks), stderr, proc.wait(timeout=60)
 
     return run
+
+
+def default_signals() -> None:
+    """`preexec_fn` for a child a test interrupts or reads at a terminal: SIGINT, SIGTERM and
+    SIGHUP back to their defaults. Run in the background (`pytest &`, a CI runner without a
+    terminal), the tests' own process has SIGINT ignored, a child inherits that, and Ctrl-C
+    would never reach it: the test would wait out its timeout instead of passing."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)

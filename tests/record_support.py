@@ -13,11 +13,33 @@ PG_ENV = "COACHMENTOR_TEST_POSTGRES"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+def _worker_database(url: str) -> str:
+    """The suite runs in parallel (pytest-xdist): each worker gets a database of its own on
+    the one server (coachmentor_gw0, ...), made on first use, so that no worker drops the
+    tables another is using. Without xdist, the URL as given."""
+    from sqlalchemy import create_engine, text
+
+    from coachmentor.record.db import resolve
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not worker.isalnum():
+        return url
+    name = f"coachmentor_{worker}"
+    engine = create_engine(resolve(url)[0], isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    base, _, query = url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
+
+
 def _fresh_postgres(url: str) -> str:
     from sqlalchemy import create_engine, text
 
     from coachmentor.record.db import resolve
 
+    url = _worker_database(url)
     engine = create_engine(resolve(url)[0])
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -49,11 +71,11 @@ def record_db(request: pytest.FixtureRequest, tmp_path: Path,
 
 def run(*args: str) -> tuple[int, str, str]:
     """The real command line, in-process: (exit code, stdout, stderr)."""
-    from typer.testing import CliRunner
+    from conftest import make_cli_runner
 
     from coachmentor.cli.app import app
 
-    result = CliRunner().invoke(app, list(args))
+    result = make_cli_runner().invoke(app, list(args))
     return result.exit_code, result.stdout, result.stderr
 
 

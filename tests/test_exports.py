@@ -18,6 +18,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import staff_exports as ex
@@ -33,7 +34,7 @@ SETTINGS = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def run(rules, path: Path, tmp: Path, **options) -> tuple[dict, list[dict[str, str]]]:
+def run(rules, path: Path, tmp: Path, **options) -> tuple[Any, list[dict[str, str]]]:
     out = tmp / "results.csv"
     summary = assess_file(rules, path, output=out, options=AssessOptions(**options))
     with open(out, newline="", encoding="utf-8-sig") as fh:
@@ -305,8 +306,9 @@ def test_generated_csv_is_what_excel_saves(export):
 def test_the_screen_table_never_shows_free_text(shipped_rules, export):
     import io as io_
 
+    from coachmentor.batch.sinks import ScreenRows
     from coachmentor.render.console import make_console
-    from coachmentor.render.screen import ScreenRows, results_table
+    from coachmentor.render.screen import results_table
     from coachmentor.render.words import wording
 
     screen = ScreenRows(200)  # every row, so the free-text rows are in it

@@ -14,6 +14,7 @@ import json
 import string
 from pathlib import Path
 
+from conftest import default_signals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -158,7 +159,7 @@ part = st.builds(lambda a, b: a + b, st.sampled_from(["Qu", "Xa", "Qy", "Xo"]),
 names = st.lists(part, min_size=1, max_size=3)
 
 
-def planted_rows(name_parts: list[str]) -> tuple[str, list[str]]:
+def planted_rows(name_parts: list[str]) -> tuple[str, int]:
     """The name in every column position (and one past the header), once as a single cell
     and once with its parts joined by unquoted commas (a ragged row)."""
     plain, ragged = " ".join(name_parts), ", ".join(name_parts)
@@ -172,7 +173,7 @@ def planted_rows(name_parts: list[str]) -> tuple[str, list[str]]:
             while row and row[-1] == "":
                 row.pop()
             lines.append(",".join(row))
-    return "\n".join(lines) + "\n", len(lines) - 1
+    return "\n".join(lines) + "\n", len(lines) - 1  # the text, and its data rows
 
 
 @settings(max_examples=25, deadline=None,
@@ -209,7 +210,8 @@ def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
         f"S{i},Quentin Person{i},ECT,induction\n" for i in range(400_000)), encoding="utf-8")
     out = work / "results.csv"
     proc = subprocess.Popen([*cmd, "assess", str(src), "-o", str(out), "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=default_signals)
     deadline, temp = time.monotonic() + 90, []
     while time.monotonic() < deadline and proc.poll() is None:
         temp = [p for p in work.iterdir() if p.name.endswith(".tmp")]

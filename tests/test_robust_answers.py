@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import one_error_line, run_questionnaire
+from conftest import make_cli_runner, one_error_line, run_questionnaire
 
 from coachmentor.errors import EXIT_INTERRUPTED, AnswersError, CoachmentorError
 from coachmentor.files.answers import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
@@ -26,12 +26,10 @@ SURNAME = "Zyxwright"
 
 
 def _runner():
-    from typer.testing import CliRunner
-
-    try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # click < 8.2
-    except TypeError:
-        return CliRunner(env=dict(ENV))
+    """The suite's one CLI runner (conftest), with this file's environment."""
+    runner = make_cli_runner()
+    runner.env = dict(ENV)
+    return runner
 
 
 def cli(*args: str | Path, input: str | bytes | None = None):
@@ -294,7 +292,7 @@ PRIVACY_CASES = [
     ("quote-in-name", f'name: "{NAME}\ncareer_stage: ECT\n'),
     ("bad-int-name", f"name: !!int {NAME}\n"),
     ("nul-after-name", f"name: {NAME}\x00\n"),
-    ("latin1-name", f"name: {NAME}\n".encode("utf-8") + b"department: \xe9\n"),
+    ("latin1-name", f"name: {NAME}\n".encode() + b"department: \xe9\n"),
     ("alias-name", f"name: &n {NAME}\nstaff_id: *n\n"),
 ]
 
@@ -335,7 +333,8 @@ def test_debug_traceback_shows_no_name(tmp_path):
 
 
 def test_reader_errors_are_answers_errors(tmp_path, rules):
-    for content in ["a: [\n", "career_stage: [x]\n", b"\xff", "x: 1\n", "- 1\n", "a: &a 1\nb: *a\n"]:
+    contents: list[str | bytes] = ["a: [\n", "career_stage: [x]\n", b"\xff", "x: 1\n", "- 1\n", "a: &a 1\nb: *a\n"]
+    for content in contents:
         path = write(tmp_path, content)
         with pytest.raises(AnswersError) as info:
             read_answers_file(path, rules, SuppliedAnswers())

@@ -18,6 +18,7 @@ import subprocess
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,6 +38,7 @@ def _failures(run) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_the_shipped_suites_hold_over_the_whole_answer_space(shipped_rules):
     """Every invariant of the sources (trainees are never coached alone; reverse mentoring is
     mentoring; low reflection never gets a coach in any form; a judgement at a threshold and
@@ -51,12 +53,12 @@ def test_the_shipped_suites_hold_over_the_whole_answer_space(shipped_rules):
     run = run_suites([SUITES / name for name in SHIPPED_SUITES], shipped_rules)
     assert _failures(run) == []
     sources = run.suites[0]
-    assert sources.answer_sets >= 2_100_000, "the sweep must cover the whole answer space"
+    assert (sources.answer_sets or 0) >= 2_100_000, "the sweep must cover the whole answer space"
     kinds = {c.kind for c in sources.cases}
     assert kinds == {"invariant", "vignette", "monotone"}
     assert sum(c.kind == "invariant" for c in run.cases) >= 40
     monotone = [c for c in sources.cases if c.kind == "monotone"]
-    assert all(c.covered > 1_000_000 or c.id == "asking_for_support_never_costs_them_a_coach"
+    assert all((c.covered or 0) > 1_000_000 or c.id == "asking_for_support_never_costs_them_a_coach"
                for c in monotone), [(c.id, c.covered) for c in monotone]
     assert all(c.source for c in sources.cases if c.kind != "vignette" and not c.id.startswith("need_reason_"))
 
@@ -100,9 +102,9 @@ def swept_decisions(shipped_rules):
         dec = decide(shipped_rules, answers)
         decided_by[dec.decided_by] += 1
         low, high = sorted((dec.coaching, dec.mentoring))
-        if dec.recommendation == "both" and dec.decided_by == "scores":
-            if not (low >= d.both_min and low >= d.both_ratio * high):
-                bad_both.append(answers)
+        if (dec.recommendation == "both" and dec.decided_by == "scores"
+                and not (low >= d.both_min and low >= d.both_ratio * high)):
+            bad_both.append(answers)
         if dec.decided_by == "scores" and low == high and low < d.both_min:
             ties += 1
             if dec.recommendation == "both":
@@ -129,12 +131,20 @@ def test_every_constraint_decides_something(shipped_rules, swept_decisions):
     assert decided_by["scores"] > 0
 
 
-def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rules, tmp_path):
+STAGES = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("stage", STAGES)
+def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rules, tmp_path, stage):
     """The sweep through `coachmentor assess`: every consistent answer set (blanks included)
     as one CSV row; each output row must carry the library's recommendation, alternative,
-    types, reasons and warnings, so every invariant above holds through the batch path too."""
+    types, reasons and warnings, so every invariant above holds through the batch path too.
+    Swept a career stage at a time (the stage is required, so the five parts are the whole
+    space), so that the parts run side by side on parallel workers."""
+    assert set(STAGES) == set(shipped_rules.choice_values["career_stage"])
     ids = shipped_rules.question_order
-    space = _space(shipped_rules)
+    space = list(answer_sets(shipped_rules, {"readiness_concern": (None,), "career_stage": (stage,)}))
     src = tmp_path / "space.csv"
     with src.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -147,7 +157,7 @@ def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rule
     done = subprocess.run([*command, "assess", str(src), "-o", str(out), "--format", "jsonl", "-q"],
                           capture_output=True, timeout=1800, env={**os.environ, "COLUMNS": "100"})
     assert done.returncode == 0, done.stderr.decode()[-2000:]
-    memo: dict[tuple, tuple] = {}
+    memo: dict[tuple[Any, ...], int] = {}
     rows = 0
     with out.open(encoding="utf-8") as fh:
         for answers, line in zip(space, fh):
@@ -161,8 +171,8 @@ def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rule
             assert got == want, (answers, got, want)
             memo[want[:2]] = memo.get(want[:2], 0) + 1
             rows += 1
-    assert rows == len(space) > 900_000
-    assert {rec for rec, _ in memo} == {"coaching", "mentoring", "both", "other"}
+    assert rows == len(space) > 90_000
+    assert len({rec for rec, _ in memo}) >= 2  # the part holds more than one result
 
 
 @pytest.mark.parametrize(

@@ -9,10 +9,11 @@ with the row's number as in the file). A blank row gives None: it is not a data 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from functools import reduce
 from itertools import repeat
 from operator import and_, rshift
-from typing import Any, Callable, cast
+from typing import Any, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
@@ -21,6 +22,7 @@ from coachmentor.batch.reading import CellReader, Reading, Shown
 from coachmentor.files.messages import record_problem
 from coachmentor.files.rows import SHIFTED, misfit
 from coachmentor.files.table import unmark
+from coachmentor.files.table.records import read_record_leniently
 from coachmentor.rulebase.ruleset import RuleSet
 
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
@@ -69,7 +71,7 @@ class RowChecks:
         self.raw = 0  # the last row's raw key, for its read cells (`resolve`, `slow`; 0: blank)
         self.recoded = 0  # cells the values file gave a value (each row read here once)
         # Results with warnings about values, by (the shared Result, the row's problems)
-        self._warned: dict[tuple, Result] = {}
+        self._warned: dict[tuple[Any, ...], Result] = {}
 
     # --- values --------------------------------------------------------------------------
     def cell(self, k: int, fid: str, cell: str) -> tuple[int, Reading]:
@@ -132,7 +134,7 @@ class RowChecks:
         self.on_error(n, row[col] if cited else None, message)  # type: ignore[index]
 
     def _error(self, n: int, row: list[str], message: str, stage: str | None = None,
-               problems: tuple = (), cite: bool = True) -> Result:
+               problems: tuple[Any, ...] = (), cite: bool = True) -> Result:
         self.note(n, row, message, cite)
         return self.results.error(message, stage, problems, uncited=not cite)
 
@@ -212,7 +214,8 @@ class RowChecks:
         says why, with its cells as a lenient reader sees them, so that nothing is lost. `n` is
         its row, `line` the line of the file it starts on (for a text editor)."""
         try:
-            cells = next(csv.reader(lines, delimiter=self.delimiter or ","), [])
+            # csv's lenient reader would stop at csv's process-wide cell limit: ours has its own
+            cells = read_record_leniently(lines, self.delimiter or ",") if lines else []
         except csv.Error:
             cells = []
         cells = cells[: self.width] + [""] * (self.width - len(cells))

@@ -14,10 +14,11 @@ import io
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any
 
 from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
@@ -26,7 +27,7 @@ from coachmentor.batch.core import Loop, Memo
 from coachmentor.batch.guess import with_guesses
 from coachmentor.batch.reading import CellReader, Shown
 from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
-from coachmentor.batch.summary import SummaryBuilder
+from coachmentor.batch.summary import AssessSummary, SummaryBuilder
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError
 from coachmentor.files.atomic import (
     not_written_after,
@@ -34,13 +35,12 @@ from coachmentor.files.atomic import (
     replaces_a_file,
     writes_a_file,
 )
-from coachmentor.files.formats import format_for
+from coachmentor.files.formats import TABLE_SUFFIXES, format_for
 from coachmentor.files.paths import check_files
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
+SUFFIX_FORMATS = TABLE_SUFFIXES
 SPREADSHEET_SUFFIXES = (".xlsm", ".xls", ".ods")  # spreadsheets coachmentor does not write
 TEXT_FORMATS = ("csv", "tsv")  # delimited text: the formula guard, a BOM, the input's line ending
 
@@ -120,7 +120,7 @@ class AssessOptions:
     # Free text in full where messages quote a value (never under --redact).
     show_values: bool = False
     # Which column holds which field, as the leader said (--column, then the values file).
-    picks: tuple = ()
+    picks: tuple[Any, ...] = ()
 
 
 def assess_file(
@@ -134,7 +134,7 @@ def assess_file(
     progress: Callable[[Table], Any] | None = None,
     also_writing: tuple[Path | None, ...] = (),
     screen: ScreenRows | None = None,
-) -> dict[str, Any]:
+) -> AssessSummary:
     """Assess every row of `source` ('-' = standard input) into `output` (None or '-':
     standard output); return the summary dict. `also_writing`: the other files the caller
     will write after (a summary, a report), so that none of them is the input or the output,
@@ -196,7 +196,7 @@ def assess_file(
             if screen is not None:
                 screen.sid = columns.fields.get("staff_id")
 
-            def emit(rows: list, texts: list | None, results: list, numbers: list[int],
+            def emit(rows: list[Any], texts: list[Any] | None, results: list[Any], numbers: list[int],
                      blanks: int, reads: list[str]) -> None:
                 if redactor is not None:
                     # Last, after every check on the rows (a cell that swallowed rows is found
@@ -287,7 +287,7 @@ def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
                        scored=list(columns.scored), info=info, is_answer=is_answer, guard=guard)
 
 
-def write_summary(path: Path, summary: dict[str, Any]) -> None:
+def write_summary(path: Path, summary: Mapping[str, Any]) -> None:
     import json
 
     from coachmentor.files.atomic import write_output

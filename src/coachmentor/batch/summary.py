@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from operator import attrgetter, itemgetter
-from typing import Any, Iterable, Literal
+from typing import Any, Literal, TypedDict, cast
 
 from coachmentor import __version__
 from coachmentor.batch.cells import Result
@@ -75,6 +76,53 @@ ROW_NUMBERS = ("as a spreadsheet shows them: the header is row 1 when there is n
                "above it, a blank line is a row, and a cell over several lines is in one row")
 
 
+
+class AssessSummary(TypedDict, total=False):
+    """The summary of an `assess` run, as JSON-shaped data: `--summary FILE` writes it as it
+    is (its keys are the contract's: docs/CONTRACT.md), and stderr, the HTML report and the
+    screen word it (render/). Made by `Summary.to_dict` and completed by `batch.run`."""
+
+    coachmentor_version: str
+    rules: dict[str, str]  # name, version, date, hash
+    input: dict[str, Any]  # name, kind, encoding, delimiter, sheet, header row, ...
+    output: dict[str, Any]  # name, format, replaced_a_file, formula_guard, delimiter, cells_cut
+    columns: dict[str, str]  # question -> the header of the column read for it
+    columns_read: list[dict[str, Any]]  # the header map: question, column (or None), how
+    unused_columns: list[str]
+    unused_column_suggestions: dict[str, str]  # unused header -> the question it misspells
+    rows: int
+    row_numbers: str
+    ok: int
+    errors: int
+    blank_rows_skipped: int
+    recommendations: dict[str, int]
+    alternatives: dict[str, int]
+    rows_with_warnings: int
+    warning_rows: list[dict[str, Any]]  # row, staff_id, warnings
+    by_department: dict[str, dict[str, int]]
+    by_career_stage: dict[str, dict[str, int]]
+    capacity: dict[str, dict[str, Any]]  # coaching, mentoring: relationships, sessions, hours
+    first_errors: list[dict[str, Any]]  # row, staff_id, error
+    error_rows: list[dict[str, Any]]
+    duplicate_staff_ids: dict[str, Any]  # rows, examples, checked_all
+    value_problems: list[dict[str, Any]]  # how values were read, grouped by column and value
+    value_problems_beyond: int
+    error_rows_not_by_value: int
+    other_errors: list[dict[str, Any]]
+    accepted_values: dict[str, list[dict[str, str]]]  # question -> its values and labels
+    suggestions_accepted: int
+    recoded_cells: int
+    # added by batch.run for the run as a whole
+    redacted_columns: list[str]
+    pseudonymised_unknown_columns: list[str]
+    pseudonyms_stable: bool
+    values_file: dict[str, Any]
+    accept_suggestions: bool
+    stale_temporary_files_removed: list[str]
+    distinct_answer_combinations: int
+    elapsed_seconds: float
+    exit_code: int
+
 class SummaryBuilder:
     def __init__(self, rules: RuleSet, columns: Columns) -> None:
         self.rules = rules
@@ -82,13 +130,13 @@ class SummaryBuilder:
         self.sid_col = columns.fields.get("staff_id")
         self.dept_col = columns.fields.get("department")
         self._results: Counter[Result] = Counter()  # rows per result, since the last fold
-        self._depts: Counter[tuple] = Counter()  # rows per (department text, status_rec), idem
+        self._depts: Counter[tuple[str, tuple[str, str]]] = Counter()  # rows per (department text, status_rec), idem
         # (status, recommendation, alternative, career stage) -> rows
-        self.outcomes: Counter[tuple] = Counter()
+        self.outcomes: Counter[tuple[str, str, str | None, str | None]] = Counter()
         self.warned_rows = 0
         self.warning_rows: list[tuple[int, str | None, tuple[str, ...]]] = []
         # (department, status, recommendation) -> rows
-        self.by_dept: Counter[tuple] = Counter()
+        self.by_dept: Counter[tuple[str, str, str]] = Counter()
         self.departments: dict[str, str] = {}  # folded -> the first spelling seen
         self._dept_seen: dict[str, str] = {}  # text as given -> department it counts under
         self.blank_rows = 0
@@ -98,7 +146,7 @@ class SummaryBuilder:
         self.duplicates: dict[str, list[int]] = {}
         self.duplicate_rows = 0
         # (column, value) problems (batch.reading.Problem) -> [rows, first row numbers]
-        self.problems: dict[Problem, list] = {}
+        self.problems: dict[Problem, list[Any]] = {}  # -> [count, [(row, staff id or None)]]
         self.problems_beyond = 0  # rows of problems past PROBLEM_GROUPS groups
         self.recoded = 0  # cells the values file gave a value (checks.RowChecks counts them)
         self.other_errors: list[tuple[int, str | None, str]] = []
@@ -231,14 +279,14 @@ class SummaryBuilder:
             self.seen_ids = None
 
     # --- the result -----------------------------------------------------------------------
-    def to_dict(self, **context: Any) -> dict[str, Any]:
+    def to_dict(self, **context: Any) -> AssessSummary:
         """The summary as plain data (JSON-ready). `context` adds input/output details."""
         self._fold()
         rules = self.rules
         recs = Counter({r: 0 for r in RECOMMENDATIONS})
         alts: Counter[str] = Counter()
-        by_dept: dict[str, Counter] = {}
-        by_stage: dict[str, Counter] = {s: Counter() for s in rules.choice_values["career_stage"]}
+        by_dept: dict[str, Counter[str]] = {}
+        by_stage: dict[str, Counter[str]] = {s: Counter() for s in rules.choice_values["career_stage"]}
         ok = errors = 0
         for (status, rec, alt, stage), n in self.outcomes.items():
             if status == "ok":
@@ -271,7 +319,7 @@ class SummaryBuilder:
             {"row": row, "staff_id": sid or None, "error": message}
             for row, sid, message in self.error_rows
         ]
-        return {
+        return cast(AssessSummary, {  # the context's keys are AssessSummary's (batch.run)
             "coachmentor_version": __version__,
             "rules": {"name": rules.name, "version": rules.version, "date": rules.date,
                       "hash": rules.hash},
@@ -313,7 +361,7 @@ class SummaryBuilder:
             },
             # How values were read: grouped by (column, value), errors first, then warnings.
             **self._value_groups(),
-        }
+        })
 
     def _value_groups(self) -> dict[str, Any]:
         rules = self.rules
@@ -415,7 +463,7 @@ class IdTable:
             i = (i + 1) & mask
 
 
-def _count(c: Counter, status: str, rec: str, n: int) -> None:
+def _count(c: Counter[str], status: str, rec: str, n: int) -> None:
     c["rows"] += n
     c[status] += n
     if status == "ok":
@@ -428,14 +476,14 @@ def _number(x: float | None) -> float | int | None:
     return int(x) if float(x).is_integer() else round(x, 2)
 
 
-def _group(c: Counter) -> dict[str, int]:
+def _group(c: Counter[str]) -> dict[str, int]:
     out = {"rows": c["rows"], "ok": c["ok"], "errors": c["error"]}
     for r in RECOMMENDATIONS:
         out[r] = c[r]
     return out
 
 
-def _dept_order(kv: tuple[str, Counter]) -> tuple:
+def _dept_order(kv: tuple[str, Counter[str]]) -> tuple[Any, ...]:
     name = kv[0]
     return (name in (NO_DEPARTMENT, OTHER_DEPARTMENTS), name.casefold())
 

@@ -22,8 +22,9 @@ summary adds them up ("raise S304's capacity from 1 to 3: P122, P124").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from coachmentor.match.policy import Policy
 class Fix:
     kind: str  # capacity | change | change_and_capacity | new | none
     words: str
-    group: tuple  # fixes with one group add up (the summary's lines)
+    group: tuple[Any, ...]  # fixes with one group add up (the summary's lines)
     supporter: int = -1  # the supporter changed, or -1 for a new one
     after: Supporter | None = None  # the supporter as the fix has them (or the new one)
 
@@ -110,6 +111,18 @@ class Fixer:
             return best
         return self._new(need)
 
+    def _changes_something(self, js: np.ndarray, role: str, changes: tuple[str, ...],
+                           ) -> np.ndarray:
+        """Which of supporters `js` a change changes: the role they would add is not offered
+        yet, and training they would get they do not have."""
+        ok = np.ones(js.size, bool)
+        if "offer" in changes:
+            ok &= ~np.fromiter((getattr(self.sups[int(j)], "coaching" if role == "coaching"
+                                        else "mentoring") for j in js), bool, js.size)
+        if "train" in changes:
+            ok &= ~self.sol.view.s.trained[js]
+        return ok
+
     def _change(self, need: Need, codes: np.ndarray) -> Fix | None:
         """A supporter who would be eligible after one change (or two: the other role and
         training), best first: one change with a place to be had, then with a place more.
@@ -127,7 +140,7 @@ class Fixer:
             return None
         cls = np.array([view.c.of[need.index]])
         own = view.excluded(np.full(js.size, need.index), js)
-        best: tuple | None = None
+        best: tuple[Any, ...] | None = None
         for changes in (("offer",), ("train",), ("offer", "train")):
             arrays = view.s
             sub = {f: getattr(arrays, f)[js] for f in arrays.__dataclass_fields__}
@@ -138,12 +151,7 @@ class Fixer:
                 sub["trained"] = np.ones(js.size, bool)
             changed = with_(arrays, **sub)
             ok = (class_codes(view.c, cls, changed, self.policy)[0] == 0) & ~own
-            # a change must change something: the role offered, or training
-            ok &= ~np.fromiter((getattr(self.sups[int(j)], "coaching" if role == "coaching"
-                                        else "mentoring") for j in js), bool, js.size) \
-                if "offer" in changes else np.ones(js.size, bool)
-            if "train" in changes:
-                ok &= ~view.s.trained[js]
+            ok &= self._changes_something(js, role, changes)
             if not ok.any():
                 continue
             gain = class_units(view.c, cls, changed, self.policy, units_for(self.policy))[0]
@@ -158,6 +166,12 @@ class Fixer:
         if best is None:
             return None
         _, j, changes, room = best
+        return self._fix_for(need, j, changes, room)
+
+    def _fix_for(self, need: Need, j: int, changes: tuple[str, ...], room: bool) -> Fix:
+        """The fix `_change` chose: supporter `j` with `changes`, in words; checked against
+        the rules pair by pair."""
+        role = need.role
         sup = self.sups[j]
         new = sup
         if "offer" in changes:
@@ -227,8 +241,8 @@ def units_for(policy: Policy) -> dict[str, int]:
 def summarise(fixes: dict[int, Fix], needs: Sequence[Need],
               sups: Sequence[Supporter]) -> list[dict[str, Any]]:
     """The fixes added up: one line per change, with the staff ids it would match."""
-    groups: dict[tuple, list[int]] = {}
-    first: dict[tuple, Fix] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    first: dict[tuple[Any, ...], Fix] = {}
     for i, f in fixes.items():
         groups.setdefault(f.group, []).append(i)
         first.setdefault(f.group, f)

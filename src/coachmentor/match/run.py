@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
-from coachmentor.files.messages import shown, stale_note
 from coachmentor.files.paths import check_files
-from coachmentor.match.explain import CAUSES, explain_person
+from coachmentor.match.explain import explain_person
 from coachmentor.match.io import (
     choose_format,
     needs_of,
@@ -23,134 +23,190 @@ from coachmentor.match.io import (
 from coachmentor.match.optimise import solve
 from coachmentor.textsafe import printable
 
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
+
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
-SHOWN = 5  # lines of each list on stderr (the files have them all)
 
 
-def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
-                fmt: str | None = None, summary_path: Path | None = None,
-                redact: bool = False, explain: str | None = None, guard: bool = True,
-                keep: Path | None = None, avoid: Path | None = None,
-                read_opts: dict[str, Any] | None = None, bom: bool | None = None,
-                screen: list[dict[str, Any]] | None = None, by_school: Path | None = None,
-                records_out: list[dict[str, Any]] | None = None,
-                also_writing: tuple[Path | None, ...] = (), values: Any = None,
-                accept_suggestions: bool = False, picks: Any = ()) -> dict[str, Any]:
-    """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
-    order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
-    gets the output's records for a person to read, instead of their being written.
-    `by_school`: a folder for one file per school. `records_out`: a list that gets the
-    records as well (for the report). `also_writing`: the files the caller writes after (a
-    report), checked with the others."""
+@dataclass(frozen=True)
+class MatchOptions:
+    """How `match_files` runs, as the command's options say (see `match_files`)."""
+
+    output: Path | None = None
+    fmt: str | None = None
+    summary_path: Path | None = None
+    redact: bool = False
+    explain: str | None = None
+    guard: bool = True
+    keep: Path | None = None
+    avoid: Path | None = None
+    read_opts: dict[str, Any] | None = None
+    bom: bool | None = None
+    screen: list[dict[str, Any]] | None = None
+    by_school: Path | None = None
+    records_out: list[dict[str, Any]] | None = None
+    also_writing: tuple[Path | None, ...] = ()
+    values: Any = None
+    accept_suggestions: bool = False
+    picks: Any = ()
+
+
+def match_files(rules: RuleSet, staff_path: str, supporters_path: str, **options: Any) -> dict[str, Any]:
+    """Run the match; returns the summary (its `exit_code` is the command's). The options are
+    `MatchOptions`' fields: `bom`, a byte order mark on CSV/TSV output (None: when it is
+    written to a file); `screen`, a list that gets the output's records for a person to read,
+    instead of their being written; `by_school`, a folder for one file per school;
+    `records_out`, a list that gets the records as well (for the report); `also_writing`, the
+    files the caller writes after (a report), checked with the others."""
     import time
 
-    from coachmentor.files.atomic import (
-        remove_stale_temps_beside,
-        replaces_a_file,
-        write_output,
-        write_stdout,
-    )
-    from coachmentor.match.fixes import Fixer, summarise, whom_to_train
-    from coachmentor.match.keep import read_avoid, read_keep
-    from coachmentor.match.policy import compile_policy
-    from coachmentor.match.records import SchoolNames, build
-    from coachmentor.match.records import by_school as split
+    from coachmentor.files.atomic import remove_stale_temps_beside, replaces_a_file
 
+    o = MatchOptions(**options)
     started_at = time.time()
-    if output is not None and str(output) == "-":
-        output = None  # -o - : standard output, as for assess
-    fmt = choose_format(fmt, output)
+    output = None if o.output is not None and str(o.output) == "-" else o.output  # -o -: stdout
+    fmt = choose_format(o.fmt, output)
     replacing = replaces_a_file(output)
-    if fmt == "xlsx" and output is None and explain is None:
+    if fmt == "xlsx" and output is None and o.explain is None:
         from coachmentor.files.workbook_out import refuse_terminal
 
         refuse_terminal(sys.stdout, "match")
-    inputs = [("STAFF", staff_path), ("SUPPORTERS", supporters_path), ("--keep", keep),
-              ("--avoid", avoid), ("--rules", getattr(rules, "source_file", None))]
-    check_files(inputs, [("-o/--output", output), ("--summary", summary_path),
-                         *(("another output", p) for p in also_writing)],
-                stdout_is_output=output is None or explain is not None)
-    _check_folder(by_school)
-    stale = remove_stale_temps_beside([output, summary_path, *also_writing], started_at)
-    opts = read_opts or {}
-    policy = compile_policy(rules.model.matching)
-    pseudonym = _pseudonymiser() if redact else None
-    from coachmentor.batch.reading import read_answers
+    inputs = [("STAFF", staff_path), ("SUPPORTERS", supporters_path), ("--keep", o.keep),
+              ("--avoid", o.avoid), ("--rules", getattr(rules, "source_file", None))]
+    check_files(inputs, [("-o/--output", output), ("--summary", o.summary_path),
+                         *(("another output", p) for p in o.also_writing)],
+                stdout_is_output=output is None or o.explain is not None)
+    _check_folder(o.by_school)
+    stale = remove_stale_temps_beside([output, o.summary_path, *o.also_writing], started_at)
+    m = _matched(rules, staff_path, supporters_path, o)
+    summary = _full_summary(rules, m, o, stale, str(output) if replacing else None)
+    _write(m, o, output, fmt, inputs, summary)
+    if o.summary_path is not None:
+        from coachmentor.files.atomic import write_output
 
-    read = read_answers(rules, values.cells if values is not None else None, accept_suggestions,
-                        redact)
-    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, read=read, picks=picks, **opts)
-    sups, _ = read_supporters(rules, supporters_path, **opts)
-    needs = needs_of(staff)
-    avoided = read_avoid(avoid, staff, sups, opts) if avoid else None
-    kept = read_keep(keep, staff, needs, sups, policy, set(avoided.pairs if avoided else ()),
-                     opts) if keep else None
+        write_output(o.summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary
+
+
+@dataclass
+class _Matched:
+    """What the match read, solved and worked out, for the summary and the outputs."""
+
+    staff: list[Any]
+    needs: list[Any]
+    sups: list[Any]
+    policy: Any
+    sol: Any
+    view: Any
+    kept: Any
+    avoided: Any
+    read: Any
+    records: list[dict[str, Any]]
+    causes: Counter[str]
+    fixes: Any
+    open_needs: list[int]
+    schools: Any
+
+
+def _matched(rules: RuleSet, staff_path: str, supporters_path: str, o: MatchOptions) -> _Matched:
+    """Read both files (and --keep, --avoid), solve, and build every row's record."""
+    from coachmentor.batch.reading import read_answers
+    from coachmentor.match.fixes import Fixer
+    from coachmentor.match.keep import read_avoid, read_keep
     from coachmentor.match.pairs import PairView
+    from coachmentor.match.policy import compile_policy
+    from coachmentor.match.records import SchoolNames, build
     from coachmentor.match.size import check_size
 
+    opts = o.read_opts or {}
+    policy = compile_policy(rules.model.matching)
+    pseudonym = _pseudonymiser() if o.redact else None
+    read = read_answers(rules, o.values.cells if o.values is not None else None,
+                        o.accept_suggestions, o.redact)
+    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, read=read, picks=o.picks, **opts)
+    sups, _ = read_supporters(rules, supporters_path, **opts)
+    needs = needs_of(staff)
+    avoided = read_avoid(o.avoid, staff, sups, opts) if o.avoid else None
+    kept = read_keep(o.keep, staff, needs, sups, policy, set(avoided.pairs if avoided else ()),
+                     opts) if o.keep else None
     view = PairView(needs, sups, policy, avoided.pairs if avoided else ())
     check_size(view)
     sol = solve(needs, sups, policy, avoid=avoided.pairs if avoided else (),
                 fixed=dict(kept.pairs) if kept else None, view=view)
     kept_needs = {i for i, _ in kept.pairs} if kept else set()
-    if pseudonym is None:
-        pseudonym = _unchanged
     fixer = Fixer(needs, sups, sol, policy, kept_needs)
     open_needs = [nd.index for nd in needs if nd.index not in sol.pairs]
     schools = SchoolNames([r.school for r in staff] + [s.school for s in sups])
     records, causes, fixes = build(staff, needs, sups, sol, policy, fixer, kept_needs,
-                                   pseudonym, schools)
+                                   pseudonym or _unchanged, schools)
+    return _Matched(staff, needs, sups, policy, sol, view, kept, avoided, read, records, causes,
+                    fixes, open_needs, schools)
 
-    summary = _summary(staff, needs, sups, sol, causes, policy, schools)
+
+def _full_summary(rules: RuleSet, m: _Matched, o: MatchOptions, stale: list[str],
+                  replaced: str | None) -> dict[str, Any]:
+    """The summary: coverage, pairs to check, the unmatched and their fixes, --keep/--avoid,
+    stale temporary files removed, how values were read, a file replaced (keys in this
+    order, as before)."""
+    from coachmentor.batch.summary import problem_group
+    from coachmentor.match.fixes import summarise, whom_to_train
+
+    summary = _summary(m.staff, m.needs, m.sups, m.sol, m.causes, m.policy, m.schools)
     summary["pairs_to_check"] = [
         {"staff_id": r["staff_id"], "support": r["support"], "supporter_id": r["supporter_id"],
-         "school": r["school"], "flag": r["flag"]} for r in records if r["flag"]]
+         "school": r["school"], "flag": r["flag"]} for r in m.records if r["flag"]]
     summary["unmatched"] = [
         {"staff_id": r["staff_id"], "row": r["row"], "support": r["support"],
          "school": r["school"], "reason": r["unmatched_reason"], "fix": r["fix"]}
-        for r in records if r["status"] == "unmatched"]
-    summary["fixes"] = summarise(fixes, needs, sups)
-    summary["whom_to_train"] = whom_to_train(needs, sups, sol, policy, open_needs)
-    if kept is not None:
-        summary["keep"] = kept.summary()
-        if kept.pairs:
-            summary["keep"]["cost"] = _keep_cost(needs, sups, policy, avoided, view, sol)
-    if avoided is not None:
-        summary["avoid"] = avoided.summary()
+        for r in m.records if r["status"] == "unmatched"]
+    summary["fixes"] = summarise(m.fixes, m.needs, m.sups)
+    summary["whom_to_train"] = whom_to_train(m.needs, m.sups, m.sol, m.policy, m.open_needs)
+    if m.kept is not None:
+        summary["keep"] = m.kept.summary()
+        if m.kept.pairs:
+            summary["keep"]["cost"] = _keep_cost(m.needs, m.sups, m.policy, m.avoided, m.view,
+                                                 m.sol)
+    if m.avoided is not None:
+        summary["avoid"] = m.avoided.summary()
     if stale:
         summary["stale_temporary_files_removed"] = stale
-    from coachmentor.batch.summary import problem_group
-
     summary["value_problems"] = [problem_group(rules, p, c, rows)
-                                 for p, (c, rows) in read.problems.items()]
-    summary["recoded_cells"] = read.recoded
-    if replacing:
-        summary["replaced_a_file"] = str(output)
-    if explain is not None:  # the ids in it are the user's text, and so is --explain's own
-        write_stdout(printable(explain_person(explain, needs, sups, sol, policy, fixes),
-                               newlines=True).encode("utf-8"))
-    if records_out is not None:  # for the report, which is shared: no cell of a shifted row
-        shifted = {r.row for r in staff if r.shifted}  # (its id and school may be a name)
-        records_out.extend(dict(r, staff_id="", school="", subject="", phase="")
-                           if r["row"] in shifted and r["status"] == "error" else r
-                           for r in records)
-    schools_rows = split(records) if by_school is not None or fmt == "xlsx" else {}
-    school_files = _school_files(by_school, schools_rows, fmt, inputs) \
-        if by_school is not None else {}  # checked before anything is written
-    if screen is not None and output is None and explain is None:
-        screen.extend(records)  # for a person at a terminal: drawn by the caller
-    elif output is not None or explain is None:
-        text = _render(records, fmt, output, guard, bom, schools_rows)
+                                 for p, (c, rows) in m.read.problems.items()]
+    summary["recoded_cells"] = m.read.recoded
+    if replaced is not None:
+        summary["replaced_a_file"] = replaced
+    return summary
+
+
+def _write(m: _Matched, o: MatchOptions, output: Path | None, fmt: str,
+           inputs: list[tuple[str, Any]], summary: dict[str, Any]) -> None:
+    """--explain, the records for the report or the screen, the pairs file, --by-school."""
+    from coachmentor.files.atomic import write_output, write_stdout
+    from coachmentor.match.records import by_school as split
+
+    if o.explain is not None:  # the ids in it are the user's text, and so is --explain's own
+        write_stdout(printable(explain_person(o.explain, m.needs, m.sups, m.sol, m.policy,
+                                              m.fixes), newlines=True).encode("utf-8"))
+    if o.records_out is not None:  # for the report, which is shared: no cell of a shifted row
+        shifted = {r.row for r in m.staff if r.shifted}  # (its id and school may be a name)
+        o.records_out.extend(dict(r, staff_id="", school="", subject="", phase="")
+                             if r["row"] in shifted and r["status"] == "error" else r
+                             for r in m.records)
+    schools_rows = split(m.records) if o.by_school is not None or fmt == "xlsx" else {}
+    school_files = _school_files(o.by_school, schools_rows, fmt, inputs) \
+        if o.by_school is not None else {}  # checked before anything is written
+    if o.screen is not None and output is None and o.explain is None:
+        o.screen.extend(m.records)  # for a person at a terminal: drawn by the caller
+    elif output is not None or o.explain is None:
+        text = _render(m.records, fmt, output, o.guard, o.bom, schools_rows)
         if output is not None:
             write_output(output, text)
         else:
             write_stdout(text.encode("utf-8") if isinstance(text, str) else text)
-    if by_school is not None:
-        summary["by_school_files"] = _write_by_school(by_school, schools_rows, school_files,
-                                                      fmt, guard, bom)
-    if summary_path is not None:
-        write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    return summary
+    if o.by_school is not None:
+        summary["by_school_files"] = _write_by_school(o.by_school, schools_rows, school_files,
+                                                      fmt, o.guard, o.bom)
 
 
 def _render(records: list[dict[str, Any]], fmt: str, output: Path | None, guard: bool,
@@ -166,7 +222,7 @@ def _render(records: list[dict[str, Any]], fmt: str, output: Path | None, guard:
     return text
 
 
-def _keep_cost(needs: list, sups: list, policy: Any, avoided: Any, view: Any,
+def _keep_cost(needs: list[Any], sups: list[Any], policy: Any, avoided: Any, view: Any,
                sol: Any) -> dict[str, int]:
     """What keeping the pairs costs against matching afresh: how many fewer trainees' and
     ECTs' mentoring needs and relationships in all are matched (0 and 0 when nothing)."""
@@ -222,7 +278,7 @@ def _pseudonymiser() -> Any:
     return Redactor().pseudonym
 
 
-def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter, policy: Any,
+def _summary(staff: list[Any], needs: list[Any], sups: list[Any], sol: Any, causes: Counter[str], policy: Any,
              schools: Any) -> dict[str, Any]:
     def tally() -> dict[str, int]:
         return {"needed": 0, "matched": 0}
@@ -262,7 +318,7 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter, po
     }
 
 
-def _duplicates(staff: list) -> dict[str, Any]:
+def _duplicates(staff: list[Any]) -> dict[str, Any]:
     """Rows that repeat a staff_id of an earlier row (compared as ids are: without case and
     surrounding spaces), as assess's summary counts them: the hard rules, --keep, --avoid and
     --explain know a person by staff_id, so two people under one id are confused (a shifted
@@ -282,7 +338,7 @@ def _duplicates(staff: list) -> dict[str, Any]:
     return {"rows": repeats, "examples": examples, "checked_all": True}
 
 
-def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[str, Any]]:
+def _shortfall(needs: list[Any], sol: Any, policy: Any, schools: Any) -> list[dict[str, Any]]:
     """What would match everyone: for each unmatched need, one more place of the kind that
     may take it (a new supporter is nobody's line manager or assessor), grouped by support,
     school and the mentor career stages the rules allow. Adding these places is enough;
@@ -291,7 +347,7 @@ def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[st
     from coachmentor.match.people import STAGES
 
     groups: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
-    allowed: dict[tuple, tuple[str, ...]] = {}
+    allowed: dict[tuple[Any, ...], tuple[str, ...]] = {}
     for nd in needs:
         if nd.index in sol.pairs:
             continue
@@ -303,108 +359,3 @@ def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[st
         groups[(nd.role, schools(nd.staff.school) or "(no school)", stages)] += 1
     return [{"support": role, "school": school, "career_stages": list(stages), "places": n}
             for (role, school, stages), n in sorted(groups.items())]
-
-
-def summary_text(summary: dict[str, Any]) -> str:
-    """Lines for stderr: counts, ids and school names at most, never a name. Each list shows
-    its first few; the files have them all."""
-    rel, sup = summary["relationships"], summary["by_support"]
-    lines = [f"match: {rel['matched']} of {rel['needed']} relationships matched "
-             f"(coaching {sup['coaching']['matched']}/{sup['coaching']['needed']}, "
-             f"mentoring {sup['mentoring']['matched']}/{sup['mentoring']['needed']}; "
-             f"trainees' and ECTs' mentoring {sup['novice_mentoring']['matched']}/"
-             f"{sup['novice_mentoring']['needed']})"]
-    for key in ("keep", "avoid"):
-        if key in summary:
-            lines += _stale_lines(key, summary[key])
-    other = summary["rows_without_need"]
-    if other["other"] or other["error"]:
-        lines.append(f"  {other['other']} row(s) need another kind of support; "
-                     f"{other['error']} error row(s)")
-    for e in (summary.get("error_rows") or [])[:SHOWN]:
-        sid = f" (staff_id {e['staff_id']})" if e["staff_id"] else ""
-        lines.append(f"    row {e['row']}{sid}: {e['error']}")
-    if other["error"] > SHOWN:
-        lines.append(f"    ... and {other['error'] - SHOWN} more: status 'error' in the pairs file")
-    dup = summary.get("duplicate_staff_ids") or {}
-    if dup.get("rows"):
-        lines.append(f"  warning: {dup['rows']} row(s) repeat a staff_id given in an earlier row "
-                     "(the hard rules, --keep, --avoid and --explain cannot tell them apart):")
-        for e in dup["examples"][:SHOWN]:
-            lines.append(f"    staff_id {shown(e['staff_id'], 30)}: rows "
-                         f"{', '.join(map(str, e['rows']))}")
-    warned = [g for g in summary.get("value_problems") or [] if not g["error"]]
-    if warned:
-        from coachmentor.render.summary import group_line, merged
-
-        lines.append("  read with a warning (see `coachmentor assess` for each row):")
-        lines += [f"    {group_line(gs)}" for gs in merged(warned)[:10]]
-    if summary.get("recoded_cells"):
-        lines.append(f"  values file: {summary['recoded_cells']} cell(s) recoded")
-    check = summary.get("pairs_to_check") or []
-    if check:
-        lines.append(f"  pairs to check: {len(check)} (the flag column)")
-        for c in check[:SHOWN]:
-            lines.append(f"    {c['staff_id']} {c['support']} by {c['supporter_id']}: {c['flag']}")
-        if len(check) > SHOWN:
-            lines.append(f"    ... {len(check) - SHOWN} more in the flag column")
-    fixes = summary.get("fixes") or []
-    if rel["unmatched"]:
-        causes = ", ".join(f"{CAUSES.get(c, c)}: {n}"
-                           for c, n in summary["unmatched_by_cause"].items())
-        lines.append(f"  unmatched: {rel['unmatched']} ({causes}); each has a fix in the fix "
-                     "column. What would match them:")
-        for f in fixes[:SHOWN]:
-            lines.append(f"    {f['change']}: {', '.join(f['matches'])}")
-        if len(fixes) > SHOWN:
-            lines.append(f"    ... {len(fixes) - SHOWN} more changes in --summary and --report")
-    train = summary.get("whom_to_train") or {}
-    could = train.get("mentors_who_could_add_coaching") or []
-    untrained = train.get("untrained_and_matched") or []
-    zero = train.get("capacity_0") or []
-    if could or untrained or zero:
-        parts = []
-        if could:
-            parts.append("mentors who could add coaching: " + ", ".join(
-                f"{c['staff_id']} ({c['unmatched_coaching_they_could_take']})"
-                for c in could[:SHOWN]))
-        if untrained:
-            parts.append("matched but not trained: " + ", ".join(
-                u["staff_id"] for u in untrained[:SHOWN]) + (
-                f" and {len(untrained) - SHOWN} more" if len(untrained) > SHOWN else ""))
-        if zero:
-            parts.append("capacity 0: " + ", ".join(z["staff_id"] for z in zero[:SHOWN]))
-        lines.append("  whom to train: " + "; ".join(parts))
-    full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
-    lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
-    for school, path in (summary.get("by_school_files") or {}).items():
-        lines.append(f"  {school}: {path}")
-    stale = summary.get("stale_temporary_files_removed") or []
-    if stale:
-        lines.append(stale_note(stale))
-    if summary.get("replaced_a_file"):
-        lines.append(f"  note: {summary['replaced_a_file']} was there before and has been replaced")
-    return "\n".join(lines) + "\n"
-
-
-def _stale_lines(key: str, d: dict[str, Any]) -> list[str]:
-    flag = f"--{key}"
-    dropped = d["not_kept" if key == "keep" else "not_used"]
-    done = d["kept" if key == "keep" else "avoided"]
-    word = "kept" if key == "keep" else "avoided"
-    notw = "not kept" if key == "keep" else "not used"
-    dup = f" ({d['duplicates']} duplicate(s) counted once)" if d["duplicates"] else ""
-    lines = [f"  {flag} {d['file']}: {done} {word}, {len(dropped)} {notw}{dup}"
-             + (":" if dropped else "")]
-    cost = d.get("cost") or {}
-    if cost.get("novice_mentoring", 0) > 0 or cost.get("relationships", 0) > 0:
-        lines.append(f"    keeping them leaves {cost['novice_mentoring']} trainees' or ECTs' "
-                     f"mentoring and {cost['relationships']} relationship(s) in all unmatched "
-                     "that matching afresh would match")
-    for x in dropped[:SHOWN * 2]:
-        who = f"{x['staff_id'] or '?'} - {x['supporter_id'] or '?'}"
-        lines.append(f"    row {x['row']}: {who}"
-                     f"{' (' + x['support'] + ')' if x['support'] else ''}: {x['reason']}")
-    if len(dropped) > SHOWN * 2:
-        lines.append(f"    ... {len(dropped) - SHOWN * 2} more in --summary and --report")
-    return lines

@@ -21,7 +21,7 @@ import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
@@ -31,6 +31,9 @@ from coachmentor.record.problems import Collector, Refused
 from coachmentor.record.store import Audit, T, insert_many, update_many, upsert_people
 from coachmentor.record.tables import read_rows
 from coachmentor.record.vocab import CADENCES, RECOMMENDED, SUPPORTS, fold_value, lookup
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 PAIR_COLUMNS: dict[str, tuple[str, ...]] = {
     "staff_id": ("staff id", "staff", "mentee", "coachee"),
@@ -82,7 +85,7 @@ class StartResult:
     schools: list[str] = field(default_factory=list)
 
 
-def start(db: Database, pairs: str | Path, *, rules: Any, year: str | None = None,
+def start(db: Database, pairs: str | Path, *, rules: RuleSet, year: str | None = None,
           staff: str | Path | None = None, supporters: str | Path | None = None,
           start_date: dt.date | None = None, cadence: str | None = None,
           delete_after: dt.date | None = None, read_opts: dict[str, Any] | None = None
@@ -149,7 +152,7 @@ def start(db: Database, pairs: str | Path, *, rules: Any, year: str | None = Non
     return result
 
 
-def _need(n: int, r: dict[str, str], bad: Collector, rules: Any, first_day: dt.date,
+def _need(n: int, r: dict[str, str], bad: Collector, rules: RuleSet, first_day: dt.date,
           cadence: str | None, is_match: bool, result: StartResult) -> dict[str, Any] | None:
     sid = r.get("staff_id", "")
     status = fold_value(r.get("status", ""))
@@ -249,7 +252,7 @@ def _write(conn: Any, needs: dict[tuple[str, str], dict[str, Any]], ids: dict[st
 
 
 def _read_people(source: str | Path, columns: dict[str, tuple[str, ...]], flag: str,
-                 rules: Any, people: dict[str, dict[str, Any]], result: StartResult,
+                 rules: RuleSet, people: dict[str, dict[str, Any]], result: StartResult,
                  opts: dict[str, Any]) -> None:
     """--staff or --supporters: what each file knows of a person, added to `people`."""
     name, rows, _ = read_rows(source, columns, required=("staff_id",),

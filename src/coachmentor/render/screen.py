@@ -7,7 +7,7 @@ staff list and in a results file the person chooses to write).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.batch.sinks import ScreenRows
 from coachmentor.engine import confidence_band
@@ -15,6 +15,9 @@ from coachmentor.render.console import box_for, glyphs
 from coachmentor.render.text import band_word
 from coachmentor.render.words import Wording
 from coachmentor.textsafe import rich_text
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 NARROW = 80  # narrower terminals get one row after the other, not five columns
 ALL_UP_TO = 25  # a list this long is shown whole ...
@@ -59,14 +62,14 @@ def what_to_do(result: Any) -> str:
                      *result.warnings))
 
 
-def _confidence(result: Any, rules: Any) -> str:
+def _confidence(result: Any, rules: RuleSet) -> str:
     if result.confidence is None:
         return ""
     band = confidence_band(result.confidence)
     return f"{result.confidence:.2f} {band_word(rules, band) if rules is not None else band}"
 
 
-def results_table(screen: ScreenRows, words: Wording, rules: Any, console: Any) -> None:
+def results_table(screen: ScreenRows, words: Wording, rules: RuleSet, console: Any) -> None:
     """Draw the kept rows (all of them when there are few, else the first FIRST)."""
 
     shown = screen.kept if screen.whole else screen.kept[:FIRST]
@@ -89,7 +92,7 @@ def _more_rows(console: Any, more: int) -> None:
                            style="dim"))
 
 
-def _stacked(shown: list, words: Wording, rules: Any, console: Any) -> None:
+def _stacked(shown: list[Any], words: Wording, rules: RuleSet, console: Any) -> None:
     """Below NARROW columns: a row's number, then its id, result and confidence, and what to
     fix under them, in whole words (five columns would cut them)."""
     from rich.table import Table
@@ -114,7 +117,7 @@ def _stacked(shown: list, words: Wording, rules: Any, console: Any) -> None:
     console.print(grid)
 
 
-def _columns(shown: list, words: Wording, rules: Any, console: Any) -> None:
+def _columns(shown: list[Any], words: Wording, rules: RuleSet, console: Any) -> None:
     from rich import box
     from rich.table import Table
 

@@ -4,9 +4,12 @@ under failures, `N passed, M failed` alone on the last line) or JSON for scripts
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.verify.suite import CaseResult, Outcome, RunResult, SuiteResult, show
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 INDENT = "      "
 
@@ -105,7 +108,7 @@ def _sweep_line(s: SuiteResult) -> str | None:
     )
 
 
-def render_text(run: RunResult, rules: Any) -> str:
+def render_text(run: RunResult, rules: RuleSet) -> str:
     titles = {k: v.title for k, v in rules.model.sources.items()}
     lines: list[str] = []
     header = f"rules: {rules.source_file} ({rules.name} {rules.version})"
@@ -122,7 +125,7 @@ def render_text(run: RunResult, rules: Any) -> str:
     return "\n".join(lines)
 
 
-def render_json(run: RunResult, rules: Any) -> str:
+def render_json(run: RunResult, rules: RuleSet) -> str:
     data = {
         "rules": {
             "file": rules.source_file,

@@ -7,14 +7,17 @@ from __future__ import annotations
 
 import shlex
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.batch.reading import EMPTY, NOT_READ, OUTSIDE, Shown, is_choice_like, vocabulary
 from coachmentor.batch.values import COLUMN, VALUE
 from coachmentor.textsafe import rich_text
 
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
-def values_table(found: Any, rules: Any, console: Any, *, show_values: bool = False) -> None:
+
+def values_table(found: Any, rules: RuleSet, console: Any, *, show_values: bool = False) -> None:
     from rich import box
     from rich.table import Table
 

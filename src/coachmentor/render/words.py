@@ -4,11 +4,15 @@ when it is at hand, else the ids in plain words. Machine outputs keep the ids.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.batch.summary import NO_DEPARTMENT, OTHER_DEPARTMENTS, UNKNOWN_STAGE
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 # The words when the rule base is not at hand (a summary from a rule base other than the
 # shipped one, rendered without it); a rule base's own headlines win.
@@ -65,7 +69,7 @@ class Wording:
         return self.columns.get(field) or default
 
 
-def wording(summary: dict[str, Any], rules: Any = None) -> Wording:
+def wording(summary: Mapping[str, Any], rules: RuleSet | None = None) -> Wording:
     """The words for `summary`: from `rules` if given, else from the shipped rule base when
     the summary was made with it (same fingerprint), else the ids in plain words."""
     if rules is None:

@@ -15,10 +15,14 @@ check here is an independent statement about what the engine printed:
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.engine import toward
 from coachmentor.rulebase.ruleset import compile_condition, holds
+
+if TYPE_CHECKING:
+    from coachmentor.rulebase.ruleset import RuleSet
 
 Points = tuple[float, float]  # (coaching, mentoring)
 
@@ -27,7 +31,7 @@ def _blocked(unless: Any, answers: Mapping[str, str]) -> bool:
     return bool(unless) and holds(unless, answers)
 
 
-def need_reader(rules: Any) -> Callable[[Mapping[str, str]], Points]:
+def need_reader(rules: RuleSet) -> Callable[[Mapping[str, str]], Points]:
     """(coaching, mentoring) points of the need's own rules that hold for these answers."""
     need_fields = {q.id for q in rules.model.questions if q.names_need}
     need_rules = [
@@ -37,7 +41,7 @@ def need_reader(rules: Any) -> Callable[[Mapping[str, str]], Points]:
         if r.tier == "need" and need_fields & set(r.when)
     ]
     read = sorted({f for when, unless, _, _ in need_rules for f, _ in when + unless})
-    memo: dict[tuple, Points] = {}
+    memo: dict[tuple[Any, ...], Points] = {}
 
     def need(answers: Mapping[str, str]) -> Points:
         key = tuple(answers.get(f) for f in read)
@@ -53,13 +57,13 @@ def need_reader(rules: Any) -> Callable[[Mapping[str, str]], Points]:
     return need
 
 
-def plan_reader(rules: Any) -> Callable[[str, Mapping[str, str]], tuple[str, ...]]:
+def plan_reader(rules: RuleSet) -> Callable[[str, Mapping[str, str]], tuple[str, ...]]:
     """The plan shown with a result, each item as 'heading: text' (advice.plan_items)."""
     from coachmentor.advice import plan_items
 
     read = sorted({f for plan in rules.model.plans.values() for item in plan.items
                    for f in [*(item.when or {}), *(item.unless or {})]})
-    memo: dict[tuple, tuple[str, ...]] = {}
+    memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def plan(recommendation: str, answers: Mapping[str, str]) -> tuple[str, ...]:
         key = (recommendation, *(answers.get(f) for f in read))
@@ -90,7 +94,7 @@ def _frame_pattern(template: str) -> re.Pattern[str]:
 class ReasonCheck:
     """Does every reason shown agree with the result it is shown under? (`problems`)"""
 
-    def __init__(self, rules: Any) -> None:
+    def __init__(self, rules: RuleSet) -> None:
         m = rules.model
         self.rules = {r.id: (float(r.points.get("coaching", 0.0)),
                              float(r.points.get("mentoring", 0.0)), r.reason) for r in m.rules}
@@ -101,7 +105,7 @@ class ReasonCheck:
         self.outweighed = _frame_pattern(texts.need_outweighed)
         also = getattr(texts, "need_also", None)
         self.also = _frame_pattern(also) if also else None
-        self._memo: dict[tuple, tuple[str, ...]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def problems(self, recommendation: str, alternative: str | None, reasons: tuple[str, ...],
                  texts: tuple[str, ...], need: Points | None) -> tuple[str, ...]:
