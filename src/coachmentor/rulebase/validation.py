@@ -16,6 +16,12 @@ Loc = tuple[str | int, ...]
 # the names pydantic puts in a location for the member of a union it tried
 _TRIED = ("str", "int", "float", "bool", "none")
 
+# each id pattern in words: a rule base's ids and choice values, a suite's case ids
+_PATTERN_WORDS = {
+    r"^[a-z][a-z0-9_]*$": "an id is lower-case letters, digits and '_', starting with a letter",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "an id is letters, digits, '_', '.' and '-', starting with a letter or digit",
+}
+
 
 def clean_loc(loc: Sequence[Any]) -> Loc:
     """The path of keys and items, without pydantic's union markers ("str", "list[str]",
@@ -69,7 +75,8 @@ def explain(err: Mapping[str, Any], loc: Loc, value: Any = None, root: type | No
         expected = (err.get("ctx") or {}).get("expected")
         return f"expected one of: {expected}" if expected else "not one of the values allowed here"
     if kind == "string_pattern_mismatch":
-        return "an id is letters, digits, '_', '.' and '-', starting with a letter or digit"
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
+        return _PATTERN_WORDS.get(pattern, f"expected text matching {pattern}")
     if kind == "extra_forbidden":
         model = model_at(root, loc[:-1]) if root is not None else None
         fields = getattr(model, "model_fields", None)
