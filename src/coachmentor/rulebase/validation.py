@@ -69,6 +69,10 @@ def explain(err: Mapping[str, Any], loc: Loc, value: Any = None, root: type | No
         return "expected true or false"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "expected a mapping (key: value lines)" + (", not a list" if isinstance(value, list) else "")
+    if kind in ("too_short", "string_too_short"):
+        least = int((err.get("ctx") or {}).get("min_length", 1))
+        unit = "character" if kind == "string_too_short" else ("item" if isinstance(value, list) else "key")
+        return f"give at least {least} {unit}{'' if least == 1 else 's'}"
     if kind == "list_type":
         return "expected a list"
     if kind in ("literal_error", "enum"):
