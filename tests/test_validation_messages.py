@@ -70,3 +70,10 @@ def test_too_few_items_keys_or_characters_say_how_many(tmp_path, text, line, key
     with pytest.raises(SuiteError) as info:
         load_suite(suite, load_rules(here / "fixtures" / "suites" / "tiny_rules.yaml"))
     assert f"suite.yaml:{line}: {key}: {words}" in str(info.value)
+
+
+def test_a_value_that_must_be_true_says_true_as_yaml_writes_it(tmp_path):
+    message = _suite_error(tmp_path, "vignettes:\n  - id: x\n    answers: {career_stage: trainee, "
+                                     "focus: induction}\n    expect: {reasons_agree: nope}\n")
+    assert "vignettes[0].expect.reasons_agree: expected true" in message
+    assert "True" not in message and "one of" not in message

@@ -6,6 +6,7 @@ and what was expected, in our words rather than pydantic's. The caller adds the 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -77,7 +78,11 @@ def explain(err: Mapping[str, Any], loc: Loc, value: Any = None, root: type | No
         return "expected a list"
     if kind in ("literal_error", "enum"):
         expected = (err.get("ctx") or {}).get("expected")
-        return f"expected one of: {expected}" if expected else "not one of the values allowed here"
+        if not expected:
+            return "not one of the values allowed here"
+        # as YAML spells them (pydantic lists Python's True/False)
+        words = re.sub(r"\b(True|False)\b", lambda m: m.group().lower(), str(expected))
+        return f"expected one of: {words}" if " or " in words or "," in words else f"expected {words}"
     if kind == "string_pattern_mismatch":
         pattern = str((err.get("ctx") or {}).get("pattern", ""))
         return _PATTERN_WORDS.get(pattern, f"expected text matching {pattern}")
