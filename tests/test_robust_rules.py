@@ -136,7 +136,7 @@ TYPE_CASES = [
     ("bool-as-text", "    required: true", "    required: perhaps", "questions[0].required", "expected true or false"),
     ("points-list", "    points: {mentoring: 4}", "    points: [3]", "rules[0].points", "expected a mapping (key: value lines), not a list"),
     ("literal", "    alternative: ", "    alternative: nap #", "gates[0].alternative", "expected one of: 'training'"),
-    ("choice-pattern", "      - value: trainee", "      - value: Trainee", "questions[0].choices[0].value", "an id is letters, digits"),
+    ("choice-pattern", "      - value: trainee", "      - value: Trainee", "questions[0].choices[0].value", "an id is lower-case letters, digits and '_', starting with a letter"),
     ("choices-mapping", "    choices:\n", "    choices: {}\n    extra_choices:\n", "questions[0]", ""),
     ("frame-without-reason", "  need_set_aside: ", "  need_set_aside: Set aside. #",
      "texts.need_set_aside", "{reason}"),

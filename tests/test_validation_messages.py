@@ -51,3 +51,29 @@ def test_a_wrong_type_says_what_was_expected(tmp_path, old, new, words):
     message = _rule_error(tmp_path, old, new)
     assert words in message
     assert "Input should be" not in message  # pydantic's own words never reach the user
+
+
+@pytest.mark.parametrize("text, line, key, words", [
+    ("monotone:\n  - id: m1\n    results: [mentoring]\n    answers: {focus: [induction, practice]}\n",
+     3, "monotone[0].results", "give at least 2 items"),
+    ("monotone:\n  - id: m1\n    results: [mentoring, coaching]\n    answers: {}\n",
+     4, "monotone[0].answers", "give at least 1 key"),
+    ("invariants:\n  - id: i1\n    source: {doc: doc_a, quote: ''}\n    expect: {recommendation: both}\n",
+     3, "invariants[0].source.quote", "give at least 1 character"),
+])
+def test_too_few_items_keys_or_characters_say_how_many(tmp_path, text, line, key, words):
+    from coachmentor.verify.suite import SuiteError
+
+    here = Path(__file__).resolve().parent
+    suite = tmp_path / "suite.yaml"
+    suite.write_text(text, encoding="utf-8")
+    with pytest.raises(SuiteError) as info:
+        load_suite(suite, load_rules(here / "fixtures" / "suites" / "tiny_rules.yaml"))
+    assert f"suite.yaml:{line}: {key}: {words}" in str(info.value)
+
+
+def test_a_value_that_must_be_true_says_true_as_yaml_writes_it(tmp_path):
+    message = _suite_error(tmp_path, "vignettes:\n  - id: x\n    answers: {career_stage: trainee, "
+                                     "focus: induction}\n    expect: {reasons_agree: nope}\n")
+    assert "vignettes[0].expect.reasons_agree: expected true" in message
+    assert "True" not in message and "one of" not in message

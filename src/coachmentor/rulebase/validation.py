@@ -6,6 +6,7 @@ and what was expected, in our words rather than pydantic's. The caller adds the 
 
 from __future__ import annotations
 
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -15,6 +16,12 @@ Loc = tuple[str | int, ...]
 
 # the names pydantic puts in a location for the member of a union it tried
 _TRIED = ("str", "int", "float", "bool", "none")
+
+# each id pattern in words: a rule base's ids and choice values, a suite's case ids
+_PATTERN_WORDS = {
+    r"^[a-z][a-z0-9_]*$": "an id is lower-case letters, digits and '_', starting with a letter",
+    r"^[A-Za-z0-9][A-Za-z0-9_.-]*$": "an id is letters, digits, '_', '.' and '-', starting with a letter or digit",
+}
 
 
 def clean_loc(loc: Sequence[Any]) -> Loc:
@@ -63,13 +70,22 @@ def explain(err: Mapping[str, Any], loc: Loc, value: Any = None, root: type | No
         return "expected true or false"
     if kind in ("dict_type", "model_type", "model_attributes_type"):
         return "expected a mapping (key: value lines)" + (", not a list" if isinstance(value, list) else "")
+    if kind in ("too_short", "string_too_short"):
+        least = int((err.get("ctx") or {}).get("min_length", 1))
+        unit = "character" if kind == "string_too_short" else ("item" if isinstance(value, list) else "key")
+        return f"give at least {least} {unit}{'' if least == 1 else 's'}"
     if kind == "list_type":
         return "expected a list"
     if kind in ("literal_error", "enum"):
         expected = (err.get("ctx") or {}).get("expected")
-        return f"expected one of: {expected}" if expected else "not one of the values allowed here"
+        if not expected:
+            return "not one of the values allowed here"
+        # as YAML spells them (pydantic lists Python's True/False)
+        words = re.sub(r"\b(True|False)\b", lambda m: m.group().lower(), str(expected))
+        return f"expected one of: {words}" if " or " in words or "," in words else f"expected {words}"
     if kind == "string_pattern_mismatch":
-        return "an id is letters, digits, '_', '.' and '-', starting with a letter or digit"
+        pattern = str((err.get("ctx") or {}).get("pattern", ""))
+        return _PATTERN_WORDS.get(pattern, f"expected text matching {pattern}")
     if kind == "extra_forbidden":
         model = model_at(root, loc[:-1]) if root is not None else None
         fields = getattr(model, "model_fields", None)
