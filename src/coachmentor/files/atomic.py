@@ -202,7 +202,11 @@ def open_output(path: str | os.PathLike[str], mode: str = "w", *, private: bool 
 
 def write_output(path: str | os.PathLike[str], data: str | bytes, *,
                  private: bool = True) -> None:
-    """Write all of `data` to the output `path` (see `open_output`)."""
+    """Write all of `data` to the output `path` (see `open_output`); '-' is standard output,
+    as for every file a command writes (`--summary -`, `--report -`)."""
+    if os.fspath(path) == "-":
+        write_stdout(data)
+        return
     if isinstance(data, bytes):
         with open_output(path, "wb", private=private) as fh:
             fh.write(data)

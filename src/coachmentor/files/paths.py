@@ -56,6 +56,12 @@ def check_files(inputs: Iterable[Named], outputs: Iterable[Named], *,
     if len(from_stdin) > 1:
         raise InputFileError(f"only one input can be standard input ('-'): "
                              f"{' and '.join(from_stdin)} both say '-'")
+    to_stdout = [flag for flag, p in given_out if p == STDOUT]
+    if stdout_is_output and not any(flag.startswith("-o") for flag in to_stdout):
+        to_stdout.insert(0, "the results (no -o)")
+    if len(to_stdout) > 1:
+        raise InputFileError(f"only one output can be standard output ('-'): "
+                             f"{' and '.join(to_stdout)} would both write it; give one a file name")
     for flag, p in given_out:
         if p != STDOUT:
             _check_writable_place(flag, p)
