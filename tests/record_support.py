@@ -13,11 +13,33 @@ PG_ENV = "COACHMENTOR_TEST_POSTGRES"
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
+def _worker_database(url: str) -> str:
+    """The URL of this pytest-xdist worker's own database on the server at `url` (created
+    when missing), so parallel workers never drop each other's tables; `url` itself when not
+    under xdist."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.engine import make_url
+
+    from coachmentor.record.db import resolve
+
+    name = f"coachmentor_test_{worker}"
+    engine = create_engine(resolve(url)[0], isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
 def _fresh_postgres(url: str) -> str:
     from sqlalchemy import create_engine, text
 
     from coachmentor.record.db import resolve
 
+    url = _worker_database(url)
     engine = create_engine(resolve(url)[0])
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
@@ -49,11 +71,9 @@ def record_db(request: pytest.FixtureRequest, tmp_path: Path,
 
 def run(*args: str) -> tuple[int, str, str]:
     """The real command line, in-process: (exit code, stdout, stderr)."""
-    from typer.testing import CliRunner
+    from conftest import invoke
 
-    from coachmentor.cli.app import app
-
-    result = CliRunner().invoke(app, list(args))
+    result = invoke(*args)
     return result.exit_code, result.stdout, result.stderr
 
 
