@@ -13,31 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import one_error_line, run_questionnaire
+from conftest import invoke, one_error_line, run_questionnaire
 
 from coachmentor.errors import EXIT_INTERRUPTED, AnswersError, CoachmentorError
 from coachmentor.files.answers import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules
 
-ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
 CAREER_STAGES = "trainee, early_career, established, middle_leader, senior_leader"
 NAME = "Jane Q. Zyxwright"  # distinctive: must never show up in an error
 SURNAME = "Zyxwright"
-
-
-def _runner():
-    from typer.testing import CliRunner
-
-    try:
-        return CliRunner(mix_stderr=False, env=dict(ENV))  # click < 8.2
-    except TypeError:
-        return CliRunner(env=dict(ENV))
-
-
-def cli(*args: str | Path, input: str | bytes | None = None):
-    from coachmentor.cli.app import app
-
-    return _runner().invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+cli = invoke  # the suite's one in-process runner (conftest)
 
 
 def advise(*args: str | Path, input: str | bytes | None = None):
