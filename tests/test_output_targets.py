@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CLI_ENV, one_error_line
+from conftest import CLI_ENV, one_error_line, sigint_default
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ROWS = [
@@ -221,7 +221,8 @@ def test_interrupt_while_a_fifo_reader_is_slow(tmp_path):
     fifo = tmp_path / "results.pipe"
     os.mkfifo(fifo)
     proc = subprocess.Popen([*command(), "assess", str(big), "-o", str(fifo)],
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env())
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
+                            preexec_fn=sigint_default)
     held: list[int] = []
     opened = threading.Event()
 

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import sigint_default
 
 from coachmentor.verify.suite import MAX_SWEEP, _sweep, plan_space, space_size
 
@@ -126,9 +127,10 @@ def spawn(*args: str):
     exe = Path(sys.executable).with_name("coachmentor")
     return pexpect.spawn(str(exe), list(args), env={**os.environ, "COLUMNS": "100",
                                                      "TERM": "xterm"},
-                         timeout=120, dimensions=(40, 100))
+                         timeout=120, dimensions=(40, 100), preexec_fn=sigint_default)
 
 
+@pytest.mark.slow(cost=3)
 def test_progress_shows_at_a_terminal_and_goes(tmp_path):
     import pexpect
 
