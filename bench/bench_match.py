@@ -86,7 +86,7 @@ def write_files(folder: Path, n_staff: int, n_sups: int, seed: int) -> tuple[Pat
     return staff, sups
 
 
-def _final_graph(rules, staff, sups):  # noqa: ANN001, ANN202
+def _final_graph(rules, staff, sups):
     """The final sparse graph match solves (the same steps as optimise.solve)."""
     import numpy as np
 
@@ -116,7 +116,7 @@ def _final_graph(rules, staff, sups):  # noqa: ANN001, ANN202
         keys = o._unique(np.concatenate([keys, more]))
 
 
-def _plain_solver(g) -> float:  # noqa: ANN001
+def _plain_solver(g) -> float:
     """min_weight_full_bipartite_matching alone on the final graph (its matrix built first)."""
     import numpy as np
     from scipy.sparse import csc_matrix
@@ -132,7 +132,7 @@ def _plain_solver(g) -> float:  # noqa: ANN001
     return time.perf_counter() - t0
 
 
-def _total(prob, g, match) -> int:  # noqa: ANN001
+def _total(prob, g, match) -> int:
     import numpy as np
 
     e_place = np.repeat(np.arange(g.place_sup.size), np.diff(np.append(g.e_start, g.e_row.size)))
@@ -140,7 +140,7 @@ def _total(prob, g, match) -> int:  # noqa: ANN001
     return int(g.e_value[used].sum())
 
 
-def _dense(prob, view) -> tuple[float, int] | None:  # noqa: ANN001
+def _dense(prob, view) -> tuple[float, int] | None:
     """linear_sum_assignment on the dense needs x places matrix of the same values."""
     import numpy as np
     from scipy.optimize import linear_sum_assignment
@@ -161,7 +161,7 @@ def _dense(prob, view) -> tuple[float, int] | None:  # noqa: ANN001
     return time.perf_counter() - t0, int(value[r, c].sum())
 
 
-def _ortools(prob, g) -> float | None:  # noqa: ANN001
+def _ortools(prob, g) -> float | None:
     """OR-Tools min-cost flow on the same pairs, supporters as nodes (None: not installed)."""
     try:
         from ortools.graph.python import min_cost_flow
@@ -204,7 +204,7 @@ def one(size: str, repeat: int, seed: int, dense: bool, ortools: bool) -> dict:
         best = cpu = float("inf")
         summary: dict = {}
         for _ in range(repeat):
-            rules.decided.clear()
+            rules.engine_memo = None  # the engine's memos, made again on first use
             t0, c0 = time.perf_counter(), time.process_time()
             summary = match_files(rules, str(staff), str(sups), output=folder / "pairs.csv")
             best = min(best, time.perf_counter() - t0)

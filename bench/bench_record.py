@@ -26,8 +26,9 @@ import resource
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 
 def timed(what: str, fn: Callable[[], Any]) -> Any:

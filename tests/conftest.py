@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import shutil
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Callable, Sequence
 
 import pytest
 
@@ -83,7 +83,7 @@ def make_cli_runner():
     from typer.testing import CliRunner
 
     try:
-        return CliRunner(mix_stderr=False, env=dict(CLI_ENV))  # click < 8.2
+        return CliRunner(mix_stderr=False, env=dict(CLI_ENV))  # type: ignore[call-arg, unused-ignore]  # click < 8.2
     except TypeError:
         return CliRunner(env=dict(CLI_ENV))  # click >= 8.2 / typer's own: already separate
 

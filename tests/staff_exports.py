@@ -26,9 +26,9 @@ from __future__ import annotations
 import csv
 import io
 import random
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Sequence
 
 HEADER = ["Staff ID", "Title", "Forename", "Surname", "Job Title", "Department", "Career Stage",
           "Start Date", "FTE", "Email", "Development Need", "New in Post (Y/N)",
@@ -211,7 +211,7 @@ def read_columns(rules, header: Sequence[str]) -> list[str]:
     """The `<id>_read` columns `assess` adds for a file with this header, in its order."""
     from coachmentor.batch.columns import field_of, read_column
 
-    return [read_column(f) for h in header if (f := field_of(rules, h)) in rules.questions]
+    return [read_column(f) for h in header if (f := field_of(rules, h)) is not None and f in rules.questions]
 
 
 # --- other exports of the same kind ---------------------------------------------------------

@@ -11,11 +11,10 @@ from coachmentor.files.atomic import atomic_open
 def test_failure_keeps_the_old_file_and_leaves_no_temporary(tmp_path, exc):
     target = tmp_path / "out.csv"
     target.write_text("old")
-    with pytest.raises(exc):
-        with atomic_open(target, "w", encoding="utf-8") as fh:
-            fh.write("half of the new")
-            assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
-            raise exc
+    with pytest.raises(exc), atomic_open(target, "w", encoding="utf-8") as fh:
+        fh.write("half of the new")
+        assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+        raise exc
     assert target.read_text() == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 

@@ -19,7 +19,8 @@ from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import AMBIGUOUS, NOT_COVERED, READ, UNREAD
 
 HEADER = ["staff_id", "name", "Career Stage", "focus", "Time frame", "notes"]
-TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+# (a tuple of category names, as hypothesis 6.100 takes them; its hints want Literal names)
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)  # type: ignore[arg-type]
 
 SETTINGS = settings(max_examples=150, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -95,7 +96,7 @@ def test_any_rows_one_output_row_each_and_the_engines_answer(shipped_rules, data
             assert len(result["warnings"]) >= len(dropped)
         try:
             expected = assess(shipped_rules, answers)
-        except Exception:  # noqa: BLE001 - the engine refuses: the row must be an error
+        except Exception:  # the engine refuses: the row must be an error
             expected = None
         if result["status"] == "error":
             assert result["error"] and result["recommendation"] is None

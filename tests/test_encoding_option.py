@@ -123,7 +123,7 @@ def test_reading_a_csv_raises_nothing_but_our_one_line_error(data, encoding, hea
             pass
     except InputFileError:
         pass
-    except Exception as exc:  # noqa: BLE001 - the csv module's own refusal of a record
+    except Exception as exc:  # the csv module's own refusal of a record
         assert type(exc).__name__ == "Error", repr(exc)  # csv.Error: handled by the callers
     finally:
         table.close()

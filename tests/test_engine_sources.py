@@ -16,13 +16,13 @@ import sys
 import pytest
 
 from coachmentor.engine import (
-    MissingAnswersError,
     assess,
     assess_canonical,
     decide,
     normalise_answers,
     what_if,
 )
+from coachmentor.errors import MissingAnswersError
 
 COMPLETE = "The Complete Introduction to Mentoring and Coaching Teachers"
 MADDOX = "Maddox-Daines, Coaching vs Mentoring"
@@ -175,7 +175,7 @@ def test_trainee_is_never_recommended_coaching_alone(shipped_rules):
     ("both"), but never coaching instead of a mentor, whatever the other answers.
     """
     ids = shipped_rules.question_order
-    spaces = []
+    spaces: list[list[str | None]] = []
     for q in ids:
         if q == "career_stage":
             spaces.append(["trainee"])
@@ -422,13 +422,14 @@ def test_leader_coaches_someone_who_wants_advice_but_can_reach_own_answers(shipp
     answers = {**base, "preference": "advice", "reflective_capacity": "high"}
     result = assess(shipped_rules, answers)
     assert result.recommendation == "coaching"
+    assert result.preference is not None
     assert result.preference["stated"] == "advice"
     assert result.preference["honoured"] is False
     assert any("never grow" in q for q in _quotes(result))
     # Wanting to reach their own answers, the same recommendation honours the preference.
     own = assess(shipped_rules, {**answers, "preference": "own_answers"})
     assert own.recommendation == "coaching"
-    assert own.preference["honoured"] is True
+    assert own.preference is not None and own.preference["honoured"] is True
 
 
 def test_preference_for_advice_is_overridden_only_when_they_can_reach_own_answers(shipped_rules):
@@ -441,8 +442,8 @@ def test_preference_for_advice_is_overridden_only_when_they_can_reach_own_answer
     never the recommendation.
     """
     ids = shipped_rules.question_order
-    fixed = {"preference": ["advice"], "reflective_capacity": ["low"], "readiness_concern": ["none", None]}
-    spaces = []
+    fixed: dict[str, list[str | None]] = {"preference": ["advice"], "reflective_capacity": ["low"], "readiness_concern": ["none", None]}
+    spaces: list[list[str | None]] = []
     for q in ids:
         if q in fixed:
             spaces.append(fixed[q])
@@ -702,20 +703,20 @@ def test_confidence_is_lower_with_fewer_optional_answers(shipped_rules):
         assert a_fewer.recommendation == a_full.recommendation
         assert a_fewer.confidence < a_full.confidence, (full, a_full.confidence, a_fewer.confidence)
 
-    geraldine = {
+    geraldine: dict[str, str] = {
         "career_stage": "senior_leader", "focus": "career_direction", "time_frame": "short",
         "reflective_capacity": "high", "open_to_coaching": "yes", "new_to_role": "no",
     }
-    nqt = {
+    nqt: dict[str, str] = {
         "career_stage": "NQT", "focus": "induction", "preference": "advice",
         "assessment_needed": "yes", "time_frame": "long", "reflective_capacity": "low",
     }
-    for full in (geraldine, nqt):
-        base = assess(shipped_rules, full)
-        for drop in itertools.combinations([k for k in full if k not in shipped_rules.required], 2):
-            fewer = assess(shipped_rules, {k: v for k, v in full.items() if k not in drop})
-            assert fewer.recommendation == base.recommendation
-            assert fewer.confidence < base.confidence, drop
+    for person in (geraldine, nqt):
+        base = assess(shipped_rules, person)
+        for drop in itertools.combinations([k for k in person if k not in shipped_rules.required], 2):
+            less = assess(shipped_rules, {k: v for k, v in person.items() if k not in drop})
+            assert less.recommendation == base.recommendation
+            assert less.confidence < base.confidence, drop
 
 
 WHAT_IF_CASES = [

@@ -306,8 +306,9 @@ def test_generated_csv_is_what_excel_saves(export):
 def test_the_screen_table_never_shows_free_text(shipped_rules, export):
     import io as io_
 
+    from coachmentor.batch.sinks import ScreenRows
     from coachmentor.render.console import make_console
-    from coachmentor.render.screen import ScreenRows, results_table
+    from coachmentor.render.screen import results_table
     from coachmentor.render.words import wording
 
     screen = ScreenRows(200)  # every row, so the free-text rows are in it

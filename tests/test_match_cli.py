@@ -312,10 +312,10 @@ def test_report_is_a_page_for_planning_without_names(tmp_path: Path) -> None:
             self.parts: list[str] = []
             self.tags: list[str] = []
 
-        def handle_starttag(self, tag, attrs):  # noqa: ANN001
+        def handle_starttag(self, tag, attrs):
             self.tags.append(tag)
 
-        def handle_data(self, data):  # noqa: ANN001
+        def handle_data(self, data):
             self.parts.append(data)
 
     page = Text()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 import random
+from typing import Any
 
 import numpy as np
 import pytest
@@ -44,7 +45,8 @@ def random_instance(rng: random.Random, n_staff: int, n_sups: int):
             trained=rng.choice([True, False, None]), phase=rng.choice(PHASES),
             specialisms=frozenset(rng.sample(TYPES[1:], rng.randrange(3)))))
     ids = [s.staff_id for s in sups]
-    staff, needs = [], []
+    staff: list[Any] = []
+    needs: list[Any] = []
     for i in range(n_staff):
         # some supporters need help too, their ids typed as people type them
         sid = rng.choice([s, s.lower(), f" {s} "]) if rng.random() < 0.2 and (
@@ -76,12 +78,18 @@ def max_flow(needs, sups, only=None, avoid=frozenset()) -> int:
     src, sink = 0, n + s + 1
     rows, cols, caps = [], [], []
     for a, nd in enumerate(keep):
-        rows.append(src), cols.append(1 + a), caps.append(1)
+        rows.append(src)
+        cols.append(1 + a)
+        caps.append(1)
         for sup in sups:
             if exclusion(nd, sup, POLICY) is None and (nd.index, sup.index) not in avoid:
-                rows.append(1 + a), cols.append(1 + n + sup.index), caps.append(1)
+                rows.append(1 + a)
+                cols.append(1 + n + sup.index)
+                caps.append(1)
     for sup in sups:
-        rows.append(1 + n + sup.index), cols.append(sink), caps.append(sup.capacity)
+        rows.append(1 + n + sup.index)
+        cols.append(sink)
+        caps.append(sup.capacity)
     if not keep:
         return 0
     graph = csr_matrix((np.array(caps, np.int32), (rows, cols)), shape=(n + s + 2, n + s + 2))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import make_cli_runner
@@ -163,7 +164,7 @@ def test_a_case_blind_folder_is_told_by_looking_a_name_up_with_its_case_swapped(
     def case_blind(name):  # as macOS answers: any spelling of the name finds it
         return real_lstat(str(name).replace("rESULTS", "Results"))
 
-    monkeypatch.setattr(paths.os, "lstat", case_blind)
+    monkeypatch.setattr(os, "lstat", case_blind)  # paths reads os.lstat
     assert paths._ignores_case(str(folder))
 
 
@@ -173,6 +174,7 @@ def run_real(*args: object, stdin=None, stdout=None):
     import sys
 
     exe = shutil.which("coachmentor", path=os.path.dirname(sys.executable))
+    assert exe is not None
     return subprocess.run([exe, *map(str, args)], stdin=stdin, stdout=stdout,
                           stderr=subprocess.PIPE, timeout=120)
 
@@ -202,7 +204,7 @@ FILE_METAVARS = {"FILE", "FOLDER", "INPUT", "STAFF", "SUPPORTERS", "SUITE", "PAI
                  "FILE.xlsx", "FILE|URL"}
 
 
-def commands() -> list[tuple[list[str], object]]:
+def commands() -> list[tuple[list[str], Any]]:
     """(the words that run it, its click command) for every command of the app."""
     import typer.main
 

@@ -16,7 +16,7 @@ from coachmentor.textsafe import plain
 
 EXE = str(Path(sys.executable).with_name("coachmentor"))
 ANSWERS = ["--set", "career_stage=ECT", "--set", "focus=induction"]
-NAMED = "career_stage: ECT\nfocus: induction\nname: Zoë Brontë\n".encode("utf-8")
+NAMED = "career_stage: ECT\nfocus: induction\nname: Zoë Brontë\n".encode()
 
 
 def run(*args: str, encoding: str = "ascii", stdin: bytes = b"") -> subprocess.CompletedProcess:

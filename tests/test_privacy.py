@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
@@ -28,15 +29,15 @@ def coachmentor() -> list[str]:
     return [exe] if exe else [sys.executable, "-m", "coachmentor"]
 
 
-def run(args: list[str], cwd: Path, home: Path) -> subprocess.CompletedProcess:
+def run(args: Sequence[object], cwd: Path, home: Path) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("XDG_", "COACHMENTOR_"))}
     env.update(HOME=str(home), COLUMNS="100", TMPDIR=str(cwd))
     result = subprocess.run(
         coachmentor() + [str(a) for a in args], cwd=cwd, env=env, capture_output=True, timeout=120
     )
     # decoded without newline translation: a CR inside a cell must stay a CR
-    result.stdout = result.stdout.decode("utf-8")
-    result.stderr = result.stderr.decode("utf-8")
+    result.stdout = result.stdout.decode("utf-8")  # type: ignore[assignment]  # decoded here
+    result.stderr = result.stderr.decode("utf-8")  # type: ignore[assignment]
     return result
 
 

@@ -84,3 +84,35 @@ def test_every_page_the_readme_links_to_is_in_the_repository():
         assert "../shared" not in text, page
         for link in re.findall(r"\]\(([^)#:]+\.md)\)", text):
             assert (page.parent / link).is_file(), (page.name, link)
+
+
+def _python_pages() -> list[Path]:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return [p for p in pages if "```python" in p.read_text(encoding="utf-8")]
+
+
+def test_the_docs_show_the_library():
+    """The library page has Python examples at all (else the test below would prove nothing)."""
+    assert ROOT / "docs" / "library.md" in _python_pages()
+
+
+@pytest.mark.parametrize("page", _python_pages(), ids=lambda p: p.name)
+def test_each_python_example_runs(page, monkeypatch):
+    """Issue 24 item 8: the library example (`from coachmentor.suite import ...` failed) runs.
+    A page's blocks run in order in one namespace, from the repository root, as a reader would
+    paste them; a block that raises fails the test."""
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, object] = {}
+    blocks = re.findall(r"```python\n(.*?)```", page.read_text(encoding="utf-8"), flags=re.S)
+    assert blocks
+    for block in blocks:
+        exec(compile(block, f"{page.name} example", "exec"), namespace)  # our own docs
+
+
+def test_the_public_api_is_what_the_package_lists():
+    import coachmentor
+
+    for name in coachmentor.__all__:
+        assert getattr(coachmentor, name) is not None, name
+    with pytest.raises(AttributeError):
+        coachmentor.no_such_name  # noqa: B018

@@ -24,7 +24,7 @@ def sheet_for(tmp_path: Path, who: str = "S201") -> tuple[Path, list[str]]:
     return out, labels
 
 
-def put(ws, row: int, values: list) -> None:  # type: ignore[no-untyped-def]
+def put(ws, row: int, values: list) -> None:  # type: ignore[no-untyped-def, unused-ignore]
     for col, value in enumerate(values, start=1):
         ws.cell(row=row, column=col, value=value)
 
@@ -50,7 +50,7 @@ def fill(src: Path, dst: Path, labels: list[str], *, mistakes: bool) -> None:
 
 
 def test_mistakes_are_refused_whole_and_every_one_explained(record_db: str, tmp_path: Path,
-                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def]
+                                                            monkeypatch) -> None:  # type: ignore[no-untyped-def, unused-ignore]
     started(tmp_path)
     monkeypatch.setenv("COACHMENTOR_TODAY", "2025-10-20")
     src, labels = sheet_for(tmp_path)

@@ -80,6 +80,7 @@ def test_a_leaders_list_and_its_dates(record_db: str, tmp_path: Path) -> None:
         (rel,) = load(conn)
     assert (rel.support, rel.cadence, str(rel.start_date), str(rel.planned_end)) == (
         "mentoring", "weekly", "2025-09-15", "2026-07-17")
+    assert rel.start_date is not None
     assert rel.planned_meetings(rel.start_date.replace(day=29)) == 2
 
 

@@ -159,7 +159,7 @@ part = st.builds(lambda a, b: a + b, st.sampled_from(["Qu", "Xa", "Qy", "Xo"]),
 names = st.lists(part, min_size=1, max_size=3)
 
 
-def planted_rows(name_parts: list[str]) -> tuple[str, list[str]]:
+def planted_rows(name_parts: list[str]) -> tuple[str, int]:
     """The name in every column position (and one past the header), once as a single cell
     and once with its parts joined by unquoted commas (a ragged row)."""
     plain, ragged = " ".join(name_parts), ", ".join(name_parts)
@@ -173,7 +173,7 @@ def planted_rows(name_parts: list[str]) -> tuple[str, list[str]]:
             while row and row[-1] == "":
                 row.pop()
             lines.append(",".join(row))
-    return "\n".join(lines) + "\n", len(lines) - 1
+    return "\n".join(lines) + "\n", len(lines) - 1  # the text, and its data rows
 
 
 @settings(max_examples=25, deadline=None,

@@ -279,7 +279,7 @@ PRIVACY_CASES = [
     ("quote-in-name", f'name: "{NAME}\ncareer_stage: ECT\n'),
     ("bad-int-name", f"name: !!int {NAME}\n"),
     ("nul-after-name", f"name: {NAME}\x00\n"),
-    ("latin1-name", f"name: {NAME}\n".encode("utf-8") + b"department: \xe9\n"),
+    ("latin1-name", f"name: {NAME}\n".encode() + b"department: \xe9\n"),
     ("alias-name", f"name: &n {NAME}\nstaff_id: *n\n"),
 ]
 
@@ -320,7 +320,8 @@ def test_debug_traceback_shows_no_name(tmp_path):
 
 
 def test_reader_errors_are_answers_errors(tmp_path, rules):
-    for content in ["a: [\n", "career_stage: [x]\n", b"\xff", "x: 1\n", "- 1\n", "a: &a 1\nb: *a\n"]:
+    contents: list[str | bytes] = ["a: [\n", "career_stage: [x]\n", b"\xff", "x: 1\n", "- 1\n", "a: &a 1\nb: *a\n"]
+    for content in contents:
         path = write(tmp_path, content)
         with pytest.raises(AnswersError) as info:
             read_answers_file(path, rules, SuppliedAnswers())

@@ -102,7 +102,7 @@ def test_assess_stderr_escapes_cells_it_cites(run_cli, tmp_path):
     src = tmp_path / "staff.csv"
     src.write_bytes(
         "staff_id,name,career_stage,focus,department\r\n"
-        f"S{CLEAR}1,Bob,EC{OSC_TITLE}T,induction,{DEPARTMENT}\r\n".encode("utf-8")
+        f"S{CLEAR}1,Bob,EC{OSC_TITLE}T,induction,{DEPARTMENT}\r\n".encode()
     )
     result = run_cli("assess", src, "-o", tmp_path / "out.csv")
     assert result.exit_code == 1

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-TMUX = shutil.which("tmux")
+TMUX = shutil.which("tmux")  # None: not installed (skipped locally, a failure under CI)
 BIN = Path(sys.executable).parent
 TIMEOUT = float(os.environ.get("COACHMENTOR_PTY_TIMEOUT", "90"))
 
@@ -51,6 +51,7 @@ class Terminal:
                   "sh", "-c", script)
 
     def tmux(self, *args: str) -> str:
+        assert TMUX is not None  # the tests that get here need it (see the skip above)
         return subprocess.run([TMUX, "-S", self.socket, *args], capture_output=True, text=True,
                               check=True, timeout=30).stdout
 
@@ -79,7 +80,7 @@ class Terminal:
         raise AssertionError(f"{text!r} never appeared; the screen:\n{self.history(joined=False)}")
 
     def close(self) -> None:
-        subprocess.run([TMUX, "-S", self.socket, "kill-server"], capture_output=True, timeout=30)
+        subprocess.run([str(TMUX), "-S", self.socket, "kill-server"], capture_output=True, timeout=30)
 
 
 @pytest.fixture

@@ -70,7 +70,7 @@ def write_workbook(path: Path, sheet_chunks, *, method=zipfile.ZIP_DEFLATED, lev
         z.writestr("xl/_rels/workbook.xml.rels", WB_RELS)
         info = zipfile.ZipInfo("xl/worksheets/sheet1.xml")
         info.compress_type = method
-        info._compresslevel = level  # noqa: SLF001 - ZipInfo has no public setter
+        info._compresslevel = level  # type: ignore[attr-defined]  # ZipInfo has no public setter
         with z.open(info, "w", force_zip64=True) as fh:
             fh.write(SHEET_HEAD)
             for chunk in sheet_chunks:
@@ -218,7 +218,9 @@ def test_part_stream_never_hands_out_more_than_its_limit():
 
 
 def test_part_stream_refuses_a_run_of_text_across_reads(monkeypatch):
-    monkeypatch.setattr(source, "XML_RUN_LIMIT", 5000)
+    from coachmentor.files.table import xlsx_reader  # the module whose streams read the limit
+
+    monkeypatch.setattr(xlsx_reader, "XML_RUN_LIMIT", 5000)
     stream = source._PartStream(_Endless(b"x" * 1000), "book.xlsx", "xl/x.xml", 1 << 30, True)
     stream.read(1000)  # one read: under the run limit
     with pytest.raises(InputFileError, match="holds a cell"):
@@ -240,7 +242,9 @@ def test_cell_address_beyond_excel_limits_is_refused(tmp_path, row):
 
 
 def test_workbook_on_stdin_over_its_limit(run_cli, tmp_path, monkeypatch):
-    monkeypatch.setattr(source, "MAX_XLSX_STDIN", 100_000)
+    from coachmentor.files.table import xlsx_reader  # the module that reads standard input
+
+    monkeypatch.setattr(xlsx_reader, "MAX_XLSX_STDIN", 100_000)
     book = write_workbook(tmp_path / "big.xlsx", [b" " * 300_000], method=zipfile.ZIP_STORED)
     from conftest import one_error_line
 

@@ -192,7 +192,7 @@ def test_more_rows_than_a_sheet_holds_is_refused_and_nothing_written(run_cli, tm
     assert "Example" not in line  # no staff name in the message
     assert out.read_bytes() == b"the previous results"  # untouched
     assert set(os.listdir(tmp_path)) == before  # no temporary file left beside it
-    assert ALL_TEMP_FILES == streamed  # and the sheet's own removed now, not at exit
+    assert streamed == ALL_TEMP_FILES  # and the sheet's own removed now, not at exit
 
 
 def test_the_same_input_gives_the_same_bytes(run_cli, tmp_path):

@@ -7,6 +7,10 @@ The public API is small:
     result = assess(rules, {"career_stage": "ECT", "focus": "induction"})
     result.recommendation                    # 'mentoring'
 
+    from coachmentor import load_suite, run_suite
+    suite = load_suite("rules/suites/example.yaml", rules)
+    run_suite(suite, rules).failed           # 0 when every case holds
+
 Names are imported lazily so that `coachmentor --version` does not pay for pydantic.
 """
 
@@ -15,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "load_rules", "assess", "what_if", "CoachmentorError"]
+__all__ = ["__version__", "load_rules", "assess", "what_if", "load_suite", "run_suite", "CoachmentorError"]
 
 
 def __getattr__(name: str) -> Any:
@@ -27,6 +31,10 @@ def __getattr__(name: str) -> Any:
         from coachmentor import engine
 
         return getattr(engine, name)
+    if name in ("load_suite", "run_suite"):
+        from coachmentor.verify import suite
+
+        return getattr(suite, name)
     if name == "CoachmentorError":
         from coachmentor.errors import CoachmentorError
 

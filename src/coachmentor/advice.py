@@ -8,7 +8,8 @@ only format this document; every claim in it carries its source.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from coachmentor.engine import Assessment, WhatIf, assess_canonical, what_if
 from coachmentor.rulebase.ruleset import RuleSet, condition_blocks, condition_holds

@@ -25,13 +25,67 @@ Checks (`checks:`) flag answers that contradict each other or the sources, as wa
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from operator import attrgetter
-from typing import Any, Iterator, Mapping
+from threading import Lock
+from typing import Any, NamedTuple
 
 from coachmentor.errors import AnswersError, MissingAnswersError
 from coachmentor.rulebase.ruleset import RuleSet, holds
+
+
+class Settled(NamedTuple):
+    """What the scores, the first gate that holds and the constraints in force decide
+    (`_settle`): the same for every answer set with the same tiers' sums and constraints."""
+
+    coaching: float  # the scores, rounded
+    mentoring: float
+    recommendation: str
+    alternative: str | None  # for `other`: what to do first
+    decided_by: str  # "scores", or the id of the gate or constraint that decided it
+    margin_factor: float  # how far the margin counts towards confidence (a constraint: 0.75)
+    lead: tuple[tuple[str, str, Any], ...]  # (id, reason, source) shown before the rules' reasons
+
+
+class EngineMemo:
+    """The engine's memos for one rule set: what it has worked out once per combination of
+    what fires, kept so that the next answer set with the same combination costs a lookup.
+    Each is a pure function of the rule set and its key, bounded (DECIDED_MAX, or by the few
+    combinations that exist), and lives as long as the rule set (`RuleSet.engine_memo`): the
+    rule set describes the rules; the engine owns this.
+
+    Safe across threads: each dict is read and written with single `get` / item assignment
+    (atomic under CPython's GIL); two threads that miss the same key both work out the same
+    value and one assignment wins, so a caller never sees a half-made entry or a different
+    result. Only making the memo itself takes a lock (`_memo`)."""
+
+    __slots__ = ("decided", "decided_alike", "parts", "settled", "lead_reasons", "warned", "typed")
+
+    def __init__(self) -> None:
+        # which conditions hold (RuleSet.holding) -> its Decided (decision_for)
+        self.decided: dict[int, Decided] = {}
+        self.decided_alike: dict[tuple[Any, ...], Decided] = {}  # a decision's content -> one object
+        self.parts: dict[int, _Part] = {}  # the rules of a tier that fire -> their sum (_part)
+        self.settled: dict[tuple[Any, ...], Settled] = {}  # _settle's inputs -> its result
+        self.lead_reasons: dict[tuple[str, str], Reason] = {}  # texts of the rule base only
+        self.warned: dict[int, tuple[Warning, ...]] = {}  # the checks in force -> warnings
+        self.typed: dict[tuple[str, int], tuple[str | None, str | None]] = {}  # -> types
+
+
+_MEMO_LOCK = Lock()
+
+
+def _memo(rules: RuleSet) -> EngineMemo:
+    memo = rules.engine_memo
+    if memo is None:
+        with _MEMO_LOCK:  # two threads on a fresh rule set make one memo, not two
+            memo = rules.engine_memo
+            if memo is None:
+                memo = rules.engine_memo = EngineMemo()
+    assert isinstance(memo, EngineMemo)
+    return memo
 
 
 @dataclass(frozen=True)
@@ -212,7 +266,7 @@ class _Decision:
     margin_factor: float
     lead: tuple[tuple[str, str, Any], ...]  # (rule id, reason, citation or None)
     bits: int  # the conditions that hold (RuleSet.conditions_holding)
-    parts: tuple["_Part", "_Part"]  # the rules that fired: tier need, tier person
+    parts: tuple[_Part, _Part]  # the rules that fired: tier need, tier person
 
 
 def decide(rules: RuleSet, given: Mapping[str, str]) -> _Decision:
@@ -253,11 +307,12 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
     # of these exist (the tiers' sums take few values), so each is settled once.
     key = (need_c, need_m, person_c, person_m, gates & -gates,
            rules.in_force(bits, rules.override_bits))
-    settled = rules.settled.get(key)
+    memo = _memo(rules)
+    settled = memo.settled.get(key)
     if settled is None:
         settled = _settle(rules, *key)
-        if len(rules.settled) < DECIDED_MAX:
-            rules.settled[key] = settled
+        if len(memo.settled) < DECIDED_MAX:
+            memo.settled[key] = settled
     coaching, mentoring, recommendation, alternative, decided_by, margin_factor, lead = settled
     return _Decision(
         answers, ignored, coaching, mentoring, fired, recommendation, alternative, decided_by,
@@ -266,9 +321,8 @@ def _decide(rules: RuleSet, bits: int, answers: dict[str, str], ignored: tuple[s
 
 
 def _settle(rules: RuleSet, need_c: float, need_m: float, person_c: float, person_m: float,
-            gate_bit: int, constraints_bits: int) -> tuple:
-    """(coaching, mentoring, recommendation, alternative, decided by, margin factor, lead):
-    the scores, then a gate that holds (`gate_bit`: the first's), else the scores decide and
+            gate_bit: int, constraints_bits: int) -> Settled:
+    """What the scores decide: then a gate that holds (`gate_bit`: the first's), else the scores decide and
     the constraints in force (`constraints_bits`) apply."""
     d = rules.model.decision
     coaching, mentoring = round(need_c + person_c, 3), round(need_m + person_m, 3)
@@ -277,7 +331,7 @@ def _settle(rules: RuleSet, need_c: float, need_m: float, person_c: float, perso
     if gate_bit:  # the first gate that holds (gates sit in order, the first at the lowest bit)
         gate = rules.gate_at[gate_bit]
         lead.append((gate.id, gate.reason, gate.source))
-        return coaching, mentoring, "other", gate.alternative, gate.id, 1.0, tuple(lead)
+        return Settled(coaching, mentoring, "other", gate.alternative, gate.id, 1.0, tuple(lead))
     recommendation, margin_factor = _by_scores(d, coaching, mentoring, need_c - need_m)
     decided_by = "scores"
     if recommendation == "other":
@@ -308,8 +362,8 @@ def _settle(rules: RuleSet, need_c: float, need_m: float, person_c: float, perso
                 lead.insert(0, (settled[-1].id, settled[-1].reason, settled[-1].source))
                 margin_factor = max(margin_factor, 0.75)
                 break
-    return (coaching, mentoring, recommendation, alternative, decided_by, margin_factor,
-            tuple(lead))
+    return Settled(coaching, mentoring, recommendation, alternative, decided_by, margin_factor,
+                   tuple(lead))
 
 
 # Had the scores given another result, which? (a constraint that turns it into this one settles it)
@@ -342,7 +396,7 @@ class Brief:
     warnings: tuple[Warning, ...] = ()
     # Everything above but the confidence, as one object shared by every answer set that
     # decides alike: a batch keys its rendered result cells by it (identity, cheap to hash).
-    decided: "Decided | None" = field(default=None, compare=False, repr=False)
+    decided: Decided | None = field(default=None, compare=False, repr=False)
 
 
 class Decided:
@@ -351,7 +405,7 @@ class Decided:
     __slots__ = ("recommendation", "alternative", "margin_factor", "coaching_type",
                  "mentoring_type", "reasons", "warnings")
 
-    def __init__(self, content: tuple) -> None:
+    def __init__(self, content: tuple[Any, ...]) -> None:
         (self.recommendation, self.alternative, self.margin_factor, self.coaching_type,
          self.mentoring_type, self.reasons, self.warnings) = content
 
@@ -378,14 +432,15 @@ def _types(rules: RuleSet, dec: _Decision) -> tuple[str | None, str | None]:
     if rec == "other":
         return None, None
     in_force = rules.in_force(dec.bits, rules.type_bits)
-    hit = rules.typed.get((rec, in_force))  # few combinations: every one is kept
+    memo = _memo(rules)
+    hit = memo.typed.get((rec, in_force))  # few combinations: every one is kept
     if hit is None:
         coaching_type = mentoring_type = None
         if rec != "mentoring":
             coaching_type = next((t for at, t in rules.type_at["coaching"] if in_force & at), None)
         if rec != "coaching":
             mentoring_type = next((t for at, t in rules.type_at["mentoring"] if in_force & at), None)
-        hit = rules.typed[(rec, in_force)] = (coaching_type, mentoring_type)
+        hit = memo.typed[(rec, in_force)] = (coaching_type, mentoring_type)
     return hit
 
 
@@ -449,7 +504,7 @@ class _Part:
         for c in fired:
             self.coaching += c.coaching
             self.mentoring += c.mentoring
-        self._pushes: dict[tuple[str, int], tuple[list, list]] = {}
+        self._pushes: dict[tuple[str, int], tuple[list[Any], list[Any]]] = {}
 
     def pushes(self, rec: str, limit: int) -> tuple[list[tuple[int, Reason]],
                                                      list[tuple[float, int, Reason]]]:
@@ -476,11 +531,12 @@ def _each_bit(bits: int) -> Iterator[int]:
 
 def _part(rules: RuleSet, fired_bits: int) -> _Part:
     """The _Part of the rules whose `when` bits are `fired_bits` (one tier's)."""
-    part = rules.parts.get(fired_bits)
+    memo = _memo(rules)
+    part = memo.parts.get(fired_bits)
     if part is None:
         part = _Part(tuple(rules.rule_at[bit] for bit in _each_bit(fired_bits)))
-        if len(rules.parts) < DECIDED_MAX:
-            rules.parts[fired_bits] = part
+        if len(memo.parts) < DECIDED_MAX:
+            memo.parts[fired_bits] = part
     return part
 
 
@@ -490,9 +546,10 @@ def warnings(rules: RuleSet, answers: Mapping[str, str], bits: int | None = None
     if bits is None:
         bits = rules.conditions_holding(answers)
     in_force = rules.in_force(bits, rules.check_bits)
-    hit = rules.warned.get(in_force)  # few checks: every combination is kept
+    memo = _memo(rules)
+    hit = memo.warned.get(in_force)  # few checks: every combination is kept
     if hit is None:
-        hit = rules.warned[in_force] = tuple(
+        hit = memo.warned[in_force] = tuple(
             Warning(check.id, check.message, rules.citation_text(check.source), check.source.quote)
             for (check, _, _), at in zip(rules.c_checks, rules.check_at) if in_force & at
         )
@@ -527,7 +584,8 @@ def decision_for(rules: RuleSet, key: int) -> Decided:
     Worked out from the bits alone: once a gate holds, the key keeps only what can still
     change a brief (the gate, the need's rules, the checks), so the scores of the rules it
     drops may differ from `assess`'s, but a brief shows no scores."""
-    d = rules.decided.get(key)
+    memo = _memo(rules)
+    d = memo.decided.get(key)
     if d is None:
         dec = _decide(rules, key, {}, ())
         coaching_type, mentoring_type = _types(rules, dec)
@@ -536,13 +594,13 @@ def decision_for(rules: RuleSet, key: int) -> Decided:
         # Reasons and warnings are kept objects (_push, _lead_reason, warnings), so
         # their identities say what they are, and are cheaper to hash than their texts.
         alike = (*content[:5], *map(id, content[5]), None, id(content[6]))
-        d = rules.decided_alike.get(alike)
+        d = memo.decided_alike.get(alike)
         if d is None:
             d = Decided(content)
-            if len(rules.decided_alike) < DECIDED_MAX:
-                rules.decided_alike[alike] = d
-        if len(rules.decided) < DECIDED_MAX:
-            rules.decided[key] = d
+            if len(memo.decided_alike) < DECIDED_MAX:
+                memo.decided_alike[alike] = d
+        if len(memo.decided) < DECIDED_MAX:
+            memo.decided[key] = d
     return d
 
 
@@ -635,9 +693,10 @@ def _reason(rules: RuleSet, rule_id: str, text: str, cite: Any, weight: float) -
 
 def _lead_reason(rules: RuleSet, rule_id: str, text: str, cite: Any) -> Reason:
     """What decided it (a gate, a constraint or the scores' `other`): one Reason each."""
-    hit = rules.lead_reasons.get((rule_id, text))
+    memo = _memo(rules)
+    hit = memo.lead_reasons.get((rule_id, text))
     if hit is None:
-        hit = rules.lead_reasons[(rule_id, text)] = _reason(rules, rule_id, text, cite, 0.0)
+        hit = memo.lead_reasons[(rule_id, text)] = _reason(rules, rule_id, text, cite, 0.0)
     return hit
 
 
@@ -661,7 +720,7 @@ def _toward(recommendation: str, c: Any) -> float:
 def _push(c: Any, recommendation: str) -> tuple[float, Reason]:
     """How far a rule pushed towards `recommendation`, and its reason with that weight: one
     Reason per rule and recommendation, kept on the compiled rule."""
-    hit = c.reasons.get(recommendation)
+    hit: tuple[float, Reason] | None = c.reasons.get(recommendation)
     if hit is None:
         weight = _toward(recommendation, c)
         rule = c.rule
@@ -677,12 +736,7 @@ def _preference(rules: RuleSet, answers: dict[str, str], recommendation: str) ->
     if stated is None:
         return None
     leans = rules.leans.get(("preference", stated))
-    if leans is None:
-        honoured = True
-    elif recommendation == "both":
-        honoured = True
-    else:
-        honoured = recommendation == leans
+    honoured = True if leans is None or recommendation == "both" else recommendation == leans
     return {"stated": stated, "leans_to": leans, "honoured": honoured}
 
 

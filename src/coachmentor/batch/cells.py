@@ -11,7 +11,8 @@ typed, for JSON.
 from __future__ import annotations
 
 import csv
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 DANGER = frozenset("=+-@\t\r")  # a cell starting with one of these is a formula to a spreadsheet
 INTERN_MAX = 1 << 14  # distinct error messages whose rendered Result is kept (then all are dropped)
@@ -36,7 +37,7 @@ def guard_row(row: list[str]) -> bool:
     return changed
 
 
-class LineBuffer(list):
+class LineBuffer(list[str]):
     """A list that csv.writer can write to: one string per row, ending "\\r\\n" (csv quotes a
     cell holding a line-ending character, so only the row's own is at the end)."""
 
@@ -103,7 +104,7 @@ class Results:
         self.delimiter, self.newline, self.guard = delimiter, newline, guard
         self._lines = LineBuffer()
         self._writer = csv.writer(self._lines, delimiter=delimiter, lineterminator="\r\n")
-        self._errors: dict[tuple, Result] = {}
+        self._errors: dict[tuple[Any, ...], Result] = {}
 
     def ok(self, decided: Any, confidence: float, stage: str | None) -> Result:
         """The Result of an engine decision (engine.Decided) with its confidence."""
@@ -115,7 +116,7 @@ class Results:
             alternative=decided.alternative or "",
             warnings=tuple(w.text for w in decided.warnings)))
 
-    def error(self, message: str, stage: str | None = None, problems: tuple = (),
+    def error(self, message: str, stage: str | None = None, problems: tuple[Any, ...] = (),
               uncited: bool = False) -> Result:
         """An error row's Result; `problems`: the row's values not read plainly (the errors
         among them are in `message`; the others become its warnings). `uncited`: the row's
@@ -132,7 +133,7 @@ class Results:
                                           else self._finish(result))
         return result
 
-    def with_problems(self, base: Result, problems: tuple) -> Result:
+    def with_problems(self, base: Result, problems: tuple[Any, ...]) -> Result:
         """`base` for a row whose values in `problems` were not read plainly: its warnings
         cell says how each was read (an error row's errors are in its error cell)."""
         result = Result.__new__(Result)

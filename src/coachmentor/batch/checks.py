@@ -9,10 +9,11 @@ with the row's number as in the file). A blank row gives None: it is not a data 
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable
 from functools import reduce
 from itertools import repeat
 from operator import and_, rshift
-from typing import Any, Callable, cast
+from typing import Any, cast
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.columns import Columns
@@ -69,7 +70,7 @@ class RowChecks:
         self.raw = 0  # the last row's raw key, for its read cells (`resolve`, `slow`; 0: blank)
         self.recoded = 0  # cells the values file gave a value (each row read here once)
         # Results with warnings about values, by (the shared Result, the row's problems)
-        self._warned: dict[tuple, Result] = {}
+        self._warned: dict[tuple[Any, ...], Result] = {}
 
     # --- values --------------------------------------------------------------------------
     def cell(self, k: int, fid: str, cell: str) -> tuple[int, Reading]:
@@ -132,7 +133,7 @@ class RowChecks:
         self.on_error(n, row[col] if cited else None, message)  # type: ignore[index]
 
     def _error(self, n: int, row: list[str], message: str, stage: str | None = None,
-               problems: tuple = (), cite: bool = True) -> Result:
+               problems: tuple[Any, ...] = (), cite: bool = True) -> Result:
         self.note(n, row, message, cite)
         return self.results.error(message, stage, problems, uncited=not cite)
 

@@ -13,8 +13,8 @@ mean' (`hints`), never taken as that field: a guess could put the wrong data in 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Sequence
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.messages import column, shown
@@ -148,7 +148,7 @@ class MissingColumns(InputFileError):
     caller can look at the rows for the column that reads as it (batch.guess), and what to
     say of each missing field (`near`: headers near it, or near it but not it)."""
 
-    def __init__(self, head: str, missing: list[str], cols: "Columns",
+    def __init__(self, head: str, missing: list[str], cols: Columns,
                  near: dict[str, list[str]]) -> None:
         super().__init__(head + "".join(f"; {line}" for lines in near.values() for line in lines))
         self.head, self.missing, self.cols, self.near = head, missing, cols, near
@@ -200,7 +200,7 @@ def related_lines(rules: RuleSet, unused: list[str], missing: list[str]) -> dict
 HEADER_FIELDS = 3  # a row naming this many fields is a header, even with a field unnamed
 
 
-def header_test(rules: RuleSet, picks: Sequence[Pick] = ()):
+def header_test(rules: RuleSet, picks: Sequence[Pick] = ()) -> Callable[[list[str]], bool]:
     """Recognises a header row: one that names every required field (the leader's picks
     count), or at least HEADER_FIELDS fields (a header with a column the rule base does not
     know: which it is is said after, never guessed silently)."""

@@ -12,9 +12,10 @@ row, a blank line is a row, and an .xlsx row is its sheet row.
 from __future__ import annotations
 
 import csv
+from collections.abc import Callable, Iterable
 from functools import reduce
 from operator import and_, itemgetter
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from coachmentor.batch.cells import DANGER, Result, Results, guard_row
 from coachmentor.batch.checks import RowChecks
@@ -44,7 +45,7 @@ class Memo:
         self.rules, self.results, self.keys = rules, results, checks.keys
         self.recent: dict[int, Result | int] = {}
         self.older: dict[int, Result | int] = {}
-        self.rendered: dict[tuple, Result] = {}  # (decided, confidence, stage), (text, stage)
+        self.rendered: dict[tuple[Any, ...], Result] = {}  # (decided, confidence, stage), (text, stage)
         self.waiting: dict[int, Result | None] = {}  # this chunk's new keys
         self.engine_runs = 0
 
@@ -206,14 +207,14 @@ class Loop:
                 reads.append(chk.raw)
         self._emit(out, texts, results, numbers, blanks, reads)
 
-    def _emit(self, out: list, texts: list, results: list, numbers: list, blanks: int,
-              reads: list, partial: bool = False) -> None:
+    def _emit(self, out: list[Any], texts: list[Any], results: list[Any], numbers: list[int], blanks: int,
+              reads: list[Any], partial: bool = False) -> None:
         self.rows += len(out) + blanks
         results = self.checks.memo.settle(results)
         try:
             self.emit(out, texts if self.pass_through else None, results, numbers, blanks,
                       self.checks.read_texts(reads))
-        except Exception:  # noqa: BLE001
+        except Exception:
             if not partial:
                 raise  # else: the file-level error that follows matters more
         if self.tick is not None and not partial:
@@ -228,7 +229,7 @@ class _Kept:
         self.it, self.keep = iter(rows), cols.keep
         self.width = len(cols.keep) + len(cols.dropped)
 
-    def __iter__(self) -> "_Kept":
+    def __iter__(self) -> _Kept:
         return self
 
     def __next__(self) -> list[str]:

@@ -14,8 +14,9 @@ it (`related_headers`: a job title is not a career stage) is never proposed.
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 from coachmentor.batch.columns import Columns, bare
 from coachmentor.files.messages import shown

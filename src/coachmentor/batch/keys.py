@@ -27,9 +27,9 @@ count.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import reduce
 from operator import and_
-from typing import Iterable
 
 from coachmentor.rulebase.ruleset import RuleSet
 

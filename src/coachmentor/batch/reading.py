@@ -17,8 +17,9 @@ its length and first letters (unless --show-values); under --redact, no value at
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Mapping
+from typing import Any
 
 from coachmentor.files.messages import shown as printable_shown
 from coachmentor.rulebase.normalise import fold
@@ -174,7 +175,7 @@ class CellReader:
         self.accept = accept_suggestions
         self.shown = shown
         self.required = frozenset(rules.required)
-        self._problems: dict[tuple, Problem] = {}
+        self._problems: dict[tuple[Any, ...], Problem] = {}
         self._plain: dict[tuple[str, bool], Reading] = {}
         self._hints: dict[str, int] = {}
         self._vocabulary: dict[str, frozenset[str]] = {}
@@ -257,7 +258,8 @@ class AnswerReader:
         self.rules = rules
         self.reader = CellReader(rules, values=values, accept_suggestions=accept_suggestions,
                                  shown=Shown(redact=redact))
-        self.problems: dict[Problem, list] = {}
+        # a problem -> [rows with it, the first rows (row, staff id or None)]
+        self.problems: dict[Problem, list[Any]] = {}
         self.recoded = 0
 
     def __call__(self, fid: str, text: str, row: int = 0) -> tuple[str, Problem | None]:

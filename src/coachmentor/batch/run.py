@@ -14,10 +14,11 @@ import io
 import os
 import sys
 import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any, Callable, Iterator
+from typing import IO, Any
 
 from coachmentor.batch.cells import Results
 from coachmentor.batch.checks import RowChecks
@@ -34,13 +35,12 @@ from coachmentor.files.atomic import (
     replaces_a_file,
     writes_a_file,
 )
-from coachmentor.files.formats import format_for
+from coachmentor.files.formats import TABLE_SUFFIXES, format_for
 from coachmentor.files.paths import check_files
 from coachmentor.files.table import Table, TableOptions, open_table
 from coachmentor.rulebase.ruleset import RuleSet
 
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
+SUFFIX_FORMATS = TABLE_SUFFIXES
 SPREADSHEET_SUFFIXES = (".xlsm", ".xls", ".ods")  # spreadsheets coachmentor does not write
 TEXT_FORMATS = ("csv", "tsv")  # delimited text: the formula guard, a BOM, the input's line ending
 
@@ -120,7 +120,7 @@ class AssessOptions:
     # Free text in full where messages quote a value (never under --redact).
     show_values: bool = False
     # Which column holds which field, as the leader said (--column, then the values file).
-    picks: tuple = ()
+    picks: tuple[Any, ...] = ()
 
 
 def assess_file(
@@ -196,7 +196,7 @@ def assess_file(
             if screen is not None:
                 screen.sid = columns.fields.get("staff_id")
 
-            def emit(rows: list, texts: list | None, results: list, numbers: list[int],
+            def emit(rows: list[Any], texts: list[Any] | None, results: list[Any], numbers: list[int],
                      blanks: int, reads: list[str]) -> None:
                 if redactor is not None:
                     # Last, after every check on the rows (a cell that swallowed rows is found

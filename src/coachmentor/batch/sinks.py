@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import csv
 import json
+from collections.abc import Iterator
 from itertools import repeat
 from operator import attrgetter
-from typing import IO, Any, Iterator
+from typing import IO, Any, cast
 
 from coachmentor.batch.cells import LineBuffer, Result, guard_text
 from coachmentor.batch.columns import OUTPUT_COLUMNS, Columns
+from coachmentor.files.formats import TABLE_FORMATS
 
 _CSV = attrgetter("csv")
 
@@ -29,7 +31,7 @@ def read_values(text: str) -> list[str]:
     body = text.rstrip("\r\n")
     return body[1:].split(body[0]) if body else []
 
-FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
+FORMATS = TABLE_FORMATS
 _LINE_BREAKS = (("\u2028", "\\u2028"), ("\u2029", "\\u2029"), ("\x85", "\\u0085"))
 
 
@@ -54,7 +56,7 @@ class CsvSink:
         lines = self.lines
         if texts is None:
             self.writer.writerows(rows)
-            texts = lines
+            texts = cast("list[str | None]", lines)  # the writer's lines: every one a str
         elif None in texts:
             for k, text in enumerate(texts):
                 if text is None:
@@ -62,7 +64,7 @@ class CsvSink:
                     texts[k] = lines.pop()
         # Either way each text ends with its line ending (or none, at the end of the input):
         # strip it; a line ending inside a cell is quoted, so only the line's own goes.
-        stripped = map(str.rstrip, texts, repeat("\r\n"))
+        stripped = map(str.rstrip, cast("list[str]", texts), repeat("\r\n"))  # filled above
         self.fh.write("".join(map(str.__add__, map(str.__add__, stripped, map(_CSV, results)),
                                   reads)))
         lines.clear()
@@ -100,7 +102,7 @@ class JsonLinesSink:
             record.update(zip(read_keys, [v or None for v in read_values(read)]))
             yield safe(dumps(record))
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+    def write(self, rows: list[list[str]], texts: list[Any] | None, results: list[Result],
               reads: list[str]) -> None:
         write = self.fh.write
         for line in self.records(rows, results, reads):  # one at a time: memory stays flat
@@ -120,7 +122,7 @@ class JsonArraySink(JsonLinesSink):
         self.separator = "\n"
         fh.write("[")
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+    def write(self, rows: list[list[str]], texts: list[Any] | None, results: list[Result],
               reads: list[str]) -> None:
         write = self.fh.write
         for line in self.records(rows, results, reads):
@@ -158,7 +160,7 @@ class XlsxSink:
             self._results[result] = cells
         return cells
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+    def write(self, rows: list[list[str]], texts: list[Any] | None, results: list[Result],
               reads: list[str]) -> None:
         width, cells = self.width, self._result_cells
         self.sheet.append([*(row if len(row) == width else (row + [""] * width)[:width]),
@@ -202,7 +204,7 @@ class ScreenRows:
                 for row, result, n in zip(rows[:room], results[:room], numbers[:room]))
         self.rows += len(rows)
 
-    def write(self, rows: list[list[str]], texts: list | None, results: list[Result],
+    def write(self, rows: list[list[str]], texts: list[Any] | None, results: list[Result],
               reads: list[str]) -> None:
         pass  # rows come through `take`, with their numbers
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter
+from collections.abc import Iterable
 from operator import attrgetter, itemgetter
-from typing import Any, Iterable, Literal
+from typing import Any, Literal
 
 from coachmentor import __version__
 from coachmentor.batch.cells import Result
@@ -82,13 +83,13 @@ class SummaryBuilder:
         self.sid_col = columns.fields.get("staff_id")
         self.dept_col = columns.fields.get("department")
         self._results: Counter[Result] = Counter()  # rows per result, since the last fold
-        self._depts: Counter[tuple] = Counter()  # rows per (department text, status_rec), idem
+        self._depts: Counter[tuple[str, tuple[str, str]]] = Counter()  # rows per (department text, status_rec), idem
         # (status, recommendation, alternative, career stage) -> rows
-        self.outcomes: Counter[tuple] = Counter()
+        self.outcomes: Counter[tuple[str, str, str | None, str | None]] = Counter()
         self.warned_rows = 0
         self.warning_rows: list[tuple[int, str | None, tuple[str, ...]]] = []
         # (department, status, recommendation) -> rows
-        self.by_dept: Counter[tuple] = Counter()
+        self.by_dept: Counter[tuple[str, str, str]] = Counter()
         self.departments: dict[str, str] = {}  # folded -> the first spelling seen
         self._dept_seen: dict[str, str] = {}  # text as given -> department it counts under
         self.blank_rows = 0
@@ -98,7 +99,7 @@ class SummaryBuilder:
         self.duplicates: dict[str, list[int]] = {}
         self.duplicate_rows = 0
         # (column, value) problems (batch.reading.Problem) -> [rows, first row numbers]
-        self.problems: dict[Problem, list] = {}
+        self.problems: dict[Problem, list[Any]] = {}  # -> [count, [(row, staff id or None)]]
         self.problems_beyond = 0  # rows of problems past PROBLEM_GROUPS groups
         self.recoded = 0  # cells the values file gave a value (checks.RowChecks counts them)
         self.other_errors: list[tuple[int, str | None, str]] = []
@@ -237,8 +238,8 @@ class SummaryBuilder:
         rules = self.rules
         recs = Counter({r: 0 for r in RECOMMENDATIONS})
         alts: Counter[str] = Counter()
-        by_dept: dict[str, Counter] = {}
-        by_stage: dict[str, Counter] = {s: Counter() for s in rules.choice_values["career_stage"]}
+        by_dept: dict[str, Counter[str]] = {}
+        by_stage: dict[str, Counter[str]] = {s: Counter() for s in rules.choice_values["career_stage"]}
         ok = errors = 0
         for (status, rec, alt, stage), n in self.outcomes.items():
             if status == "ok":
@@ -415,7 +416,7 @@ class IdTable:
             i = (i + 1) & mask
 
 
-def _count(c: Counter, status: str, rec: str, n: int) -> None:
+def _count(c: Counter[str], status: str, rec: str, n: int) -> None:
     c["rows"] += n
     c[status] += n
     if status == "ok":
@@ -428,14 +429,14 @@ def _number(x: float | None) -> float | int | None:
     return int(x) if float(x).is_integer() else round(x, 2)
 
 
-def _group(c: Counter) -> dict[str, int]:
+def _group(c: Counter[str]) -> dict[str, int]:
     out = {"rows": c["rows"], "ok": c["ok"], "errors": c["error"]}
     for r in RECOMMENDATIONS:
         out[r] = c[r]
     return out
 
 
-def _dept_order(kv: tuple[str, Counter]) -> tuple:
+def _dept_order(kv: tuple[str, Counter[str]]) -> tuple[Any, ...]:
     name = kv[0]
     return (name in (NO_DEPARTMENT, OTHER_DEPARTMENTS), name.casefold())
 

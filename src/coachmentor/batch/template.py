@@ -9,9 +9,9 @@ from pathlib import Path
 from typing import IO
 
 from coachmentor.errors import InputFileError
+from coachmentor.files.formats import TEMPLATE_FORMATS
 from coachmentor.rulebase.ruleset import RuleSet
 
-TEMPLATE_FORMATS = ("csv", "xlsx")
 EXAMPLE = {
     "staff_id": "S0001",
     "name": "Sam Example",

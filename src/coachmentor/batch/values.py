@@ -26,9 +26,10 @@ from __future__ import annotations
 import csv
 import io
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from coachmentor.batch.columns import BY_HEADER, Pick, header_test, map_columns
 from coachmentor.batch.guess import Guess, guess_columns
@@ -288,7 +289,8 @@ def survey(rules: RuleSet, source: str | Path, *, options: TableOptions = DETECT
 GUESSED = "guessed"  # Columns.how of a column read for a survey only: proposed, not accepted
 
 
-def _values(rules: RuleSet, cols: Any, table: Any, redact: bool) -> tuple[dict, int]:
+def _values(rules: RuleSet, cols: Any, table: Any, redact: bool,
+            ) -> tuple[dict[tuple[str, str], Entry], int]:
     """The value lines of the answer columns' values not read plainly, and the last row."""
     # Without the values file's answers, so that what it maps is listed (with its use).
     reader = CellReader(rules, shown=Shown(show_values=True, redact=redact))

@@ -114,7 +114,7 @@ def run_advise(
 MORE = "Add --full, or save the report, for"
 
 
-def show_on_screen(rules: Any, doc: dict, rules_path: Path | None, *, full: bool, asked: bool) -> None:
+def show_on_screen(rules: Any, doc: dict[str, Any], rules_path: Path | None, *, full: bool, asked: bool) -> None:
     """The result at a terminal: the short layout unless --full. After the questionnaire, one
     key saves the report (or shows the whole result); otherwise the last line is the command
     that saves it."""
@@ -136,7 +136,7 @@ def show_on_screen(rules: Any, doc: dict, rules_path: Path | None, *, full: bool
     )
 
 
-def save_report(rules: Any, doc: dict) -> str:
+def save_report(rules: Any, doc: dict[str, Any]) -> str:
     """Write the markdown report to a free name (never over a file, even one made a moment
     ago by someone else); returns the name."""
     from coachmentor.errors import OutputError
@@ -151,7 +151,7 @@ def save_report(rules: Any, doc: dict) -> str:
     raise OutputError(name, "every free name was taken while saving")
 
 
-def save_name(doc: dict, exists: Any = None) -> str:
+def save_name(doc: dict[str, Any], exists: Any = None) -> str:
     """A file name for "Save this" that is not taken in the current folder, so that saving
     one person after another never replaces the last one's report: advice-<staff_id>.md when
     the staff_id is known, else advice.md, with -2, -3, ... when that is taken."""

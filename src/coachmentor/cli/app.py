@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated
 
 import typer
 
@@ -13,9 +13,10 @@ from coachmentor.cli.common import (
     HelpGroup,
     RulesOption,
     examples,
+    format_option,
     guarded,
     interrupts_as_keyboard_interrupt,
-    one_of,
+    output_option,
     reads_and_writes,
 )
 
@@ -77,9 +78,13 @@ def main_callback(
     ] = False,
 ) -> None:
     """Coaching, mentoring, both, or another kind of support?"""
+    from coachmentor.files.table.base import allow_large_cells
+
+    allow_large_cells()  # the application owns its process; the library never changes it
 
 
 FORMATS = ("text", "json", "markdown")
+SUITE_FORMATS = ("text", "json")
 
 
 @app.command(**examples(
@@ -93,7 +98,7 @@ FORMATS = ("text", "json", "markdown")
                   outputs={"output": "-o/--output"}, stdout_unless="output")
 def advise(
     answers: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--answers",
             "-a",
@@ -104,7 +109,7 @@ def advise(
         ),
     ] = None,
     set_: Annotated[
-        Optional[List[str]],
+        list[str] | None,
         typer.Option(
             "--set",
             "-s",
@@ -114,15 +119,12 @@ def advise(
         ),
     ] = None,
     format_: Annotated[
-        Optional[str],
-        typer.Option("--format", "-f", metavar="text|json|markdown",
-                     autocompletion=one_of("text|json|markdown"), show_default=False,
-                     help="Output format (default: from the -o name, else text)."),
+        str | None,
+        format_option(FORMATS, "Output format (default: from the -o name, else text)."),
     ] = None,
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", show_default=False,
-                     help="Write the result to this file: .md markdown, .json JSON, .txt text."),
+        Path | None,
+        output_option("Write the result to this file: .md markdown, .json JSON, .txt text."),
     ] = None,
     no_input: Annotated[
         bool,
@@ -164,14 +166,14 @@ def advise(
 @reads_and_writes(inputs={"file": "FILE", "sources": "--sources"})
 def rules_check(
     file: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Argument(metavar="FILE", help="Rule file to check (default: the shipped rule base).", show_default=False),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="Exit 2 on warnings as well as errors.")
     ] = False,
     sources: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option(
             "--sources",
             metavar="FOLDER",
@@ -199,11 +201,11 @@ def rules_check(
 @reads_and_writes(inputs={"suites": "SUITE", "rules": "--rules"})
 def rules_test(
     suites: Annotated[
-        List[Path],
+        list[Path],
         typer.Argument(metavar="SUITE", help="Suite file(s) of vignettes and invariants (YAML).", show_default=False),
     ],
     space: Annotated[
-        Optional[List[str]],
+        list[str] | None,
         typer.Option(
             "--space",
             metavar="FIELD=V1,V2",
@@ -212,7 +214,7 @@ def rules_test(
         ),
     ] = None,
     sample: Annotated[
-        Optional[int],
+        int | None,
         typer.Option(
             "--sample",
             metavar="N",
@@ -224,8 +226,7 @@ def rules_test(
         ),
     ] = None,
     format_: Annotated[
-        str, typer.Option("--format", "-f", metavar="text|json",
-                     autocompletion=one_of("text|json"), help="Output format.")
+        str, format_option(SUITE_FORMATS, "Output format.")
     ] = "text",
     rules: RulesOption = None,
     debug: DebugOption = False,
@@ -245,7 +246,7 @@ def rules_test(
         from coachmentor.render.suite import render_json, render_text
         from coachmentor.verify.suite import parse_space, run_suites
 
-        fmt = check_format(format_, ("text", "json"))
+        fmt = check_format(format_, SUITE_FORMATS)
         ruleset = load_ruleset(rules)
         with sweep_progress(sys.stderr.isatty()) as progress:
             result = run_suites(suites, ruleset, space=parse_space(space or [], ruleset),
@@ -290,8 +291,7 @@ from coachmentor.cli.record import record_app  # noqa: E402 - imports only typer
 app.add_typer(record_app, name="record")
 
 
-SHELLS = ("bash", "zsh", "fish", "powershell")
-COMPLETE_VAR = "_COACHMENTOR_COMPLETE"  # the variable the completion scripts set
+from coachmentor.cli.completion import COMPLETE_VAR, SHELLS  # noqa: E402,F401 - re-exported
 
 
 @app.command(**examples(
@@ -302,7 +302,7 @@ COMPLETE_VAR = "_COACHMENTOR_COMPLETE"  # the variable the completion scripts se
 ))
 def completion(
     shell: Annotated[
-        Optional[str],
+        str | None,
         typer.Argument(metavar="SHELL",
                        help="bash, zsh, fish or powershell (default: the one $SHELL names).",
                        show_default=False),
@@ -323,22 +323,19 @@ def completion(
         typer.echo(f"error: no completion for '{shell}': name one of {', '.join(SHELLS)}",
                    err=True)
         raise typer.Exit(EXIT_USAGE)
-    from typer._completion_shared import get_completion_script
+    from coachmentor.cli.completion import completion_script
 
-    typer.echo(get_completion_script(prog_name="coachmentor", complete_var=COMPLETE_VAR,
-                                     shell=shell))
+    typer.echo(completion_script(shell))
 
 
 def main() -> None:
-    import os
     import sys
 
     from coachmentor.textsafe import plain_where_needed
 
     plain_where_needed(sys.stdout, sys.stderr)
 
-    if COMPLETE_VAR in os.environ:  # a shell asking for completions (the script above)
-        from typer._completion_classes import completion_init
+    from coachmentor.cli.completion import answer_the_shell_if_asked
 
-        completion_init()
+    answer_the_shell_if_asked()  # a shell asking for completions (the script above)
     app()

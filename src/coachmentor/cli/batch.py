@@ -1,16 +1,17 @@
-"""The batch commands, `assess` and `template`: thin wrappers over coachmentor.batch.
+"""The batch commands, `assess`, `values` and `template`: thin wrappers over coachmentor.batch.
 
-Only typer and the standard library are imported here at module level (cli.py imports this
-module for every command, `--version` included); the batch package, rich and openpyxl are
-imported inside the commands.
+Only typer, the standard library and small modules of ours (cli.common, files.formats,
+textsafe) are imported here at module level (cli/app.py imports this module for every command,
+`--version` included); the batch package, rich and openpyxl are imported inside the commands.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -26,15 +27,19 @@ from coachmentor.cli.common import (
     SheetOption,
     ShowValuesOption,
     ValuesOption,
+    also_write_option,
     column_picks,
+    format_option,
     guarded,
     interrupts_as_keyboard_interrupt,
     load_ruleset,
-    one_of,
+    output_option,
     reads_and_writes,
+    redact_option,
     staff_argument,
     table_options,
 )
+from coachmentor.files.formats import TABLE_FORMATS, TEMPLATE_FORMATS
 from coachmentor.textsafe import printable
 
 
@@ -68,7 +73,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def write_extras(result: dict, rules: Any, *, output: Path | None, summary: Path | None,
+def write_extras(result: dict[str, Any], rules: Any, *, output: Path | None, summary: Path | None,
                  report: Path | None) -> None:
     """`--summary` (JSON) and `--report` (HTML) after the results: written here, not by the
     library call that assesses, and a failure says exactly what was and was not written."""
@@ -88,7 +93,7 @@ def write_extras(result: dict, rules: Any, *, output: Path | None, summary: Path
             write_output(report, render_report(result, rules))
 
 
-def _print_summary(result: dict, rules: Any, errors_shown: bool = False) -> None:
+def _print_summary(result: dict[str, Any], rules: Any, errors_shown: bool = False) -> None:
     from coachmentor.render.summary import render_text
 
     print_summary_text(render_text(result, rules, errors_shown=errors_shown))
@@ -146,7 +151,7 @@ def for_a_person(output: Path | None, format_: str | None) -> bool:
     return output is None and format_ is None and sys.stdout.isatty()
 
 
-def _show_on_screen(screen: Any, result: dict, rules: Any) -> None:
+def _show_on_screen(screen: Any, result: dict[str, Any], rules: Any) -> None:
     from coachmentor.render.console import make_console
     from coachmentor.render.screen import results_table
     from coachmentor.render.words import wording
@@ -187,31 +192,27 @@ def rerun_options(options: dict[str, Any]) -> list[str]:
 def assess(
     input: Annotated[str, staff_argument()],
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write results to this file (atomically) instead of "
-                     "standard output; its name says the format: .csv, .tsv, .jsonl, .json or "
-                     ".xlsx.", show_default=False),
+        Path | None,
+        output_option("Write results to this file (atomically) instead of standard output; its "
+                      "name says the format: .csv, .tsv, .jsonl, .json or .xlsx."),
     ] = None,
     format_: Annotated[
-        Optional[str],
-        typer.Option("--format", "-f", metavar="csv|tsv|jsonl|json|xlsx",
-                     autocompletion=one_of("csv|tsv|jsonl|json|xlsx"), help="Output format "
-                     "(default: from the -o name, else csv). csv is comma-separated (semicolon "
-                     "if the input is); tsv tab-separated; xlsx a workbook, which needs -o FILE "
-                     "or standard output that is not a terminal.", show_default=False),
+        str | None,
+        format_option(TABLE_FORMATS, "Output format (default: from the -o name, else csv). csv is "
+                      "comma-separated (semicolon if the input is); tsv tab-separated; xlsx a "
+                      "workbook, which needs -o FILE or standard output that is not a terminal."),
     ] = None,
     sheet: SheetOption = None,
     encoding: EncodingOption = None,
     delimiter: DelimiterOption = None,
     summary: Annotated[
-        Optional[Path],
-        typer.Option("--summary", metavar="FILE", help="Also write the summary as JSON to this file.",
-                     show_default=False),
+        Path | None,
+        also_write_option("--summary", "Also write the summary as JSON to this file."),
     ] = None,
     report: Annotated[
-        Optional[Path],
-        typer.Option("--report", metavar="FILE", help="Also write a self-contained HTML report of the batch "
-                     "(counts, charts, capacity, error rows; no names).", show_default=False),
+        Path | None,
+        also_write_option("--report", "Also write a self-contained HTML report of the batch "
+                          "(counts, charts, capacity, error rows; no names)."),
     ] = None,
     no_formula_guard: Annotated[
         bool,
@@ -221,7 +222,7 @@ def assess(
                      "it: its cells are typed as text)."),
     ] = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Make the output safe to share: names (and any "
+        bool, redact_option("Make the output safe to share: names (and any "
                            "column the rule base marks personal) and every column coachmentor "
                            "does not know (an Email, notes) become pseudonyms; in error rows, "
                            "a value that is not an accepted answer becomes a pseudonym and "
@@ -252,7 +253,7 @@ def assess(
     says why. Exit 0: all rows ok; 1: some error rows; 2: the file or the rules cannot be used;
     130: interrupted.
     """
-    result: dict = {}
+    result: dict[str, Any] = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
         from coachmentor.batch.run import AssessOptions, assess_file
 
@@ -323,13 +324,12 @@ VALUES_EXAMPLES = (
 def values(
     input: Annotated[str, staff_argument("STAFF")],
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write the values file here "
-                     "(.csv or .xlsx) instead of standard output; at a terminal without -o, "
-                     "a table is shown.", show_default=False),
+        Path | None,
+        output_option("Write the values file here (.csv or .xlsx) instead of standard output; at "
+                      "a terminal without -o, a table is shown."),
     ] = None,
     previous: Annotated[
-        Optional[Path],
+        Path | None,
         typer.Option("--values", metavar="FILE", help="An earlier values file: its 'use' cells "
                      "are filled in and its lines kept, so one file grows from term to term "
                      "(-o may name the same file).", show_default=False),
@@ -340,7 +340,7 @@ def values(
     delimiter: DelimiterOption = None,
     show_values: ShowValuesOption = False,
     redact: Annotated[
-        bool, typer.Option("--redact", help="Leave out every value that is not an answer the "
+        bool, redact_option("Leave out every value that is not an answer the "
                            "rule base knows (free text may hold names); such lines say to "
                            "correct the staff list instead.")
     ] = False,
@@ -395,15 +395,13 @@ def values(
                   stdout_unless="output")
 def template(
     output: Annotated[
-        Optional[Path],
-        typer.Option("--output", "-o", metavar="FILE", help="Write the template to this file (default: "
-                     "standard output; required for xlsx).", show_default=False),
+        Path | None,
+        output_option("Write the template to this file (default: standard output; required for "
+                      "xlsx)."),
     ] = None,
     format_: Annotated[
-        Optional[str],
-        typer.Option("--format", "-f", metavar="csv|xlsx",
-                     autocompletion=one_of("csv|xlsx"), help="Format (default: from the -o name, else csv).",
-                     show_default=False),
+        str | None,
+        format_option(TEMPLATE_FORMATS, "Format (default: from the -o name, else csv)."),
     ] = None,
     force: Annotated[
         bool, typer.Option("--force", help="Replace the output file if it exists.")

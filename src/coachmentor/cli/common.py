@@ -9,15 +9,19 @@ from __future__ import annotations
 import functools
 import inspect
 import sys
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Callable, Iterator, List, Mapping, NamedTuple, Optional, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, TypeVar
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 from coachmentor.errors import EXIT_INTERRUPTED, EXIT_USAGE, CoachmentorError, OutputError
 from coachmentor.textsafe import printable
+
+if TYPE_CHECKING:  # for annotations only: the CLI imports the rule base lazily
+    from coachmentor.rulebase.ruleset import RuleSet
 
 
 class HelpCommand(TyperCommand):
@@ -75,6 +79,31 @@ def one_of(metavar: str) -> Any:
     return complete
 
 
+def output_option(help: str, kind: str = "") -> Any:
+    """-o/--output FILE: the same flags and look on every command; only what the command
+    writes there (its help) differs, and `kind` where one format is the only one (".xlsx")."""
+    return typer.Option("--output", "-o", metavar=f"FILE{kind}", show_default=False, help=help)
+
+
+def format_option(choices: tuple[str, ...], help: str) -> Any:
+    """--format/-f as a choice, declared once: the choices are the metavar (so --help lists
+    them) and what Tab completes; the command checks the value against the same tuple with
+    `errors.check_format` (case and spaces forgiven, one line naming the choices, exit 2)."""
+    metavar = "|".join(choices)
+    return typer.Option("--format", "-f", metavar=metavar, autocompletion=one_of(metavar),
+                        show_default=False, help=help)
+
+
+def also_write_option(flag: str, help: str) -> Any:
+    """--summary FILE / --report FILE: a second output beside the main one."""
+    return typer.Option(flag, metavar="FILE", show_default=False, help=help)
+
+
+def redact_option(help: str) -> Any:
+    """--redact: what it makes safe differs by command, the flag does not."""
+    return typer.Option("--redact", help=help)
+
+
 def examples(*lines: str) -> dict[str, Any]:
     """`@app.command(**examples(...))`: the plain help class and an Examples section."""
     return {"cls": HelpCommand, "epilog": "\n".join(lines)}
@@ -87,7 +116,7 @@ def staff_argument(metavar: str = "INPUT") -> Any:
 
 
 RulesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--rules",
         "-r",
@@ -99,30 +128,30 @@ RulesOption = Annotated[
     ),
 ]
 SheetOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--sheet", metavar="NAME", help="Worksheet to read from an .xlsx (default: the first).",
                  show_default=False),
 ]
 EncodingOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--encoding", metavar="NAME", help="Text encoding of a CSV (default: UTF-8, with or without "
                  "BOM; cp1252 detected).", show_default=False),
 ]
 DelimiterOption = Annotated[
-    Optional[str],
+    str | None,
     typer.Option("--delimiter", "-d", metavar="CHAR", help="CSV delimiter: , ; | or tab (default: sniffed).",
                  show_default=False),
 ]
 
 
 BomOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
                  "needs to read accents (default: when writing a file with -o, or when the "
                  "input had one; not on standard output).", show_default=False),
 ]
 OutputBomOption = Annotated[
-    Optional[bool],
+    bool | None,
     typer.Option("--bom/--no-bom", help="Start CSV/TSV output with a byte order mark, which Excel "
                  "needs to read accents (default: when writing a file with -o; not on "
                  "standard output).", show_default=False),
@@ -131,7 +160,7 @@ OutputBomOption = Annotated[
 
 # How the values of a staff list are read (assess, match, values).
 ValuesOption = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--values", metavar="FILE", help="A values file (CSV or .xlsx, from "
                  "`coachmentor values`): what each value of the export means, filled in by you "
                  "in its 'use' column; applied before the rule base reads a cell. It is keyed by "
@@ -153,7 +182,7 @@ ShowValuesOption = Annotated[
 
 
 ColumnOption = Annotated[
-    Optional[List[str]],
+    list[str] | None,
     typer.Option("--column", metavar="QUESTION=HEADER", help="Read this column for this question "
                  "or field, whatever its header: --column focus=\"Area for development\" "
                  "(repeatable; QUESTION=none: no column for it). Before the values file's "
@@ -161,7 +190,7 @@ ColumnOption = Annotated[
 ]
 
 
-def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple:
+def column_picks(rules: Any, texts: list[str] | None, values: Any = None) -> tuple[Any, ...]:
     """--column QUESTION=HEADER (each), then a values file's column lines, as the picks the
     batch reads (batch.columns.Pick); a question that is not one is exit 2."""
     from coachmentor.batch.columns import COMMAND_LINE, Pick
@@ -233,7 +262,7 @@ def guarded(debug: bool = False) -> Iterator[None]:
         except OSError:
             pass
         raise typer.Exit(0) from None
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: never a traceback
+    except Exception as exc:  # the last line of defence: never a traceback
         if debug:
             raise
         err(f"internal error ({type(exc).__name__}); run again with --debug for details")
@@ -362,7 +391,7 @@ def sweep_progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def load_ruleset(path: Optional[Path]):
+def load_ruleset(path: Path | None) -> RuleSet:
     from coachmentor.rulebase.loader import load_rules
 
     return load_rules(path)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -26,14 +26,18 @@ from coachmentor.cli.common import (
     RulesOption,
     SheetOption,
     ValuesOption,
+    also_write_option,
     column_picks,
+    format_option,
     guarded,
     interrupts_as_keyboard_interrupt,
     load_ruleset,
-    one_of,
+    output_option,
     reads_and_writes,
+    redact_option,
     table_options,
 )
+from coachmentor.files.formats import TABLE_FORMATS
 
 EXAMPLES = (
     "coachmentor match staff.csv supporters.csv -o pairs.csv --summary summary.json",
@@ -56,42 +60,39 @@ def match(
     supporters: Annotated[str, typer.Argument(
         help="Supporters (CSV or .xlsx): staff_id, offers, career_stage, capacity, school, "
              "subject, trained, specialisms.", show_default=False, metavar="SUPPORTERS")],
-    output: Annotated[Optional[Path], typer.Option(
-        "--output", "-o", metavar="FILE", help="Write the pairs to this file (atomically) instead of standard "
-        "output.", show_default=False)] = None,
-    format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="csv|tsv|jsonl|json|xlsx",
-                     autocompletion=one_of("csv|tsv|jsonl|json|xlsx"), help="Output format (default: from the -o "
-        "name, else csv); xlsx needs -o FILE or standard output that is not a terminal.",
-        show_default=False)] = None,
-    summary: Annotated[Optional[Path], typer.Option(
-        "--summary", metavar="FILE", help="Also write a JSON summary: coverage by support and school, each "
-        "supporter's load against capacity, unmatched by cause.", show_default=False)] = None,
-    report: Annotated[Optional[Path], typer.Option(
-        "--report", metavar="FILE", help="Also write a self-contained HTML report for planning: "
+    output: Annotated[Path | None, output_option(
+        "Write the pairs to this file (atomically) instead of standard output.")] = None,
+    format_: Annotated[str | None, format_option(
+        TABLE_FORMATS, "Output format (default: from the -o name, else csv); xlsx needs -o FILE "
+        "or standard output that is not a terminal.")] = None,
+    summary: Annotated[Path | None, also_write_option(
+        "--summary", "Also write a JSON summary: coverage by support and school, each "
+        "supporter's load against capacity, unmatched by cause.")] = None,
+    report: Annotated[Path | None, also_write_option(
+        "--report", "Also write a self-contained HTML report for planning: "
         "coverage by support and school, the unmatched by cause, the places that would match "
-        "everyone, each supporter's load (staff ids, no names).", show_default=False)] = None,
-    explain: Annotated[Optional[str], typer.Option(
+        "everyone, each supporter's load (staff ids, no names).")] = None,
+    explain: Annotated[str | None, typer.Option(
         "--explain", metavar="STAFF_ID", help="Print the full reasoning for one staff_id on standard output (the "
         "chosen supporter, the next two and how much worse, who each hard rule excluded). "
         "The pairs are then written only with -o.", show_default=False)] = None,
-    keep: Annotated[Optional[Path], typer.Option(
+    keep: Annotated[Path | None, typer.Option(
         "--keep", metavar="FILE", help="CSV or .xlsx of pairs to keep (staff_id, supporter_id, "
         "optional support), such as last year's: each pair that still holds keeps its place "
         "and the rest is matched around them; a pair whose person, need or supporter is gone, "
         "or that breaks a hard rule now, is not kept and is listed with the reason.",
         show_default=False)] = None,
-    avoid: Annotated[Optional[Path], typer.Option(
+    avoid: Annotated[Path | None, typer.Option(
         "--avoid", metavar="FILE", help="CSV or .xlsx of pairs never to make (staff_id, supporter_id, "
         "optional support); rows naming nobody in the files are listed and skipped.",
         show_default=False)] = None,
-    by_school: Annotated[Optional[Path], typer.Option(
+    by_school: Annotated[Path | None, typer.Option(
         "--by-school", metavar="DIR", help="Also write one file per school into this folder "
         "(made if needed; the output's format): each school's pairs and unmatched, and the "
         "pairs its staff support elsewhere. An .xlsx output has a sheet per school anyway.",
         show_default=False)] = None,
-    redact: Annotated[bool, typer.Option(
-        "--redact", help="Names (staff and supporters) become pseudonyms, as for assess; "
+    redact: Annotated[bool, redact_option(
+        "Names (staff and supporters) become pseudonyms, as for assess; "
         "stable across runs when COACHMENTOR_REDACT_KEY is set.")] = False,
     no_formula_guard: Annotated[bool, typer.Option(
         "--no-formula-guard", help="Keep cells that start with = + - @ tab or CR as they are "
@@ -122,19 +123,20 @@ def match(
     'other' or error row. Exit 0: all matched; 1: some unmatched or error rows; 2: unusable
     input.
     """
-    result: dict = {}
+    result: dict[str, Any] = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
         from coachmentor.match.io import choose_format
-        from coachmentor.match.run import match_files, summary_text
+        from coachmentor.match.run import match_files
+        from coachmentor.render.match_summary import summary_text
 
         if format_ is None and output is not None and str(output) != "-":
             choose_format(None, output)  # pairs.md is refused, not filled with CSV
 
         ruleset = load_ruleset(rules)
         opts = table_options(encoding, delimiter, sheet).as_kwargs()
-        screen: list[dict] | None = [] if explain is None and for_a_person(output, format_) \
+        screen: list[dict[str, Any]] | None = [] if explain is None and for_a_person(output, format_) \
             else None
-        records: list[dict] | None = [] if report is not None else None
+        records: list[dict[str, Any]] | None = [] if report is not None else None
         result = match_files(ruleset, staff, supporters, output=output, fmt=format_,
                              summary_path=summary, redact=redact, explain=explain,
                              guard=not no_formula_guard, keep=keep, avoid=avoid,

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sys
 import textwrap
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coachmentor.advice import choice_label
 from coachmentor.cli.preview import print_intro, print_question, progress

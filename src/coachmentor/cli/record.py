@@ -5,9 +5,10 @@ transaction, and prints what it did on stderr (ids and counts, never a name)."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any, Iterator, List, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -20,10 +21,13 @@ from coachmentor.cli.common import (
     SheetOption,
     err,
     examples,
+    format_option,
     guarded,
     load_ruleset,
     one_of,
+    output_option,
     reads_and_writes,
+    redact_option,
     table_options,
 )
 
@@ -44,21 +48,22 @@ record_app = typer.Typer(
     )),
 )
 
-DbOption = Annotated[Optional[str], typer.Option(
+DbOption = Annotated[str | None, typer.Option(
     "--db", metavar="FILE|URL", envvar="COACHMENTOR_DB", show_default=False,
     help="The record: an SQLite file (default coachmentor.db in this folder) or "
          "postgresql://user@host/dbname.")]
-YearOption = Annotated[Optional[str], typer.Option(
+YearOption = Annotated[str | None, typer.Option(
     "--year", metavar="YYYY-YY", show_default=False,
     help="School year, e.g. 2025-26 (default: every year for reports; the current one for start).")]
-SchoolOption = Annotated[Optional[str], typer.Option(
+SchoolOption = Annotated[str | None, typer.Option(
     "--school", metavar="NAME", show_default=False, help="Only this school.")]
-RedactOption = Annotated[bool, typer.Option(
-    "--redact", help="Staff and supporter ids become pseudonyms (stable with "
+STATUS_FORMATS = ("text", "csv", "json")
+REPORT_FORMATS = ("html", "json", "text")
+RedactOption = Annotated[bool, redact_option(
+    "Staff and supporter ids become pseudonyms (stable with "
     "COACHMENTOR_REDACT_KEY); shared goals are left out.")]
-OutputOption = Annotated[Optional[Path], typer.Option(
-    "--output", "-o", metavar="FILE", show_default=False,
-    help="Write to this file (atomically) instead of standard output.")]
+OutputOption = Annotated[Path | None, output_option(
+    "Write to this file (atomically) instead of standard output.")]
 
 
 @contextmanager
@@ -74,7 +79,7 @@ def _listed() -> Iterator[None]:
         raise
 
 
-def _open(db: Optional[str], must_exist: bool = True) -> Any:
+def _open(db: str | None, must_exist: bool = True) -> Any:
     from coachmentor.record.db import Database
 
     return Database(db, must_exist=must_exist)
@@ -87,7 +92,7 @@ def _note(text: str) -> None:
     sys.stderr.flush()
 
 
-def _emit(text: str | bytes, output: Optional[Path]) -> None:
+def _emit(text: str | bytes, output: Path | None) -> None:
     from coachmentor.files.atomic import write_output, write_stdout
 
     if output is not None and str(output) != "-":
@@ -117,21 +122,21 @@ def start_cmd(
         metavar="PAIRS", show_default=False,
         help="match's output (CSV, .xlsx, JSON) or a leader's list: staff_id, supporter_id, "
              "support (coaching or mentoring).")],
-    staff: Annotated[Optional[str], typer.Option(
+    staff: Annotated[str | None, typer.Option(
         "--staff", metavar="FILE", show_default=False,
         help="The staff file given to match: adds school, department, career stage, focus.")] = None,
-    supporters: Annotated[Optional[str], typer.Option(
+    supporters: Annotated[str | None, typer.Option(
         "--supporters", metavar="FILE", show_default=False,
         help="The supporters file given to match: adds school, career stage, offers, capacity.")
     ] = None,
-    start: Annotated[Optional[str], typer.Option(
+    start: Annotated[str | None, typer.Option(
         "--start", metavar="DATE", show_default=False,
         help="When the relationships start (default today); a start column wins.")] = None,
-    cadence: Annotated[Optional[str], typer.Option(
+    cadence: Annotated[str | None, typer.Option(
         "--cadence", metavar="weekly|fortnightly|three-weekly|monthly|half-termly",
         show_default=False, help="How often the pairs plan to meet (default fortnightly).",
         autocompletion=one_of("weekly|fortnightly|three-weekly|monthly|half-termly"))] = None,
-    delete_after: Annotated[Optional[str], typer.Option(
+    delete_after: Annotated[str | None, typer.Option(
         "--delete-after", metavar="DATE", show_default=False,
         help="When record purge may delete these people (default: a year after the school "
              "year ends, 31 August).")] = None,
@@ -179,10 +184,8 @@ def start_cmd(
 ))
 @reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"})
 def sheet_cmd(
-    output: Annotated[Path, typer.Option(
-        "--output", "-o", metavar="FILE.xlsx", show_default=False,
-        help="The workbook to write.")],
-    supporter: Annotated[Optional[str], typer.Option(
+    output: Annotated[Path, output_option("The workbook to write.", kind=".xlsx")],
+    supporter: Annotated[str | None, typer.Option(
         "--supporter", metavar="ID", show_default=False,
         help="One supporter's relationships, for the pair (goals and notes in full).")] = None,
     school: SchoolOption = None,
@@ -217,7 +220,7 @@ def sheet_cmd(
 ))
 @reads_and_writes(inputs={"files": "FILE...", "db": "--db"})
 def import_cmd(
-    files: Annotated[List[str], typer.Argument(
+    files: Annotated[list[str], typer.Argument(
         metavar="FILE...", show_default=False, help="Workbooks made by record sheet.")],
     db: DbOption = None,
     debug: DebugOption = False,
@@ -273,7 +276,7 @@ def review_cmd(
     confidentiality: Annotated[str, typer.Option("--confidentiality", metavar="yes|no",
                                                  show_default=False,
                                                  help="Agreed at the first meeting.")] = "",
-    goal: Annotated[Optional[List[str]], typer.Option(
+    goal: Annotated[list[str] | None, typer.Option(
         "--goal", metavar="N=PROGRESS", show_default=False,
         help="A goal's progress: 1=met, 2=some (not started, some, most, met); repeatable.")
     ] = None,
@@ -311,14 +314,12 @@ def review_cmd(
 @reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"}, stdout_unless="output")
 def status_cmd(
     school: SchoolOption = None,
-    supporter: Annotated[Optional[str], typer.Option(
+    supporter: Annotated[str | None, typer.Option(
         "--supporter", metavar="ID", show_default=False,
         help="Only this supporter's relationships.")] = None,
     year: YearOption = None,
-    format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="text|csv|json", show_default=False,
-        autocompletion=one_of("text|csv|json"),
-        help="Output format (default: from the -o name, else text).")] = None,
+    format_: Annotated[str | None, format_option(
+        STATUS_FORMATS, "Output format (default: from the -o name, else text).")] = None,
     output: OutputOption = None,
     redact: RedactOption = False,
     db: DbOption = None,
@@ -329,7 +330,7 @@ def status_cmd(
     with guarded(debug):
         from coachmentor.record.status import render_status, status
 
-        fmt = _format(format_, output, ("text", "csv", "json"), {".csv": "csv", ".json": "json"})
+        fmt = _format(format_, output, STATUS_FORMATS, {".csv": "csv", ".json": "json"})
         doc = status(_open(db), year=year, school=school, supporter=supporter,
                      pseudonym=_pseudonym(redact))
         _emit(render_status(doc, fmt), output)
@@ -351,10 +352,8 @@ def report_cmd(
     min_group: Annotated[int, typer.Option(
         "--min-group", metavar="N", min=1,
         help="Groups smaller than this show no figures.")] = 5,
-    format_: Annotated[Optional[str], typer.Option(
-        "--format", "-f", metavar="html|json|text", show_default=False,
-        autocompletion=one_of("html|json|text"),
-        help="Output format (default: from the -o name, else text).")] = None,
+    format_: Annotated[str | None, format_option(
+        REPORT_FORMATS, "Output format (default: from the -o name, else text).")] = None,
     redact: RedactOption = False,
     db: DbOption = None,
     debug: DebugOption = False,
@@ -369,7 +368,7 @@ def report_cmd(
         from coachmentor.record.render import render_html, render_text
         from coachmentor.record.report import build, render_json
 
-        fmt = _format(format_, output, ("html", "json", "text"),
+        fmt = _format(format_, output, REPORT_FORMATS,
                       {".html": "html", ".htm": "html", ".json": "json", ".txt": "text",
                        ".md": "text"})
         doc = build(_open(db), year=year, school=school, min_group=min_group,
@@ -406,7 +405,7 @@ def purge_cmd(
 ))
 @reads_and_writes(inputs={"db": "--db"}, outputs={"output": "-o/--output"}, stdout_unless="output")
 def export_cmd(
-    person: Annotated[Optional[str], typer.Option(
+    person: Annotated[str | None, typer.Option(
         "--person", metavar="ID", show_default=False,
         help="Everything recorded about one person (as staff or supporter), goals and notes "
              "included.")] = None,
@@ -429,7 +428,7 @@ def export_cmd(
 ))
 @reads_and_writes(inputs={"db": "--db"})
 def settings_cmd(
-    notes: Annotated[Optional[str], typer.Option(
+    notes: Annotated[str | None, typer.Option(
         "--notes", metavar="on|off", show_default=False,
         autocompletion=one_of("on|off"),
         help="Check-in notes: off unless the school turns them on.")] = None,
@@ -448,7 +447,7 @@ def settings_cmd(
         typer.echo("\n".join(f"{k}: {v}" for k, v in now.items()))
 
 
-def _format(fmt: Optional[str], output: Optional[Path], allowed: tuple[str, ...],
+def _format(fmt: str | None, output: Path | None, allowed: tuple[str, ...],
             by_suffix: dict[str, str]) -> str:
     from coachmentor.errors import CoachmentorError, check_format
 
@@ -463,7 +462,7 @@ def _format(fmt: Optional[str], output: Optional[Path], allowed: tuple[str, ...]
     return "text"
 
 
-def _date(text: Optional[str], flag: str) -> Any:
+def _date(text: str | None, flag: str) -> Any:
     if text is None:
         return None
     from coachmentor.errors import CoachmentorError

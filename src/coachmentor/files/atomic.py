@@ -25,9 +25,10 @@ import re
 import stat
 import sys
 import tempfile
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, Iterable, Iterator
+from typing import IO, Any
 
 from coachmentor.errors import OutputError
 
@@ -48,7 +49,7 @@ def _umask() -> int:
 
 @contextmanager
 def atomic_open(path: str | os.PathLike[str], mode: str = "w", *, perms: int | None = None,
-                group: int | None = None, **kwargs) -> Iterator[IO]:
+                group: int | None = None, **kwargs: Any) -> Iterator[IO[Any]]:
     """Open a temporary file beside `path`; on success it replaces `path`, else it is removed.
 
     `perms`: the new file's permission bits (default 0600, mkstemp's); `group`: its group id,
@@ -147,7 +148,7 @@ def _open_straight(name: str, st: os.stat_result | None) -> int:
 
 
 @contextmanager
-def _straight(fd: int, mode: str, **kwargs) -> Iterator[IO]:
+def _straight(fd: int, mode: str, **kwargs: Any) -> Iterator[IO[Any]]:
     with os.fdopen(fd, mode, **kwargs) as fh:
         yield fh
         fh.flush()
@@ -155,7 +156,7 @@ def _straight(fd: int, mode: str, **kwargs) -> Iterator[IO]:
 
 @contextmanager
 def open_output(path: str | os.PathLike[str], mode: str = "w", *, private: bool = True,
-                **kwargs) -> Iterator[IO]:
+                **kwargs: Any) -> Iterator[IO[Any]]:
     """Open the output `path` for writing, the way its kind of file needs (see the module
     docstring). Any failure, on opening or on writing in the `with` body, is an OutputError
     naming `path` as given."""
@@ -231,7 +232,7 @@ def silence_stdout() -> None:
             os.dup2(devnull, sys.stdout.fileno())
         finally:
             os.close(devnull)
-    except Exception:  # noqa: BLE001 - no real descriptor (a test runner's capture)
+    except Exception:  # no real descriptor (a test runner's capture)
         try:
             sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - lives until exit
         except OSError:

@@ -5,10 +5,17 @@ format under a false name (one rule for `assess`, `match` and `advise`)."""
 from __future__ import annotations
 
 import os
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Callable, Mapping, Sequence
 
 from coachmentor.errors import CoachmentorError, check_format
+
+# The table outputs of `assess` and `match` (and the names that say them), and `template`'s:
+# declared once, for the commands' --format choices and for choosing a format from a name.
+TABLE_FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
+TABLE_SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
+                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
+TEMPLATE_FORMATS = ("csv", "xlsx")
 
 
 def format_for(fmt: str | None, output: Path | None, *, formats: Sequence[str],

@@ -83,7 +83,9 @@ def csv_failure(exc: BaseException, table: Any, where: str = "", row: int | None
             "check the quotes"
         )
     if "field larger than field limit" in text:
-        limit = f"{csv.field_size_limit() // (1 << 20)} MiB"
+        # the csv module's own limit on a cell: FIELD_LIMIT in the command line, which raises
+        # it (files.table.base.allow_large_cells); a program using the library sets its own
+        limit = _size(csv.field_size_limit())
         if any('"' in line for line in table.lines or ()):
             return InputFileError(
                 f"{table.name}: a cell{at} runs on past {limit} (to line {end_line}): probably "
@@ -102,3 +104,11 @@ def record_problem(reason: str) -> str:
         return ('text follows a closing quote; a quote inside a cell must be doubled ("") and '
                 "the whole cell quoted")
     return reason
+
+
+def _size(n: int) -> str:
+    """A size for a message: '32 MiB', '128 KiB', '512 characters'."""
+    for unit, shift in (("MiB", 20), ("KiB", 10)):
+        if n >= 1 << shift and n % (1 << shift) == 0:
+            return f"{n >> shift:,} {unit}"
+    return f"{n:,} characters"

@@ -28,15 +28,17 @@ from __future__ import annotations
 import os
 import stat
 import sys
-from typing import Iterable, Sequence, Tuple, Union
+from collections.abc import Iterable, Sequence
+from typing import Any, Union
 
 from coachmentor.errors import InputFileError
 from coachmentor.files.atomic import _fd_alias
 
 PathLike = Union[str, "os.PathLike[str]"]
-Named = Tuple[str, Union[PathLike, None]]  # (how the user names it, the path or None)
+Named = tuple[str, PathLike | None]  # (how the user names it, the path or None)
 STDIN = STDOUT = "-"
-_Key = Tuple
+# ('file', device, inode) for a file there, ('new', real folder, name) for a name not yet used
+_Key = tuple[str, Any, Any]
 
 #: how a refusal names standard output, when a command writes it and it is a regular file
 STANDARD_OUTPUT = "standard output"
@@ -101,7 +103,8 @@ def _check_writable_place(flag: str, path: str) -> None:
 def _std_fd(stream: object) -> int | None:
     """The descriptor under sys.stdin or sys.stdout (None for a test runner's capture)."""
     try:
-        return stream.fileno()  # type: ignore[attr-defined]
+        fd: int = stream.fileno()  # type: ignore[attr-defined]
+        return fd
     except (AttributeError, ValueError, OSError):
         return None
 

@@ -12,7 +12,8 @@ import hashlib
 import hmac
 import os
 import secrets
-from typing import Any, Callable, Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 KEY_ENV = "COACHMENTOR_REDACT_KEY"
 

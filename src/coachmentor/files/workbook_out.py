@@ -24,8 +24,9 @@ import re
 import shutil
 import tempfile
 import zipfile
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
-from typing import IO, Any, Collection, Iterable, Sequence
+from typing import IO, Any
 
 from coachmentor.errors import CoachmentorError
 
@@ -107,9 +108,9 @@ class SheetWriter:
         self.rows = 0  # data rows appended
         self.cut = 0  # cells cut to MAX_CELL
         self._sample: list[list[Any]] | None = []  # the first rows, held until widths are set
-        self.others: list["SheetWriter"] = []  # more sheets of the same workbook (`sheet`)
+        self.others: list[SheetWriter] = []  # more sheets of the same workbook (`sheet`)
 
-    def sheet(self, title: str) -> "SheetWriter":
+    def sheet(self, title: str) -> SheetWriter:
         """Another sheet with the same columns in this workbook, written by `save` with it
         (match's one sheet per school)."""
         other = SheetWriter.__new__(SheetWriter)

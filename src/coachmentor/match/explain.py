@@ -8,7 +8,8 @@ Only staff ids appear in these texts, never names: they may be printed anywhere.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -44,8 +45,9 @@ def _words(name: str, verdict: str, policy: Policy, sup: Supporter, load: int) -
     if name == "load_spread":
         return _load_words(name, policy, sup, load)
     pref = getattr(policy.matching, name)
-    return pref.reason if verdict == "met" else pref.unknown_words() if verdict == "unknown" \
-        else pref.unmet_words()
+    words: str = pref.reason if verdict == "met" else pref.unknown_words() \
+        if verdict == "unknown" else pref.unmet_words()
+    return words
 
 
 def lead(need: Need, sup: Supporter) -> str:
@@ -63,7 +65,7 @@ def score_of(got: list[tuple[str, float, float, str]]) -> float:
 
 
 def pair_reasons(need: Need, sup: Supporter, policy: Policy, load: int, *,
-                 shares: bool = False, got: list | None = None) -> str:
+                 shares: bool = False, got: list[Any] | None = None) -> str:
     """'good match: same school, same phase, trained; but another subject' (with each
     preference's share of the score after it when `shares`, as `--explain` shows). `got`:
     the pair's `preferences.parts`, when worked out already."""
@@ -85,7 +87,7 @@ def pair_reasons(need: Need, sup: Supporter, policy: Policy, load: int, *,
 
 
 def flags(need: Need, sup: Supporter, policy: Policy, load: int, *,
-          elsewhere: str = "", got: list | None = None) -> list[str]:
+          elsewhere: str = "", got: list[Any] | None = None) -> list[str]:
     """What the school should check about this pair, in words: a score below the band the
     rule base flags below, a novice's mentor from outside their school (`elsewhere`: why),
     and every flagged preference the pair does not have."""

@@ -22,8 +22,9 @@ summary adds them up ("raise S304's capacity from 1 to 3: P122, P124").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -36,7 +37,7 @@ from coachmentor.match.policy import Policy
 class Fix:
     kind: str  # capacity | change | change_and_capacity | new | none
     words: str
-    group: tuple  # fixes with one group add up (the summary's lines)
+    group: tuple[Any, ...]  # fixes with one group add up (the summary's lines)
     supporter: int = -1  # the supporter changed, or -1 for a new one
     after: Supporter | None = None  # the supporter as the fix has them (or the new one)
 
@@ -127,7 +128,7 @@ class Fixer:
             return None
         cls = np.array([view.c.of[need.index]])
         own = view.excluded(np.full(js.size, need.index), js)
-        best: tuple | None = None
+        best: tuple[Any, ...] | None = None
         for changes in (("offer",), ("train",), ("offer", "train")):
             arrays = view.s
             sub = {f: getattr(arrays, f)[js] for f in arrays.__dataclass_fields__}
@@ -227,8 +228,8 @@ def units_for(policy: Policy) -> dict[str, int]:
 def summarise(fixes: dict[int, Fix], needs: Sequence[Need],
               sups: Sequence[Supporter]) -> list[dict[str, Any]]:
     """The fixes added up: one line per change, with the staff ids it would match."""
-    groups: dict[tuple, list[int]] = {}
-    first: dict[tuple, Fix] = {}
+    groups: dict[tuple[Any, ...], list[int]] = {}
+    first: dict[tuple[Any, ...], Fix] = {}
     for i, f in fixes.items():
         groups.setdefault(f.group, []).append(i)
         first.setdefault(f.group, f)

@@ -1,6 +1,6 @@
 """Reading `match`'s two files and writing its rows.
 
-Both files are read with `batch.source.open_table` (CSV in any of the encodings `assess`
+Both files are read with `files.table.open_table` (CSV in any of the encodings `assess`
 reads, standard input, .xlsx), and held in memory (a staff list of 10,000 rows is small).
 
 Staff file: the columns `assess` reads, plus school, subject, phase, line_manager_id,
@@ -24,12 +24,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from coachmentor.batch.columns import field_of
 from coachmentor.engine import brief
 from coachmentor.errors import InputFileError
+from coachmentor.files.formats import TABLE_FORMATS, TABLE_SUFFIXES
 from coachmentor.files.rows import misfit
 from coachmentor.files.table import open_table
 from coachmentor.match.people import NEEDS, STAGE, Need, StaffRow, Supporter
@@ -122,7 +124,7 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
 
         read = read_answers(rules)
     own = _lookup(STAFF_COLUMNS)
-    chosen = {fold(p.header): p.fid for p in picks if p.header}
+    chosen: dict[str, str] = {fold(p.header): p.fid for p in picks if p.header}
     placed = {p.fid for p in picks}
 
     def resolve(text: str) -> str | None:
@@ -184,7 +186,7 @@ def _shifted(rules: RuleSet, policy: Policy, table: Any, cols: dict[str, int],
 _MISSING = object()
 
 
-def _cached(policy: Policy, key: tuple, make: Callable[[], Any]) -> Any:
+def _cached(policy: Policy, key: tuple[Any, ...], make: Callable[[], Any]) -> Any:
     """make(), remembered for this read: a staff list repeats its cells and answer sets."""
     got = policy._memo.get(key, _MISSING)
     if got is _MISSING:
@@ -401,9 +403,8 @@ COLUMNS = ("staff_id", "name", "row", "recommendation", "support", "type", "stat
            # band, what to check about a pair, and an unmatched person's fix
            "school", "subject", "phase", "supporter_school", "supporter_subject",
            "supporter_phase", "band", "flag", "fix")
-SUFFIX_FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "tsv", ".jsonl": "jsonl",
-                  ".ndjson": "jsonl", ".json": "json", ".xlsx": "xlsx"}
-FORMATS = ("csv", "tsv", "jsonl", "json", "xlsx")
+SUFFIX_FORMATS = TABLE_SUFFIXES
+FORMATS = TABLE_FORMATS
 NUMBER_COLUMNS = ("row", "score")  # numbers in a workbook; every other cell is text
 DANGER = ("=", "+", "-", "@", "\t", "\r")
 

@@ -14,9 +14,10 @@ nobody is never quoted (it may be a name typed in the wrong column).
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from coachmentor.match.eligibility import exclusion, rule_words
 from coachmentor.match.io import read_pairs
@@ -49,7 +50,8 @@ class _Lookup:
                 self.staff.setdefault(row.key, row)
 
 
-def _lines(path: Path, flag: str, found: _Lookup, opts: dict[str, Any]):  # noqa: ANN202
+def _lines(path: Path, flag: str, found: _Lookup, opts: dict[str, Any],
+           ) -> Iterator[tuple[int, StaffRow | None, Any, str, str, str, str]]:
     """(row, staff row, supporter, staff_id, supporter_id as the files spell them, support,
     why the row cannot be used or '') for each row of a pairs file."""
     for n, sid_text, sup_text, role, problem in read_pairs(path, flag, **opts):

@@ -43,8 +43,9 @@ have them (`_earlier_first`).
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -114,7 +115,8 @@ class Solution:
         solver's values: tiers, own school, preferences; -1 where not allowed)."""
         if self.values is None:
             return np.zeros(self.view.m, np.int64)
-        return self.values[self.view.c.of[i]]
+        out: np.ndarray = self.values[self.view.c.of[i]]  # numpy's indexing is typed Any
+        return out
 
     def ranked(self, i: int) -> np.ndarray:
         """The supporters who may take need i, the best for them first (worked out once per
@@ -128,7 +130,8 @@ class Solution:
         own = self.view.own_of(i)
         if own.size == 0:
             return order
-        return order[~(order[:, None] == own[None, :]).any(axis=1)]
+        out: np.ndarray = order[~(order[:, None] == own[None, :]).any(axis=1)]  # numpy's indexing is typed Any
+        return out
 
     def __post_init__(self) -> None:
         self._ranked: dict[int, np.ndarray] = {}
@@ -164,7 +167,8 @@ class _Problem:
         block = self.V[rows]
         if not self.all_open:
             block[:, ~self.open] = -1
-        return block
+        out: np.ndarray = block  # numpy's indexing is typed Any
+        return out
 
     def first_load(self) -> np.ndarray:
         return self.t.load_units(self.view.s.cap, self.held)
@@ -240,7 +244,8 @@ def _allowed(p: _Problem, keys: np.ndarray) -> np.ndarray:
     m = p.view.m
     i, j = keys // m, keys % m
     ok = p.free[i] & (p.value(p.view.c.of[i], j) >= 0) & ~p.view.excluded(i, j)
-    return keys[ok]
+    out: np.ndarray = keys[ok]  # numpy's indexing is typed Any
+    return out
 
 
 @dataclass

@@ -11,8 +11,9 @@ list of pairs on the side.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Any
 
 import numpy as np
 
@@ -85,9 +86,9 @@ def supporter_arrays(sups: Sequence[Supporter], table: dict[str, int]) -> Suppor
 
 
 def need_classes(needs: Sequence[Need], policy: Policy, table: dict[str, int]) -> Classes:
-    keys: dict[tuple, int] = {}
+    keys: dict[tuple[Any, ...], int] = {}
     of = np.empty(len(needs), np.int64)
-    rows: list[tuple] = []
+    rows: list[tuple[Any, ...]] = []
     for i, nd in enumerate(needs):
         st = nd.staff
         key = (nd.role == "coaching", -1 if st.stage is None else st.stage, KIND[nd.kind],
@@ -194,7 +195,8 @@ class PairView:
                     row[j] = code
             elif row[j] != CODE["offers"]:
                 row[j] = code
-        return row
+        out: np.ndarray = row  # numpy's indexing is typed Any
+        return out
 
     def eligible(self, i: int) -> np.ndarray:
         """The supporters who may take need i (indices, ascending)."""
@@ -206,4 +208,5 @@ class PairView:
             return np.zeros(rows.size, bool)
         keys = rows.astype(np.int64) * self.m + cols
         at = np.minimum(np.searchsorted(self.own_keys, keys), self.own_keys.size - 1)
-        return self.own_keys[at] == keys
+        out: np.ndarray = self.own_keys[at] == keys  # numpy's indexing is typed Any
+        return out

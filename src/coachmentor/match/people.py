@@ -16,7 +16,6 @@ from coachmentor.rulebase.normalise import fold as _fold
 STAGES = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
 STAGE = {name: i for i, name in enumerate(STAGES)}
 NOVICE = frozenset({STAGE["trainee"], STAGE["early_career"]})
-ROLES = ("coaching", "mentoring")
 NEEDS = {"coaching": ("coaching",), "mentoring": ("mentoring",),
          "both": ("coaching", "mentoring"), "other": ()}
 STAGE_WORDS = {
@@ -35,10 +34,6 @@ def fold(text: str) -> str:
 def idkey(text: str) -> str:
     """How staff ids compare: without case and surrounding spaces ('s9 ' is S9)."""
     return text.strip().casefold()
-
-
-def stage_name(stage: int | None) -> str:
-    return STAGES[stage] if stage is not None else "unknown"
 
 
 @dataclass
@@ -63,7 +58,7 @@ class StaffRow:
     phase: int = -1  # a code of the rule base's phases (policy.phases); -1: not known
     line_manager: str = ""  # an idkey
     assessors: frozenset[str] = frozenset()  # idkeys
-    needs: list["Need"] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)
     # cells that do not line up with the header, not pseudonymised: staff_id may be a name,
     # so no message or summary quotes it (files/rows.py)
     shifted: bool = False

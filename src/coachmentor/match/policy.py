@@ -48,7 +48,7 @@ class Policy:
     good: float
     fair: float
     blanks: frozenset[str]  # tokens() of the cells that say nothing
-    _memo: dict[tuple, Any] = field(default_factory=dict, compare=False, repr=False)
+    _memo: dict[tuple[Any, ...], Any] = field(default_factory=dict, compare=False, repr=False)
 
     def not_given(self, text: str) -> bool:
         """Does this cell say nothing ('N/A', 'TBC', '-')? A blank cell says nothing too."""
@@ -107,7 +107,8 @@ class Policy:
     def band_words(self, score: float) -> str:
         b = self.matching.bands
         name = self.band(score)
-        return b.weak if name == "weak" else getattr(b, name).words
+        words: str = b.weak if name == "weak" else getattr(b, name).words
+        return words
 
     def flag_band(self, score: float) -> bool:
         below = self.matching.bands.flag_below

@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError
-from coachmentor.files.messages import shown, stale_note
 from coachmentor.files.paths import check_files
-from coachmentor.match.explain import CAUSES, explain_person
+from coachmentor.match.explain import explain_person
 from coachmentor.match.io import (
     choose_format,
     needs_of,
@@ -24,7 +23,6 @@ from coachmentor.match.optimise import solve
 from coachmentor.textsafe import printable
 
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
-SHOWN = 5  # lines of each list on stderr (the files have them all)
 
 
 def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
@@ -166,7 +164,7 @@ def _render(records: list[dict[str, Any]], fmt: str, output: Path | None, guard:
     return text
 
 
-def _keep_cost(needs: list, sups: list, policy: Any, avoided: Any, view: Any,
+def _keep_cost(needs: list[Any], sups: list[Any], policy: Any, avoided: Any, view: Any,
                sol: Any) -> dict[str, int]:
     """What keeping the pairs costs against matching afresh: how many fewer trainees' and
     ECTs' mentoring needs and relationships in all are matched (0 and 0 when nothing)."""
@@ -222,7 +220,7 @@ def _pseudonymiser() -> Any:
     return Redactor().pseudonym
 
 
-def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter, policy: Any,
+def _summary(staff: list[Any], needs: list[Any], sups: list[Any], sol: Any, causes: Counter[str], policy: Any,
              schools: Any) -> dict[str, Any]:
     def tally() -> dict[str, int]:
         return {"needed": 0, "matched": 0}
@@ -262,7 +260,7 @@ def _summary(staff: list, needs: list, sups: list, sol: Any, causes: Counter, po
     }
 
 
-def _duplicates(staff: list) -> dict[str, Any]:
+def _duplicates(staff: list[Any]) -> dict[str, Any]:
     """Rows that repeat a staff_id of an earlier row (compared as ids are: without case and
     surrounding spaces), as assess's summary counts them: the hard rules, --keep, --avoid and
     --explain know a person by staff_id, so two people under one id are confused (a shifted
@@ -282,7 +280,7 @@ def _duplicates(staff: list) -> dict[str, Any]:
     return {"rows": repeats, "examples": examples, "checked_all": True}
 
 
-def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[str, Any]]:
+def _shortfall(needs: list[Any], sol: Any, policy: Any, schools: Any) -> list[dict[str, Any]]:
     """What would match everyone: for each unmatched need, one more place of the kind that
     may take it (a new supporter is nobody's line manager or assessor), grouped by support,
     school and the mentor career stages the rules allow. Adding these places is enough;
@@ -291,7 +289,7 @@ def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[st
     from coachmentor.match.people import STAGES
 
     groups: Counter[tuple[str, str, tuple[str, ...]]] = Counter()
-    allowed: dict[tuple, tuple[str, ...]] = {}
+    allowed: dict[tuple[Any, ...], tuple[str, ...]] = {}
     for nd in needs:
         if nd.index in sol.pairs:
             continue
@@ -303,108 +301,3 @@ def _shortfall(needs: list, sol: Any, policy: Any, schools: Any) -> list[dict[st
         groups[(nd.role, schools(nd.staff.school) or "(no school)", stages)] += 1
     return [{"support": role, "school": school, "career_stages": list(stages), "places": n}
             for (role, school, stages), n in sorted(groups.items())]
-
-
-def summary_text(summary: dict[str, Any]) -> str:
-    """Lines for stderr: counts, ids and school names at most, never a name. Each list shows
-    its first few; the files have them all."""
-    rel, sup = summary["relationships"], summary["by_support"]
-    lines = [f"match: {rel['matched']} of {rel['needed']} relationships matched "
-             f"(coaching {sup['coaching']['matched']}/{sup['coaching']['needed']}, "
-             f"mentoring {sup['mentoring']['matched']}/{sup['mentoring']['needed']}; "
-             f"trainees' and ECTs' mentoring {sup['novice_mentoring']['matched']}/"
-             f"{sup['novice_mentoring']['needed']})"]
-    for key in ("keep", "avoid"):
-        if key in summary:
-            lines += _stale_lines(key, summary[key])
-    other = summary["rows_without_need"]
-    if other["other"] or other["error"]:
-        lines.append(f"  {other['other']} row(s) need another kind of support; "
-                     f"{other['error']} error row(s)")
-    for e in (summary.get("error_rows") or [])[:SHOWN]:
-        sid = f" (staff_id {e['staff_id']})" if e["staff_id"] else ""
-        lines.append(f"    row {e['row']}{sid}: {e['error']}")
-    if other["error"] > SHOWN:
-        lines.append(f"    ... and {other['error'] - SHOWN} more: status 'error' in the pairs file")
-    dup = summary.get("duplicate_staff_ids") or {}
-    if dup.get("rows"):
-        lines.append(f"  warning: {dup['rows']} row(s) repeat a staff_id given in an earlier row "
-                     "(the hard rules, --keep, --avoid and --explain cannot tell them apart):")
-        for e in dup["examples"][:SHOWN]:
-            lines.append(f"    staff_id {shown(e['staff_id'], 30)}: rows "
-                         f"{', '.join(map(str, e['rows']))}")
-    warned = [g for g in summary.get("value_problems") or [] if not g["error"]]
-    if warned:
-        from coachmentor.render.summary import group_line, merged
-
-        lines.append("  read with a warning (see `coachmentor assess` for each row):")
-        lines += [f"    {group_line(gs)}" for gs in merged(warned)[:10]]
-    if summary.get("recoded_cells"):
-        lines.append(f"  values file: {summary['recoded_cells']} cell(s) recoded")
-    check = summary.get("pairs_to_check") or []
-    if check:
-        lines.append(f"  pairs to check: {len(check)} (the flag column)")
-        for c in check[:SHOWN]:
-            lines.append(f"    {c['staff_id']} {c['support']} by {c['supporter_id']}: {c['flag']}")
-        if len(check) > SHOWN:
-            lines.append(f"    ... {len(check) - SHOWN} more in the flag column")
-    fixes = summary.get("fixes") or []
-    if rel["unmatched"]:
-        causes = ", ".join(f"{CAUSES.get(c, c)}: {n}"
-                           for c, n in summary["unmatched_by_cause"].items())
-        lines.append(f"  unmatched: {rel['unmatched']} ({causes}); each has a fix in the fix "
-                     "column. What would match them:")
-        for f in fixes[:SHOWN]:
-            lines.append(f"    {f['change']}: {', '.join(f['matches'])}")
-        if len(fixes) > SHOWN:
-            lines.append(f"    ... {len(fixes) - SHOWN} more changes in --summary and --report")
-    train = summary.get("whom_to_train") or {}
-    could = train.get("mentors_who_could_add_coaching") or []
-    untrained = train.get("untrained_and_matched") or []
-    zero = train.get("capacity_0") or []
-    if could or untrained or zero:
-        parts = []
-        if could:
-            parts.append("mentors who could add coaching: " + ", ".join(
-                f"{c['staff_id']} ({c['unmatched_coaching_they_could_take']})"
-                for c in could[:SHOWN]))
-        if untrained:
-            parts.append("matched but not trained: " + ", ".join(
-                u["staff_id"] for u in untrained[:SHOWN]) + (
-                f" and {len(untrained) - SHOWN} more" if len(untrained) > SHOWN else ""))
-        if zero:
-            parts.append("capacity 0: " + ", ".join(z["staff_id"] for z in zero[:SHOWN]))
-        lines.append("  whom to train: " + "; ".join(parts))
-    full = sum(1 for s in summary["supporters"] if s["capacity"] and s["load"] >= s["capacity"])
-    lines.append(f"  supporters: {len(summary['supporters'])}, {full} at capacity")
-    for school, path in (summary.get("by_school_files") or {}).items():
-        lines.append(f"  {school}: {path}")
-    stale = summary.get("stale_temporary_files_removed") or []
-    if stale:
-        lines.append(stale_note(stale))
-    if summary.get("replaced_a_file"):
-        lines.append(f"  note: {summary['replaced_a_file']} was there before and has been replaced")
-    return "\n".join(lines) + "\n"
-
-
-def _stale_lines(key: str, d: dict[str, Any]) -> list[str]:
-    flag = f"--{key}"
-    dropped = d["not_kept" if key == "keep" else "not_used"]
-    done = d["kept" if key == "keep" else "avoided"]
-    word = "kept" if key == "keep" else "avoided"
-    notw = "not kept" if key == "keep" else "not used"
-    dup = f" ({d['duplicates']} duplicate(s) counted once)" if d["duplicates"] else ""
-    lines = [f"  {flag} {d['file']}: {done} {word}, {len(dropped)} {notw}{dup}"
-             + (":" if dropped else "")]
-    cost = d.get("cost") or {}
-    if cost.get("novice_mentoring", 0) > 0 or cost.get("relationships", 0) > 0:
-        lines.append(f"    keeping them leaves {cost['novice_mentoring']} trainees' or ECTs' "
-                     f"mentoring and {cost['relationships']} relationship(s) in all unmatched "
-                     "that matching afresh would match")
-    for x in dropped[:SHOWN * 2]:
-        who = f"{x['staff_id'] or '?'} - {x['supporter_id'] or '?'}"
-        lines.append(f"    row {x['row']}: {who}"
-                     f"{' (' + x['support'] + ')' if x['support'] else ''}: {x['reason']}")
-    if len(dropped) > SHOWN * 2:
-        lines.append(f"    ... {len(dropped) - SHOWN * 2} more in --summary and --report")
-    return lines

@@ -22,8 +22,8 @@ PER_NEED = 160 * 80  # a need's candidate and priced pairs in the sparse graph (
 def estimate(view: Any) -> int:
     """Bytes the match will hold at its peak, beyond what is already read."""
     classes, sups, needs = view.c.count, view.m, view.n
-    return (BASE + needs * PER_STAFF_ROW + classes * sups * PER_CLASS_PAIR
-            + min(BLOCK_TEMPS, classes * sups * 48) + needs * PER_NEED)
+    return int(BASE + needs * PER_STAFF_ROW + classes * sups * PER_CLASS_PAIR
+               + min(BLOCK_TEMPS, classes * sups * 48) + needs * PER_NEED)
 
 
 def available() -> int | None:

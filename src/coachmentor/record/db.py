@@ -12,10 +12,11 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from coachmentor.errors import CoachmentorError
 

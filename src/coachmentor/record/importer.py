@@ -126,8 +126,9 @@ def _workbook(source: str | Path) -> dict[str, list[list[str]]]:
                                          "the limits for a workbook; refusing it")
         from openpyxl import load_workbook
 
-        warnings.filterwarnings("ignore", module="openpyxl")
-        wb = load_workbook(source, read_only=True, data_only=True)
+        with warnings.catch_warnings():  # openpyxl's notes on parts it ignores; ours alone
+            warnings.simplefilter("ignore")
+            wb = load_workbook(source, read_only=True, data_only=True)
     except InputFileError:
         raise
     except FileNotFoundError:
@@ -274,7 +275,7 @@ def _value(col: Column, text: str) -> tuple[bool, Any]:
     return True, text
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _lookup(choices: tuple[str, ...]) -> dict[str, str]:
     return lookup(choices)
 
@@ -296,7 +297,7 @@ class _State:
     statutory: set[tuple[int, dt.date]]
 
     @classmethod
-    def load(cls, conn: Any, known: dict[int, dict[str, Any]]) -> "_State":
+    def load(cls, conn: Any, known: dict[int, dict[str, Any]]) -> _State:
         ids = [rid for rid, rel in known.items() if rel["in_scope"]]
         goals: dict[tuple[int, int], dict[str, Any]] = {}
         checks: dict[tuple[int, dt.date], dict[str, Any]] = {}

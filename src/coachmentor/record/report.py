@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from statistics import mean
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from coachmentor.record.db import Database, today
 from coachmentor.record.facts import Rel, load, shared_goals

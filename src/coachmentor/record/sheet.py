@@ -66,10 +66,7 @@ def in_scope(conn: Any, scope: Scope) -> list[dict[str, Any]]:
          .join(staff, staff.id == r.staff_person_id)
          .join(sup, sup.id == r.supporter_person_id)
          .order_by(r.id))
-    if scope.kind == "supporter":
-        q = q.where(sup.staff_id == scope.value)
-    else:
-        q = q.where(staff.school == scope.value)
+    q = q.where(sup.staff_id == scope.value) if scope.kind == "supporter" else q.where(staff.school == scope.value)
     return [dict(m) for m in conn.execute(q).mappings()]
 
 

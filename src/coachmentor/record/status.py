@@ -7,7 +7,8 @@ import csv
 import io
 import json
 from collections import Counter
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from coachmentor.record.db import Database, today
 from coachmentor.record.facts import load

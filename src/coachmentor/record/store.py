@@ -8,7 +8,8 @@ never with values.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Table, bindparam, insert, select, update
 
@@ -26,7 +27,7 @@ class Audit:
     def __init__(self, command: str) -> None:
         self.command = command
         self.who = actor()
-        self.at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None, microsecond=0)
+        self.at = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
         self.rows: list[dict[str, Any]] = []
 
     def add(self, table: str, row_id: int | None, action: str, fields: Iterable[str] = ()) -> None:

@@ -11,7 +11,7 @@ import os
 import shlex
 import shutil
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 NAME = "coachmentor"
 

@@ -11,8 +11,9 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Mapping, TextIO
+from typing import Any, TextIO
 
 MAX_WIDTH = 100  # wider lines are hard to read; a wider terminal gets this many columns
 MIN_WIDTH = 20

@@ -15,8 +15,9 @@ base's name, version and fingerprint are in the footnote, not the header.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from html import escape
-from typing import Any, Iterable
+from typing import Any
 
 from coachmentor.render.words import NOT_ASSESSED, Wording, wording
 from coachmentor.rulebase.model import RECOMMENDATIONS

@@ -9,7 +9,8 @@ their staff_id, never by name (the page is shared).
 
 from __future__ import annotations
 
-from typing import Any, Collection
+from collections.abc import Collection
+from typing import Any
 
 from coachmentor.match.explain import CAUSES
 from coachmentor.render.html_report import CSS, _e, _num

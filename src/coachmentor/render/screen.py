@@ -89,7 +89,7 @@ def _more_rows(console: Any, more: int) -> None:
                            style="dim"))
 
 
-def _stacked(shown: list, words: Wording, rules: Any, console: Any) -> None:
+def _stacked(shown: list[Any], words: Wording, rules: Any, console: Any) -> None:
     """Below NARROW columns: a row's number, then its id, result and confidence, and what to
     fix under them, in whole words (five columns would cut them)."""
     from rich.table import Table
@@ -114,7 +114,7 @@ def _stacked(shown: list, words: Wording, rules: Any, console: Any) -> None:
     console.print(grid)
 
 
-def _columns(shown: list, words: Wording, rules: Any, console: Any) -> None:
+def _columns(shown: list[Any], words: Wording, rules: Any, console: Any) -> None:
     from rich import box
     from rich.table import Table
 

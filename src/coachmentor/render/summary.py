@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from coachmentor.batch.columns import mean_line
-from coachmentor.batch.summary import RECOMMENDATIONS, IdTable
+from coachmentor.batch.summary import IdTable
 from coachmentor.files.messages import shown, stale_note
 from coachmentor.render.words import short_label, wording
+from coachmentor.rulebase.model import RECOMMENDATIONS
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import RuleSet
 
@@ -44,7 +45,7 @@ def _rows(g: dict[str, Any], most: int = ROWS_SHOWN) -> str:
 def merged(groups: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
     """The (column, value) groups with the same column and the same thing to do together
     ('TA', 'HLTA' and 'Cover Supervisor' in Career Stage), the largest first."""
-    by: dict[tuple, list[dict[str, Any]]] = {}
+    by: dict[tuple[Any, ...], list[dict[str, Any]]] = {}
     for g in groups:
         by.setdefault((g.get("column"), g.get("fix"), g.get("error")), []).append(g)
     return sorted(by.values(), key=lambda gs: -sum(g["rows"] for g in gs))

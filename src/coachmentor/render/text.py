@@ -44,7 +44,7 @@ def headline(rules: RuleSet, doc: dict[str, Any]) -> str:
 def safe_doc(doc: dict[str, Any]) -> dict[str, Any]:
     """The advice document with every string printable (for text and markdown output): staff
     details on one line (a newline in a name is shown as \\n), other text keeps its lines."""
-    out = printable_tree(doc)
+    out: dict[str, Any] = printable_tree(doc)
     if doc.get("staff"):
         out["staff"] = printable_tree(doc["staff"], newlines=False)
     return out

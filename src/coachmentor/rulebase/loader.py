@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from coachmentor.errors import RuleFileError
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
@@ -48,15 +48,16 @@ def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSe
     from pydantic import ValidationError
 
     from coachmentor.rulebase.model import RuleBase
+    from coachmentor.rulebase.validation import first_problem
 
     if not isinstance(doc.data, dict):
         raise RuleFileError(f"{filename}:1: a rule base must be a mapping (name:, version:, ...)")
     try:
         model = RuleBase.model_validate(doc.data)
     except ValidationError as exc:
-        err = exc.errors(include_url=False, include_input=False)[0]
-        loc = _clean_loc(err["loc"])
-        raise RuleFileError(_located(doc, filename, loc, _explain(err, doc.data, loc))) from None
+        loc, message = first_problem(exc.errors(include_url=False, include_input=False),
+                                     doc.data, RuleBase)
+        raise RuleFileError(_located(doc, filename, loc, message)) from None
     from coachmentor.rulebase.ruleset import RuleSet
 
     ruleset = RuleSet(model, digest=digest, yaml11_booleans=doc.yaml11_booleans)
@@ -67,30 +68,6 @@ def rules_from_document(doc: YamlDocument, filename: str, digest: str) -> RuleSe
     ruleset.source_file = filename
     ruleset.document = doc
     return ruleset
-
-
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds the type tried for a union member ("str", "list[str]"); drop those.
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and ("[" in part or part in ("str", "int", "float", "bool")):
-            continue
-        if isinstance(part, str) and part.startswith("function-"):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _explain(err: Any, data: Any, loc: tuple[str | int, ...]) -> str:
-    kind = err["type"]
-    if kind == "extra_forbidden":
-        return f"unknown key '{loc[-1]}'"
-    if kind == "missing":
-        return f"missing required key '{loc[-1]}'"
-    msg = err["msg"]
-    if msg.startswith("Value error, "):
-        msg = msg[len("Value error, ") :]
-    return msg
 
 
 def _located(doc: YamlDocument, filename: str, loc: tuple[str | int, ...], message: str) -> str:

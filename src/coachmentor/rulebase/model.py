@@ -4,9 +4,10 @@ Unknown keys are forbidden everywhere, so a typo (`synonym:` for `synonyms:`) is
 with a line number rather than a silently ignored setting. `coachmentor rules schema`
 prints the JSON Schema generated from these models.
 
-Only the loader imports this module; the engine works on the plain compiled form
-(`compiled.py`), so the cost of importing pydantic stays off the paths that need no
-validation.
+The loader validates a rule file against these models once; `ruleset.RuleSet` then compiles
+the model into the indexed form the engine reads (conditions as bit masks, value lookups),
+and the engine keeps its own memos (`engine.EngineMemo`). Other modules import only the
+constants defined here (the recommendations, the support types).
 """
 
 from __future__ import annotations
@@ -57,7 +58,6 @@ def _label_only(text: str | None) -> str | None:
     if text is not None and ("{" in _PLACEHOLDER.sub("", text) or "}" in _PLACEHOLDER.sub("", text)):
         raise ValueError("may contain '{label}' and no other '{' or '}'")
     return text
-OPTIONS = ("coaching", "mentoring")
 RECOMMENDATIONS = ("coaching", "mentoring", "both", "other")  # the contract's four, in its order
 ALTERNATIVES = (
     "training",
@@ -150,7 +150,7 @@ class Durations(Strict):
     bands: list[Band] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _bands_in_order(self) -> "Durations":
+    def _bands_in_order(self) -> Durations:
         tops = [b.up_to_months for b in self.bands]
         if tops[-1] is not None:
             raise ValueError("the last band takes every longer length: leave out its up_to_months")
@@ -257,7 +257,7 @@ class Question(Strict):
         return choices
 
     @model_validator(mode="after")
-    def _required_is_always_asked(self) -> "Question":
+    def _required_is_always_asked(self) -> Question:
         if self.required and (self.when or self.skip_when):
             raise ValueError("a required question is always asked: it cannot have a `when` or a `skip_when`")
         values = {c.value for c in self.choices}
@@ -332,7 +332,7 @@ class Override(Strict):
     source: Citation
 
     @model_validator(mode="after")
-    def _alternative_for_other(self) -> "Override":
+    def _alternative_for_other(self) -> Override:
         if (self.recommendation == "other") != (self.alternative is not None):
             raise ValueError("`alternative` is required with recommendation 'other', and only then")
         return self
@@ -360,7 +360,7 @@ class Types(Strict):
     mentoring: list[TypeRule]
 
     @model_validator(mode="after")
-    def _known_types(self) -> "Types":
+    def _known_types(self) -> Types:
         for name, allowed in (("coaching", COACHING_TYPES), ("mentoring", MENTORING_TYPES)):
             for i, t in enumerate(getattr(self, name)):
                 if t.type not in allowed:
@@ -625,7 +625,7 @@ class Bands(Strict):
         "good", description="flag every pair below this band (none: never)")
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Bands":
+    def _ordered(self) -> Bands:
         if self.fair.at_least > self.good.at_least:
             raise ValueError("fair.at_least must not be above good.at_least")
         return self
@@ -668,7 +668,7 @@ class Matching(Strict):
                      "('-', '?') says nothing too"))
 
     @model_validator(mode="after")
-    def _phases_known(self) -> "Matching":
+    def _phases_known(self) -> Matching:
         for pid, phase in self.phases.items():
             for other in phase.spans:
                 if other not in self.phases or other == pid:
@@ -716,7 +716,7 @@ class RuleBase(Strict):
     )
 
     @model_validator(mode="after")
-    def _unique_ids(self) -> "RuleBase":
+    def _unique_ids(self) -> RuleBase:
         seen: set[str] = set()
         named: list[InfoField | Question] = [*self.fields, *self.questions]
         for item in named:

@@ -6,8 +6,9 @@ same content give the same RuleSet.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import AnswersError
 from coachmentor.rulebase.normalise import begins_with, duration_value, ends_with, fold, words
@@ -27,7 +28,8 @@ UNREAD = "unread"  # none of these
 
 
 class RuleSet:
-    def __init__(self, model: "RuleBase", *, digest: str, yaml11_booleans=()) -> None:
+    def __init__(self, model: RuleBase, *, digest: str,
+                 yaml11_booleans: Iterable[Any] = ()) -> None:
         self.model = model
         self.digest = digest
         self.yaml11_booleans = list(yaml11_booleans)
@@ -136,7 +138,7 @@ class RuleSet:
         Every part of a result except its confidence is a function of which conditions hold,
         and far fewer combinations of those exist than answer sets (about 107,000 against
         two million in the whole space of the shipped rules), so `engine.brief` memoises on
-        this key (`self.decided`)."""
+        this key (the engine's memo: `engine.EngineMemo`)."""
         conditions: list[Compiled] = []
         # Once a gate holds, nothing but the gates, the need's own rules (their reasons are
         # shown) and the checks (warnings) can change the result: `gated` keeps those bits.
@@ -173,10 +175,10 @@ class RuleSet:
         self.gate_bits = sum(1 << i for i in gates)
         self.gated_bits = sum(1 << i for i in gated)
         self._index_bits(conditions, gate_first)
-        # which conditions hold (RuleSet.holding) -> its engine.Decided: filled by
-        # engine.decision_for, bounded (see engine.DECIDED_MAX)
-        self.decided: dict[int, Any] = {}
-        self.decided_alike: dict[tuple, Any] = {}  # a decision's content -> its one object
+        # The engine's memos for this rule set (engine.EngineMemo), made by the engine on
+        # first use: the rule set only describes the rules, and holds them for as long as it
+        # lives. Everything else here is set once, above, and never changes.
+        self.engine_memo: object | None = None
 
     def _index_bits(self, conditions: list[Compiled], gate_first: int) -> None:
         """Where each rule, gate, constraint, check and type sits in the condition bits, so
@@ -206,8 +208,6 @@ class RuleSet:
                           sum(1 << i for (i, _), c in zip(rule_pairs, self.c_rules) if not c.need))
         orders = [c.order for c in self.c_rules if c.need], [c.order for c in self.c_rules if not c.need]
         self.need_rules_first = not orders[0] or not orders[1] or max(orders[0]) < min(orders[1])
-        self.parts: dict[int, Any] = {}  # engine._part's memo
-        self.settled: dict[tuple, tuple] = {}  # engine._settle's memo (bounded by its inputs)
         self.gate_at = {1 << (gate_first + k): g for k, (g, _) in enumerate(self.c_gates)}
         at = gate_first + len(self.c_gates)
         pairs = lay([unless for _, _, unless, _ in self.c_overrides])
@@ -226,10 +226,6 @@ class RuleSet:
             type_pairs += pairs
         self.type_bits = in_force(type_pairs)
         assert at == len(conditions)
-        # Engine caches of texts that depend on the rule base only (see engine._lead_reason).
-        self.lead_reasons: dict[tuple[str, str], Any] = {}
-        self.warned: dict[int, tuple] = {}
-        self.typed: dict[tuple[str, int], tuple[str | None, str | None]] = {}
 
     def holding(self, answers: Mapping[str, str]) -> int:
         """The bits of the conditions that hold for these (canonical, applicable) answers,
@@ -340,7 +336,7 @@ class RuleSet:
             )
         return canonical
 
-    def citation_text(self, cite: "Citation") -> str:
+    def citation_text(self, cite: Citation) -> str:
         doc = self.model.sources.get(cite.doc)
         if doc is None:
             return cite.doc
@@ -352,7 +348,7 @@ class RuleSet:
         `no_answer` words): the questionnaire skips an optional question for it."""
         return fold(_straight(raw)) in self.no_answer
 
-    def applies(self, question: "Question", answers: dict[str, str]) -> bool:
+    def applies(self, question: Question, answers: dict[str, str]) -> bool:
         """Whether the questionnaire asks `question` given `answers`: its `when` holds and its
         `skip_when` does not (the engine reads only `when`: see `engine.decide`)."""
         if question.skip_when and condition_holds(question.skip_when, answers):
@@ -360,7 +356,7 @@ class RuleSet:
         return question.when is None or condition_holds(question.when, answers)
 
     # --- cross references (load errors) ---------------------------------------------------
-    def conditions(self):
+    def conditions(self) -> Iterator[tuple[tuple[str | int, ...], Any]]:
         """Every `when`/`unless` in the rule base, with where it stands."""
         m = self.model
         for i, q in enumerate(m.questions):
@@ -379,7 +375,7 @@ class RuleSet:
                 yield ("plans", key, "items", i, "when"), item.when
                 yield ("plans", key, "items", i, "unless"), item.unless
 
-    def citations(self):
+    def citations(self) -> Iterator[tuple[tuple[str | int, ...], Any]]:
         """Every citation in the rule base, with where it stands."""
         m = self.model
         for i, q in enumerate(m.questions):
@@ -418,7 +414,7 @@ class RuleSet:
         m = self.model
         problems: list[tuple[Loc, str]] = []
 
-        def cite(loc: Loc, c: "Citation | None") -> None:
+        def cite(loc: Loc, c: Citation | None) -> None:
             if c is not None and c.doc not in m.sources:
                 problems.append(
                     (loc + ("doc",), f"unknown source document '{c.doc}' (declare it under sources)")
@@ -492,7 +488,7 @@ def compile_condition(condition: dict[str, str | list[str]] | None) -> Compiled:
 
 def holds(condition: Compiled, answers: Mapping[str, str]) -> bool:
     """All parts hold (an empty condition always holds); a missing answer never matches."""
-    for fid, allowed in condition:
+    for fid, allowed in condition:  # noqa: SIM110 - hot: a loop beats all() over a generator
         if answers.get(fid) not in allowed:
             return False
     return True

@@ -16,7 +16,8 @@ from __future__ import annotations
 import difflib
 import re
 import weakref
-from typing import Any, Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
 
 from coachmentor.rulebase.normalise import fold, words
 
@@ -94,10 +95,10 @@ def nearest(
 
 
 # `rules` below is a RuleSet; it is not imported here, as the rule set calls this module.
-_KEPT: "weakref.WeakKeyDictionary[Any, dict[tuple, Nearest]]" = weakref.WeakKeyDictionary()
+_KEPT: weakref.WeakKeyDictionary[Any, dict[tuple[Any, ...], Nearest]] = weakref.WeakKeyDictionary()
 
 
-def _kept(rules: Any, key: tuple, build: Callable[[], Nearest]) -> Nearest:
+def _kept(rules: Any, key: tuple[Any, ...], build: Callable[[], Nearest]) -> Nearest:
     try:
         mine = _KEPT.setdefault(rules, {})
     except TypeError:  # not weakly referable: build each time

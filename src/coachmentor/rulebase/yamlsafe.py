@@ -17,7 +17,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from coachmentor.errors import CoachmentorError
 
@@ -67,7 +67,7 @@ def _shown_tag(tag: str) -> str:
     return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
-def _loader_class():  # imported lazily: yaml is not needed for --help/--version
+def _loader_class() -> Any:  # imported lazily: yaml is not needed for --help/--version
     import yaml
 
     return getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -147,7 +147,8 @@ def parse_yaml(
         loader.dispose()
 
 
-def _syntax_error(exc: Exception, text: str, filename: str, error_cls: type[CoachmentorError]):
+def _syntax_error(exc: Exception, text: str, filename: str, error_cls: type[CoachmentorError],
+                  ) -> CoachmentorError:
     import yaml
 
     if isinstance(exc, yaml.MarkedYAMLError):
@@ -209,7 +210,8 @@ def _dotted(path: Path_) -> str:
 
 
 class _Builder:
-    def __init__(self, loader, doc: YamlDocument, filename: str, error_cls, text: str) -> None:
+    def __init__(self, loader: Any, doc: YamlDocument, filename: str,
+                 error_cls: type[CoachmentorError], text: str) -> None:
         self.loader = loader
         self.text = text
         self.doc = doc
@@ -218,10 +220,10 @@ class _Builder:
         self.seen: set[int] = set()
         self.count = 0
 
-    def fail(self, node, message: str):
+    def fail(self, node: Any, message: str) -> NoReturn:
         raise self.error_cls(f"{self.filename}:{node.start_mark.line + 1}: {message}")
 
-    def build(self, node, path: Path_) -> Any:
+    def build(self, node: Any, path: Path_) -> Any:
         import yaml
 
         # The composer hands back the *same* node object for every alias of an anchor;
@@ -264,7 +266,7 @@ class _Builder:
             return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
         return self.scalar(node, path)
 
-    def scalar(self, node, path: Path_ = ()) -> Any:
+    def scalar(self, node: Any, path: Path_ = ()) -> Any:
         tag = node.tag
         value = node.value
         if tag in ("tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float"):

@@ -13,6 +13,7 @@ import itertools
 import random
 import re
 import sys
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,7 +32,7 @@ class Finding:
     message: str
 
 
-def _values(want) -> list[str]:
+def _values(want: str | Iterable[str]) -> list[str]:
     return [want] if isinstance(want, str) else list(want)
 
 
@@ -116,7 +117,8 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text.translate(_QUOTES)).strip().lower()
 
 
-def _check_quotes(rules: RuleSet, folder: Path, line) -> list[Finding]:
+def _check_quotes(rules: RuleSet, folder: Path, line: Callable[[tuple[str | int, ...]], int | None],
+                  ) -> list[Finding]:
     out: list[Finding] = []
     texts: dict[str, str | None] = {}
     for sid, src in rules.model.sources.items():

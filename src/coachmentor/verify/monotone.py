@@ -19,18 +19,19 @@ Nothing here knows the engine or the rule base.
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterator, Sequence
+from typing import Any
 
-Tiers = tuple[frozenset, ...]  # one field's values, tier by tier (None = blank)
+Tiers = tuple[frozenset[str | None], ...]  # one field's values, tier by tier (None = blank)
 
 
 @dataclass(frozen=True)
 class MonotoneSpec:
     """A compiled `monotone:` case: covered answer sets, result order and answer tiers."""
 
-    when: tuple[tuple[int, frozenset], ...]  # (position in the sweep, values)
-    unless: tuple[tuple[int, frozenset], ...]
+    when: tuple[tuple[int, frozenset[str | None]], ...]  # (position in the sweep, values)
+    unless: tuple[tuple[int, frozenset[str | None]], ...]
     results: Tiers  # the results in order, tier by tier
     tiers: tuple[tuple[int, Tiers], ...]  # (position in the sweep, tiers)
 
@@ -103,7 +104,7 @@ def _covers(spec: MonotoneSpec, combo: Sequence[Any]) -> bool:
         if combo[p] not in s:
             return False
     if spec.unless:
-        for p, s in spec.unless:
+        for p, s in spec.unless:  # noqa: SIM110 - hot (the sweep): a loop beats any()
             if combo[p] not in s:
                 return True
         return False

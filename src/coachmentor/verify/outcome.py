@@ -15,7 +15,8 @@ check here is an independent statement about what the engine printed:
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from coachmentor.engine import toward
 from coachmentor.rulebase.ruleset import compile_condition, holds
@@ -37,7 +38,7 @@ def need_reader(rules: Any) -> Callable[[Mapping[str, str]], Points]:
         if r.tier == "need" and need_fields & set(r.when)
     ]
     read = sorted({f for when, unless, _, _ in need_rules for f, _ in when + unless})
-    memo: dict[tuple, Points] = {}
+    memo: dict[tuple[Any, ...], Points] = {}
 
     def need(answers: Mapping[str, str]) -> Points:
         key = tuple(answers.get(f) for f in read)
@@ -59,7 +60,7 @@ def plan_reader(rules: Any) -> Callable[[str, Mapping[str, str]], tuple[str, ...
 
     read = sorted({f for plan in rules.model.plans.values() for item in plan.items
                    for f in [*(item.when or {}), *(item.unless or {})]})
-    memo: dict[tuple, tuple[str, ...]] = {}
+    memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def plan(recommendation: str, answers: Mapping[str, str]) -> tuple[str, ...]:
         key = (recommendation, *(answers.get(f) for f in read))
@@ -101,7 +102,7 @@ class ReasonCheck:
         self.outweighed = _frame_pattern(texts.need_outweighed)
         also = getattr(texts, "need_also", None)
         self.also = _frame_pattern(also) if also else None
-        self._memo: dict[tuple, tuple[str, ...]] = {}
+        self._memo: dict[tuple[Any, ...], tuple[str, ...]] = {}
 
     def problems(self, recommendation: str, alternative: str | None, reasons: tuple[str, ...],
                  texts: tuple[str, ...], need: Points | None) -> tuple[str, ...]:

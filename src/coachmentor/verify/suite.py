@@ -46,16 +46,20 @@ import itertools
 import os
 import re
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterator, Literal, Mapping, NamedTuple, Sequence
+from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from coachmentor.errors import AnswersError, CoachmentorError
 from coachmentor.rulebase.model import ALTERNATIVES, RECOMMENDATIONS
 from coachmentor.rulebase.ruleset import holds
+from coachmentor.rulebase.validation import Loc, first_problem
 from coachmentor.rulebase.yamlsafe import YamlDocument, decode_text, dotted, parse_yaml, read_bounded
+
+Fail = Callable[[Loc, str], "SuiteError"]  # makes the error for a location in the suite file
 
 MAX_SUITE_BYTES = 2 * 1024 * 1024
 MAX_EXAMPLES = 3  # counterexamples kept per invariant
@@ -215,22 +219,11 @@ class SuiteModel(_Strict):
     space: dict[str, str | list[str]] | None = None
 
 
-_MODEL_AT = {  # which model stands at a location, to list the keys it allows
-    (): SuiteModel,
-    ("vignettes",): VignetteModel,
-    ("invariants",): InvariantModel,
-    ("monotone",): MonotoneModel,
-    ("vignettes", "expect"): Expectation,
-    ("invariants", "expect"): Expectation,
-    ("vignettes", "source"): SuiteCitation,
-    ("invariants", "source"): SuiteCitation,
-    ("monotone", "source"): SuiteCitation,
-}
 
 
 # --- compiled cases -------------------------------------------------------------------------
 
-Check = tuple[int, frozenset, bool]  # (Outcome index, values, must be among them?)
+Check = tuple[int, frozenset[str], bool]  # (Outcome index, values, must be among them?)
 
 
 @dataclass(frozen=True)
@@ -259,8 +252,9 @@ class Expect:
         return not self.reads_plan or not self._plan_problems(out)
 
     def _disagree(self, out: Outcome) -> tuple[str, ...]:
-        return self.agree.problems(out.recommendation, out.alternative, out.reasons,
-                                   out.reason_texts, out.need)
+        problems: tuple[str, ...] = self.agree.problems(
+            out.recommendation, out.alternative, out.reasons, out.reason_texts, out.need)
+        return problems
 
     def _plan_problems(self, out: Outcome) -> list[str]:
         plan = " | ".join(out.plan).casefold()
@@ -316,10 +310,10 @@ class Case:
     source: dict[str, str] | None
     expect: Expect  # monotone: no checks; `given` is the case as written
     answers: dict[str, Any] | None = None  # vignette: as written
-    when: dict[str, frozenset] | None = None  # invariant, monotone: field -> values (None = blank)
-    unless: dict[str, frozenset] | None = None
-    results: tuple[frozenset, ...] | None = None  # monotone: the results in order, tier by tier
-    tiers: dict[str, tuple[frozenset, ...]] | None = None  # monotone: each answer's values in order
+    when: dict[str, frozenset[str | None]] | None = None  # invariant, monotone: field -> values (None = blank)
+    unless: dict[str, frozenset[str | None]] | None = None
+    results: tuple[frozenset[str | None], ...] | None = None  # monotone: the results in order, tier by tier
+    tiers: dict[str, tuple[frozenset[str | None], ...]] | None = None  # monotone: each answer's values in order
 
 
 @dataclass(frozen=True)
@@ -448,15 +442,9 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
     try:
         model = SuiteModel.model_validate(doc.data)
     except ValidationError as exc:
-        errors = exc.errors(include_url=False, include_input=False)
-        # a misspelt key is also a missing one: name the misspelling
-        # (and of a union's tries, the one that got deepest: a list's bad item, not "a list")
-        err = next(
-            (e for e in errors if e["type"] == "extra_forbidden"),
-            max(errors, key=lambda e: len(_clean_loc(e["loc"]))),
-        )
-        loc = _clean_loc(err["loc"])
-        raise fail(loc, _explain(err, loc, _value_at(doc.data, loc))) from None
+        loc, message = first_problem(exc.errors(include_url=False, include_input=False),
+                                     doc.data, SuiteModel)
+        raise fail(loc, message) from None
 
     vocab = vocabulary(rules)
     assess, _fast = engine_adapter(rules)
@@ -524,53 +512,12 @@ def suite_from_document(doc: YamlDocument, filename: str, rules: Any) -> Suite:
     return Suite(filename, model.name, tuple(cases), space)
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> tuple[str | int, ...]:
-    # pydantic adds the type tried for a union member ("str", "list[str]"); drop those.
-    out: list[str | int] = []
-    for part in loc:
-        if isinstance(part, str) and (
-            "[" in part or part in ("str", "int", "float", "bool", "none") or part.startswith("function-")
-        ):
-            continue
-        out.append(part)
-    return tuple(out)
-
-
-def _value_at(data: Any, loc: tuple[str | int, ...]) -> Any:
-    for part in loc:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _explain(err: Any, loc: tuple[str | int, ...], value: Any = None) -> str:
-    kind = err["type"]
-    if kind == "string_type":
-        if isinstance(value, list):
-            return "expected one value, not a list"
-        if isinstance(value, dict):
-            return "expected a value, not a mapping"
-        return "expected text; quote it"
-    if kind == "string_pattern_mismatch":
-        return "an id is letters, digits, '_', '.' and '-', starting with a letter or digit"
-    if kind == "extra_forbidden":
-        shape = tuple(p for p in loc[:-1] if isinstance(p, str))
-        model = _MODEL_AT.get(shape)
-        allowed = f" (expected one of: {', '.join(model.model_fields)})" if model else ""  # type: ignore[attr-defined]
-        return f"unknown key '{loc[-1]}'{allowed}"
-    if kind == "missing":
-        return f"missing required key '{loc[-1]}'"
-    msg = err["msg"]
-    return msg[len("Value error, "):] if msg.startswith("Value error, ") else msg
-
-
 def _values(want: Any) -> list[Any]:
     return want if isinstance(want, list) else [want]
 
 
-def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail, agree: Any = None) -> Expect:
+def _compile_expect(e: Expectation, loc: Loc, vocab: Vocabulary, fail: Fail,
+                    agree: Any = None) -> Expect:
     """`agree`: the rule base's verify.outcome.ReasonCheck, for `reasons_agree`."""
     given_keys = [k for k in Expectation.model_fields if k in e.model_fields_set]
     if not given_keys:
@@ -617,15 +564,16 @@ def _compile_expect(e: Expectation, loc, vocab: Vocabulary, fail, agree: Any = N
     return Expect(tuple(checks), reasons, given, agree if "reasons_agree" in given else None, *words)
 
 
-def sorted_tier(tier: frozenset) -> str | list[str]:
+def sorted_tier(tier: frozenset[str | None]) -> str | list[str]:
     """A tier as a suite file writes it: one value, or a list ("" for blank)."""
     shown = sorted(BLANK if v is None else v for v in tier)
     return shown[0] if len(shown) == 1 else shown
 
 
-def _compile_monotone(rules: Any, mono: "MonotoneModel", loc, fail):
+def _compile_monotone(rules: Any, mono: MonotoneModel, loc: Loc, fail: Fail,
+                      ) -> tuple[tuple[frozenset[str | None], ...], dict[str, tuple[frozenset[str | None], ...]]]:
     """(results tier by tier, field -> its values tier by tier), checked against the rule base."""
-    results: list[frozenset] = []
+    results: list[frozenset[str | None]] = []
     for j, listed in enumerate(mono.results):
         tier = frozenset(_values(listed))
         for rec in _values(listed):
@@ -635,13 +583,13 @@ def _compile_monotone(rules: Any, mono: "MonotoneModel", loc, fail):
             if any(rec in t for t in results) or len(tier) != len(_values(listed)):
                 raise fail(loc + ("results",), f"'{rec}' is listed twice")
         results.append(tier)
-    tiers: dict[str, tuple[frozenset, ...]] = {}
+    tiers: dict[str, tuple[frozenset[str | None], ...]] = {}
     for fid, order in mono.answers.items():
         where = loc + ("answers", fid)
         if len(order) < 2:
             raise fail(where, "give at least two tiers of values, in order")
         compiled = [_compile_condition(rules, {fid: w}, loc + ("answers",), fail)[fid] for w in order]
-        seen: set = set()
+        seen: set[str | None] = set()
         for tier in compiled:
             if seen & tier:
                 raise fail(where, "a value is in two tiers")
@@ -650,9 +598,10 @@ def _compile_monotone(rules: Any, mono: "MonotoneModel", loc, fail):
     return tuple(results), tiers
 
 
-def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset]:
+def _compile_condition(rules: Any, condition: Mapping[str, Any] | None, loc: Loc, fail: Fail,
+                       ) -> dict[str, frozenset[str | None]]:
     """id -> value or list (the value "" = left blank), checked against the rule base."""
-    out: dict[str, frozenset] = {}
+    out: dict[str, frozenset[str | None]] = {}
     for fid, want in (condition or {}).items():
         if fid not in rules.questions:
             known = ", ".join(rules.question_order)
@@ -677,7 +626,8 @@ def _compile_condition(rules: Any, condition, loc, fail) -> dict[str, frozenset]
     return out
 
 
-def _check_answers(answers: dict[str, Any], loc, assess, fail) -> None:
+def _check_answers(answers: dict[str, Any], loc: Loc, assess: Callable[[dict[str, Any]], Any],
+                   fail: Fail) -> None:
     """The engine must accept the answers; on failure name the line of the bad key."""
     try:
         assess(answers)
@@ -711,7 +661,7 @@ def parse_space(items: Sequence[str], rules: Any, where: str = "--space") -> dic
             raise SuiteError(f"{where} {item!r}: expected field=value[,value...], e.g. readiness_concern=,none")
         values = [v.strip() for v in rest.split(",")]
 
-        def fail(_loc, message: str, item: str = item) -> SuiteError:
+        def fail(_loc: Loc, message: str, item: str = item) -> SuiteError:
             return SuiteError(f"{where} {item!r}: {message}")
 
         compiled = _compile_condition(rules, {key: values}, (), fail)
@@ -893,7 +843,7 @@ def _sample(plan: SpacePlan, n: int, seed: int = 0,
         yield tuple(combo), given
 
 
-def sweep_plan(suite: "Suite", rules: Any,
+def sweep_plan(suite: Suite, rules: Any,
                space: Mapping[str, Sequence[str | None]] | None = None) -> SpacePlan | None:
     """The plan of the invariants' sweep of `suite` (None: it has no invariants), narrowed by
     its `space:` and by `space` (--space)."""
@@ -910,7 +860,7 @@ def sweep_plan(suite: "Suite", rules: Any,
     return plan_space(rules, merged)
 
 
-def check_size(suite: "Suite", plan: SpacePlan, sample: int | None, limit: int = MAX_SWEEP,
+def check_size(suite: Suite, plan: SpacePlan, sample: int | None, limit: int = MAX_SWEEP,
                ) -> int:
     """The number of answer sets the run will check: the whole space, or `sample` of it when
     the space is larger. A space over `limit` without --sample is refused (SuiteError)."""
@@ -1012,7 +962,7 @@ def monotone_sweep(plan: SpacePlan, cases: Sequence[Case]) -> Any:
 
 
 def _monotone_results(suite: Suite, rules: Any, plan: SpacePlan, cases: Sequence[Case], watch: Any,
-                      fast, examples: int) -> list[CaseResult]:
+                      fast: Callable[[Mapping[str, str]], Outcome], examples: int) -> list[CaseResult]:
     out = []
     for k, case in enumerate(cases):
         compared, broken, found = watch.check(k, examples)
@@ -1029,10 +979,11 @@ def _monotone_results(suite: Suite, rules: Any, plan: SpacePlan, cases: Sequence
     return out
 
 
-def _check_invariants(plan: SpacePlan, invariants: Sequence[Case], fast, examples: int,
+def _check_invariants(plan: SpacePlan, invariants: Sequence[Case],
+                      fast: Callable[[Mapping[str, str]], Outcome], examples: int,
                       sets: Iterator[tuple[tuple[str | None, ...], dict[str, str]]] | None = None,
                       progress: Callable[[int, int], None] | None = None, total: int = 0,
-                      watch: Any = None):
+                      watch: Any = None) -> tuple[int, int, list[tuple[int, int, list[Any]]]]:
     """`watch`: a verify.monotone.MonotoneSweep shown every answer set and its result."""
     pos = plan.position
     compiled = []
