@@ -21,15 +21,6 @@ SOURCES_DIR = Path(__file__).resolve().parents[2] / "shared" / "sources"
 SOURCES_EXTRACT_DIR = Path(__file__).resolve().parent / "fixtures" / "sources"
 
 
-def sigint_default() -> None:
-    """preexec_fn for a child the tests interrupt: SIGINT back to its default. A run in the
-    background (`pytest &`) ignores SIGINT, children inherit that, and Python then never
-    installs its Ctrl-C handling: a test that interrupts the child would wait for it forever."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-
-
 def under_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CLI_ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
@@ -175,7 +166,7 @@ def at_a_terminal() -> Callable[..., tuple[bytes, str, int]]:
         master, slave = pty.openpty()
         proc = subprocess.Popen([str(exe), *map(str, args)], stdout=slave,
                                 stderr=subprocess.PIPE, stdin=subprocess.DEVNULL,
-                                preexec_fn=sigint_default)
+                                preexec_fn=default_signals)
         os.close(slave)
         chunks = []
         while True:
@@ -203,3 +194,14 @@ def pytest_collection_modifyitems(config, items):
         return slow is None, -float(slow.kwargs.get("cost", 0)) if slow else 0.0
 
     items.sort(key=order)
+
+
+def default_signals() -> None:
+    """`preexec_fn` for a child a test interrupts or reads at a terminal: SIGINT, SIGTERM and
+    SIGHUP back to their defaults. Run in the background (`pytest &`, a CI runner without a
+    terminal), the tests' own process has SIGINT ignored, a child inherits that, and Ctrl-C
+    would never reach it: the test would wait out its timeout instead of passing."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)

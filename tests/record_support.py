@@ -14,24 +14,24 @@ EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
 
 def _worker_database(url: str) -> str:
-    """The URL of this pytest-xdist worker's own database on the server at `url` (created
-    when missing), so parallel workers never drop each other's tables; `url` itself when not
-    under xdist."""
-    worker = os.environ.get("PYTEST_XDIST_WORKER")
-    if not worker:
-        return url
+    """The suite runs in parallel (pytest-xdist): each worker gets a database of its own on
+    the one server (coachmentor_gw0, ...), made on first use, so that no worker drops the
+    tables another is using. Without xdist, the URL as given."""
     from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
 
     from coachmentor.record.db import resolve
 
-    name = f"coachmentor_test_{worker}"
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker or not worker.isalnum():
+        return url
+    name = f"coachmentor_{worker}"
     engine = create_engine(resolve(url)[0], isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        if conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first() is None:
+        if not conn.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
             conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    return make_url(url).set(database=name).render_as_string(hide_password=False)
+    base, _, query = url.partition("?")
+    return f"{base.rsplit('/', 1)[0]}/{name}" + (f"?{query}" if query else "")
 
 
 def _fresh_postgres(url: str) -> str:

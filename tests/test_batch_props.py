@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -34,7 +35,7 @@ def spelt(values: list[str]) -> st.SearchStrategy[str]:
     )
 
 
-def run(rules, data: bytes, fmt: str = "jsonl") -> tuple[dict, bytes]:
+def run(rules, data: bytes, fmt: str = "jsonl") -> tuple[Any, bytes]:
     out = io.BytesIO()
     summary = assess_file(rules, "-", options=AssessOptions(fmt=fmt), stdin=io.BytesIO(data), stdout=out)
     return summary, out.getvalue()

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import sigint_default
+from conftest import default_signals
 
 ROWS = 600_000
 STAGES = ["ECT", "trainee", "Senior Leader", "established", "middle leader"]
@@ -46,7 +46,7 @@ def test_interrupt_leaves_no_output_and_exits_130(big_csv, tmp_path, signum):
     out = tmp_path / "results.csv"
     proc = subprocess.Popen([*command(), "assess", str(big_csv), "-o", str(out)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            env={**os.environ, "COLUMNS": "100"}, preexec_fn=sigint_default)
+                            env={**os.environ, "COLUMNS": "100"}, preexec_fn=default_signals)
     deadline = time.monotonic() + 120
     temp = []
     while time.monotonic() < deadline and proc.poll() is None:
@@ -91,7 +91,8 @@ def wait_for_temp(proc: subprocess.Popen, folder: Path, size: int = 1 << 20) -> 
 def test_a_second_run_to_the_same_output_leaves_the_first_ones_file_alone(big_csv, tmp_path):
     out = tmp_path / "results.csv"
     first = subprocess.Popen([*command(), "assess", str(big_csv), "-o", str(out), "-q"],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                             preexec_fn=default_signals)
     temp = wait_for_temp(first, tmp_path)
     assert f".results.csv.{first.pid}." in temp[0].name  # the writer's pid is in the name
     small = tmp_path / "small.csv"

@@ -112,6 +112,32 @@ def test_an_unknown_required_header_stops_with_the_proposed_column(shipped_rules
     assert s["ok"] >= 108
 
 
+def test_match_proposes_the_column_for_an_unknown_required_header_too(tmp_path, run_cli):
+    """Issue 25: match reads the same staff lists as assess, so it stops with the same
+    proposal (the column whose values read as the need, and the option that accepts it)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(  # bench/trust.py: a three-school trust
+        "trust", Path(__file__).resolve().parents[1] / "bench" / "trust.py")
+    assert spec is not None and spec.loader is not None
+    trust = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(trust)
+
+    src = write(tmp_path, renamed(Development_Need="Key priority this year"))
+    (tmp_path / "trust").mkdir()
+    _, supporters, _ = trust.write_trust(tmp_path / "trust")
+    out = tmp_path / "pairs.csv"
+    result = run_cli("match", src, supporters, "-o", out)
+    assert result.exit_code == 2 and result.stderr.count("\n") == 1
+    assert not out.exists()
+    assert "missing required column(s): focus" in result.stderr
+    assert "column 'Key priority this year' looks like focus:" in result.stderr
+    assert '--column focus="Key priority this year"' in result.stderr
+    again = run_cli("match", src, supporters, "-o", out, "-q",
+                    "--column", "focus=Key priority this year")
+    assert again.exit_code in (0, 1) and out.exists()
+
+
 def test_a_job_title_is_never_proposed_as_the_career_stage(shipped_rules, tmp_path, run_cli):
     header = renamed(Career_Stage="Notes about stage")
     rows = ex.export()

@@ -18,6 +18,7 @@ import csv
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 import staff_exports as ex
@@ -33,7 +34,7 @@ SETTINGS = settings(max_examples=50, deadline=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture])
 
 
-def run(rules, path: Path, tmp: Path, **options) -> tuple[dict, list[dict[str, str]]]:
+def run(rules, path: Path, tmp: Path, **options) -> tuple[Any, list[dict[str, str]]]:
     out = tmp / "results.csv"
     summary = assess_file(rules, path, output=out, options=AssessOptions(**options))
     with open(out, newline="", encoding="utf-8-sig") as fh:

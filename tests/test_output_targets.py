@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import CLI_ENV, one_error_line, sigint_default
+from conftest import CLI_ENV, default_signals, one_error_line
 
 IS_ROOT = hasattr(os, "geteuid") and os.geteuid() == 0
 ROWS = [
@@ -222,7 +222,7 @@ def test_interrupt_while_a_fifo_reader_is_slow(tmp_path):
     os.mkfifo(fifo)
     proc = subprocess.Popen([*command(), "assess", str(big), "-o", str(fifo)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env(),
-                            preexec_fn=sigint_default)
+                            preexec_fn=default_signals)
     held: list[int] = []
     opened = threading.Event()
 

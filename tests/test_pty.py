@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import sigint_default
+from conftest import default_signals
 
 pexpect = pytest.importorskip("pexpect")
 
@@ -38,7 +38,7 @@ def spawn(tmp_path, *args: str, env: dict | None = None, size: tuple[int, int] =
     full.update(env or {})
     child = pexpect.spawn(
         str(EXE), ["advise", *args], env=full, cwd=str(tmp_path), encoding="utf-8",
-        timeout=TIMEOUT, dimensions=size, codec_errors="replace", preexec_fn=sigint_default,
+        timeout=TIMEOUT, dimensions=size, codec_errors="replace", preexec_fn=default_signals,
     )
     child.transcript = []  # everything read, for the failure messages and final checks
     return child

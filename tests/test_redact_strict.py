@@ -15,6 +15,7 @@ import string
 from pathlib import Path
 
 import pytest
+from conftest import default_signals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -211,7 +212,8 @@ def test_a_killed_runs_temporary_file_is_removed_by_the_next_run(tmp_path):
         f"S{i},Quentin Person{i},ECT,induction\n" for i in range(400_000)), encoding="utf-8")
     out = work / "results.csv"
     proc = subprocess.Popen([*cmd, "assess", str(src), "-o", str(out), "-q"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            preexec_fn=default_signals)
     deadline, temp = time.monotonic() + 90, []
     while time.monotonic() < deadline and proc.poll() is None:
         temp = [p for p in work.iterdir() if p.name.endswith(".tmp")]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import sigint_default
+from conftest import default_signals
 
 from coachmentor.verify.suite import MAX_SWEEP, _sweep, plan_space, space_size
 
@@ -127,7 +127,7 @@ def spawn(*args: str):
     exe = Path(sys.executable).with_name("coachmentor")
     return pexpect.spawn(str(exe), list(args), env={**os.environ, "COLUMNS": "100",
                                                      "TERM": "xterm"},
-                         timeout=120, dimensions=(40, 100), preexec_fn=sigint_default)
+                         timeout=120, dimensions=(40, 100), preexec_fn=default_signals)
 
 
 @pytest.mark.slow(cost=3)

@@ -144,13 +144,20 @@ def test_every_constraint_decides_something(shipped_rules, swept_decisions):
     assert decided_by["scores"] > 0
 
 
-@pytest.mark.slow(cost=55)
-def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rules, tmp_path):
+STAGES = ("trainee", "early_career", "established", "middle_leader", "senior_leader")
+
+
+@pytest.mark.slow(cost=12)
+@pytest.mark.parametrize("stage", STAGES)
+def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rules, tmp_path, stage):
     """The sweep through `coachmentor assess`: every consistent answer set (blanks included)
     as one CSV row; each output row must carry the library's recommendation, alternative,
-    types, reasons and warnings, so every invariant above holds through the batch path too."""
+    types, reasons and warnings, so every invariant above holds through the batch path too.
+    Swept a career stage at a time (the stage is required, so the five parts are the whole
+    space), so that the parts run side by side on parallel workers."""
+    assert set(STAGES) == set(shipped_rules.choice_values["career_stage"])
     ids = shipped_rules.question_order
-    space = _space(shipped_rules)
+    space = list(answer_sets(shipped_rules, {"readiness_concern": (None,), "career_stage": (stage,)}))
     src = tmp_path / "space.csv"
     with src.open("w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
@@ -177,8 +184,8 @@ def test_assess_agrees_with_the_library_over_the_whole_answer_space(shipped_rule
             assert got == want, (answers, got, want)
             memo[want[:2]] = memo.get(want[:2], 0) + 1
             rows += 1
-    assert rows == len(space) > 900_000
-    assert {rec for rec, _ in memo} == {"coaching", "mentoring", "both", "other"}
+    assert rows == len(space) > 90_000
+    assert len({rec for rec, _ in memo}) >= 2  # the part holds more than one result
 
 
 @pytest.mark.parametrize(

@@ -9,7 +9,7 @@ only format this document; every claim in it carries its source.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal, TypedDict, cast
 
 from coachmentor.engine import Assessment, WhatIf, assess_canonical, what_if
 from coachmentor.rulebase.ruleset import RuleSet, condition_blocks, condition_holds
@@ -102,15 +102,52 @@ def plan_items(rules: RuleSet, recommendation: str, answers: Mapping[str, str]) 
     return out
 
 
+class AdviceDocument(TypedDict, total=False):
+    """Everything a leader acts on for one person, as JSON-shaped data: `advise --format json`
+    writes it as it is (its keys are the contract's: docs/CONTRACT.md), and every renderer
+    reads it. The parts that do not apply (`staff` without details given, `preference` without
+    a stated one) are absent or null."""
+
+    staff: dict[str, str]  # the person's details as given (name, department: never decided on)
+    # the engine's assessment (engine.Assessment.to_dict)
+    recommendation: Literal["coaching", "mentoring", "both", "other"]
+    alternative: str | None
+    scores: dict[str, float]
+    confidence: float
+    confidence_label: Literal["high", "moderate", "low"]
+    borderline: bool
+    decided_by: str
+    runner_up: str | None
+    coaching_type: str | None
+    mentoring_type: str | None
+    reasons: list[dict[str, Any]]  # text, source, quote, rule, weight
+    contributions: list[dict[str, Any]]
+    preference: dict[str, Any] | None  # stated, honoured, note
+    warnings: list[dict[str, Any]]
+    answers: dict[str, str]
+    unanswered: list[str]
+    ignored: list[str]
+    rules_name: str
+    rules_version: str
+    rules_date: str
+    rules_hash: str
+    # what this module adds
+    alternative_detail: dict[str, Any] | None  # for `other`: label, where to turn, the source
+    what_if: list[dict[str, Any]]  # each single change of answer that changes the result
+    what_if_text: list[str]  # the first few, as sentences about the person
+    plan: dict[str, dict[str, Any]]  # option -> sessions, hours, items (heading, text, source)
+    compared: list[dict[str, Any]]  # the options side by side
+
+
 def build_advice(
     rules: RuleSet, answers: Mapping[str, str], info: Mapping[str, str] | None = None
-) -> dict[str, Any]:
+) -> AdviceDocument:
     a: Assessment = assess_canonical(rules, answers)
     m = rules.model
-    doc: dict[str, Any] = {}
+    doc = AdviceDocument()
     if info:
         doc["staff"] = {k: info[k] for k in rules.info_fields if k in info}
-    doc.update(a.to_dict())
+    doc.update(cast(AdviceDocument, a.to_dict()))
     alternative = None
     if a.alternative is not None and a.alternative in m.alternatives:
         alt = m.alternatives[a.alternative]
@@ -172,7 +209,7 @@ def build_advice(
     doc["compared"] = compared
     # Traceability last, so it is easy to find at the bottom of a JSON file.
     for k in ("rules_name", "rules_version", "rules_date", "rules_hash"):
-        doc[k] = doc.pop(k)
+        cast(dict[str, Any], doc)[k] = doc.pop(k)  # type: ignore[misc]  # a key of the four
     return doc
 
 

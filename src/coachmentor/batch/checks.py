@@ -22,6 +22,7 @@ from coachmentor.batch.reading import CellReader, Reading, Shown
 from coachmentor.files.messages import record_problem
 from coachmentor.files.rows import SHIFTED, misfit
 from coachmentor.files.table import unmark
+from coachmentor.files.table.records import read_record_leniently
 from coachmentor.rulebase.ruleset import RuleSet
 
 VALUE_CACHE_MAX = 4096  # distinct texts remembered per scored column
@@ -213,7 +214,8 @@ class RowChecks:
         says why, with its cells as a lenient reader sees them, so that nothing is lost. `n` is
         its row, `line` the line of the file it starts on (for a text editor)."""
         try:
-            cells = next(csv.reader(lines, delimiter=self.delimiter or ","), [])
+            # csv's lenient reader would stop at csv's process-wide cell limit: ours has its own
+            cells = read_record_leniently(lines, self.delimiter or ",") if lines else []
         except csv.Error:
             cells = []
         cells = cells[: self.width] + [""] * (self.width - len(cells))

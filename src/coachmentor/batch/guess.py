@@ -14,11 +14,11 @@ it (`related_headers`: a job title is not a career stage) is never proposed.
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
-from coachmentor.batch.columns import Columns, bare
+from coachmentor.batch.columns import bare
 from coachmentor.files.messages import shown
 from coachmentor.rulebase.normalise import fold
 from coachmentor.rulebase.ruleset import AMBIGUOUS, BLANK, NO_ANSWER, READ, RuleSet
@@ -48,7 +48,18 @@ class Guess:
         return f'--column {self.fid}="{header}"'
 
 
-def column_values(cols: Columns, rows: Iterable[list[str]], indexes: list[int]) -> dict[int, set[str]]:
+class HeaderMap(Protocol):
+    """A table's header and the columns already read for a question (batch.columns.Columns,
+    or match's own map of its staff file)."""
+
+    @property
+    def header(self) -> list[str]: ...
+
+    @property
+    def fields(self) -> Mapping[str, int]: ...
+
+
+def column_values(cols: HeaderMap, rows: Iterable[list[str]], indexes: list[int]) -> dict[int, set[str]]:
     """The distinct non-blank values of these columns in the first GUESS_ROWS rows (a row
     the reader refuses ends the look: what was seen is enough to propose)."""
     seen: dict[int, set[str]] = {i: set() for i in indexes}
@@ -65,7 +76,7 @@ def column_values(cols: Columns, rows: Iterable[list[str]], indexes: list[int]) 
     return seen
 
 
-def guess_columns(rules: RuleSet, cols: Columns, rows: Iterable[list[str]],
+def guess_columns(rules: RuleSet, cols: HeaderMap, rows: Iterable[list[str]],
                   fids: list[str]) -> dict[str, Guess]:
     """The column proposed for each of `fids` (questions no column holds), where one reads
     well enough: each column proposed for one question at most, the best first."""

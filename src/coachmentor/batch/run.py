@@ -14,7 +14,7 @@ import io
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +27,7 @@ from coachmentor.batch.core import Loop, Memo
 from coachmentor.batch.guess import with_guesses
 from coachmentor.batch.reading import CellReader, Shown
 from coachmentor.batch.sinks import FORMATS, ScreenRows, Sink, XlsxSink, make_sink
-from coachmentor.batch.summary import SummaryBuilder
+from coachmentor.batch.summary import AssessSummary, SummaryBuilder
 from coachmentor.errors import EXIT_OK, EXIT_ROW_ERRORS, InputFileError, OutputError
 from coachmentor.files.atomic import (
     not_written_after,
@@ -134,7 +134,7 @@ def assess_file(
     progress: Callable[[Table], Any] | None = None,
     also_writing: tuple[Path | None, ...] = (),
     screen: ScreenRows | None = None,
-) -> dict[str, Any]:
+) -> AssessSummary:
     """Assess every row of `source` ('-' = standard input) into `output` (None or '-':
     standard output); return the summary dict. `also_writing`: the other files the caller
     will write after (a summary, a report), so that none of them is the input or the output,
@@ -287,7 +287,7 @@ def _redactor(rules: RuleSet, columns: Any, guard: bool) -> Any:
                        scored=list(columns.scored), info=info, is_answer=is_answer, guard=guard)
 
 
-def write_summary(path: Path, summary: dict[str, Any]) -> None:
+def write_summary(path: Path, summary: Mapping[str, Any]) -> None:
     import json
 
     from coachmentor.files.atomic import write_output

@@ -13,7 +13,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable
 from operator import attrgetter, itemgetter
-from typing import Any, Literal
+from typing import Any, Literal, TypedDict, cast
 
 from coachmentor import __version__
 from coachmentor.batch.cells import Result
@@ -75,6 +75,53 @@ UNKNOWN_STAGE = "(missing or not recognised)"
 ROW_NUMBERS = ("as a spreadsheet shows them: the header is row 1 when there is no title "
                "above it, a blank line is a row, and a cell over several lines is in one row")
 
+
+
+class AssessSummary(TypedDict, total=False):
+    """The summary of an `assess` run, as JSON-shaped data: `--summary FILE` writes it as it
+    is (its keys are the contract's: docs/CONTRACT.md), and stderr, the HTML report and the
+    screen word it (render/). Made by `Summary.to_dict` and completed by `batch.run`."""
+
+    coachmentor_version: str
+    rules: dict[str, str]  # name, version, date, hash
+    input: dict[str, Any]  # name, kind, encoding, delimiter, sheet, header row, ...
+    output: dict[str, Any]  # name, format, replaced_a_file, formula_guard, delimiter, cells_cut
+    columns: dict[str, str]  # question -> the header of the column read for it
+    columns_read: list[dict[str, Any]]  # the header map: question, column (or None), how
+    unused_columns: list[str]
+    unused_column_suggestions: dict[str, str]  # unused header -> the question it misspells
+    rows: int
+    row_numbers: str
+    ok: int
+    errors: int
+    blank_rows_skipped: int
+    recommendations: dict[str, int]
+    alternatives: dict[str, int]
+    rows_with_warnings: int
+    warning_rows: list[dict[str, Any]]  # row, staff_id, warnings
+    by_department: dict[str, dict[str, int]]
+    by_career_stage: dict[str, dict[str, int]]
+    capacity: dict[str, dict[str, Any]]  # coaching, mentoring: relationships, sessions, hours
+    first_errors: list[dict[str, Any]]  # row, staff_id, error
+    error_rows: list[dict[str, Any]]
+    duplicate_staff_ids: dict[str, Any]  # rows, examples, checked_all
+    value_problems: list[dict[str, Any]]  # how values were read, grouped by column and value
+    value_problems_beyond: int
+    error_rows_not_by_value: int
+    other_errors: list[dict[str, Any]]
+    accepted_values: dict[str, list[dict[str, str]]]  # question -> its values and labels
+    suggestions_accepted: int
+    recoded_cells: int
+    # added by batch.run for the run as a whole
+    redacted_columns: list[str]
+    pseudonymised_unknown_columns: list[str]
+    pseudonyms_stable: bool
+    values_file: dict[str, Any]
+    accept_suggestions: bool
+    stale_temporary_files_removed: list[str]
+    distinct_answer_combinations: int
+    elapsed_seconds: float
+    exit_code: int
 
 class SummaryBuilder:
     def __init__(self, rules: RuleSet, columns: Columns) -> None:
@@ -232,7 +279,7 @@ class SummaryBuilder:
             self.seen_ids = None
 
     # --- the result -----------------------------------------------------------------------
-    def to_dict(self, **context: Any) -> dict[str, Any]:
+    def to_dict(self, **context: Any) -> AssessSummary:
         """The summary as plain data (JSON-ready). `context` adds input/output details."""
         self._fold()
         rules = self.rules
@@ -272,7 +319,7 @@ class SummaryBuilder:
             {"row": row, "staff_id": sid or None, "error": message}
             for row, sid, message in self.error_rows
         ]
-        return {
+        return cast(AssessSummary, {  # the context's keys are AssessSummary's (batch.run)
             "coachmentor_version": __version__,
             "rules": {"name": rules.name, "version": rules.version, "date": rules.date,
                       "hash": rules.hash},
@@ -314,7 +361,7 @@ class SummaryBuilder:
             },
             # How values were read: grouped by (column, value), errors first, then warnings.
             **self._value_groups(),
-        }
+        })
 
     def _value_groups(self) -> dict[str, Any]:
         rules = self.rules

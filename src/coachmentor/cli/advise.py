@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from coachmentor.errors import MissingAnswersError
 from coachmentor.files.answers import SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules, parse_rule_file, rules_from_document
 from coachmentor.textsafe import printable
+
+if TYPE_CHECKING:
+    from coachmentor.advice import AdviceDocument
 
 FORMATS = ("text", "json", "markdown")
 SUFFIX_FORMATS = {".md": "markdown", ".markdown": "markdown", ".json": "json", ".txt": "text"}
@@ -114,7 +117,7 @@ def run_advise(
 MORE = "Add --full, or save the report, for"
 
 
-def show_on_screen(rules: Any, doc: dict[str, Any], rules_path: Path | None, *, full: bool, asked: bool) -> None:
+def show_on_screen(rules: Any, doc: AdviceDocument, rules_path: Path | None, *, full: bool, asked: bool) -> None:
     """The result at a terminal: the short layout unless --full. After the questionnaire, one
     key saves the report (or shows the whole result); otherwise the last line is the command
     that saves it."""
@@ -136,7 +139,7 @@ def show_on_screen(rules: Any, doc: dict[str, Any], rules_path: Path | None, *, 
     )
 
 
-def save_report(rules: Any, doc: dict[str, Any]) -> str:
+def save_report(rules: Any, doc: AdviceDocument) -> str:
     """Write the markdown report to a free name (never over a file, even one made a moment
     ago by someone else); returns the name."""
     from coachmentor.errors import OutputError
@@ -151,7 +154,7 @@ def save_report(rules: Any, doc: dict[str, Any]) -> str:
     raise OutputError(name, "every free name was taken while saving")
 
 
-def save_name(doc: dict[str, Any], exists: Any = None) -> str:
+def save_name(doc: AdviceDocument, exists: Any = None) -> str:
     """A file name for "Save this" that is not taken in the current folder, so that saving
     one person after another never replaces the last one's report: advice-<staff_id>.md when
     the staff_id is known, else advice.md, with -2, -3, ... when that is taken."""

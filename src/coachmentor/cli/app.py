@@ -78,9 +78,6 @@ def main_callback(
     ] = False,
 ) -> None:
     """Coaching, mentoring, both, or another kind of support?"""
-    from coachmentor.files.table.base import allow_large_cells
-
-    allow_large_cells()  # the application owns its process; the library never changes it
 
 
 FORMATS = ("text", "json", "markdown")

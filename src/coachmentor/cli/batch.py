@@ -11,7 +11,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -41,6 +41,9 @@ from coachmentor.cli.common import (
 )
 from coachmentor.files.formats import TABLE_FORMATS, TEMPLATE_FORMATS
 from coachmentor.textsafe import printable
+
+if TYPE_CHECKING:
+    from coachmentor.batch.summary import AssessSummary
 
 
 @contextmanager
@@ -73,7 +76,7 @@ def _progress(enabled: bool) -> Iterator[Any]:
         bar.stop()
 
 
-def write_extras(result: dict[str, Any], rules: Any, *, output: Path | None, summary: Path | None,
+def write_extras(result: AssessSummary, rules: Any, *, output: Path | None, summary: Path | None,
                  report: Path | None) -> None:
     """`--summary` (JSON) and `--report` (HTML) after the results: written here, not by the
     library call that assesses, and a failure says exactly what was and was not written."""
@@ -93,7 +96,7 @@ def write_extras(result: dict[str, Any], rules: Any, *, output: Path | None, sum
             write_output(report, render_report(result, rules))
 
 
-def _print_summary(result: dict[str, Any], rules: Any, errors_shown: bool = False) -> None:
+def _print_summary(result: AssessSummary, rules: Any, errors_shown: bool = False) -> None:
     from coachmentor.render.summary import render_text
 
     print_summary_text(render_text(result, rules, errors_shown=errors_shown))
@@ -151,7 +154,7 @@ def for_a_person(output: Path | None, format_: str | None) -> bool:
     return output is None and format_ is None and sys.stdout.isatty()
 
 
-def _show_on_screen(screen: Any, result: dict[str, Any], rules: Any) -> None:
+def _show_on_screen(screen: Any, result: AssessSummary, rules: Any) -> None:
     from coachmentor.render.console import make_console
     from coachmentor.render.screen import results_table
     from coachmentor.render.words import wording
@@ -253,7 +256,7 @@ def assess(
     says why. Exit 0: all rows ok; 1: some error rows; 2: the file or the rules cannot be used;
     130: interrupted.
     """
-    result: dict[str, Any] = {}
+    result: AssessSummary = {}
     with guarded(debug), interrupts_as_keyboard_interrupt():
         from coachmentor.batch.run import AssessOptions, assess_file
 

@@ -5,7 +5,6 @@ columns, the header texts and staff_id are ever shown)."""
 from __future__ import annotations
 
 import codecs
-import csv
 from typing import Any
 
 from coachmentor.errors import InputFileError
@@ -83,9 +82,10 @@ def csv_failure(exc: BaseException, table: Any, where: str = "", row: int | None
             "check the quotes"
         )
     if "field larger than field limit" in text:
-        # the csv module's own limit on a cell: FIELD_LIMIT in the command line, which raises
-        # it (files.table.base.allow_large_cells); a program using the library sets its own
-        limit = _size(csv.field_size_limit())
+        # our own bound on a cell (files/table/records.py), never the csv module's setting
+        from coachmentor.files.table.base import FIELD_LIMIT
+
+        limit = _size(FIELD_LIMIT)
         if any('"' in line for line in table.lines or ()):
             return InputFileError(
                 f"{table.name}: a cell{at} runs on past {limit} (to line {end_line}): probably "

@@ -111,6 +111,18 @@ class Fixer:
             return best
         return self._new(need)
 
+    def _changes_something(self, js: np.ndarray, role: str, changes: tuple[str, ...],
+                           ) -> np.ndarray:
+        """Which of supporters `js` a change changes: the role they would add is not offered
+        yet, and training they would get they do not have."""
+        ok = np.ones(js.size, bool)
+        if "offer" in changes:
+            ok &= ~np.fromiter((getattr(self.sups[int(j)], "coaching" if role == "coaching"
+                                        else "mentoring") for j in js), bool, js.size)
+        if "train" in changes:
+            ok &= ~self.sol.view.s.trained[js]
+        return ok
+
     def _change(self, need: Need, codes: np.ndarray) -> Fix | None:
         """A supporter who would be eligible after one change (or two: the other role and
         training), best first: one change with a place to be had, then with a place more.
@@ -139,12 +151,7 @@ class Fixer:
                 sub["trained"] = np.ones(js.size, bool)
             changed = with_(arrays, **sub)
             ok = (class_codes(view.c, cls, changed, self.policy)[0] == 0) & ~own
-            # a change must change something: the role offered, or training
-            ok &= ~np.fromiter((getattr(self.sups[int(j)], "coaching" if role == "coaching"
-                                        else "mentoring") for j in js), bool, js.size) \
-                if "offer" in changes else np.ones(js.size, bool)
-            if "train" in changes:
-                ok &= ~view.s.trained[js]
+            ok &= self._changes_something(js, role, changes)
             if not ok.any():
                 continue
             gain = class_units(view.c, cls, changed, self.policy, units_for(self.policy))[0]
@@ -159,6 +166,12 @@ class Fixer:
         if best is None:
             return None
         _, j, changes, room = best
+        return self._fix_for(need, j, changes, room)
+
+    def _fix_for(self, need: Need, j: int, changes: tuple[str, ...], room: bool) -> Fix:
+        """The fix `_change` chose: supporter `j` with `changes`, in words; checked against
+        the rules pair by pair."""
+        role = need.role
         sup = self.sups[j]
         new = sup
         if "offer" in changes:

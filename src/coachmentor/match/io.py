@@ -25,6 +25,7 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,24 @@ MAX_CAPACITY = 1000
 
 def _lookup(table: dict[str, list[str]]) -> dict[str, str]:
     return {fold(alias): key for key, aliases in table.items() for alias in aliases}
+
+
+@dataclass(frozen=True)
+class _StaffHeader:
+    header: list[str]
+    fields: dict[str, int]
+
+
+def _missing_staff_columns(rules: RuleSet, table: Any, cols: dict[str, int]) -> str:
+    """No column for a required question: say so, and (as assess does) propose the column
+    whose values read as that question's answers, with the option that accepts it."""
+    from coachmentor.batch.guess import guess_columns, proposal
+
+    missing = [f for f in rules.required if f not in cols]
+    message = (f"{table.name}: missing required column(s): {', '.join(missing)} "
+               "(or a recommendation column)")
+    guesses = guess_columns(rules, _StaffHeader(list(table.header), cols), table.rows, missing)
+    return f"{message}; {proposal(guesses)}" if guesses else message
 
 
 def _map(header: list[str], name: str, resolve: Callable[[str], str | None]) -> dict[str, int]:
@@ -142,9 +161,7 @@ def read_staff(rules: RuleSet, source: str | Path, *, pseudonym: Callable[[str],
     try:
         cols = _map(table.header, table.name, resolve)
         if not set(rules.required) <= set(cols) and "recommendation" not in cols:
-            missing = ", ".join(f for f in rules.required if f not in cols)
-            raise InputFileError(f"{table.name}: missing required column(s): {missing} "
-                                 "(or a recommendation column)")
+            raise InputFileError(_missing_staff_columns(rules, table, cols))
         shifted = _shifted(rules, policy, table, cols, pseudonym, read)
         out = [shifted(n, cells) or _staff_row(rules, policy, n, cells, cols, read)
                for n, cells in _rows(table)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,130 +26,184 @@ from coachmentor.textsafe import printable
 ERROR_ROWS = 200  # error rows kept in the summary, for a person to find
 
 
-def match_files(rules: Any, staff_path: str, supporters_path: str, *, output: Path | None = None,
-                fmt: str | None = None, summary_path: Path | None = None,
-                redact: bool = False, explain: str | None = None, guard: bool = True,
-                keep: Path | None = None, avoid: Path | None = None,
-                read_opts: dict[str, Any] | None = None, bom: bool | None = None,
-                screen: list[dict[str, Any]] | None = None, by_school: Path | None = None,
-                records_out: list[dict[str, Any]] | None = None,
-                also_writing: tuple[Path | None, ...] = (), values: Any = None,
-                accept_suggestions: bool = False, picks: Any = ()) -> dict[str, Any]:
-    """Run the match; returns the summary (its `exit_code` is the command's). `bom`: a byte
-    order mark on CSV/TSV output (None: when it is written to a file). `screen`: a list that
-    gets the output's records for a person to read, instead of their being written.
-    `by_school`: a folder for one file per school. `records_out`: a list that gets the
-    records as well (for the report). `also_writing`: the files the caller writes after (a
-    report), checked with the others."""
+@dataclass(frozen=True)
+class MatchOptions:
+    """How `match_files` runs, as the command's options say (see `match_files`)."""
+
+    output: Path | None = None
+    fmt: str | None = None
+    summary_path: Path | None = None
+    redact: bool = False
+    explain: str | None = None
+    guard: bool = True
+    keep: Path | None = None
+    avoid: Path | None = None
+    read_opts: dict[str, Any] | None = None
+    bom: bool | None = None
+    screen: list[dict[str, Any]] | None = None
+    by_school: Path | None = None
+    records_out: list[dict[str, Any]] | None = None
+    also_writing: tuple[Path | None, ...] = ()
+    values: Any = None
+    accept_suggestions: bool = False
+    picks: Any = ()
+
+
+def match_files(rules: Any, staff_path: str, supporters_path: str, **options: Any) -> dict[str, Any]:
+    """Run the match; returns the summary (its `exit_code` is the command's). The options are
+    `MatchOptions`' fields: `bom`, a byte order mark on CSV/TSV output (None: when it is
+    written to a file); `screen`, a list that gets the output's records for a person to read,
+    instead of their being written; `by_school`, a folder for one file per school;
+    `records_out`, a list that gets the records as well (for the report); `also_writing`, the
+    files the caller writes after (a report), checked with the others."""
     import time
 
-    from coachmentor.files.atomic import (
-        remove_stale_temps_beside,
-        replaces_a_file,
-        write_output,
-        write_stdout,
-    )
-    from coachmentor.match.fixes import Fixer, summarise, whom_to_train
-    from coachmentor.match.keep import read_avoid, read_keep
-    from coachmentor.match.policy import compile_policy
-    from coachmentor.match.records import SchoolNames, build
-    from coachmentor.match.records import by_school as split
+    from coachmentor.files.atomic import remove_stale_temps_beside, replaces_a_file
 
+    o = MatchOptions(**options)
     started_at = time.time()
-    if output is not None and str(output) == "-":
-        output = None  # -o - : standard output, as for assess
-    fmt = choose_format(fmt, output)
+    output = None if o.output is not None and str(o.output) == "-" else o.output  # -o -: stdout
+    fmt = choose_format(o.fmt, output)
     replacing = replaces_a_file(output)
-    if fmt == "xlsx" and output is None and explain is None:
+    if fmt == "xlsx" and output is None and o.explain is None:
         from coachmentor.files.workbook_out import refuse_terminal
 
         refuse_terminal(sys.stdout, "match")
-    inputs = [("STAFF", staff_path), ("SUPPORTERS", supporters_path), ("--keep", keep),
-              ("--avoid", avoid), ("--rules", getattr(rules, "source_file", None))]
-    check_files(inputs, [("-o/--output", output), ("--summary", summary_path),
-                         *(("another output", p) for p in also_writing)],
-                stdout_is_output=output is None or explain is not None)
-    _check_folder(by_school)
-    stale = remove_stale_temps_beside([output, summary_path, *also_writing], started_at)
-    opts = read_opts or {}
-    policy = compile_policy(rules.model.matching)
-    pseudonym = _pseudonymiser() if redact else None
-    from coachmentor.batch.reading import read_answers
+    inputs = [("STAFF", staff_path), ("SUPPORTERS", supporters_path), ("--keep", o.keep),
+              ("--avoid", o.avoid), ("--rules", getattr(rules, "source_file", None))]
+    check_files(inputs, [("-o/--output", output), ("--summary", o.summary_path),
+                         *(("another output", p) for p in o.also_writing)],
+                stdout_is_output=output is None or o.explain is not None)
+    _check_folder(o.by_school)
+    stale = remove_stale_temps_beside([output, o.summary_path, *o.also_writing], started_at)
+    m = _matched(rules, staff_path, supporters_path, o)
+    summary = _full_summary(rules, m, o, stale, str(output) if replacing else None)
+    _write(m, o, output, fmt, inputs, summary)
+    if o.summary_path is not None:
+        from coachmentor.files.atomic import write_output
 
-    read = read_answers(rules, values.cells if values is not None else None, accept_suggestions,
-                        redact)
-    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, read=read, picks=picks, **opts)
-    sups, _ = read_supporters(rules, supporters_path, **opts)
-    needs = needs_of(staff)
-    avoided = read_avoid(avoid, staff, sups, opts) if avoid else None
-    kept = read_keep(keep, staff, needs, sups, policy, set(avoided.pairs if avoided else ()),
-                     opts) if keep else None
+        write_output(o.summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
+    return summary
+
+
+@dataclass
+class _Matched:
+    """What the match read, solved and worked out, for the summary and the outputs."""
+
+    staff: list[Any]
+    needs: list[Any]
+    sups: list[Any]
+    policy: Any
+    sol: Any
+    view: Any
+    kept: Any
+    avoided: Any
+    read: Any
+    records: list[dict[str, Any]]
+    causes: Counter[str]
+    fixes: Any
+    open_needs: list[int]
+    schools: Any
+
+
+def _matched(rules: Any, staff_path: str, supporters_path: str, o: MatchOptions) -> _Matched:
+    """Read both files (and --keep, --avoid), solve, and build every row's record."""
+    from coachmentor.batch.reading import read_answers
+    from coachmentor.match.fixes import Fixer
+    from coachmentor.match.keep import read_avoid, read_keep
     from coachmentor.match.pairs import PairView
+    from coachmentor.match.policy import compile_policy
+    from coachmentor.match.records import SchoolNames, build
     from coachmentor.match.size import check_size
 
+    opts = o.read_opts or {}
+    policy = compile_policy(rules.model.matching)
+    pseudonym = _pseudonymiser() if o.redact else None
+    read = read_answers(rules, o.values.cells if o.values is not None else None,
+                        o.accept_suggestions, o.redact)
+    staff, _ = read_staff(rules, staff_path, pseudonym=pseudonym, read=read, picks=o.picks, **opts)
+    sups, _ = read_supporters(rules, supporters_path, **opts)
+    needs = needs_of(staff)
+    avoided = read_avoid(o.avoid, staff, sups, opts) if o.avoid else None
+    kept = read_keep(o.keep, staff, needs, sups, policy, set(avoided.pairs if avoided else ()),
+                     opts) if o.keep else None
     view = PairView(needs, sups, policy, avoided.pairs if avoided else ())
     check_size(view)
     sol = solve(needs, sups, policy, avoid=avoided.pairs if avoided else (),
                 fixed=dict(kept.pairs) if kept else None, view=view)
     kept_needs = {i for i, _ in kept.pairs} if kept else set()
-    if pseudonym is None:
-        pseudonym = _unchanged
     fixer = Fixer(needs, sups, sol, policy, kept_needs)
     open_needs = [nd.index for nd in needs if nd.index not in sol.pairs]
     schools = SchoolNames([r.school for r in staff] + [s.school for s in sups])
     records, causes, fixes = build(staff, needs, sups, sol, policy, fixer, kept_needs,
-                                   pseudonym, schools)
+                                   pseudonym or _unchanged, schools)
+    return _Matched(staff, needs, sups, policy, sol, view, kept, avoided, read, records, causes,
+                    fixes, open_needs, schools)
 
-    summary = _summary(staff, needs, sups, sol, causes, policy, schools)
+
+def _full_summary(rules: Any, m: _Matched, o: MatchOptions, stale: list[str],
+                  replaced: str | None) -> dict[str, Any]:
+    """The summary: coverage, pairs to check, the unmatched and their fixes, --keep/--avoid,
+    stale temporary files removed, how values were read, a file replaced (keys in this
+    order, as before)."""
+    from coachmentor.batch.summary import problem_group
+    from coachmentor.match.fixes import summarise, whom_to_train
+
+    summary = _summary(m.staff, m.needs, m.sups, m.sol, m.causes, m.policy, m.schools)
     summary["pairs_to_check"] = [
         {"staff_id": r["staff_id"], "support": r["support"], "supporter_id": r["supporter_id"],
-         "school": r["school"], "flag": r["flag"]} for r in records if r["flag"]]
+         "school": r["school"], "flag": r["flag"]} for r in m.records if r["flag"]]
     summary["unmatched"] = [
         {"staff_id": r["staff_id"], "row": r["row"], "support": r["support"],
          "school": r["school"], "reason": r["unmatched_reason"], "fix": r["fix"]}
-        for r in records if r["status"] == "unmatched"]
-    summary["fixes"] = summarise(fixes, needs, sups)
-    summary["whom_to_train"] = whom_to_train(needs, sups, sol, policy, open_needs)
-    if kept is not None:
-        summary["keep"] = kept.summary()
-        if kept.pairs:
-            summary["keep"]["cost"] = _keep_cost(needs, sups, policy, avoided, view, sol)
-    if avoided is not None:
-        summary["avoid"] = avoided.summary()
+        for r in m.records if r["status"] == "unmatched"]
+    summary["fixes"] = summarise(m.fixes, m.needs, m.sups)
+    summary["whom_to_train"] = whom_to_train(m.needs, m.sups, m.sol, m.policy, m.open_needs)
+    if m.kept is not None:
+        summary["keep"] = m.kept.summary()
+        if m.kept.pairs:
+            summary["keep"]["cost"] = _keep_cost(m.needs, m.sups, m.policy, m.avoided, m.view,
+                                                 m.sol)
+    if m.avoided is not None:
+        summary["avoid"] = m.avoided.summary()
     if stale:
         summary["stale_temporary_files_removed"] = stale
-    from coachmentor.batch.summary import problem_group
-
     summary["value_problems"] = [problem_group(rules, p, c, rows)
-                                 for p, (c, rows) in read.problems.items()]
-    summary["recoded_cells"] = read.recoded
-    if replacing:
-        summary["replaced_a_file"] = str(output)
-    if explain is not None:  # the ids in it are the user's text, and so is --explain's own
-        write_stdout(printable(explain_person(explain, needs, sups, sol, policy, fixes),
-                               newlines=True).encode("utf-8"))
-    if records_out is not None:  # for the report, which is shared: no cell of a shifted row
-        shifted = {r.row for r in staff if r.shifted}  # (its id and school may be a name)
-        records_out.extend(dict(r, staff_id="", school="", subject="", phase="")
-                           if r["row"] in shifted and r["status"] == "error" else r
-                           for r in records)
-    schools_rows = split(records) if by_school is not None or fmt == "xlsx" else {}
-    school_files = _school_files(by_school, schools_rows, fmt, inputs) \
-        if by_school is not None else {}  # checked before anything is written
-    if screen is not None and output is None and explain is None:
-        screen.extend(records)  # for a person at a terminal: drawn by the caller
-    elif output is not None or explain is None:
-        text = _render(records, fmt, output, guard, bom, schools_rows)
+                                 for p, (c, rows) in m.read.problems.items()]
+    summary["recoded_cells"] = m.read.recoded
+    if replaced is not None:
+        summary["replaced_a_file"] = replaced
+    return summary
+
+
+def _write(m: _Matched, o: MatchOptions, output: Path | None, fmt: str,
+           inputs: list[tuple[str, Any]], summary: dict[str, Any]) -> None:
+    """--explain, the records for the report or the screen, the pairs file, --by-school."""
+    from coachmentor.files.atomic import write_output, write_stdout
+    from coachmentor.match.records import by_school as split
+
+    if o.explain is not None:  # the ids in it are the user's text, and so is --explain's own
+        write_stdout(printable(explain_person(o.explain, m.needs, m.sups, m.sol, m.policy,
+                                              m.fixes), newlines=True).encode("utf-8"))
+    if o.records_out is not None:  # for the report, which is shared: no cell of a shifted row
+        shifted = {r.row for r in m.staff if r.shifted}  # (its id and school may be a name)
+        o.records_out.extend(dict(r, staff_id="", school="", subject="", phase="")
+                             if r["row"] in shifted and r["status"] == "error" else r
+                             for r in m.records)
+    schools_rows = split(m.records) if o.by_school is not None or fmt == "xlsx" else {}
+    school_files = _school_files(o.by_school, schools_rows, fmt, inputs) \
+        if o.by_school is not None else {}  # checked before anything is written
+    if o.screen is not None and output is None and o.explain is None:
+        o.screen.extend(m.records)  # for a person at a terminal: drawn by the caller
+    elif output is not None or o.explain is None:
+        text = _render(m.records, fmt, output, o.guard, o.bom, schools_rows)
         if output is not None:
             write_output(output, text)
         else:
             write_stdout(text.encode("utf-8") if isinstance(text, str) else text)
-    if by_school is not None:
-        summary["by_school_files"] = _write_by_school(by_school, schools_rows, school_files,
-                                                      fmt, guard, bom)
-    if summary_path is not None:
-        write_output(summary_path, json.dumps(summary, indent=2, ensure_ascii=False) + "\n")
-    return summary
+    if o.by_school is not None:
+        summary["by_school_files"] = _write_by_school(o.by_school, schools_rows, school_files,
+                                                      fmt, o.guard, o.bom)
 
 
 def _render(records: list[dict[str, Any]], fmt: str, output: Path | None, guard: bool,

@@ -333,14 +333,41 @@ def _select(conn: Any, table: str, ids: list[int]) -> list[dict[str, Any]]:
 def _cross_checks(name: str, parsed: dict[str, list[Parsed]], state: _State,
                   known: dict[int, dict[str, Any]]) -> list[Problem]:
     """What one row cannot tell: duplicates, goals a review refers to, stage rules, dates."""
-    now = today()
-    out: list[Problem] = []
-
-    def bad(p: Parsed, fld: str, expected: str) -> None:
-        out.append(Problem(name, p.row, fld, expected, p.sheet, p.staff_id))
-
+    check = _CrossCheck(name, state, known)
     for p in parsed.get("Relationships", []):
-        rel, v = known[p.rid], p.values
+        check.relationship(p)
+    for p in parsed.get("Goals", []):
+        check.goal(p)
+    for p in parsed.get("Check-ins", []):
+        check.check_in(p)
+    for p in parsed.get("Reviews", []):
+        check.review(p)
+    return check.out
+
+
+class _CrossCheck:
+    """The checks across rows, a sheet's rows at a time (goals before the reviews that read
+    them); the problems in `out`, in the order found."""
+
+    def __init__(self, name: str, state: _State, known: dict[int, dict[str, Any]]) -> None:
+        self.name, self.state, self.known = name, state, known
+        self.now = today()
+        self.out: list[Problem] = []
+        self.goals: dict[Any, bool] = {k: True for k in state.goals}
+        self.seen: dict[tuple[Any, ...], int] = {}  # (relationship, kind, key) -> its row
+
+    def bad(self, p: Parsed, fld: str, expected: str) -> None:
+        self.out.append(Problem(self.name, p.row, fld, expected, p.sheet, p.staff_id))
+
+    def first(self, p: Parsed, key: tuple[Any, ...]) -> int | None:
+        """The row that already gave `key`, else None (and `p` gives it now)."""
+        if key in self.seen:
+            return self.seen[key]
+        self.seen[key] = p.row
+        return None
+
+    def relationship(self, p: Parsed) -> None:
+        rel, v, bad = self.known[p.rid], p.values, self.bad
         begins = v.get("start_date") or rel["start_date"]
         ends = v.get("planned_end") or rel["planned_end"]
         if begins and ends and ends <= begins:
@@ -353,7 +380,7 @@ def _cross_checks(name: str, parsed: dict[str, list[Parsed]], state: _State,
                 "the status")
         if status in ("completed", "ended_early") and not (v.get("ended_on") or rel["ended_on"]):
             bad(p, "ended on", "empty; expected the date it ended")
-        if v.get("ended_on") and v["ended_on"] > now:
+        if v.get("ended_on") and v["ended_on"] > self.now:
             bad(p, "ended on", "in the future; expected the date it ended")
         kind = v.get("delivered") or rel["delivered"] or rel["support"]
         if v.get("delivered_type"):
@@ -365,66 +392,71 @@ def _cross_checks(name: str, parsed: dict[str, list[Parsed]], state: _State,
             else:
                 v["delivered_type"] = match
 
-    goals = {k: True for k in state.goals}
-    seen: dict[tuple[Any, ...], int] = {}
-    for p in parsed.get("Goals", []):
-        v = p.values
+    def goal(self, p: Parsed) -> None:
+        v, bad = p.values, self.bad
         number = v.get("number")
         if number is None or not 1 <= number <= MAX_GOALS:
             bad(p, "goal", f"expected the goal's number, 1 to {MAX_GOALS}")
-            continue
-        if (p.rid, "goal", number) in seen:
-            bad(p, "goal", f"goal {number} is also on row {seen[(p.rid, 'goal', number)]}")
-            continue
-        seen[(p.rid, "goal", number)] = p.row
+            return
+        row = self.first(p, (p.rid, "goal", number))
+        if row is not None:
+            bad(p, "goal", f"goal {number} is also on row {row}")
+            return
         if not v.get("text"):
             bad(p, "goal, in the pair's words", "empty; write the goal (or clear the row)")
-            continue
-        if v["text"] == PRIVATE_MARK and (p.rid, number) not in state.goals:
+            return
+        if v["text"] == PRIVATE_MARK and (p.rid, number) not in self.state.goals:
             bad(p, "goal, in the pair's words", "expected the goal's words (no goal "
                 f"{number} is recorded for the mark to stand for)")
-            continue
-        goals[(p.rid, number)] = True
+            return
+        self.goals[(p.rid, number)] = True
 
-    for p in parsed.get("Check-ins", []):
-        v = p.values
+    def check_in(self, p: Parsed) -> None:
+        v, bad = p.values, self.bad
         if v.get("on_date") is None:
             bad(p, "date", "empty; expected the date of the meeting")
-            continue
-        if (p.rid, "check", v["on_date"]) in seen:
-            bad(p, "date", f"a meeting on this date is also on row "
-                f"{seen[(p.rid, 'check', v['on_date'])]}; one row per meeting")
-            continue
-        seen[(p.rid, "check", v["on_date"])] = p.row
+            return
+        row = self.first(p, (p.rid, "check", v["on_date"]))
+        if row is not None:
+            bad(p, "date", f"a meeting on this date is also on row {row}; one row per meeting")
+            return
         if v.get("outcome") is None:
             bad(p, "held?", "empty; expected held, cancelled or moved")
-        elif v["outcome"] == "held" and v["on_date"] > now:
+        elif v["outcome"] == "held" and v["on_date"] > self.now:
             bad(p, "date", "in the future, but marked held; expected the date it was held")
 
-    for p in parsed.get("Reviews", []):
-        v = p.values
+    def review(self, p: Parsed) -> None:
+        v, bad = p.values, self.bad
         stage = v.get("stage")
-        rel = known[p.rid]
         if stage is None:
             bad(p, "review", "empty; expected agreement, mid-point, end or ECT statutory review")
-            continue
+            return
         if v.get("held_on") is None:
             bad(p, "date held", "empty; expected the date the review was held")
-            continue
-        if v["held_on"] > now:
+            return
+        if v["held_on"] > self.now:
             bad(p, "date held", "in the future; expected the date it was held")
         if stage == STATUTORY:
-            for fld, col in _review_columns().items():
-                if fld not in ("stage", "held_on") and v.get(fld) is not None:
-                    bad(p, col.header, "an ECT statutory review is recorded as its date only "
-                        "(induction judgements are never stored); clear this cell")
-            if rel["stage"] not in (None, "early_career"):
-                bad(p, "review", "ECT statutory reviews are for early career teachers only")
-            continue
-        if (p.rid, "review", stage) in seen:
-            bad(p, "review", f"this review is also on row {seen[(p.rid, 'review', stage)]}")
-            continue
-        seen[(p.rid, "review", stage)] = p.row
+            self._statutory(p)
+            return
+        row = self.first(p, (p.rid, "review", stage))
+        if row is not None:
+            bad(p, "review", f"this review is also on row {row}")
+            return
+        self._what_the_stage_needs(p, stage)
+        self._goal_progress(p, stage)
+
+    def _statutory(self, p: Parsed) -> None:
+        """An ECT statutory review is its date only (induction judgements are never stored)."""
+        for fld, col in _review_columns().items():
+            if fld not in ("stage", "held_on") and p.values.get(fld) is not None:
+                self.bad(p, col.header, "an ECT statutory review is recorded as its date only "
+                         "(induction judgements are never stored); clear this cell")
+        if self.known[p.rid]["stage"] not in (None, "early_career"):
+            self.bad(p, "review", "ECT statutory reviews are for early career teachers only")
+
+    def _what_the_stage_needs(self, p: Parsed, stage: str) -> None:
+        v, bad = p.values, self.bad
         if v.get("self_rating") is None:
             bad(p, "self-rating (1-5)", "empty; expected a whole number from 1 to 5")
         if stage in ("mid_point", "end"):
@@ -437,17 +469,18 @@ def _cross_checks(name: str, parsed: dict[str, list[Parsed]], state: _State,
             if v.get("confidentiality_agreed") is None:
                 bad(p, "confidentiality agreed", "empty; expected yes or no (agreed at the "
                     "first meeting what stays between the pair and what may be shared)")
-            if not any((p.rid, n) in goals for n in range(1, MAX_GOALS + 1)):
+            if not any((p.rid, n) in self.goals for n in range(1, MAX_GOALS + 1)):
                 bad(p, "review", "no goal is recorded for this relationship; the agreement "
                     "sets 1 to 3 goals (write them on the Goals tab)")
+
+    def _goal_progress(self, p: Parsed, stage: str) -> None:
         for n in range(1, MAX_GOALS + 1):
-            given = v.get(f"goal_{n}") is not None
-            if given and (p.rid, n) not in goals:
-                bad(p, f"goal {n} progress", f"there is no goal {n} for this relationship; "
-                    "write it on the Goals tab or clear this cell")
-            elif stage == "end" and not given and (p.rid, n) in goals:
-                bad(p, f"goal {n} progress", "empty; expected at the end review for each goal")
-    return out
+            given = p.values.get(f"goal_{n}") is not None
+            if given and (p.rid, n) not in self.goals:
+                self.bad(p, f"goal {n} progress", f"there is no goal {n} for this relationship; "
+                         "write it on the Goals tab or clear this cell")
+            elif stage == "end" and not given and (p.rid, n) in self.goals:
+                self.bad(p, f"goal {n} progress", "empty; expected at the end review for each goal")
 
 
 def _review_columns() -> dict[str, Column]:
@@ -466,10 +499,16 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
             del diff["delivered"]  # the sheet's pre-filled "as recommended": nothing new
         if diff:
             rel_updates[p.rid] = diff
+    _apply_goals(conn, parsed.get("Goals", []), state, audit, result)
+    _apply_check_ins(conn, parsed.get("Check-ins", []), state, audit, result)
+    _apply_reviews(conn, parsed.get("Reviews", []), state, known, audit, result, rel_updates)
+    _apply_relationships(conn, parsed, state, known, audit, result, rel_updates)
 
-    # goals
+
+def _apply_goals(conn: Any, rows: list[Parsed], state: _State, audit: Audit,
+                 result: ImportResult) -> None:
     new_goals, goal_updates = [], []
-    for p in parsed.get("Goals", []):
+    for p in rows:
         v = dict(p.values)
         key = (p.rid, v["number"])
         old = state.goals.get(key)
@@ -493,9 +532,11 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
     result.tally("goal", "added", len(new_goals))
     result.tally("goal", "changed", len(goal_updates))
 
-    # check-ins
+
+def _apply_check_ins(conn: Any, rows: list[Parsed], state: _State, audit: Audit,
+                     result: ImportResult) -> None:
     new_checks, check_updates = [], []
-    for p in parsed.get("Check-ins", []):
+    for p in rows:
         v = dict(p.values)
         if v.get("notes") == PRIVATE_MARK:
             v.pop("notes")
@@ -515,12 +556,19 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
     result.tally("check_in", "added", len(new_checks))
     result.tally("check_in", "changed", len(check_updates))
 
-    # reviews, their goal progress, statutory dates
+
+REVIEW_FIELDS = ("held_on", "self_rating", "usefulness", "practice_change", "decision",
+                 "confidentiality_agreed")
+
+
+def _apply_reviews(conn: Any, rows: list[Parsed], state: _State, known: dict[int, dict[str, Any]],
+                   audit: Audit, result: ImportResult,
+                   rel_updates: dict[int, dict[str, Any]]) -> None:
+    """Reviews, their goal progress, statutory dates; an agreement makes a proposed
+    relationship active, an end review completes it (in `rel_updates`)."""
     new_reviews, review_updates, progress_rows = [], [], []
     new_statutory = []
-    fields = ("held_on", "self_rating", "usefulness", "practice_change", "decision",
-              "confidentiality_agreed")
-    for p in parsed.get("Reviews", []):
+    for p in rows:
         v = p.values
         if v["stage"] == STATUTORY:
             if (p.rid, v["held_on"]) not in state.statutory:
@@ -530,7 +578,7 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
                 result.tally("statutory_review", "unchanged")
             continue
         old = state.reviews.get((p.rid, v["stage"]))
-        row = {k: v.get(k) for k in fields}
+        row = {k: v.get(k) for k in REVIEW_FIELDS}
         if old is None:
             new_reviews.append({"relationship_id": p.rid, "stage": v["stage"], **row})
         else:
@@ -542,12 +590,7 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
         progress_rows.append((p.rid, v["stage"], {n: v[f"goal_{n}"] for n in
                                                   range(1, MAX_GOALS + 1)
                                                   if v.get(f"goal_{n}") is not None}))
-        rel = known[p.rid]
-        current = rel_updates.get(p.rid, {}).get("status", rel["status"])
-        if v["stage"] == "agreement" and current == "proposed":
-            rel_updates.setdefault(p.rid, {})["status"] = "active"
-        if v["stage"] == "end" and current in ("proposed", "active", "paused"):
-            rel_updates.setdefault(p.rid, {}).update(status="completed", ended_on=v["held_on"])
+        _status_after_review(known[p.rid], p.rid, v, rel_updates)
     insert_many(conn, "review", new_reviews, audit, key=("relationship_id", "stage"))
     update_many(conn, "review", review_updates, audit)
     insert_many(conn, "statutory_review", new_statutory, audit, key=("relationship_id", "held_on"))
@@ -556,6 +599,19 @@ def _apply(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
     result.tally("statutory_review", "added", len(new_statutory))
     _progress(conn, progress_rows, audit, result)
 
+
+def _status_after_review(rel: dict[str, Any], rid: int, v: dict[str, Any],
+                         rel_updates: dict[int, dict[str, Any]]) -> None:
+    current = rel_updates.get(rid, {}).get("status", rel["status"])
+    if v["stage"] == "agreement" and current == "proposed":
+        rel_updates.setdefault(rid, {})["status"] = "active"
+    if v["stage"] == "end" and current in ("proposed", "active", "paused"):
+        rel_updates.setdefault(rid, {}).update(status="completed", ended_on=v["held_on"])
+
+
+def _apply_relationships(conn: Any, parsed: dict[str, list[Parsed]], state: _State,
+                         known: dict[int, dict[str, Any]], audit: Audit, result: ImportResult,
+                         rel_updates: dict[int, dict[str, Any]]) -> None:
     agreed = {rid for rid, stage in state.reviews if stage == "agreement"} | {
         p.rid for p in parsed.get("Reviews", []) if p.values["stage"] == "agreement"}
     for rid, diff in list(rel_updates.items()):

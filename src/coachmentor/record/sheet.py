@@ -220,12 +220,18 @@ def _readme(ws: Any, scope: Scope, n: int, notes_on: bool) -> None:
 
 def _sheet(ws: Any, cols: tuple[Column, ...], body: list[list[Any]], spare: int,
            n_labels: int) -> None:
-    from openpyxl.comments import Comment
-    from openpyxl.styles import Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
+    _header_and_body(ws, cols, body)
+    last = len(body) + spare + 1
+    ws.freeze_panes = "B2"
+    for i, c in enumerate(cols, start=1):
+        _column_rules(ws, i, c, last, len(body), n_labels)
 
-    grey = PatternFill("solid", fgColor="EEEEEE")
+
+def _header_and_body(ws: Any, cols: tuple[Column, ...], body: list[list[Any]]) -> None:
+    from openpyxl.comments import Comment
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     ws.append([c.header for c in cols])
     for i, c in enumerate(cols, start=1):
         cell = ws.cell(row=1, column=i)
@@ -240,38 +246,51 @@ def _sheet(ws: Any, cols: tuple[Column, ...], body: list[list[Any]], spare: int,
             cell = ws.cell(row=r, column=k, value=value)
             if isinstance(value, str) and value.startswith("="):
                 cell.data_type = "s"  # text the pair typed, never a formula
-    last = len(body) + spare + 1
-    ws.freeze_panes = "B2"
-    for i, c in enumerate(cols, start=1):
+
+
+def _column_rules(ws: Any, i: int, c: Column, last: int, filled: int, n_labels: int) -> None:
+    """Column `i`'s format and data validation, to row `last`; an info column greyed over
+    its `filled` rows."""
+    from openpyxl.styles import PatternFill
+    from openpyxl.utils import get_column_letter
+
+    if c.kind == "date":
+        for row in ws.iter_rows(min_row=2, max_row=last, min_col=i, max_col=i):
+            row[0].number_format = "yyyy-mm-dd"
+    elif c.kind == "info":
+        grey = PatternFill("solid", fgColor="EEEEEE")
+        for row in ws.iter_rows(min_row=2, max_row=filled + 1, min_col=i, max_col=i):
+            row[0].fill = grey
+    dv = _validation(c, n_labels)
+    if dv is not None:
         letter = get_column_letter(i)
-        area = f"{letter}2:{letter}{max(last, 2)}"
-        dv = None
-        if c.kind == "date":
-            dv = DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
-                                formula2="DATE(2100,12,31)", error="A date, e.g. 14/10/2025",
-                                errorTitle="Not a date")
-            for row in ws.iter_rows(min_row=2, max_row=last, min_col=i, max_col=i):
-                row[0].number_format = "yyyy-mm-dd"
-        elif c.kind in ("int", "rating"):
-            dv = DataValidation(type="whole", operator="between", formula1=str(c.low),
-                                formula2=str(c.high), errorTitle="Not accepted",
-                                error=f"A whole number from {c.low} to {c.high}")
-        elif c.kind in ("choice", "yesno"):
-            words = ",".join(choice_words(c))
-            dv = DataValidation(type="list", formula1=f'"{words}"', errorTitle="Not accepted",
-                                error="Pick one from the list: " + words.replace(",", ", "))
-        elif c.kind == "ref":
-            dv = DataValidation(type="list", formula1=f"lists!$A$1:$A${max(n_labels, 1)}",
-                                errorTitle="Not a relationship",
-                                error="Pick the relationship from the list")
-        elif c.kind == "info":
-            for row in ws.iter_rows(min_row=2, max_row=len(body) + 1, min_col=i, max_col=i):
-                row[0].fill = grey
-        if dv is not None:
-            dv.showErrorMessage = True
-            dv.allow_blank = True
-            ws.add_data_validation(dv)
-            dv.add(area)
+        dv.showErrorMessage = True
+        dv.allow_blank = True
+        ws.add_data_validation(dv)
+        dv.add(f"{letter}2:{letter}{max(last, 2)}")
+
+
+def _validation(c: Column, n_labels: int) -> Any:
+    """The data validation a column's kind of value gets, or None."""
+    from openpyxl.worksheet.datavalidation import DataValidation
+
+    if c.kind == "date":
+        return DataValidation(type="date", operator="between", formula1="DATE(2000,1,1)",
+                              formula2="DATE(2100,12,31)", error="A date, e.g. 14/10/2025",
+                              errorTitle="Not a date")
+    if c.kind in ("int", "rating"):
+        return DataValidation(type="whole", operator="between", formula1=str(c.low),
+                              formula2=str(c.high), errorTitle="Not accepted",
+                              error=f"A whole number from {c.low} to {c.high}")
+    if c.kind in ("choice", "yesno"):
+        words = ",".join(choice_words(c))
+        return DataValidation(type="list", formula1=f'"{words}"', errorTitle="Not accepted",
+                              error="Pick one from the list: " + words.replace(",", ", "))
+    if c.kind == "ref":
+        return DataValidation(type="list", formula1=f"lists!$A$1:$A${max(n_labels, 1)}",
+                              errorTitle="Not a relationship",
+                              error="Pick the relationship from the list")
+    return None
 
 
 def _save(wb: Any) -> bytes:

@@ -15,7 +15,7 @@ base's name, version and fingerprint are in the footnote, not the header.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from html import escape
 from typing import Any
 
@@ -242,7 +242,7 @@ def _plural(n: int, one: str, many: str) -> str:
 # --- the report ----------------------------------------------------------------------------
 
 
-def render_report(summary: dict[str, Any], rules: Any = None, *,
+def render_report(summary: Mapping[str, Any], rules: Any = None, *,
                   title: str = "Coaching and mentoring: who needs which support") -> str:
     """The report for `summary`. `rules` (the RuleSet the batch ran with) gives the words;
     without it they come from the shipped rule base when the summary was made with it."""
@@ -407,7 +407,7 @@ def _capacity(cap: dict[str, Any], both: int, ok: int = 0, not_yet: int = 0) -> 
     return "".join(out)
 
 
-def _errors(s: dict[str, Any], words: Wording, sid_header: str, inp: dict[str, Any]) -> str:
+def _errors(s: Mapping[str, Any], words: Wording, sid_header: str, inp: dict[str, Any]) -> str:
     n = s.get("errors", 0)
     out = ["<h2>Rows that could not be assessed</h2>"]
     if not n:
@@ -459,7 +459,7 @@ def _group_rows(groups: list[dict[str, Any]], sid_header: str = "") -> str:
     return "".join(out)
 
 
-def _warned_values(s: dict[str, Any], sid_header: str = "") -> str:
+def _warned_values(s: Mapping[str, Any], sid_header: str = "") -> str:
     groups = [g for g in s.get("value_problems") or [] if not g.get("error")]
     if not groups:
         return ""
@@ -472,7 +472,7 @@ def _warned_values(s: dict[str, Any], sid_header: str = "") -> str:
     return f"<div{_table_class(len(groups))}>" + "".join(out) + "</div>"
 
 
-def _accepted(s: dict[str, Any], words: Wording) -> str:
+def _accepted(s: Mapping[str, Any], words: Wording) -> str:
     accepted = s.get("accepted_values") or {}
     if not isinstance(accepted, dict) or not accepted:
         return ""
@@ -489,7 +489,7 @@ def _accepted(s: dict[str, Any], words: Wording) -> str:
     return "<div>" + "".join(out) + "</div>"
 
 
-def _columns_read(s: dict[str, Any]) -> str:
+def _columns_read(s: Mapping[str, Any]) -> str:
     """The header map: the column read for each question, so a reader can check it."""
     read = s.get("columns_read")
     if not isinstance(read, list) or not read:
@@ -528,7 +528,7 @@ def _row_table(rows: list[tuple[Any, Any, str]], sid_header: str, what: str) -> 
     return "".join(out)
 
 
-def _to_check(s: dict[str, Any], sid_header: str) -> str:
+def _to_check(s: Mapping[str, Any], sid_header: str) -> str:
     """The rows whose answers look inconsistent: where they are and what to check."""
     n = s.get("rows_with_warnings") or 0
     rows = s.get("warning_rows") or []
@@ -555,7 +555,7 @@ def _problem(message: str, words: Wording) -> str:
     return plain if plain == message else plain[:1].upper() + plain[1:]
 
 
-def _footer(s: dict[str, Any], sid_header: str, source: str) -> str:
+def _footer(s: Mapping[str, Any], sid_header: str, source: str) -> str:
     rules = s.get("rules", {})
     ids = f"“{sid_header}” values" if sid_header else "staff ids"
     parts = [

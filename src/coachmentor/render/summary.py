@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from coachmentor.batch.columns import mean_line
-from coachmentor.batch.summary import IdTable
+from coachmentor.batch.summary import AssessSummary, IdTable
 from coachmentor.files.messages import shown, stale_note
 from coachmentor.render.words import short_label, wording
 from coachmentor.rulebase.model import RECOMMENDATIONS
@@ -17,7 +17,7 @@ IN_BRIEF = {"coaching": "coaching", "mentoring": "mentoring", "both": "both",
             "other": "other support first"}
 
 
-def column_warnings(d: dict[str, Any]) -> list[str]:
+def column_warnings(d: AssessSummary) -> list[str]:
     """A header near a field but not it ('time_frme'): every row was assessed without that
     answer, so it is said first, and even with -q (header texts and field ids, no cell)."""
     hints = d.get("unused_column_suggestions") or {}
@@ -29,7 +29,7 @@ GROUPS_SHOWN = 10  # (column, value) groups listed of each kind; the summary fil
 ROWS_SHOWN = 6  # row numbers listed per group
 
 
-def covering(d: dict[str, Any]) -> str:
+def covering(d: AssessSummary) -> str:
     """' (from the 46 rows assessed; 74 not yet)' when some rows could not be assessed: the
     totals it follows count only the rows assessed."""
     if not d.get("errors"):
@@ -78,7 +78,7 @@ def group_line(gs: list[dict[str, Any]], sid: str = "staff_id") -> str:
     return f"{head}: {values} in {g['column']}: {g['fix']}"
 
 
-def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> list[str]:
+def value_lines(d: AssessSummary, words: Any, sid: str, errors_shown: bool) -> list[str]:
     """The errors, grouped by (column, value), then what else needs doing; the values read
     with a warning, grouped alike; the accepted values of those questions, once."""
     lines: list[str] = []
@@ -131,7 +131,7 @@ def value_lines(d: dict[str, Any], words: Any, sid: str, errors_shown: bool) -> 
 FIRST_ERRORS_SHOWN = 5
 
 
-def header_map_lines(d: dict[str, Any]) -> list[str]:
+def header_map_lines(d: AssessSummary) -> list[str]:
     """Which column was read for each question, and who said so when not its header."""
     read = d.get("columns_read") or []
     if not read:
@@ -159,7 +159,7 @@ def choice_words(choice: dict[str, str]) -> str:
     return choice["value"] if fold(label) == fold(choice["value"]) else f"{choice['value']} ({label})"
 
 
-def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
+def render_text(d: AssessSummary, rules: RuleSet | None = None, *,
                 errors_shown: bool = False) -> str:
     """The summary as plain lines for stderr (no names: only counts, row numbers, staff_id).
 
@@ -170,31 +170,57 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     not listed again."""
     words = wording(d, rules)
     sid = shown(words.header("staff_id", "staff_id"), 30)
-    lines = []
+    lines = [_head(d)]
+    lines += column_warnings(d)  # second: it changes every result
+    lines += _result_lines(d, words, sid)
+    lines += _group_lines(d, words)
+    lines.append(_capacity_line(d))
+    lines += value_lines(d, words, sid, errors_shown)
+    lines += _duplicate_lines(d, sid)
+    lines += header_map_lines(d)
+    lines += _column_lines(d)
+    lines += _note_lines(d)
+    lines.append(
+        f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
+    )
+    return "\n".join(lines) + "\n"
+
+
+def _head(d: AssessSummary) -> str:
     head = f"coachmentor assess: {d['rows']:,} row(s): {d['ok']:,} ok, {d['errors']:,} error(s)"
     if d.get("blank_rows_skipped"):
         head += f"; {d['blank_rows_skipped']:,} blank row(s) skipped"
     if d.get("elapsed_seconds") is not None:
         head += f" ({d['elapsed_seconds']:.2f} s)"
-    lines.append(head)
-    lines += column_warnings(d)  # second: it changes every result
+    return head
+
+
+def _result_lines(d: AssessSummary, words: Any, sid: str) -> list[str]:
+    """The recommendations, what 'another kind of support' meant, and the rows to look at."""
     recs = d["recommendations"]
-    lines.append(f"  recommendations{covering(d)}: " + ", ".join(
-        f"{words.rec(k)} {v:,}" for k, v in recs.items()))
+    lines = [f"  recommendations{covering(d)}: " + ", ".join(
+        f"{words.rec(k)} {v:,}" for k, v in recs.items())]
     if d["alternatives"]:
         lines.append(f"  '{words.rec('other')}' means: " + ", ".join(
             f"{words.alternative(k)} {v:,}" for k, v in d["alternatives"].items()))
     if d.get("rows_with_warnings"):
         places = [f"row {w['row']}" + (f" ({sid} {shown(w['staff_id'], 30)})"
                                        if w.get("staff_id") else "")
-                 for w in (d.get("warning_rows") or [])[:5]]
+                  for w in (d.get("warning_rows") or [])[:5]]
         more = ", ..." if d["rows_with_warnings"] > len(places) else ""
         listed = f": {', '.join(places)}{more}" if places else ""
         lines.append(f"  {d['rows_with_warnings']:,} row(s) with answers that look inconsistent, "
                      f"see their 'warnings' column{listed}")
-    for title, key, name_of in (("by career stage", "by_career_stage", words.stage_short),
-                                ("by department", "by_department", words.group)):
-        groups = d.get(key) or {}
+    return lines
+
+
+def _group_lines(d: AssessSummary, words: Any) -> list[str]:
+    """By career stage and by department: rows and results of each (the first 15)."""
+    lines = []
+    for title, groups_of, name_of in (
+            ("by career stage", d.get("by_career_stage"), words.stage_short),
+            ("by department", d.get("by_department"), words.group)):
+        groups = groups_of or {}
         if not groups:
             continue
         lines.append(f"  {title}:")
@@ -206,9 +232,13 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
             lines.append(f"    {shown(name_of(name), 60)}: {g['rows']:,} ({', '.join(parts)})")
         if len(shown_groups) > 15:
             lines.append(f"    ... and {len(shown_groups) - 15} more")
+    return lines
+
+
+def _capacity_line(d: AssessSummary) -> str:
     cap = d["capacity"]
     c, m = cap["coaching"], cap["mentoring"]
-    lines.append(
+    return (
         f"  capacity{covering(d)}: {c['relationships']:,} coaching relationship(s)"
         + (f", about {c['hours']:,} coach hours" if c["hours"] is not None else "")
         + (f" ({c['sessions_each']} sessions x {c['hours_per_session']} h)" if c["hours"] else "")
@@ -216,8 +246,10 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
         + (f", about {m['hours']:,} mentor hours" if m["hours"] is not None else "")
         + (f" ({m['sessions_each']} sessions x {m['hours_per_session']} h)" if m["hours"] else "")
     )
-    inp = d.get("input") or {}
-    lines += value_lines(d, words, sid, errors_shown)
+
+
+def _duplicate_lines(d: AssessSummary, sid: str) -> list[str]:
+    lines = []
     dup = d["duplicate_staff_ids"]
     if dup["rows"]:
         lines.append(f"  warning: {dup['rows']:,} row(s) repeat a {sid} given in an earlier row:")
@@ -226,26 +258,39 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
     if not dup["checked_all"]:
         lines.append(f"  note: repeated {sid} checked among the first {IdTable.capacity():,} "
                      "distinct ids only")
-    lines += header_map_lines(d)
+    return lines
+
+
+def _column_lines(d: AssessSummary) -> list[str]:
+    """Under --redact, which columns were treated how; else the columns not used."""
     hints = d.get("unused_column_suggestions") or {}
     unused = [u for u in d["unused_columns"] if u not in hints]
-    if "redacted_columns" in d:  # --redact: which columns were treated how, by header
-        named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
-        lines.append(f"  redacted (--redact): name columns pseudonymised: {named}")
-        unknown = d.get("pseudonymised_unknown_columns") or []
-        if unknown:
-            more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
-            lines.append("  redacted (--redact): columns coachmentor does not know, pseudonymised: "
-                         + ", ".join(f"'{shown(u, 30)}'" for u in unknown[:10]) + more)
-        if d["errors"]:
-            lines.append("  redacted (--redact): in error rows, values that are not accepted "
-                         "answers are pseudonymised, extra values removed")
-        if not d.get("pseudonyms_stable"):
-            lines.append("  redacted (--redact): pseudonyms differ between runs (set "
-                         "COACHMENTOR_REDACT_KEY to keep them)")
-    elif unused:
-        lines.append("  columns carried through, not used: " + ", ".join(
-            f"'{shown(u, 30)}'" for u in unused[:10]))
+    if "redacted_columns" not in d:
+        if not unused:
+            return []
+        return ["  columns carried through, not used: " + ", ".join(
+            f"'{shown(u, 30)}'" for u in unused[:10])]
+    named = ", ".join(f"'{shown(c, 30)}'" for c in d["redacted_columns"]) or "none found"
+    lines = [f"  redacted (--redact): name columns pseudonymised: {named}"]
+    unknown = d.get("pseudonymised_unknown_columns") or []
+    if unknown:
+        more = f" and {len(unknown) - 10} more" if len(unknown) > 10 else ""
+        lines.append("  redacted (--redact): columns coachmentor does not know, pseudonymised: "
+                     + ", ".join(f"'{shown(u, 30)}'" for u in unknown[:10]) + more)
+    if d["errors"]:
+        lines.append("  redacted (--redact): in error rows, values that are not accepted "
+                     "answers are pseudonymised, extra values removed")
+    if not d.get("pseudonyms_stable"):
+        lines.append("  redacted (--redact): pseudonyms differ between runs (set "
+                     "COACHMENTOR_REDACT_KEY to keep them)")
+    return lines
+
+
+def _note_lines(d: AssessSummary) -> list[str]:
+    """Notes on the files: a replaced output, stale temporary files, a header below a title,
+    a cp1252 input, cells cut to fit a workbook."""
+    lines = []
+    inp = d.get("input") or {}
     out = d.get("output") or {}
     if out.get("replaced_a_file"):
         lines.append(f"  note: {shown(str(out.get('name')), 200)} was there before and has been "
@@ -258,13 +303,10 @@ def render_text(d: dict[str, Any], rules: RuleSet | None = None, *,
                      f"{inp['rows_above_header_skipped']} row(s) above it skipped")
     if (inp.get("encoding") or "").startswith("cp1252"):
         lines.append("  note: the input is not UTF-8; it was read as cp1252 (set --encoding to override)")
-    cut = (d.get("output") or {}).get("cells_cut")
+    cut = out.get("cells_cut")
     if cut:
         from coachmentor.files.workbook_out import CUT, MAX_CELL
 
         lines.append(f"  note: {cut:,} cell(s) longer than an Excel cell holds ({MAX_CELL:,} "
                      f"characters) were cut; each ends with '{CUT.strip()}'")
-    lines.append(
-        f"  rules: {d['rules']['name']} {d['rules']['version']} ({d['rules']['hash']})"
-    )
-    return "\n".join(lines) + "\n"
+    return lines

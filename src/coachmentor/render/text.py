@@ -12,12 +12,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from coachmentor.advice import choice_label
+from coachmentor.advice import AdviceDocument, choice_label
 from coachmentor.rulebase.ruleset import RuleSet
 from coachmentor.textsafe import printable, printable_tree
 
 
-def to_json(doc: dict[str, Any]) -> str:
+def to_json(doc: AdviceDocument) -> str:
     """The document as JSON, exact: json escapes C0 controls itself; C1 controls (U+009B is
     a one-character CSI to some terminals), DEL, bidi overrides and the like are written as
     \\uXXXX escapes too, which decode to the same text but are not raw on a terminal."""
@@ -25,7 +25,7 @@ def to_json(doc: dict[str, Any]) -> str:
     return "".join(ch if ch.isprintable() or ch == "\n" else json.dumps(ch)[1:-1] for ch in text)
 
 
-def _type_line(doc: dict[str, Any]) -> str:
+def _type_line(doc: AdviceDocument) -> str:
     parts = []
     if doc.get("mentoring_type"):
         parts.append(f"{doc['mentoring_type']} mentoring")
@@ -34,23 +34,24 @@ def _type_line(doc: dict[str, Any]) -> str:
     return " + ".join(parts)
 
 
-def headline(rules: RuleSet, doc: dict[str, Any]) -> str:
+def headline(rules: RuleSet, doc: AdviceDocument) -> str:
     rec = doc["recommendation"]
-    if rec == "other" and doc.get("alternative_detail"):
-        return printable(f"{rules.model.texts.headlines[rec]}: {doc['alternative_detail']['label']}")
+    detail = doc.get("alternative_detail")
+    if rec == "other" and detail:
+        return printable(f"{rules.model.texts.headlines[rec]}: {detail['label']}")
     return printable(rules.model.texts.headlines[rec])
 
 
-def safe_doc(doc: dict[str, Any]) -> dict[str, Any]:
+def safe_doc(doc: AdviceDocument) -> AdviceDocument:
     """The advice document with every string printable (for text and markdown output): staff
     details on one line (a newline in a name is shown as \\n), other text keeps its lines."""
-    out: dict[str, Any] = printable_tree(doc)
+    out: AdviceDocument = printable_tree(doc)
     if doc.get("staff"):
         out["staff"] = printable_tree(doc["staff"], newlines=False)
     return out
 
 
-def staff_line(doc: dict[str, Any]) -> str:
+def staff_line(doc: AdviceDocument) -> str:
     """'S1 · Jane Smith · Maths': who the advice is for (from a `safe_doc`)."""
     staff = doc.get("staff") or {}
     return " · ".join(staff[k] for k in ("staff_id", "name", "department") if k in staff)
@@ -74,7 +75,7 @@ def score_text(value: float, minus: str = "−") -> str:
     return f"{value:g}"
 
 
-def confidence_word(rules: RuleSet, doc: dict[str, Any]) -> str:
+def confidence_word(rules: RuleSet, doc: AdviceDocument) -> str:
     """'moderate': the confidence text up to its explanation."""
     return band_word(rules, doc["confidence_label"])
 
@@ -86,7 +87,7 @@ def band_word(rules: RuleSet, band: str) -> str:
     return printable(words[band]).split(" — ")[0].strip()
 
 
-def result_words(rules: RuleSet, doc: dict[str, Any]) -> str:
+def result_words(rules: RuleSet, doc: AdviceDocument) -> str:
     """The result in the middle of a sentence: 'both coaching and mentoring', or for `other`
     the alternative's label ('a conversation first')."""
     rec = doc["recommendation"]
@@ -97,7 +98,7 @@ def result_words(rules: RuleSet, doc: dict[str, Any]) -> str:
     return label[:1].lower() + label[1:]
 
 
-def stated_firmly(rules: RuleSet, doc: dict[str, Any]) -> str | None:
+def stated_firmly(rules: RuleSet, doc: AdviceDocument) -> str | None:
     """The rule base's firm words for this result (a referral for a crisis), or None: such a
     result is never weighed, so it is shown without scores, confidence or what-ifs."""
     if doc["recommendation"] != "other":
@@ -105,7 +106,7 @@ def stated_firmly(rules: RuleSet, doc: dict[str, Any]) -> str | None:
     return rules.model.texts.stated_firmly.get(doc.get("alternative"))
 
 
-def sureness(rules: RuleSet, doc: dict[str, Any]) -> str:
+def sureness(rules: RuleSet, doc: AdviceDocument) -> str:
     """How sure, in words that fit the result ('The answers clearly call for both coaching
     and mentoring.'), or the firm words of a result that is not weighed."""
     firm = stated_firmly(rules, doc)
@@ -115,13 +116,13 @@ def sureness(rules: RuleSet, doc: dict[str, Any]) -> str:
     return printable(words.replace("{result}", result_words(rules, doc)))  # never str.format
 
 
-def summary_line(rules: RuleSet, doc: dict[str, Any]) -> str:
+def summary_line(rules: RuleSet, doc: AdviceDocument) -> str:
     """'Recommendation: Mentoring. The answers make a reasonable case for mentoring: ...'
     (the closing line: the result and how sure, in words)."""
     return f"Recommendation: {headline(rules, doc)}. {sureness(rules, doc)}"
 
 
-def save_command(doc: dict[str, Any], rules: RuleSet, rules_path: Any = None,
+def save_command(doc: AdviceDocument, rules: RuleSet, rules_path: Any = None,
                  output: str = "report.md", prog: str | None = None) -> str:
     """The command that writes this result to a report: the program as it was invoked, the
     answers given in the questionnaire's order (values are ids, safe in a shell), and the
@@ -141,7 +142,7 @@ def save_command(doc: dict[str, Any], rules: RuleSet, rules_path: Any = None,
     return command_line([*args, "-o", output], prog)
 
 
-def answers_rows(rules: RuleSet, doc: dict[str, Any]) -> list[tuple[str, str]]:
+def answers_rows(rules: RuleSet, doc: AdviceDocument) -> list[tuple[str, str]]:
     """(question, answer) for every question answered or asked; a follow-up that was not
     asked (it does not apply to this person) is left out rather than shown as unanswered."""
     rows = []
@@ -165,7 +166,7 @@ BRIEF_STEPS = 3  # the plan's first steps (the rule base's order; every step: --
 BRIEF_WHAT_IFS = 3
 
 
-def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, full: bool = True,
+def render_text(rules: RuleSet, doc: AdviceDocument, console: Any, *, full: bool = True,
                 save: str | None = None, more: str | None = None) -> None:
     """The result for people: the verdict and how sure in words, then why, the next steps and
     what would change it. `full` adds the scores, every reason's quoted passage, the whole
@@ -219,7 +220,7 @@ def render_text(rules: RuleSet, doc: dict[str, Any], console: Any, *, full: bool
         print_command(console, SAVE_THIS, save)
 
 
-def left_out(doc: dict[str, Any], firm: bool) -> str:
+def left_out(doc: AdviceDocument, firm: bool) -> str:
     """What the short layout leaves out of this result, in words ('the whole plan, both
     options side by side, the scores and the sources' own words'), or ''."""
     parts = []
@@ -242,7 +243,7 @@ def _heading(console: Any, title: str) -> None:
     console.print(Text(f"\n{title}", style="bold underline"))
 
 
-def _verdict(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
+def _verdict(rules: RuleSet, doc: AdviceDocument, console: Any) -> None:
     """The box: the result, its types, how sure in words (or the firm words), where to turn."""
     from rich import box as boxes
     from rich.panel import Panel
@@ -259,14 +260,15 @@ def _verdict(rules: RuleSet, doc: dict[str, Any], console: Any) -> None:
     body.append(f"\n{sureness(rules, doc)}", style="bold" if firm else "")
     if doc.get("borderline") and not firm:
         body.append("\nBorderline: the two options scored close together.", style="yellow")
-    if doc["recommendation"] == "other" and doc.get("alternative_detail"):
-        body.append(f"\nWhere to turn: {doc['alternative_detail']['where_to_turn']}")
+    detail = doc.get("alternative_detail")
+    if doc["recommendation"] == "other" and detail:
+        body.append(f"\nWhere to turn: {detail['where_to_turn']}")
     who = staff_line(doc)
     console.print(Panel(body, title=Text(f"Recommendation{' for ' + who if who else ''}"),
                         title_align="left", expand=False, box=box_for(console, boxes.ROUNDED)))
 
 
-def _scores(doc: dict[str, Any], console: Any) -> None:
+def _scores(doc: AdviceDocument, console: Any) -> None:
     from rich.table import Table
     from rich.text import Text
 
@@ -286,7 +288,7 @@ def _scores(doc: dict[str, Any], console: Any) -> None:
     console.print(Text(SCORES_EXPLAINED, style="dim"))
 
 
-def _why(doc: dict[str, Any], console: Any, full: bool) -> None:
+def _why(doc: AdviceDocument, console: Any, full: bool) -> None:
     """The reasons, strongest first: all with their quoted passages (full), or the first few
     with their source's title."""
     from rich.table import Table
@@ -304,7 +306,7 @@ def _why(doc: dict[str, Any], console: Any, full: bool) -> None:
     console.print(why)
 
 
-def next_steps(doc: dict[str, Any], limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
+def next_steps(doc: AdviceDocument, limit: int | None = None) -> list[tuple[str, dict[str, Any]]]:
     """(the part of the plan, its item): every item in the rule base's order, or the first
     `limit` taking each part in turn (for `both`: how to split it, then mentoring's first step,
     then coaching's), so that a short list still covers each part."""
@@ -319,7 +321,7 @@ def next_steps(doc: dict[str, Any], limit: int | None = None) -> list[tuple[str,
     return out[:limit]
 
 
-def _next_steps(doc: dict[str, Any], console: Any, full: bool) -> None:
+def _next_steps(doc: AdviceDocument, console: Any, full: bool) -> None:
     from rich.text import Text
 
     from coachmentor.render.console import glyphs
@@ -341,7 +343,7 @@ def _next_steps(doc: dict[str, Any], console: Any, full: bool) -> None:
     console.print(_bullets(cells, g.bullet))
 
 
-def _side_by_side(doc: dict[str, Any], console: Any) -> None:
+def _side_by_side(doc: AdviceDocument, console: Any) -> None:
     from rich import box as boxes
     from rich.table import Table
     from rich.text import Text
@@ -402,7 +404,7 @@ def _bullets(cells: Any, bullet: str = "•") -> Any:
     return grid
 
 
-def text_to_string(rules: RuleSet, doc: dict[str, Any], width: int = 100, *, save: str | None = None,
+def text_to_string(rules: RuleSet, doc: AdviceDocument, width: int = 100, *, save: str | None = None,
                    full: bool = True, more: str | None = None) -> str:
     """The text output without colour, for a file or a pipe (everything, unless `full` is
     False)."""
@@ -429,14 +431,11 @@ def _md(text: str) -> str:
     return "".join(out)
 
 
-def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
-    lines: list[str] = []
+def render_markdown(rules: RuleSet, doc: AdviceDocument) -> str:
     doc = safe_doc(doc)
     who = _md(staff_line(doc))
-    lines.append(f"# Coaching or mentoring{': ' + who if who else ''}")
-    lines.append("")
-    lines.append(f"**Recommendation: {_md(headline(rules, doc))}**")
-    lines.append("")
+    lines = [f"# Coaching or mentoring{': ' + who if who else ''}", "",
+             f"**Recommendation: {_md(headline(rules, doc))}**", ""]
     types = _type_line(doc)
     if types:
         lines.append(f"- Type: {_md(types)}")
@@ -451,49 +450,73 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         if doc.get("borderline"):
             lines.append("- Borderline: the two options scored close together.")
         lines.append(f"- Scores: {scores}. {_md(SCORES_EXPLAINED)}")
-    if doc.get("alternative_detail"):
-        lines.append(f"- Where to turn: {_md(doc['alternative_detail']['where_to_turn'])}")
+    detail = doc.get("alternative_detail")
+    if detail:
+        lines.append(f"- Where to turn: {_md(detail['where_to_turn'])}")
     if doc.get("warnings"):
         lines += ["", "## Check these answers", ""]
         lines += [f"- {_md(w['text'])}" for w in doc["warnings"]]
     lines += ["", "## Answers", "", "| Question | Answer |", "|---|---|"]
-    for q, a in answers_rows(rules, doc):
-        lines.append(f"| {_md(q)} | {_md(a)} |")
-    lines += ["", "## Why", ""]
+    lines += [f"| {_md(q)} | {_md(a)} |" for q, a in answers_rows(rules, doc)]
+    lines += _md_reasons(doc)
+    lines += _md_plan(doc)
+    lines += _md_side_by_side(doc)
+    lines += ["", "---", ""]
+    if firm:
+        lines += [f"Not weighed here, for the record: scores {scores}; {confidence}.", ""]
+    lines += _md_sources(rules, doc)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _md_reasons(doc: AdviceDocument) -> list[str]:
+    """Why, their preference, and what would change it."""
+    lines = ["", "## Why", ""]
     for i, r in enumerate(doc["reasons"], 1):
         lines.append(f"{i}. {_md(r['text'])}")
         if r.get("source"):
             lines.append(f"   — *{_md(r['source'])}*: “{_md(r['quote'])}”")
-    if doc.get("preference"):
-        lines += ["", "## Their preference", "", _md(doc["preference"]["note"])]
+    preference = doc.get("preference")
+    if preference:
+        lines += ["", "## Their preference", "", _md(preference["note"])]
     lines += ["", "## What would change it", ""]
     if doc.get("what_if_text"):
         lines += [f"- {_md(s)}" for s in doc["what_if_text"]]
     else:
         lines.append("No single different answer would change this recommendation.")
-    if doc.get("plan"):
-        lines += ["", "## Next steps", ""]
-        for option, plan in doc["plan"].items():
-            lines.append(f"### {option.capitalize()}")
-            lines.append("")
-            for item in plan["items"]:
-                lines.append(f"- **{_md(item['heading'])}:** {_md(item['text'])}")
-                lines.append(f"  — *{_md(item['source'])}*: “{_md(item['quote'])}”")
-            lines.append("")
-    if doc.get("compared"):
-        lines += ["", "## Side by side", ""]
-        head = " | ".join(f"{_md(c['label'])} ({score_text(c['score'])})" for c in doc["compared"])
-        lines.append(f"| | {head} |")
-        lines.append("|---" * (len(doc["compared"]) + 1) + "|")
-        for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):
-            lines.append(f"| {label} | " + " | ".join(_md(c[key]) for c in doc["compared"]) + " |")
-        for label, key in (("For this person", "for_this_person"), ("Against, here", "against_for_this_person")):
-            cells = ("<br>".join(_md(x) for x in c[key]) or "—" for c in doc["compared"])
-            lines.append(f"| {label} | " + " | ".join(cells) + " |")
-    lines += ["", "---", ""]
-    if firm:
-        lines += [f"Not weighed here, for the record: scores {scores}; {confidence}.", ""]
-    lines += [
+    return lines
+
+
+def _md_plan(doc: AdviceDocument) -> list[str]:
+    if not doc.get("plan"):
+        return []
+    lines = ["", "## Next steps", ""]
+    for option, plan in doc["plan"].items():
+        lines.append(f"### {option.capitalize()}")
+        lines.append("")
+        for item in plan["items"]:
+            lines.append(f"- **{_md(item['heading'])}:** {_md(item['text'])}")
+            lines.append(f"  — *{_md(item['source'])}*: “{_md(item['quote'])}”")
+        lines.append("")
+    return lines
+
+
+def _md_side_by_side(doc: AdviceDocument) -> list[str]:
+    if not doc.get("compared"):
+        return []
+    lines = ["", "## Side by side", ""]
+    head = " | ".join(f"{_md(c['label'])} ({score_text(c['score'])})" for c in doc["compared"])
+    lines.append(f"| | {head} |")
+    lines.append("|---" * (len(doc["compared"]) + 1) + "|")
+    for label, key in (("What it is", "summary"), ("What it offers", "offers"), ("Downside", "downside")):
+        lines.append(f"| {label} | " + " | ".join(_md(c[key]) for c in doc["compared"]) + " |")
+    for label, key in (("For this person", "for_this_person"), ("Against, here", "against_for_this_person")):
+        cells = ("<br>".join(_md(x) for x in c[key]) or "—" for c in doc["compared"])
+        lines.append(f"| {label} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _md_sources(rules: RuleSet, doc: AdviceDocument) -> list[str]:
+    lines = [
         f"Rule base: {_md(doc['rules_name'])} {_md(doc['rules_version'])} ({_md(doc['rules_date'])}), "
         f"`{doc['rules_hash']}`. Sources:",
         "",
@@ -502,4 +525,4 @@ def render_markdown(rules: RuleSet, doc: dict[str, Any]) -> str:
         who_ = ", ".join(x for x in (src.author, src.publisher, src.date) if x)
         url = f" <{printable(src.url)}>" if src.url else ""
         lines.append(f"- {_md(src.title)}{' — ' + _md(who_) if who_ else ''}{url}")
-    return "\n".join(lines).rstrip() + "\n"
+    return lines

@@ -4,6 +4,7 @@ when it is at hand, else the ids in plain words. Machine outputs keep the ids.""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -65,7 +66,7 @@ class Wording:
         return self.columns.get(field) or default
 
 
-def wording(summary: dict[str, Any], rules: Any = None) -> Wording:
+def wording(summary: Mapping[str, Any], rules: Any = None) -> Wording:
     """The words for `summary`: from `rules` if given, else from the shipped rule base when
     the summary was made with it (same fingerprint), else the ids in plain words."""
     if rules is None:

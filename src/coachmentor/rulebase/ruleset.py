@@ -388,7 +388,13 @@ class RuleSet:
             for i, t in enumerate(getattr(m.types, kind)):
                 yield ("types", kind, i, "source"), t.source
         yield ("decision", "other_source"), m.decision.other_source
-        key: str  # options, alternatives, plans and matching have keys of different types
+        yield from self._keyed_citations()
+        yield from self._matching_citations()
+
+    def _keyed_citations(self) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+        """The citations of options, alternatives and plans (sections keyed by name)."""
+        m = self.model
+        key: str  # options, alternatives and plans have keys of different types
         for key, opt in m.options.items():
             yield ("options", key, "source"), opt.source
             if opt.downside_source is not None:
@@ -398,7 +404,9 @@ class RuleSet:
         for key, plan in m.plans.items():
             for i, item in enumerate(plan.items):
                 yield ("plans", key, "items", i, "source"), item.source
-        match = m.matching
+
+    def _matching_citations(self) -> Iterator[tuple[tuple[str | int, ...], Any]]:
+        match = self.model.matching
         for key, pref in match:
             if getattr(pref, "weight", None) is not None and pref.source is not None:
                 yield ("matching", key, "source"), pref.source
@@ -411,42 +419,52 @@ class RuleSet:
                 yield ("matching", "own_school", "elsewhere_source"), match.own_school.elsewhere_source
 
     def reference_errors(self) -> list[tuple[Loc, str]]:
-        m = self.model
+        """What the rule base refers to that is not there: questions, choices, source
+        documents; follow-ups that depend on later questions; a header naming two fields."""
         problems: list[tuple[Loc, str]] = []
-
-        def cite(loc: Loc, c: Citation | None) -> None:
-            if c is not None and c.doc not in m.sources:
-                problems.append(
-                    (loc + ("doc",), f"unknown source document '{c.doc}' (declare it under sources)")
-                )
-
-        def cond(loc: Loc, condition: dict[str, str | list[str]] | None) -> None:
-            for fid, want in (condition or {}).items():
-                if fid not in self.questions:
-                    problems.append((loc + (fid,), f"unknown question '{fid}'"))
-                    continue
-                for v in [want] if isinstance(want, str) else want:
-                    if v not in self.choice_values[fid]:
-                        allowed = ", ".join(self.choice_values[fid])
-                        problems.append(
-                            (loc + (fid,), f"'{v}' is not a choice of {fid} (choices: {allowed})")
-                        )
-
         for loc, condition in self.conditions():
-            cond(loc, condition)
+            problems += self._condition_errors(loc, condition)
         for loc, citation in self.citations():
-            cite(loc, citation)
+            if citation is not None and citation.doc not in self.model.sources:
+                problems.append((loc + ("doc",), f"unknown source document '{citation.doc}' "
+                                                  "(declare it under sources)"))
         problems += self._evidence_errors()
-        # A follow-up is asked in order: its `when` can only read answers already given.
-        for i, q in enumerate(m.questions):
+        problems += self._follow_up_errors()
+        problems += self._header_errors()
+        return problems
+
+    def _condition_errors(self, loc: Loc, condition: dict[str, str | list[str]] | None,
+                          ) -> list[tuple[Loc, str]]:
+        problems: list[tuple[Loc, str]] = []
+        for fid, want in (condition or {}).items():
+            if fid not in self.questions:
+                problems.append((loc + (fid,), f"unknown question '{fid}'"))
+                continue
+            for v in [want] if isinstance(want, str) else want:
+                if v not in self.choice_values[fid]:
+                    allowed = ", ".join(self.choice_values[fid])
+                    problems.append(
+                        (loc + (fid,), f"'{v}' is not a choice of {fid} (choices: {allowed})")
+                    )
+        return problems
+
+    def _follow_up_errors(self) -> list[tuple[Loc, str]]:
+        """A follow-up is asked in order: its `when` can only read answers already given."""
+        problems: list[tuple[Loc, str]] = []
+        for i, q in enumerate(self.model.questions):
             for key, fid in [("when", f) for f in q.when or {}] + [("skip_when", f) for f in q.skip_when or {}]:
                 if fid in self.questions and self.position[fid] >= i:
-                    problems.append(((
-                        "questions", i, key, fid),
+                    problems.append((
+                        ("questions", i, key, fid),
                         f"'{fid}' is not asked before '{q.id}' (a follow-up can only depend on "
                         "earlier questions)",
                     ))
-        # A column header must name one field, never two.
+        return problems
+
+    def _header_errors(self) -> list[tuple[Loc, str]]:
+        """A column header must name one field, never two."""
+        m = self.model
+        problems: list[tuple[Loc, str]] = []
         owner: dict[str, tuple[str, Loc]] = {}
         sections: list[tuple[str, int, InfoField | Question]] = [("fields", i, f) for i, f in enumerate(m.fields)]
         sections += [("questions", i, q) for i, q in enumerate(m.questions)]

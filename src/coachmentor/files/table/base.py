@@ -27,18 +27,9 @@ READ_BUFFER = 256 * 1024
 
 
 # A cell larger than this is taken for an unclosed quote or a damaged file (a spreadsheet cell
-# holds at most 32,767 characters). For CSV the csv module enforces its own limit, which
-# `allow_large_cells` raises to this in the command line (see there).
+# holds at most 32,767 characters). Our own bound (records.py): the csv module's process-wide
+# field_size_limit is never read or changed.
 FIELD_LIMIT = 32 * 1024 * 1024
-
-
-def allow_large_cells() -> None:
-    """Let the csv module read cells of up to FIELD_LIMIT (a long free-text note) instead of
-    its default 131,072 characters. The setting is process-wide, so the library never makes
-    it: the command line does, once, for the process it owns (as csvkit and sqlite-utils do
-    in theirs); a program that uses the library decides for its own process. Never lowered."""
-    if csv.field_size_limit() < FIELD_LIMIT:
-        csv.field_size_limit(FIELD_LIMIT)
 
 
 # The cells of one record, counted by their delimiters (a delimiter inside quotes counts too):
@@ -131,7 +122,7 @@ class Table:
     # a row, a quoted cell over several lines is one), for xlsx the sheet row.
     header_row: int = 1
     skipped_above_header: int = 0  # non-blank rows above the header (a title, a date)
-    reader: Any = None  # the csv.reader, whose line_num tells the physical line (for errors)
+    reader: Any = None  # CSV: its `line_num`, the last physical line read (for errors)
     lines: list[str] | None = None  # the text lines of the record just read (CSV only)
     raw: CountsBytes | None = None
     close: Callable[[], None] = field(default=lambda: None)

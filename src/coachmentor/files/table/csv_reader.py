@@ -8,6 +8,7 @@ import csv
 import io
 import itertools
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +18,6 @@ from coachmentor.files.table.base import (
     DELIMITER_NAMES,
     DELIMITERS,
     LINE_LIMIT,
-    MAX_CELLS,
     READ_BUFFER,
     SNIFF_BYTES,
     Table,
@@ -30,10 +30,10 @@ from coachmentor.files.table.decoding import (
     Decoding,
     bad_bytes_check,
     decode_sample,
-    reading,
     unmark,
     unusable_encoding,
 )
+from coachmentor.files.table.records import CsvRows
 
 
 class PrefixedStream(io.RawIOBase):
@@ -105,46 +105,22 @@ def open_csv(
     delimiter: str | None,
     is_header: Callable[[list[str]], bool] | None = None,
 ) -> Table:
-    bom = prefix.startswith(codecs.BOM_UTF8)
-    if encoding in (None, "utf-8"):
-        while prefix.startswith(codecs.BOM_UTF8 * 2):  # a BOM written twice: drop the extra
-            prefix = prefix[len(codecs.BOM_UTF8):]
-    # UTF-32-LE's BOM begins with UTF-16-LE's: look for it first.
-    utf32 = prefix.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
-    utf16 = not utf32 and prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    codec = _choose_codec(prefix, encoding, name)
+    prefix = codec.prefix
     suspect = [False]
     decoding = Decoding(suspect)
-    if encoding is None:
-        if utf32 or utf16:
-            label = "utf-32" if utf32 else "utf-16"
-            py_encoding, errors = label, MARK_ERRORS
-        else:
-            py_encoding, label = "utf-8-sig", "auto"
-            errors = MARK_OR_CP1252_ERRORS
-    else:
-        label = encoding
-        py_encoding, errors = encoding, MARK_ERRORS
-        if encoding == "utf-8" and bom:
-            py_encoding = "utf-8-sig"
-    if not (utf16 or utf32) and encoding in (None, "utf-8"):
-        _refuse_binary(prefix, name)
     try:
-        sample = decode_sample(prefix, py_encoding, errors, whole=len(prefix) < SNIFF_BYTES,
-                               decoding=decoding)
+        sample = decode_sample(prefix, codec.python, codec.errors,
+                               whole=len(prefix) < SNIFF_BYTES, decoding=decoding)
     except UnicodeError:  # not a byte it cannot read (those are marked): the codec refuses
-        raise unusable_encoding(name, label, py_encoding, prefix) from None
+        raise unusable_encoding(name, codec.label, codec.python, prefix) from None
     if delimiter is None:
         delimiter = sniff_delimiter(sample, is_header)
-    newline = "\r\n" if _first_line_ending(sample) == "\r\n" else "\n"
 
     raw = PrefixedStream(prefix, fh, suspect, name)
     buffered = io.BufferedReader(raw, buffer_size=READ_BUFFER)
-    text = io.TextIOWrapper(buffered, encoding=py_encoding, errors=errors, newline="")
-    lines: list[str] = []
-    at: list[Any] = []  # the reader, for the line number of a record with too many cells
-    reader = csv.reader(_tap(text, lines, delimiter, name, at, decoding), delimiter=delimiter,
-                        strict=True)
-    at.append(reader)
+    text = io.TextIOWrapper(buffered, encoding=codec.python, errors=codec.errors, newline="")
+    rows = CsvRows(text, delimiter, name, decoding)
 
     def close() -> None:
         try:
@@ -155,76 +131,69 @@ def open_csv(
             fh.close()
 
     table = Table(
-        name=name,
-        kind="csv",
-        header=[],
-        rows=reader,
-        encoding=label,
+        name=name, kind="csv", header=[], rows=rows, encoding=codec.label,
         delimiter=delimiter,
-        newline=newline,
-        bom=bom,
-        size=size,
-        path=path,
-        reader=reader,
-        lines=lines,
-        raw=raw,
-        close=close,
-        suspect=suspect,
-        decoding=decoding,
-        check_row=bad_bytes_check(label),
+        newline="\r\n" if _first_line_ending(sample) == "\r\n" else "\n",
+        bom=codec.bom, size=size, path=path, reader=rows, lines=rows.lines, raw=raw,
+        close=close, suspect=suspect, decoding=decoding, check_row=bad_bytes_check(codec.label),
     )
     try:
-        header, skipped, records = find_header(
-            _one_by_one(reader, lines), is_header,
-            lambda exc: csv_failure(exc, table, where="in the header"))
+        _read_header(table, rows, is_header)
     except BaseException:
         close()
         raise
-    if header is None:
-        close()
-        raise InputFileError(f"{name}: no header: the input is empty (expected a header row)")
-    marked = unmark(header) if suspect[0] else []
-    if marked:
-        close()
-        raise decode_failure(name, label, marked[0][1], reader.line_num)
-    table.header = header
-    table.header_row = records
-    table.skipped_above_header = skipped
     return table
 
 
-def _tap(text: Iterator[str], lines: list[str], delimiter: str, name: str,
-         at: list[Any], decoding: Decoding) -> Iterator[str]:
-    """The lines of `text`, each also kept in `lines` until the reader of records takes them
-    (it empties `lines` after each record): a record's input text can then be written out
-    again without serialising it. The record in `lines` may hold at most MAX_CELLS cells: its
-    delimiters are counted once its text is long enough to hold that many (so an ordinary
-    row costs a length and an addition), and a record with more is refused here, before the
-    csv reader makes a list of them."""
-    keep = lines.append
-    held, cells = 0, -1
-    next_line = iter(text).__next__
-    while True:
-        reading.state = decoding  # a decode in this read is this table's (see decoding.py)
-        try:
-            line = next_line()
-        except StopIteration:
-            return
-        if not lines:  # a new record
-            held, cells = 0, -1
-        held += len(line)
-        keep(line)
-        if held > MAX_CELLS:
-            cells = sum(t.count(delimiter) for t in lines) if cells < 0 else (
-                cells + line.count(delimiter))
-            if cells >= MAX_CELLS:
-                first = at[0].line_num - len(lines) + 2 if at else 1  # lines: this record's
-                del lines[:]
-                raise InputFileError(
-                    f"{name}: the row that starts on line {first:,} has more than "
-                    f"{MAX_CELLS:,} cells (a spreadsheet row holds at most {MAX_CELLS:,}): the "
-                    "file is damaged, or not a staff list; refusing it")
-        yield line
+@dataclass(frozen=True)
+class _Codec:
+    """How a CSV's bytes are decoded: `python`, the codec's name for Python; `label`, what the
+    summary calls it ("auto": UTF-8 or cp1252, detected); `errors`, the error handler."""
+
+    prefix: bytes  # the bytes read for sniffing, a doubled BOM made one
+    python: str
+    label: str
+    errors: str
+    bom: bool
+
+
+def _choose_codec(prefix: bytes, encoding: str | None, name: str) -> _Codec:
+    """The codec: `--encoding` if given, else a UTF-16/UTF-32 BOM's, else UTF-8 (BOM or not)
+    with cp1252 for the bytes that are not UTF-8. A UTF-8 file that starts like a binary one
+    is refused here."""
+    bom = prefix.startswith(codecs.BOM_UTF8)
+    if encoding in (None, "utf-8"):
+        while prefix.startswith(codecs.BOM_UTF8 * 2):  # a BOM written twice: drop the extra
+            prefix = prefix[len(codecs.BOM_UTF8):]
+    # UTF-32-LE's BOM begins with UTF-16-LE's: look for it first.
+    utf32 = prefix.startswith((codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE))
+    utf16 = not utf32 and prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not (utf16 or utf32) and encoding in (None, "utf-8"):
+        _refuse_binary(prefix, name)
+    if encoding is not None:
+        python = "utf-8-sig" if encoding == "utf-8" and bom else encoding
+        return _Codec(prefix, python, encoding, MARK_ERRORS, bom)
+    if utf32 or utf16:
+        label = "utf-32" if utf32 else "utf-16"
+        return _Codec(prefix, label, label, MARK_ERRORS, bom)
+    return _Codec(prefix, "utf-8-sig", "auto", MARK_OR_CP1252_ERRORS, bom)
+
+
+def _read_header(table: Table, rows: CsvRows, is_header: Callable[[list[str]], bool] | None,
+                 ) -> None:
+    """Find the header (title rows above it skipped) and set it on `table`; a header with a
+    byte that does not decode is a file-level error."""
+    header, skipped, records = find_header(
+        _one_by_one(rows, rows.lines), is_header,
+        lambda exc: csv_failure(exc, table, where="in the header"))
+    if header is None:
+        raise InputFileError(f"{table.name}: no header: the input is empty (expected a header row)")
+    marked = unmark(header) if table.suspect[0] else []
+    if marked:
+        raise decode_failure(table.name, table.encoding or "", marked[0][1], rows.line_num)
+    table.header = header
+    table.header_row = records
+    table.skipped_above_header = skipped
 
 
 def _one_by_one(reader: Iterator[list[str]], lines: list[str]) -> Iterator[list[str]]:

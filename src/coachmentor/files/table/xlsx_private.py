@@ -47,18 +47,22 @@ def sheet_values(ws: Any) -> Iterator[list[Any]]:
     beyond Excel's limits are refused (a row of a billion empty cells is not a sheet's)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    class Parser(WorkSheetParser):  # type: ignore[misc, unused-ignore]  # openpyxl: no hints
-        def parse_cell(self, element: Any) -> dict[str, Any]:
-            cell: dict[str, Any] = super().parse_cell(element)
+    wb = ws.parent
+    expected = 1
+    with ws._get_source() as src:
+        parser = WorkSheetParser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
+                                 date_formats=wb._date_formats,
+                                 timedelta_formats=wb._timedelta_formats)
+        parse_cell = parser.parse_cell
+
+        def marked_cell(element: Any) -> dict[str, Any]:
+            """openpyxl's cell, its value NO_SAVED_VALUE for a formula with none saved."""
+            cell: dict[str, Any] = parse_cell(element)
             if cell["value"] is None and element.find(FORMULA_TAG) is not None:
                 cell["value"] = NO_SAVED_VALUE
             return cell
 
-    wb = ws.parent
-    expected = 1
-    with ws._get_source() as src:
-        parser = Parser(src, ws._shared_strings, data_only=True, epoch=wb.epoch,
-                        date_formats=wb._date_formats, timedelta_formats=wb._timedelta_formats)
+        parser.parse_cell = marked_cell  # parse_row calls self.parse_cell for each cell
         for idx, cells in parser.parse():
             if idx > XLSX_MAX_ROW:
                 raise BeyondLimits(f"row {idx:,}")

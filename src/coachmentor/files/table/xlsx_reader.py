@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any, Literal
@@ -55,7 +56,7 @@ def open_xlsx(
                 fh.close()
 
     suspect = [False]
-    state: dict[str, Any] = {"sheet_row": 0, "suspect": suspect}
+    state = _SheetState(suspect)
     values = _xlsx_rows(ws, name, title, state)
     try:
         header, skipped, _ = find_header(values, is_header)
@@ -67,7 +68,7 @@ def open_xlsx(
         raise InputFileError(f"{name}: no header: sheet '{title}' is empty (expected a header row)")
     while header and not header[-1].strip():
         header.pop()
-    state["width"] = len(header)
+    state.width = len(header)
     return Table(
         name=name,
         kind="xlsx",
@@ -76,7 +77,7 @@ def open_xlsx(
         sheet=title,
         size=size,
         path=path,
-        header_row=state["sheet_row"],
+        header_row=state.sheet_row,
         skipped_above_header=skipped,
         close=close,
         suspect=suspect,
@@ -174,33 +175,21 @@ class _Unsaved(str):
     address = ""
 
 
-def _xlsx_rows(ws: Any, name: str, title: str, state: dict[str, Any]) -> Iterator[list[str]]:
-    from openpyxl.utils import get_column_letter
+@dataclass
+class _SheetState:
+    """Where the reading of one sheet is: the sheet row just read, the table's `suspect` flag
+    (set by a formula with no saved value), and the header's width once it is known."""
 
-    suspect = state["suspect"]
+    suspect: list[bool]
+    sheet_row: int = 0
+    width: int = 0
+
+
+def _xlsx_rows(ws: Any, name: str, title: str, state: _SheetState) -> Iterator[list[str]]:
     try:
         for values in sheet_values(ws):
-            state["sheet_row"] += 1
-            row: list[str] = []
-            for i, v in enumerate(values):
-                if v is NO_SAVED_VALUE:
-                    unsaved = _Unsaved("")
-                    unsaved.address = f"{get_column_letter(i + 1)}{state['sheet_row']}"
-                    row.append(unsaved)
-                    suspect[0] = True
-                    continue
-                text = cell_text(v)
-                if len(text) > FIELD_LIMIT:
-                    _refuse_big_cell(name, f"sheet '{shown(title)}' row {state['sheet_row']}")
-                row.append(text)
-            # A sheet stores no trailing empty cells: a short row is not a ragged one.
-            width = state.get("width", 0)
-            if len(row) < width:
-                row.extend([""] * (width - len(row)))
-            elif len(row) > width:
-                while len(row) > width and not row[-1]:
-                    row.pop()
-            yield row
+            state.sheet_row += 1
+            yield _row_text(values, name, title, state)
     except GeneratorExit:
         raise
     except InputFileError:
@@ -215,9 +204,35 @@ def _xlsx_rows(ws: Any, name: str, title: str, state: dict[str, Any]) -> Iterato
         raise
     except Exception as exc:  # a corrupt sheet part, bad XML, ...
         raise InputFileError(
-            f"{name}: sheet '{title}' is corrupt near row {state['sheet_row'] + 1} "
+            f"{name}: sheet '{title}' is corrupt near row {state.sheet_row + 1} "
             f"({type(exc).__name__})"
         ) from None
+
+
+def _row_text(values: list[Any], name: str, title: str, state: _SheetState) -> list[str]:
+    """A sheet row's values as text, as wide as the header (a sheet stores no trailing empty
+    cells: a short row is not a ragged one)."""
+    row: list[str] = []
+    for i, v in enumerate(values):
+        if v is NO_SAVED_VALUE:
+            from openpyxl.utils import get_column_letter  # public; rarely needed
+
+            unsaved = _Unsaved("")
+            unsaved.address = f"{get_column_letter(i + 1)}{state.sheet_row}"
+            row.append(unsaved)
+            state.suspect[0] = True
+            continue
+        text = cell_text(v)
+        if len(text) > FIELD_LIMIT:
+            _refuse_big_cell(name, f"sheet '{shown(title)}' row {state.sheet_row}")
+        row.append(text)
+    width = state.width
+    if len(row) < width:
+        row.extend([""] * (width - len(row)))
+    elif len(row) > width:
+        while len(row) > width and not row[-1]:
+            row.pop()
+    return row
 
 
 class _PartStream(io.RawIOBase):
