@@ -15,8 +15,14 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_RULES_PATH = REPO_ROOT / "rules" / "coachmentor.yaml"
-# The five source articles sit beside the repository (../shared/sources from the repo root).
+# The five source articles' stored copies sit beside the repository (../shared/sources from
+# the repo root, as in CI); a clone without them uses the extract it ships (tests/source_extract.py).
 SOURCES_DIR = Path(__file__).resolve().parents[2] / "shared" / "sources"
+SOURCES_EXTRACT_DIR = Path(__file__).resolve().parent / "fixtures" / "sources"
+
+
+def under_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 CLI_ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
 
 
@@ -41,10 +47,15 @@ def shipped_rules(shipped_rules_path):
 
 @pytest.fixture(scope="session")
 def sources_dir() -> Path:
-    """The folder of the sources' stored copies; skips the test when it is not there."""
-    if not SOURCES_DIR.is_dir():
-        pytest.skip(f"the sources' stored copies are not available at {SOURCES_DIR}")
-    return SOURCES_DIR
+    """The folder of the sources' text the quote checks read: the stored copies when they are
+    beside the repository, else the extract the repository ships (every quoted paragraph;
+    tests/test_source_extract.py checks it against the stored copies). Never skips; under CI
+    the stored copies must be there."""
+    if SOURCES_DIR.is_dir():
+        return SOURCES_DIR
+    if under_ci():
+        pytest.fail(f"the sources' stored copies are not at {SOURCES_DIR} under CI")
+    return SOURCES_EXTRACT_DIR
 
 
 @pytest.fixture
@@ -68,6 +79,18 @@ def make_cli_runner():
         return CliRunner(env=dict(CLI_ENV))  # click >= 8.2 / typer's own: already separate
 
 
+def invoke(*args: str | Path, input: str | bytes | None = None, env: dict | None = None,
+           catch_exceptions: bool = False, runner=None):
+    """The one way the tests run `coachmentor ARGS` in-process: a typer Result with stdout and
+    stderr apart, in a 100x50 terminal without colour and without COACHMENTOR_RULES (`env`
+    adds to that). By default anything but a clean exit fails the test with its traceback."""
+    from coachmentor.cli.app import app
+
+    argv: Sequence[str] = [str(a) for a in args]
+    return (runner or make_cli_runner()).invoke(app, argv, input=input, env=env,
+                                                catch_exceptions=catch_exceptions)
+
+
 @pytest.fixture
 def cli_runner():
     return make_cli_runner()
@@ -76,11 +99,9 @@ def cli_runner():
 @pytest.fixture
 def run_cli(cli_runner) -> Callable[..., object]:
     """run_cli(*args, input=None, env=None) -> typer Result of `coachmentor ARGS`."""
-    from coachmentor.cli.app import app
 
     def run(*args: str | Path, input: str | bytes | None = None, env: dict | None = None):
-        argv: Sequence[str] = [str(a) for a in args]
-        return cli_runner.invoke(app, argv, input=input, env=env, catch_exceptions=False)
+        return invoke(*args, input=input, env=env, runner=cli_runner)
 
     return run
 
@@ -161,6 +182,18 @@ def at_a_terminal() -> Callable[..., tuple[bytes, str, int]]:
         return b"".join(chunks), stderr, proc.wait(timeout=60)
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """The slow tests first (stable otherwise): under pytest-xdist each worker starts on the
+    longest work, so no worker is left with a long sweep at the end while the other idles.
+    (--dist loadgroup sends the xdist_group("answer_space") tests, which share one sweep, to
+    one worker, and the longest test outside it to the other.)"""
+    def order(item) -> tuple[bool, float]:
+        slow = item.get_closest_marker("slow")
+        return slow is None, -float(slow.kwargs.get("cost", 0)) if slow else 0.0
+
+    items.sort(key=order)
 
 
 def default_signals() -> None:

@@ -71,11 +71,9 @@ def record_db(request: pytest.FixtureRequest, tmp_path: Path,
 
 def run(*args: str) -> tuple[int, str, str]:
     """The real command line, in-process: (exit code, stdout, stderr)."""
-    from conftest import make_cli_runner
+    from conftest import invoke
 
-    from coachmentor.cli.app import app
-
-    result = make_cli_runner().invoke(app, list(args))
+    result = invoke(*args)
     return result.exit_code, result.stdout, result.stderr
 
 

@@ -64,6 +64,7 @@ def test_interrupt_leaves_no_output_and_exits_130(big_csv, tmp_path, signum):
     assert digest(big_csv) == before
 
 
+@pytest.mark.slow(cost=2)
 def test_uninterrupted_run_of_the_same_file_completes(big_csv, tmp_path):
     """The control: the same command, left alone, writes every row."""
     out = tmp_path / "results.csv"
@@ -86,6 +87,7 @@ def wait_for_temp(proc: subprocess.Popen, folder: Path, size: int = 1 << 20) -> 
     return temp
 
 
+@pytest.mark.slow(cost=3)
 def test_a_second_run_to_the_same_output_leaves_the_first_ones_file_alone(big_csv, tmp_path):
     out = tmp_path / "results.csv"
     first = subprocess.Popen([*command(), "assess", str(big_csv), "-o", str(out), "-q"],

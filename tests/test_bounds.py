@@ -16,6 +16,7 @@ import resource
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -36,11 +37,26 @@ def run(*args: object, cwd: Path) -> tuple[subprocess.CompletedProcess, int]:
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
 
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    done = subprocess.run([*exe(), *map(str, args)], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, preexec_fn=limit)
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return done, max(peak, before) * 1024
+    # This child's own peak (os.wait4), not RUSAGE_CHILDREN's: that is the largest of every
+    # child the test process ever waited for, so it depended on which tests ran before.
+    proc = subprocess.Popen([*exe(), *map(str, args)], cwd=cwd, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, preexec_fn=limit)
+    read: dict[str, str] = {}
+    readers = [threading.Thread(target=lambda k=k, f=f: read.__setitem__(k, f.read()))
+               for k, f in (("out", proc.stdout), ("err", proc.stderr))]
+    for t in readers:
+        t.start()
+    timer = threading.Timer(300, proc.kill)
+    timer.start()
+    try:
+        _, status, usage = os.wait4(proc.pid, 0)
+    finally:
+        timer.cancel()
+    for t in readers:
+        t.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    done = subprocess.CompletedProcess(proc.args, proc.returncode, read["out"], read["err"])
+    return done, usage.ru_maxrss * 1024
 
 
 def write_staff(path: Path, middle: str) -> Path:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 from conftest import one_error_line
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -132,6 +133,7 @@ FIRST_DATA = len(HEADER)
                           st.binary(min_size=1, max_size=3).map(
                               lambda b: bytes(0x80 | x for x in b))),
                 min_size=1, max_size=4))
+@pytest.mark.slow(cost=10)
 def test_stray_bytes_never_crash(run_cli, tmp_path_factory, inserts):
     """Non-ASCII bytes (never a delimiter, quote or line break) dropped into the data rows:
     exit 0, 1 or 2, never a traceback, and one output row per input row."""

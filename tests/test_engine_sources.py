@@ -167,6 +167,7 @@ def test_trainee_specific_practice_is_not_coached(shipped_rules, extra):
         assert established.recommendation in INCLUDES_COACHING
 
 
+@pytest.mark.slow(cost=3)
 def test_trainee_is_never_recommended_coaching_alone(shipped_rules):
     """Complete Introduction: "Mentoring refers to someone taking on the guidance of a trainee
     or new teacher" and "the use of coaching too early on in the career of a teacher may

@@ -237,6 +237,7 @@ def exports(draw) -> list[list[str]]:
 
 @SETTINGS
 @given(rows=exports())
+@pytest.mark.slow(cost=2)
 def test_exports_of_the_kind_are_read_or_listed_and_one_round_trip_reads_all(
         shipped_rules, tmp_path, rows):
     src = tmp_path / "staff.csv"

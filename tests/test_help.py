@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 import typer
-from conftest import make_cli_runner
+from conftest import invoke
 
 from coachmentor.cli.app import app
 
@@ -37,7 +37,7 @@ def test_the_walk_finds_every_command() -> None:
 
 @pytest.mark.parametrize("path", COMMANDS, ids=" ".join)
 def test_help_has_examples_and_words(path: tuple[str, ...]) -> None:
-    result = make_cli_runner().invoke(app, [*path, "--help"], env={"COLUMNS": "100"})
+    result = invoke(*path, "--help", env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     text = result.output
     assert "\nExamples:\n" in text
@@ -51,7 +51,7 @@ def test_help_has_examples_and_words(path: tuple[str, ...]) -> None:
 
 
 def test_assess_usage_line() -> None:
-    result = make_cli_runner().invoke(app, ["assess", "--help"], env={"COLUMNS": "100"})
+    result = invoke("assess", "--help", env={"COLUMNS": "100"})
     assert result.output.splitlines()[0] == "Usage: coachmentor assess [OPTIONS] INPUT"
     assert "--format csv|tsv|jsonl|json|xlsx" in result.output
     assert "--output FILE" in result.output
@@ -59,7 +59,7 @@ def test_assess_usage_line() -> None:
 
 @pytest.mark.parametrize("group", [(), ("rules",)], ids=["coachmentor", "rules"])
 def test_group_help_has_examples(group: tuple[str, ...]) -> None:
-    result = make_cli_runner().invoke(app, [*group, "--help"], env={"COLUMNS": "100"})
+    result = invoke(*group, "--help", env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.output
     examples = result.output.split("\nExamples:\n", 1)[1]
     assert f"coachmentor {' '.join(group)}".strip() in examples
@@ -74,16 +74,16 @@ def test_group_help_has_examples(group: tuple[str, ...]) -> None:
                                            ("fish", "complete --command coachmentor"),
                                            ("powershell", "Register-ArgumentCompleter")])
 def test_completion_prints_the_script_for_the_shell(shell: str, marker: str) -> None:
-    result = make_cli_runner().invoke(app, ["completion", shell])
+    result = invoke("completion", shell)
     assert result.exit_code == 0, result.output
     assert marker in result.stdout and "_COACHMENTOR_COMPLETE" in result.stdout
 
 
 def test_completion_takes_the_shell_from_SHELL_or_says_to_name_it() -> None:
-    result = make_cli_runner().invoke(app, ["completion"], env={"SHELL": "/usr/bin/zsh"})
+    result = invoke("completion", env={"SHELL": "/usr/bin/zsh"})
     assert result.exit_code == 0 and "#compdef coachmentor" in result.stdout
     for env, args in (({"SHELL": "/bin/tcsh"}, []), ({"SHELL": ""}, []), ({}, ["csh"])):
-        result = make_cli_runner().invoke(app, ["completion", *args], env=env)
+        result = invoke("completion", *args, env=env)
         assert result.exit_code == 2
         assert result.stdout == ""
         assert "bash, zsh, fish, powershell" in result.stderr

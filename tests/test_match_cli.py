@@ -8,9 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_cli_runner
-
-from coachmentor.cli.app import app
+from conftest import invoke
 
 STAFF = """staff_id,name,career_stage,focus,new_to_role,school,subject,line_manager_id,assessor_id
 T01,Amy Trainee,trainee,induction,yes,North,Maths,S03,S03
@@ -33,9 +31,7 @@ NAMES = ["Amy", "Ben", "Cara", "Dan", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo ", 
 def run(tmp_path: Path, staff: str = STAFF, sups: str = SUPPORTERS, *args: str):
     (tmp_path / "staff.csv").write_text(staff, encoding="utf-8")
     (tmp_path / "sup.csv").write_text(sups, encoding="utf-8")
-    runner = make_cli_runner()
-    return runner.invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.csv"),
-                               *args])
+    return invoke("match", tmp_path / "staff.csv", tmp_path / "sup.csv", *args)
 
 
 def rows(text: str) -> list[dict[str, str]]:
@@ -218,7 +214,7 @@ def test_xlsx_supporters(tmp_path: Path) -> None:
         ws.append([int(c) if c.isdigit() else c for c in line.split(",")])
     wb.save(tmp_path / "sup.xlsx")
     (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
-    r = make_cli_runner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.xlsx")])
+    r = invoke("match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.xlsx"))
     assert r.exit_code == 0, r.stderr
     assert rows(r.stdout)[0]["status"] == "matched"
 
@@ -254,12 +250,12 @@ def test_every_pair_avoided_is_the_cause(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["sup.csv", "sup.xlsx"])
 def test_supporters_template_is_a_valid_supporters_file(tmp_path: Path, name: str) -> None:
-    r = make_cli_runner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
+    r = invoke("template", "--supporters", "-o", str(tmp_path / name))
     assert r.exit_code == 0, r.stderr
     (tmp_path / "staff.csv").write_text(STAFF, encoding="utf-8")
-    r = make_cli_runner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / name)])
+    r = invoke("match", str(tmp_path / "staff.csv"), str(tmp_path / name))
     assert r.exit_code == 1 and rows(r.stdout)[0]["supporter_id"] in ("S201", "S203")
-    r = make_cli_runner().invoke(app, ["template", "--supporters", "-o", str(tmp_path / name)])
+    r = invoke("template", "--supporters", "-o", str(tmp_path / name))
     assert r.exit_code == 2 and "already exists" in r.stderr
 
 

@@ -10,9 +10,8 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import make_cli_runner
+from conftest import invoke
 
-from coachmentor.cli.app import app
 from coachmentor.match.policy import compile_policy, tokens
 from coachmentor.rulebase.loader import load_rules
 
@@ -24,8 +23,7 @@ POLICY = compile_policy(load_rules(None).model.matching)
 def run(tmp_path: Path, staff: str, sups: str, *args: str):
     (tmp_path / "staff.csv").write_text(staff, encoding="utf-8")
     (tmp_path / "sup.csv").write_text(sups, encoding="utf-8")
-    return make_cli_runner().invoke(app, ["match", str(tmp_path / "staff.csv"),
-                                    str(tmp_path / "sup.csv"), "-q", *args])
+    return invoke("match", tmp_path / "staff.csv", tmp_path / "sup.csv", "-q", *args)
 
 
 def rows(text: str) -> list[dict[str, str]]:
@@ -40,13 +38,12 @@ def rules_with(tmp_path: Path, old: str, new: str) -> Path:
     return path
 
 
-def test_every_rule_of_the_matching_section_cites_a_passage_of_the_sources() -> None:
+def test_every_rule_of_the_matching_section_cites_a_passage_of_the_sources(sources_dir) -> None:
     rules = load_rules(None).model.matching
     assert rules.rules is not None and rules.own_school is not None
     for _, rule in rules.rules:
         assert rule.source.doc and rule.source.quote and rule.reason
-    r = make_cli_runner().invoke(app, ["rules", "check", "--strict", "--sources",
-                                 str(ROOT.parent / "shared" / "sources")])
+    r = invoke("rules", "check", "--strict", "--sources", sources_dir)
     assert r.exit_code == 0 and "OK" in r.stdout, r.stdout
 
 
@@ -59,7 +56,7 @@ def test_every_rule_of_the_matching_section_cites_a_passage_of_the_sources() -> 
 ])
 def test_rules_check_refuses_a_bad_matching_section(tmp_path, old, new, fragment) -> None:
     path = rules_with(tmp_path, old, new)
-    r = make_cli_runner().invoke(app, ["rules", "check", str(path)])
+    r = invoke("rules", "check", str(path))
     assert r.exit_code == 2
     assert str(path) in r.stderr and fragment in r.stderr and len(r.stderr.splitlines()) == 1
 
@@ -195,8 +192,8 @@ def test_ids_compare_without_case_and_spaces_everywhere(tmp_path) -> None:
     assert by["A2"]["supporter_id"] not in ("S10", "S11")
     summary = json.loads((tmp_path / "s.json").read_text())
     assert summary["keep"]["kept"] == 1 and summary["avoid"]["avoided"] == 1
-    r = make_cli_runner().invoke(app, ["match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.csv"),
-                                 "--explain", "A1 ", "-q"])
+    r = invoke("match", str(tmp_path / "staff.csv"), str(tmp_path / "sup.csv"),
+                                 "--explain", "A1 ", "-q")
     assert r.stdout.startswith("A1 (row 2) needs coaching")
     # a supporter twice, typed two ways, is one supporter twice: exit 2, both rows named
     r = run(tmp_path, staff, sups + " s9 ,coaching,1\n")
@@ -210,9 +207,9 @@ def test_stale_keep_rows_never_quote_an_unknown_cell(tmp_path) -> None:
     (tmp_path / "keep.csv").write_text("staff_id,supporter_id\nJane Doe,S1\nA1,John Roe\n")
     r = run(tmp_path, staff, sups, "--keep", str(tmp_path / "keep.csv"), "--summary",
             str(tmp_path / "s.json"))
-    r2 = make_cli_runner().invoke(app, ["match", str(tmp_path / "staff.csv"),
+    r2 = invoke("match", str(tmp_path / "staff.csv"),
                                   str(tmp_path / "sup.csv"), "--keep",
-                                  str(tmp_path / "keep.csv")])
+                                  str(tmp_path / "keep.csv"))
     text = r2.stderr + (tmp_path / "s.json").read_text()
     assert "Jane" not in text and "John" not in text
     assert "row 2: ? - S1: the staff_id is not in the staff file" in r2.stderr

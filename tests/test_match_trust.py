@@ -15,7 +15,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import make_cli_runner
+from conftest import invoke
 
 from coachmentor.match.fixes import Fixer
 from coachmentor.match.io import needs_of, read_staff, read_supporters
@@ -49,13 +49,11 @@ def files(tmp_path_factory) -> dict[str, Path]:
 def lead_run(files) -> dict:
     """The CPD lead's run: last year's pairs kept, every output."""
 
-    from coachmentor.cli.app import app
-
     d = files["dir"]
-    r = make_cli_runner().invoke(app, [
+    r = invoke(
         "match", str(files["staff"]), str(files["sups"]), "--keep", str(files["last"]),
         "-o", str(d / "pairs.csv"), "--summary", str(d / "summary.json"),
-        "--report", str(d / "report.html"), "--by-school", str(d / "heads")])
+        "--report", str(d / "report.html"), "--by-school", str(d / "heads"))
     rows = list(csv.DictReader(io.StringIO((d / "pairs.csv").read_text(encoding="utf-8-sig"))))
     return {"result": r, "rows": rows,
             "summary": json.loads((d / "summary.json").read_text(encoding="utf-8")),
@@ -79,9 +77,7 @@ def test_every_pair_is_one_a_lead_accepts_or_is_flagged_with_why(lead_run, files
     assert soft and not any(hard for *_, hard in soft)
     # and today's run without --keep is as clean
 
-    from coachmentor.cli.app import app
-
-    r = make_cli_runner().invoke(app, ["match", str(files["staff"]), str(files["sups"]), "-q"])
+    r = invoke("match", str(files["staff"]), str(files["sups"]), "-q")
     assert trust.objections(list(csv.DictReader(io.StringIO(r.stdout)))) == []
 
 
@@ -217,11 +213,9 @@ def test_each_head_gets_their_schools_list(lead_run) -> None:
 def test_an_xlsx_output_has_a_sheet_per_school(files, tmp_path) -> None:
     from openpyxl import load_workbook
 
-    from coachmentor.cli.app import app
-
     out = tmp_path / "pairs.xlsx"
-    r = make_cli_runner().invoke(app, ["match", str(files["staff"]), str(files["sups"]), "-o",
-                                 str(out), "-q"])
+    r = invoke("match", str(files["staff"]), str(files["sups"]), "-o",
+                                 str(out), "-q")
     assert r.exit_code == 1, r.stderr
     wb = load_workbook(out, read_only=True)
     assert wb.sheetnames == ["pairs", "Hillcrest High School", "Oakfield Primary",
@@ -246,15 +240,13 @@ def test_school_and_phase_of_both_sides_in_every_row(lead_run) -> None:
 def test_a_school_file_that_would_replace_an_input_stops_before_anything_is_written(
         files, tmp_path) -> None:
 
-    from coachmentor.cli.app import app
-
     # a school called "Staff": its list would be staff.csv, the input itself
     staff = tmp_path / "staff.csv"
     staff.write_text(files["staff"].read_text(encoding="utf-8").replace(
         "Hillcrest High School", "Staff"), encoding="utf-8")
     before = staff.read_bytes()
-    r = make_cli_runner().invoke(app, ["match", str(staff), str(files["sups"]), "--by-school",
-                                 str(tmp_path), "-o", str(tmp_path / "pairs.csv")])
+    r = invoke("match", str(staff), str(files["sups"]), "--by-school",
+                                 str(tmp_path), "-o", str(tmp_path / "pairs.csv"))
     assert r.exit_code == 2 and "names the same file as" in r.stderr
     assert staff.read_bytes() == before
     assert not (tmp_path / "pairs.csv").exists()
@@ -262,12 +254,10 @@ def test_a_school_file_that_would_replace_an_input_stops_before_anything_is_writ
 
 def test_redact_keeps_names_out_of_every_file(files, tmp_path) -> None:
 
-    from coachmentor.cli.app import app
-
-    r = make_cli_runner().invoke(app, ["match", str(files["staff"]), str(files["sups"]), "--redact",
+    r = invoke("match", str(files["staff"]), str(files["sups"]), "--redact",
                                  "--keep", str(files["last"]), "-o", str(tmp_path / "p.csv"),
                                  "--summary", str(tmp_path / "s.json"), "--report",
-                                 str(tmp_path / "r.html"), "--by-school", str(tmp_path / "h")])
+                                 str(tmp_path / "r.html"), "--by-school", str(tmp_path / "h"))
     assert r.exit_code == 1, r.stderr
     texts = [r.stderr] + [p.read_text(encoding="utf-8-sig") for p in tmp_path.rglob("*")
                           if p.is_file()]

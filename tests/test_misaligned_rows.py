@@ -153,6 +153,7 @@ def test_a_supporters_row_or_a_pairs_row_that_does_not_line_up_is_refused(folder
     assert "row 2: ? - ?: the row has 3 cells but the header has 2" in result.stderr
 
 
+@pytest.mark.slow(cost=3)
 def test_planted_names_never_survive_match_redact(tmp_path):
     """A property over rows with a cell left out or a name split by an unquoted comma, at any
     place: under --redact no part of any name reaches the pairs, the summary, the report or

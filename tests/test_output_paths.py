@@ -294,6 +294,7 @@ def listing(folder: Path) -> dict[str, bytes | str]:
     return out
 
 
+@pytest.mark.slow(cost=5)
 def test_no_output_path_of_any_command_can_name_an_input_or_another_output(shipped_rules_path):
     import shutil
     import tempfile

@@ -97,6 +97,7 @@ def test_redacted_output_holds_no_names(place):
     assert rows[0]["name"] != rows[1]["name"]
 
 
+@pytest.mark.slow(cost=2)
 def test_nothing_written_but_what_was_asked(place):
     work, home = place
     src = staff_csv(work)

@@ -137,6 +137,7 @@ def test_arbitrary_set_arguments(items):
 
 @FAST
 @given(valid_answers())
+@pytest.mark.slow(cost=3)
 def test_valid_answers_give_a_well_formed_assessment(pair):
     canonical, written = pair
     result = assess(RULES, canonical)
@@ -285,6 +286,7 @@ def apply_mutation(lines: list[str], m) -> list[str]:
 
 @FAST
 @given(st.lists(mutation(), min_size=1, max_size=3))
+@pytest.mark.slow(cost=5)
 def test_mutated_rule_base_loads_or_names_file_and_line(workdir, mutations):
     lines = SHIPPED_LINES
     for m in mutations:

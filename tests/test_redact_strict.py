@@ -14,6 +14,7 @@ import json
 import string
 from pathlib import Path
 
+import pytest
 from conftest import default_signals
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -179,6 +180,7 @@ def planted_rows(name_parts: list[str]) -> tuple[str, int]:
 @settings(max_examples=25, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(name_parts=names)
+@pytest.mark.slow(cost=2)
 def test_planted_names_never_survive_redaction(run_cli, tmp_path, name_parts):
     text, n = planted_rows(name_parts)
     result, out, summary, report = assess(run_cli, tmp_path, text, "--redact")

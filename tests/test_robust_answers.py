@@ -13,37 +13,23 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import make_cli_runner, one_error_line, run_questionnaire
+from conftest import invoke, one_error_line, run_questionnaire
 
 from coachmentor.errors import EXIT_INTERRUPTED, AnswersError, CoachmentorError
 from coachmentor.files.answers import MAX_ANSWERS_BYTES, SuppliedAnswers, apply_sets, read_answers_file
 from coachmentor.rulebase.loader import load_rules
 
-ENV = {"COLUMNS": "100", "LINES": "50", "NO_COLOR": "1", "COACHMENTOR_RULES": None}
 CAREER_STAGES = "trainee, early_career, established, middle_leader, senior_leader"
 NAME = "Jane Q. Zyxwright"  # distinctive: must never show up in an error
 SURNAME = "Zyxwright"
-
-
-def _runner():
-    """The suite's one CLI runner (conftest), with this file's environment."""
-    runner = make_cli_runner()
-    runner.env = dict(ENV)
-    return runner
-
-
-def cli(*args: str | Path, input: str | bytes | None = None):
-    from coachmentor.cli.app import app
-
-    return _runner().invoke(app, [str(a) for a in args], input=input, catch_exceptions=False)
+cli = invoke  # the suite's one in-process runner (conftest)
 
 
 def advise(*args: str | Path, input: str | bytes | None = None):
     return cli("advise", "--format", "json", *args, input=input)
 
 
-def assert_one_error(result, prefix: str, *fragments: str) -> str:
-    return one_error_line(result, prefix, *fragments)
+assert_one_error = one_error_line  # the suite's one error helper (conftest)
 
 
 def write(tmp_path: Path, content: str | bytes, name: str = "answers.yaml") -> Path:

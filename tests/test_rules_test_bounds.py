@@ -130,6 +130,7 @@ def spawn(*args: str):
                          timeout=120, dimensions=(40, 100), preexec_fn=default_signals)
 
 
+@pytest.mark.slow(cost=3)
 def test_progress_shows_at_a_terminal_and_goes(tmp_path):
     import pexpect
 

@@ -153,6 +153,7 @@ def test_highly_compressed_sheet_is_refused_by_its_ratio(tmp_path):
                    "times", "zip bomb")
 
 
+@pytest.mark.slow(cost=4)
 def test_a_single_huge_cell_is_refused(tmp_path):
     # The case: about 1 MiB on disk, one cell of 1 GiB.
     book = write_workbook(tmp_path / "cell.xlsx", one_cell(b"a" * MIB, 1024), level=9)
@@ -185,6 +186,7 @@ def _lie_about_size(path: Path, declared: int) -> None:
         assert z.getinfo("xl/worksheets/sheet1.xml").file_size == declared
 
 
+@pytest.mark.slow(cost=4)
 def test_a_part_whose_header_lies_about_its_size_is_refused(tmp_path):
     # 512 MiB of empty rows that declares 50,000 bytes: small, and expands 0.06 times "over".
     book = write_workbook(tmp_path / "liar.xlsx", repeat(b"<row/>" * (MIB // 6), 512), level=9)
