@@ -505,7 +505,7 @@ BAD_SUITES = [
     (MONOTONE.replace('["no", ["", "yes"]]', '["no", maybe]'), 5, ["monotone[0].answers.open_to_coaching", "'maybe' is not a choice"]),
     (MONOTONE.replace("open_to_coaching:", "mood:"), 5, ["monotone[0].answers.mood", "unknown question 'mood'"]),
     (MONOTONE.replace("results:", "result:"), 3, ["monotone[0].result", "unknown key 'result'", "results, answers"]),
-    (VIGNETTE.replace("expect: {recommendation: mentoring}", "expect: {reasons_agree: false}"), 4, ["expect.reasons_agree", "True"]),
+    (VIGNETTE.replace("expect: {recommendation: mentoring}", "expect: {reasons_agree: false}"), 4, ["expect.reasons_agree", "expected true"]),
     (VIGNETTE.replace("expect: {recommendation: mentoring}", "expect: {plan_excludes: []}"), 4, ["expect.plan_excludes", "at least one word"]),
     ("name: only a name\n", 1, ["no cases"]),
     ("- just\n- a list\n", 1, ["a suite must be a mapping"]),
